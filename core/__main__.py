@@ -1,0 +1,49 @@
+"""``python -m core COMMAND``: the command-line interface (DESIGN.md section 5)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from core.cli import BAD_USAGE, COMMAND_MODULES, message
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, text: str) -> None:  # argparse exits 2 for bad usage, as the contract wants
+        self.print_usage(sys.stderr)
+        message(f"error: {text}")
+        raise SystemExit(BAD_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m core", description="Strategy Studio command line")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from core.llm.errors import StudioError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except StudioError as exc:
+        message(f"error: {exc}")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        message("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The CLI (DESIGN.md section 5): one module per command group, each with ``register(subparsers)``.
+
+A command handler takes the parsed ``argparse.Namespace`` and returns an exit code. It prints its
+result with ``emit`` (JSON on stdout with --json, human text otherwise) and messages on stderr.
+Errors raised as ``StudioError`` become their ``exit_code`` with the message on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+# Exit codes of the contract.
+OK, INVALID, BAD_USAGE, CANNOT_ANSWER, QUOTA, PROVIDER_FAILURE = 0, 1, 2, 3, 4, 5
+
+COMMAND_MODULES = (
+    "core.cli.models_cmd",
+    "core.cli.strategy_cmds",
+    "core.cli.generate_cmds",
+    "core.cli.backtest_cmd",
+    "core.cli.analysis_cmds",
+    "core.cli.usage_cmd",
+)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", by_alias=True)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_default)
+
+
+def emit(data: Any, as_json: bool, human: Callable[[Any], str] | None = None) -> None:
+    if as_json or human is None:
+        sys.stdout.write(dumps(data) + "\n")
+    else:
+        sys.stdout.write(human(data).rstrip("\n") + "\n")
+
+
+def message(text: str) -> None:
+    sys.stderr.write(text.rstrip("\n") + "\n")
+
+
+def add_json_flag(parser: Any) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON on stdout")
+
+
+def add_model_flags(parser: Any) -> None:
+    parser.add_argument("--model", default=None, help="model name or alias (see `models`); 'offline' for the rule engine")
+    parser.add_argument("--user", default="local", help="user id for quota and usage (default: local)")

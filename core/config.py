@@ -1,0 +1,180 @@
+"""Settings from the environment and .streamlit/secrets.toml (the environment wins).
+
+The names are a contract (DESIGN.md section 6). Secrets are held as ``SecretStr`` so that a
+repr, a log line or a validation error never shows them.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRETS_FILE_ENV = "STUDIO_SECRETS_FILE"
+
+
+class ConfigError(ValueError):
+    """A configuration value is malformed; the message names the setting and how to fix it."""
+
+
+def secrets_path() -> Path:
+    override = os.environ.get(SECRETS_FILE_ENV)
+    return Path(override) if override else PROJECT_ROOT / ".streamlit" / "secrets.toml"
+
+
+class _SecretsTomlSource(PydanticBaseSettingsSource):
+    """Reads top-level keys of .streamlit/secrets.toml, matched case-insensitively."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        super().__init__(settings_cls)
+        self._data = self._load()
+
+    @staticmethod
+    def _load() -> dict[str, Any]:
+        path = secrets_path()
+        if not path.is_file():
+            return {}
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                f"{path} is not valid TOML ({exc}). Fix the file or remove it; "
+                "keys can also come from environment variables."
+            ) from None
+        return {k.upper(): v for k, v in raw.items() if not isinstance(v, dict)}
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        names = [field_name.upper()]
+        if field.validation_alias and isinstance(field.validation_alias, str):
+            names.insert(0, field.validation_alias.upper())
+        for name in names:
+            if name in self._data:
+                return self._data[name], field_name, False
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, field in self.settings_cls.model_fields.items():
+            value, key, _ = self.get_field_value(field, name)
+            if value is not None:
+                out[key] = value
+        if "GLM_API_KEY" not in self._data and "ZAI_API_KEY" in self._data:
+            out.setdefault("glm_api_key", self._data["ZAI_API_KEY"])
+        return out
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", populate_by_name=True)
+
+    openai_api_key: SecretStr | None = None
+    anthropic_api_key: SecretStr | None = None
+    glm_api_key: SecretStr | None = None
+    custom_llm_base_url: str | None = None
+    custom_llm_api_key: SecretStr | None = None
+    custom_llm_models: list[str] = Field(default_factory=list)
+    openai_base_url: str | None = None
+    anthropic_base_url: str | None = None
+    glm_base_url: str | None = None
+    llm_default_model: str | None = None
+    llm_max_retries: int = Field(default=3, ge=0, le=10)
+    llm_request_timeout: float = Field(default=60.0, gt=0, le=3600)
+    llm_cache_ttl: int = Field(default=900, ge=0)
+    llm_monthly_quota_usd: Decimal = Field(default=Decimal("10.0"), ge=0)
+    studio_db: Path = Field(default=PROJECT_ROOT / "data" / "studio.db")
+    studio_models_file: Path | None = None
+
+    @field_validator("custom_llm_models", mode="before")
+    @classmethod
+    def _split_models(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [m.strip() for m in value.split(",") if m.strip()]
+        return value
+
+    @field_validator("llm_monthly_quota_usd", mode="before")
+    @classmethod
+    def _decimal_quota(cls, value: Any) -> Any:
+        if isinstance(value, float):
+            return Decimal(str(value))
+        if isinstance(value, str):
+            try:
+                return Decimal(value.strip())
+            except InvalidOperation:
+                raise ValueError("must be a number of US dollars, e.g. 10 or 25.50") from None
+        return value
+
+    @field_validator(
+        "openai_api_key", "anthropic_api_key", "glm_api_key", "custom_llm_api_key", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator(
+        "custom_llm_base_url", "openai_base_url", "anthropic_base_url", "glm_base_url", mode="before"
+    )
+    @classmethod
+    def _check_url(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not value.startswith(("http://", "https://")):
+                raise ValueError("must start with http:// or https://, e.g. http://127.0.0.1:11434/v1")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _GlmAliasEnvSource(settings_cls), _SecretsTomlSource(settings_cls))
+
+
+class _GlmAliasEnvSource(PydanticBaseSettingsSource):
+    """ZAI_API_KEY is an alias of GLM_API_KEY (the SDK's own name)."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        if not os.environ.get("GLM_API_KEY") and os.environ.get("ZAI_API_KEY"):
+            return {"glm_api_key": os.environ["ZAI_API_KEY"]}
+        return {}
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        name = str(err["loc"][0]).upper() if err["loc"] else "setting"
+        parts.append(f"{name}: {err['msg']}")
+    return "Invalid configuration: " + "; ".join(parts) + ". Fix the environment variable or .streamlit/secrets.toml."
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings fresh; raises ConfigError with an actionable message (never the value of a key)."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def reset_settings_cache() -> None:
+    get_settings.cache_clear()

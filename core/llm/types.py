@@ -1,0 +1,168 @@
+"""Typed values that flow through the gateway: requests, usage, prices, completions, ledger rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+Role = Literal["system", "user", "assistant"]
+USE_CASES = (
+    "strategy_generation",
+    "strategy_refinement",
+    "market_analysis",
+    "news_sentiment",
+    "strategy_optimization",
+)
+MTOK = Decimal(1_000_000)
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Role
+    content: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"role": self.role, "content": self.content}
+
+
+@dataclass
+class ChatRequest:
+    """One logical request. ``offline_context`` feeds the offline engine and is never sent to a vendor."""
+
+    use_case: str
+    messages: list[Message]
+    model: str | None = None
+    user: str = "local"
+    max_tokens: int = 2048
+    temperature: float | None = 0.2
+    top_p: float | None = None
+    output_schema: dict[str, Any] | None = None
+    schema_name: str = "result"
+    json_mode: bool = False
+    use_cache: bool = True
+    template_version: str | None = None
+    allow_shrink: bool = False
+    offline_context: dict[str, Any] = field(default_factory=dict)
+    deadline_s: float | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Normalised usage. ``input_tokens`` excludes cache reads and writes, each billed at its own rate."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+    estimated: bool = False
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.cache_read_tokens + other.cache_read_tokens,
+            self.cache_write_tokens + other.cache_write_tokens,
+            self.reasoning_tokens + other.reasoning_tokens,
+            self.estimated or other.estimated,
+        )
+
+    @property
+    def total_tokens(self) -> int:
+        return self.input_tokens + self.output_tokens + self.cache_read_tokens + self.cache_write_tokens
+
+
+class PriceMissing(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ModelPrice:
+    """USD per million tokens; ``None`` means unknown (never treated as free)."""
+
+    input: Decimal | None
+    output: Decimal | None
+    cache_read: Decimal | None = None
+    cache_write: Decimal | None = None
+    version: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.input is not None and self.output is not None
+
+    def cost(self, usage: Usage) -> Decimal:
+        if not self.known:
+            raise PriceMissing("price unknown")
+        assert self.input is not None and self.output is not None
+        # Cache rates default to the input rate: billing a cached token at full price over-reserves,
+        # it never under-charges.
+        read = self.cache_read if self.cache_read is not None else self.input
+        write = self.cache_write if self.cache_write is not None else self.input
+        total = (
+            self.input * usage.input_tokens
+            + self.output * usage.output_tokens
+            + read * usage.cache_read_tokens
+            + write * usage.cache_write_tokens
+        )
+        return total / MTOK
+
+    def worst_case(self, input_tokens: int, max_tokens: int) -> Decimal:
+        return self.cost(Usage(input_tokens=input_tokens, output_tokens=max_tokens))
+
+
+@dataclass
+class Completion:
+    text: str
+    model: str
+    provider: str
+    requested_model: str | None
+    usage: Usage
+    cost_usd: Decimal
+    finish_reason: str | None = None
+    tried: list[str] = field(default_factory=list)
+    latency_ms: float = 0.0
+    ttft_ms: float | None = None
+    cached: bool = False
+    cost_saved_usd: Decimal = Decimal(0)
+    request_id: str = ""
+    cache_key: str | None = None
+    user: str = "local"
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True)
+class StreamEnd:
+    completion: Completion
+
+
+StreamEvent = TextDelta | StreamEnd
+CompletionStream = Iterator[StreamEvent]
+
+
+@dataclass
+class UsageRow:
+    """One ledger row: every attempt that reached a vendor, and every cache hit."""
+
+    request_id: str
+    user_id: str
+    use_case: str
+    provider: str
+    model: str
+    requested_model: str | None
+    usage: Usage
+    cost_usd: Decimal
+    status: str  # ok | cached | cut | <error kind>
+    price_version: str = ""
+    cost_saved_usd: Decimal = Decimal(0)
+    latency_ms: float = 0.0
+    ttft_ms: float | None = None
+    error: str | None = None
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
