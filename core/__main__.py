@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.llm.errors import StudioError
+    from core.config import ConfigError
+    from core.llm.errors import StudioError, redact
 
     args = build_parser().parse_args(argv)
     try:
@@ -40,6 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     except StudioError as exc:
         message(f"error: {exc}")
         return exc.exit_code
+    except ConfigError as exc:
+        message(f"error: {redact(str(exc))}")
+        return BAD_USAGE
+    except OSError as exc:
+        # Unreadable input files and the like: name the file and the reason, no traceback.
+        where = f" '{exc.filename}'" if exc.filename else ""
+        message(f"error: cannot read or write{where}: {exc.strerror or exc}")
+        return BAD_USAGE
     except KeyboardInterrupt:
         message("interrupted")
         return 130

@@ -56,5 +56,5 @@ def add_json_flag(parser: Any) -> None:
 
 
 def add_model_flags(parser: Any) -> None:
-    parser.add_argument("--model", default=None, help="model name or alias (see `models`); 'offline' for the rule engine")
+    parser.add_argument("--model", default=None, help="model or alias (see `models`); 'offline' = rule engine")
     parser.add_argument("--user", default="local", help="user id for quota and usage (default: local)")
