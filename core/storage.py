@@ -1,0 +1,185 @@
+"""The project's one SQLite database (``STUDIO_DB``), opened through sqlite-utils and migrated.
+
+``get_db()`` is cheap enough to call per operation: it opens a new connection (WAL, busy timeout)
+and runs the numbered migrations of ``core.migrations`` the first time a file is seen by this
+process. A database that cannot be used (corrupt, unreadable, read-only) raises ``StorageError``
+naming the file and what to do; nothing is ever recreated over the user's data.
+
+Connections use sqlite-utils' default transaction handling. Code that needs a write lock for a
+read-then-write decision (the quota) uses ``immediate(db)``; sqlite-utils' own ``db.atomic()``
+nests inside it as a savepoint.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from core.llm.errors import StudioError
+
+# Long enough for 200 concurrent writers to queue on the write lock; each holds it for a few ms.
+BUSY_TIMEOUT_S = 30.0
+
+_migrated: set[str] = set()
+_migrate_lock = threading.Lock()
+
+
+class StorageError(StudioError):
+    """The database file cannot be opened, read or written; the message names it and the fix."""
+
+    kind = "storage"
+    exit_code = 2
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(dt: datetime) -> str:
+    """UTC ISO 8601 with microseconds, fixed width, so text order is time order in SQL."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def default_path() -> Path:
+    from core.config import get_settings
+
+    return Path(get_settings().studio_db)
+
+
+def db_path(db: sqlite_utils.Database) -> str | None:
+    """The file behind ``db``, or None for an in-memory database."""
+    for row in db.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main":
+            return row[2] or None
+    return None
+
+
+def _fix_hint(path: Path) -> str:
+    return (
+        f"Your data was left untouched. Restore {path} from a backup, or move it aside "
+        f"(mv '{path}' '{path}.bad') so a fresh database is created, or set STUDIO_DB to another file."
+    )
+
+
+def _check_file(path: Path) -> None:
+    """Refuse files we must not write to before SQLite gets a chance to fail half-way."""
+    if path.exists():
+        if path.is_dir():
+            raise StorageError(
+                f"STUDIO_DB points at {path}, which is a directory, not a database file.",
+                hint="Set STUDIO_DB to a file path such as data/studio.db.",
+            )
+        mode = path.stat().st_mode
+        # Checked on the mode bits, not os.access: root may write anything, yet a file marked
+        # read-only is the user's signal to leave it alone.
+        if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+            raise StorageError(
+                f"The database {path} is read-only, so usage and strategies cannot be saved.",
+                hint=f"Make it writable (chmod u+w '{path}') or set STUDIO_DB to a writable file.",
+            )
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(16)
+        except OSError as exc:
+            raise StorageError(
+                f"The database {path} cannot be read ({exc.strerror}).",
+                hint=f"Check its permissions (chmod u+rw '{path}') or set STUDIO_DB to another file.",
+            ) from None
+        if head and head != b"SQLite format 3\x00":
+            raise StorageError(
+                f"The database {path} is not an SQLite database (it may be corrupt or another kind of file).",
+                hint=_fix_hint(path),
+            )
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"Cannot create the folder {path.parent} for the database {path} ({exc.strerror}).",
+                hint="Create it yourself or set STUDIO_DB to a path in a writable folder.",
+            ) from None
+
+
+def _explain(exc: sqlite3.Error, path: Path) -> StorageError:
+    text = str(exc)
+    low = text.lower()
+    if "readonly" in low or "read-only" in low:
+        return StorageError(
+            f"The database {path} is read-only ({text}).",
+            hint="Make the file and its folder writable, or set STUDIO_DB to a writable file.",
+        )
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return StorageError(f"The database {path} is corrupt ({text}).", hint=_fix_hint(path))
+    if "unable to open" in low or "disk i/o" in low:
+        return StorageError(
+            f"The database {path} cannot be opened ({text}).",
+            hint="Check that the file and its folder exist and are readable and writable, "
+            "or set STUDIO_DB to another file.",
+        )
+    return StorageError(f"The database {path} failed: {text}.", hint=_fix_hint(path))
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """A raw connection with the project's pragmas (used by get_db and per-thread ledger access)."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    # NORMAL is durable in WAL mode except for the last transactions on power loss; the ledger
+    # accepts that for a 2-3x faster commit.
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def get_db(path: str | Path | None = None) -> sqlite_utils.Database:
+    """Open (creating on first use) and migrate the studio database; see the module docstring."""
+    target = Path(path) if path is not None else default_path()
+    if str(target) == ":memory:":
+        db = sqlite_utils.Database(memory=True)
+        from core.migrations import migrate
+
+        migrate(db)
+        return db
+    target = target.expanduser()
+    _check_file(target)
+    try:
+        conn = connect(target)
+        db = sqlite_utils.Database(conn)
+        # WAL lets the dashboard read while a request settles; the setting persists in the file.
+        db.enable_wal()
+        key = str(target.resolve())
+        if key not in _migrated:
+            from core.migrations import migrate
+
+            with _migrate_lock:
+                migrate(db)
+                _migrated.add(key)
+        else:
+            # Cheap read that proves the file is still a readable database.
+            db.execute("SELECT count(*) FROM _studio_migrations").fetchone()
+    except sqlite3.Error as exc:
+        raise _explain(exc, target) from None
+    return db
+
+
+@contextmanager
+def immediate(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+    """A write transaction that takes the write lock at BEGIN, so reads inside it cannot go stale."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
