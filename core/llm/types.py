@@ -48,6 +48,8 @@ class ChatRequest:
     offline_context: dict[str, Any] = field(default_factory=dict)
     deadline_s: float | None = None
     request_id: str | None = None
+    # False: use only the first model of the chain (e.g. an explicit --model); no fallback.
+    fallback: bool = True
 
 
 @dataclass(frozen=True)
