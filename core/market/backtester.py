@@ -1,0 +1,434 @@
+"""Execute a strategy graph over OHLCV bars, honestly.
+
+- Conditions are evaluated on a bar's close; orders fill at the NEXT bar's open (no look-ahead).
+  A signal on the last bar cannot fill and is reported.
+- Slippage moves each fill against the trader (buy higher, sell lower) by ``slippage_bps``; the fee
+  (``fee_bps`` of the traded value) is paid in quote currency on both sides.
+- Buy size comes from the action's amount and unit: quote currency (spend that much) or the base
+  coin (buy that many coins, fractions allowed). When cash does not cover it the order is reduced
+  to what the cash allows, and a warning says so; nothing is skipped silently.
+- Sell ``"all"`` or a part (base coins, or quote value at the fill price), capped at the holding.
+- Equity is marked to market on every bar's close; an open position at the end is reported.
+
+Speed: signals are numpy over all bars; Python only visits bars where an action fires. Conditions
+on ``position_pnl_pct`` are evaluated in numpy over stretches of bars with a constant position.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.market import metrics as m
+from core.market.data import MarketData
+from core.market.errors import DataError
+from core.market.evaluate import Evaluator
+from core.market.plan import ActionSpec, Plan, build_plan
+from core.market.signals import condition_values, propagate, trigger_mask
+from core.market.timeframes import timeframe_seconds
+
+FIRST_WINDOW = 256
+MAX_WINDOW = 1 << 16
+QTY_EPSILON = 1e-12
+
+
+@dataclass
+class Fill:
+    bar: int
+    time: pd.Timestamp
+    side: str  # buy | sell
+    qty: float
+    price: float  # after slippage
+    fee: float
+    action_id: str
+    signal_bar: int
+    signal_time: pd.Timestamp
+
+
+@dataclass
+class Trade:
+    """One round trip from flat to flat (several buys or partial sells may make it up)."""
+
+    entry_bar: int
+    entry_time: pd.Timestamp
+    qty: float  # largest holding during the trade
+    cost: float  # cash paid, fees included
+    bought_qty: float = 0.0
+    bought_value: float = 0.0
+    sold_qty: float = 0.0
+    sold_value: float = 0.0
+    proceeds: float = 0.0  # cash received, fees deducted
+    fees: float = 0.0
+    exit_bar: int | None = None
+    exit_time: pd.Timestamp | None = None
+    open: bool = True
+    mark_value: float | None = None  # for an open trade: remaining coins at the last close
+
+    @property
+    def entry_price(self) -> float:
+        return self.bought_value / self.bought_qty if self.bought_qty else math.nan
+
+    @property
+    def exit_price(self) -> float:
+        return self.sold_value / self.sold_qty if self.sold_qty else math.nan
+
+    @property
+    def pnl(self) -> float:
+        return self.proceeds + (self.mark_value or 0.0) - self.cost
+
+    @property
+    def return_pct(self) -> float:
+        return self.pnl / self.cost * 100.0 if self.cost else 0.0
+
+
+@dataclass
+class Notification:
+    bar: int
+    time: pd.Timestamp
+    action_id: str
+    message: str
+
+
+@dataclass
+class BacktestResult:
+    metrics: dict[str, Any]
+    equity: pd.Series
+    buy_hold: pd.Series
+    drawdown: pd.Series
+    trades: list[Trade]
+    open_trade: Trade | None
+    fills: list[Fill]
+    notifications: list[Notification]
+    warnings: list[str]
+    notes: list[str]
+    settings: dict[str, Any]
+    formulas: dict[str, str] = field(default_factory=lambda: dict(m.FORMULAS))
+
+    def summary(self) -> dict[str, Any]:
+        """The `backtest --json` contract keys (DESIGN.md section 5) plus a few additive ones."""
+        out = dict(self.metrics)
+        final = Decimal(repr(float(self.equity.iloc[-1]))).quantize(Decimal("0.00000001"))
+        out["final_equity"] = format(final, "f")
+        out["open_position"] = _trade_dict(self.open_trade) if self.open_trade else None
+        out["warnings"] = list(self.warnings)
+        return out
+
+    def trades_frame(self) -> pd.DataFrame:
+        rows = [_trade_dict(t) for t in self.trades]
+        if self.open_trade:
+            rows.append(_trade_dict(self.open_trade))
+        return pd.DataFrame(rows)
+
+    def fills_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([asdict(f) for f in self.fills])
+
+
+def _money(value: float) -> str:
+    return format(Decimal(repr(float(value))).quantize(Decimal("0.00000001")), "f")
+
+
+def _trade_dict(t: Trade) -> dict[str, Any]:
+    return {
+        "status": "open" if t.open else "closed",
+        "entry_time": t.entry_time.isoformat(),
+        "exit_time": t.exit_time.isoformat() if t.exit_time is not None else None,
+        "qty": round(t.qty, 10),
+        "entry_price": round(t.entry_price, 8),
+        "exit_price": None if math.isnan(t.exit_price) else round(t.exit_price, 8),
+        "pnl": _money(t.pnl),
+        "return_pct": round(t.return_pct, 4),
+        "fees": _money(t.fees),
+    }
+
+
+class _Book:
+    """Cash, holding and the current round trip, updated fill by fill."""
+
+    def __init__(self, cash: float, fee: float, slip: float, base: str, quote: str) -> None:
+        self.cash = cash
+        self.qty = 0.0
+        self.cost = 0.0  # cost basis of the current holding, fees included
+        self.fee = fee
+        self.slip = slip
+        self.base = base
+        self.quote = quote
+        self.trade: Trade | None = None
+        self.trades: list[Trade] = []
+        self.fills: list[Fill] = []
+        self.reduced: list[str] = []
+        self.skipped: list[str] = []
+        self.flat_sells = 0
+
+    def pnl_pct(self, close: np.ndarray) -> np.ndarray:
+        if self.qty <= 0:
+            return np.full(len(close), np.nan)
+        return (self.qty * close - self.cost) / self.cost * 100.0
+
+    def _is_base(self, action: ActionSpec) -> bool:
+        return bool(action.unit) and str(action.unit).upper() == self.base
+
+    def buy(self, action: ActionSpec, bar: int, time: pd.Timestamp, open_price: float, sig: int,
+            sig_time: pd.Timestamp) -> None:
+        price = open_price * (1.0 + self.slip)
+        assert action.amount is not None
+        value = action.amount * price if self._is_base(action) else action.amount
+        if value * (1.0 + self.fee) > self.cash * (1.0 + 1e-12):
+            affordable = max(self.cash, 0.0) / (1.0 + self.fee)
+            if affordable * price <= 0 or affordable < 1e-9 * max(value, 1.0):
+                self.skipped.append(f"{action.id} at {sig_time.isoformat()}")
+                return
+            self.reduced.append(f"{action.id} at {sig_time.isoformat()}: {value:.2f} → {affordable:.2f} {self.quote}")
+            value = affordable
+        qty = value / price
+        fee = value * self.fee
+        self.cash -= value + fee
+        if self.cash < 0:  # rounding residue of an all-in order
+            self.cash = 0.0
+        if self.qty <= 0:
+            self.trade = Trade(entry_bar=bar, entry_time=time, qty=0.0, cost=0.0)
+        self.qty += qty
+        self.cost += value + fee
+        assert self.trade is not None
+        self.trade.qty = max(self.trade.qty, self.qty)
+        self.trade.cost += value + fee
+        self.trade.bought_qty += qty
+        self.trade.bought_value += value
+        self.trade.fees += fee
+        self.fills.append(Fill(bar, time, "buy", qty, price, fee, action.id, sig, sig_time))
+
+    def sell(self, action: ActionSpec, bar: int, time: pd.Timestamp, open_price: float, sig: int,
+             sig_time: pd.Timestamp) -> None:
+        if self.qty <= 0:
+            self.flat_sells += 1
+            return
+        price = open_price * (1.0 - self.slip)
+        if action.amount is None:
+            qty = self.qty
+        else:
+            qty = action.amount if self._is_base(action) else action.amount / price
+            if qty >= self.qty * (1 - 1e-12):
+                if qty > self.qty * (1 + 1e-9):
+                    self.reduced.append(f"{action.id} at {sig_time.isoformat()}: sold the whole holding")
+                qty = self.qty
+        value = qty * price
+        fee = value * self.fee
+        self.cash += value - fee
+        share = qty / self.qty
+        self.cost -= self.cost * share
+        self.qty -= qty
+        assert self.trade is not None
+        self.trade.sold_qty += qty
+        self.trade.sold_value += value
+        self.trade.proceeds += value - fee
+        self.trade.fees += fee
+        self.fills.append(Fill(bar, time, "sell", qty, price, fee, action.id, sig, sig_time))
+        if self.qty <= QTY_EPSILON * max(self.trade.qty, 1.0):
+            self.qty = 0.0
+            self.cost = 0.0
+            self.trade.exit_bar, self.trade.exit_time, self.trade.open = bar, time, False
+            self.trades.append(self.trade)
+            self.trade = None
+
+
+def _pair(symbol: str) -> tuple[str, str]:
+    if "/" in symbol:
+        base, quote = symbol.upper().split("/", 1)
+        return base, quote.split(":")[0]
+    return symbol.upper(), "USDT"
+
+
+def run(
+    strategy: dict[str, Any] | Plan,
+    data: MarketData,
+    *,
+    fee_bps: float = 10.0,
+    slippage_bps: float = 5.0,
+    cash: float = 10_000.0,
+) -> BacktestResult:
+    plan = strategy if isinstance(strategy, Plan) else build_plan(strategy)
+    df = data.df
+    n = len(df)
+    if n < 2:
+        raise DataError("A backtest needs at least two bars of data.", hint="Load a longer data set.")
+    for name, value, low in (("fee", fee_bps, 0), ("slippage", slippage_bps, 0), ("cash", cash, 1e-9)):
+        if not (isinstance(value, int | float) and math.isfinite(value) and value >= low):
+            raise DataError(f"The {name} setting must be a number ≥ {low:g}, got {value!r}.")
+    if fee_bps >= 10_000 or slippage_bps >= 10_000:
+        raise DataError("Fees and slippage are in basis points and must be below 10000 (100 %).")
+    warnings: list[str] = []
+    notes: list[str] = []
+    base, quote = _pair(data.symbol)
+    _check_plan_against_data(plan, data, base, quote, warnings)
+
+    ev = Evaluator(df)
+    index_seconds = df.index.as_unit("s").asi8
+    bar_seconds = timeframe_seconds(data.timeframe)
+    trigger, trigger_notes = trigger_mask(plan, ev, index_seconds, bar_seconds)
+    notes.extend(trigger_notes)
+    open_ = ev.columns["open"]
+    close = ev.columns["close"]
+    times = df.index
+    book = _Book(float(cash), fee_bps / 1e4, slippage_bps / 1e4, base, quote)
+    notifications: list[Notification] = []
+    unfilled_last = 0
+
+    def execute(j: int, firing: dict[str, bool]) -> None:
+        nonlocal unfilled_last
+        for action in plan.actions:
+            if not firing.get(action.id):
+                continue
+            if action.kind == "notify":
+                notifications.append(Notification(j, times[j], action.id, action.message))
+                continue
+            if j + 1 >= n:
+                unfilled_last += 1
+                continue
+            fill_bar = j + 1
+            if action.kind == "buy":
+                book.buy(action, fill_bar, times[fill_bar], float(open_[fill_bar]), j, times[j])
+            else:
+                book.sell(action, fill_bar, times[fill_bar], float(open_[fill_bar]), j, times[j])
+
+    static = {cid: condition_values(spec, ev) for cid, spec in plan.conditions.items() if not spec.uses_position}
+    if not plan.uses_position:
+        fires = propagate(plan, trigger, static)
+        stacked = np.vstack([fires[a.id] for a in plan.actions])
+        for j in np.flatnonzero(stacked.any(axis=0)):
+            column = stacked[:, j]
+            execute(int(j), {a.id: bool(column[k]) for k, a in enumerate(plan.actions)})
+    else:
+        dynamic = [spec for spec in plan.conditions.values() if spec.uses_position]
+        i, window, prev_pnl = 0, FIRST_WINDOW, math.nan
+        while i < n:
+            end = min(n, i + window)
+            sl = slice(i, end)
+            pnl = book.pnl_pct(close[sl])
+            values = {cid: arr[sl] for cid, arr in static.items()}
+            for spec in dynamic:
+                values[spec.id] = condition_values(spec, ev, sl, pnl, prev_pnl)
+            fires = propagate(plan, trigger[sl], values)
+            stacked = np.vstack([fires[a.id] for a in plan.actions])
+            hits = stacked.any(axis=0)
+            if not hits.any():
+                prev_pnl = float(pnl[-1])
+                i, window = end, min(window * 2, MAX_WINDOW)
+                continue
+            k = int(np.argmax(hits))
+            execute(i + k, {a.id: bool(stacked[r, k]) for r, a in enumerate(plan.actions)})
+            prev_pnl = float(pnl[k])
+            i, window = i + k + 1, FIRST_WINDOW
+
+    equity, qty_held = _equity_curve(book.fills, n, float(cash), close)
+    open_trade = book.trade
+    if open_trade is not None:
+        open_trade.mark_value = book.qty * float(close[-1])
+        notes.append(
+            f"A position of {book.qty:.8g} {base} is still open at the end; it is valued at the last close "
+            f"({float(close[-1]):.8g}) in the equity and the total return, but not counted as a closed trade."
+        )
+    if unfilled_last:
+        notes.append(f"{unfilled_last} order(s) signalled on the last bar could not fill (there is no next bar).")
+    if book.reduced:
+        warnings.append(
+            f"{len(book.reduced)} order(s) were reduced to what the cash or holding allowed "
+            f"(first: {book.reduced[0]})."
+        )
+    if book.skipped:
+        warnings.append(
+            f"{len(book.skipped)} buy order(s) could not be placed because the cash was used up "
+            f"(first: {book.skipped[0]})."
+        )
+    if book.flat_sells:
+        notes.append(f"{book.flat_sells} sell signal(s) came while holding nothing and were ignored.")
+    if len(book.trades) < m.MIN_TRADES:
+        warnings.append(
+            f"Only {len(book.trades)} closed trade(s): win rate, profit factor and Sharpe mean little with fewer "
+            f"than {m.MIN_TRADES} trades."
+        )
+    metrics = _metrics(equity, qty_held, close, book.trades, float(cash), times)
+    if (times[-1] - times[0]) < pd.Timedelta(days=30):
+        warnings.append("The data covers less than 30 days; the daily Sharpe ratio rests on very few returns.")
+    equity_s = pd.Series(equity, index=times, name="equity")
+    buy_hold = pd.Series(float(cash) * close / close[0], index=times, name="buy_hold")
+    drawdown = pd.Series(m.drawdown_pct(equity, float(cash)), index=times, name="drawdown_pct")
+    return BacktestResult(
+        metrics=metrics,
+        equity=equity_s,
+        buy_hold=buy_hold,
+        drawdown=drawdown,
+        trades=book.trades,
+        open_trade=open_trade,
+        fills=book.fills,
+        notifications=notifications,
+        warnings=warnings + data.warnings,
+        notes=notes,
+        settings={
+            "fee_bps": fee_bps, "slippage_bps": slippage_bps, "cash": cash, "bars": n,
+            "start": times[0].isoformat(), "end": times[-1].isoformat(), "timeframe": data.timeframe,
+            "symbol": data.symbol, "signal_bars": int(trigger.sum()),
+        },
+    )
+
+
+def _equity_curve(fills: list[Fill], n: int, cash: float, close: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cash and holding change only at fills, so both are cumulative sums of per-bar deltas."""
+    d_cash = np.zeros(n)
+    d_qty = np.zeros(n)
+    if fills:
+        bars = np.fromiter((f.bar for f in fills), dtype=np.int64, count=len(fills))
+        sign = np.fromiter((1.0 if f.side == "buy" else -1.0 for f in fills), dtype=float, count=len(fills))
+        qty = np.fromiter((f.qty for f in fills), dtype=float, count=len(fills))
+        value = qty * np.fromiter((f.price for f in fills), dtype=float, count=len(fills))
+        fee = np.fromiter((f.fee for f in fills), dtype=float, count=len(fills))
+        np.add.at(d_cash, bars, -sign * value - fee)
+        np.add.at(d_qty, bars, sign * qty)
+    held = np.cumsum(d_qty)
+    held[np.abs(held) < QTY_EPSILON] = 0.0
+    return cash + np.cumsum(d_cash) + held * close, held
+
+
+def _metrics(
+    equity: np.ndarray, held: np.ndarray, close: np.ndarray, trades: list[Trade], cash: float,
+    times: pd.DatetimeIndex,
+) -> dict[str, Any]:
+    stats = m.trade_stats([t.pnl for t in trades])
+    return {
+        "total_return_pct": m.round_or_none(m.total_return_pct(equity, cash)),
+        "max_drawdown_pct": m.round_or_none(float(m.drawdown_pct(equity, cash).min())),
+        "win_rate_pct": m.round_or_none(stats["win_rate_pct"]),
+        "sharpe": m.round_or_none(m.sharpe(pd.Series(equity, index=times), cash)),
+        "profit_factor": m.round_or_none(stats["profit_factor"]),
+        "trades": len(trades),
+        "exposure_pct": m.round_or_none(float((held > 0).mean() * 100.0)),
+        "buy_hold_return_pct": m.round_or_none(float((close[-1] - close[0]) / close[0] * 100.0)),
+        "wins": stats["wins"],
+        "losses": stats["losses"],
+        "draws": stats["draws"],
+    }
+
+
+def _check_plan_against_data(plan: Plan, data: MarketData, base: str, quote: str, warnings: list[str]) -> None:
+    for sid, cfg in plan.sources.items():
+        kind = cfg.get("source_type", "ohlcv")
+        if kind != "ohlcv":
+            warnings.append(f"{sid} is a {kind} source, which a backtest cannot replay; conditions use the OHLCV data.")
+            continue
+        tf = cfg.get("timeframe")
+        if tf and tf != data.timeframe:
+            warnings.append(
+                f"{sid} asks for {tf} bars but the data has {data.timeframe} bars; the backtest runs on "
+                f"{data.timeframe} bars (resample the data to {tf} to match)."
+            )
+        sym = cfg.get("symbol")
+        if sym and str(sym).upper() != data.symbol.upper():
+            warnings.append(f"{sid} is for {sym} but the data is {data.symbol}; prices come from the data.")
+    for action in plan.actions:
+        if action.kind in ("buy", "sell") and action.unit and action.unit.upper() not in (base, quote):
+            warnings.append(
+                f"{action.id}: unit {action.unit} is neither {base} nor {quote}; its amount is read as {quote}."
+            )

@@ -1,0 +1,204 @@
+"""Read OHLCV CSV files (DESIGN.md section 5) and say exactly what is wrong, with the row number.
+
+Accepted: a header row with ``timestamp`` (or ``date``/``time``/``datetime``/``open_time``) and
+``open high low close volume`` in any letter case and order; timestamps in ISO 8601 or epoch
+seconds/milliseconds. Row numbers in messages count data rows from 1 (file line = row + 1).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.market.data import OHLCV, MarketData
+from core.market.errors import DataError
+from core.market.timeframes import infer_timeframe, timeframe_seconds
+
+TIME_COLUMNS = ("timestamp", "date", "time", "datetime", "open_time")
+PRICE_COLUMNS = ("open", "high", "low", "close")
+MAX_BYTES = 200 * 1024 * 1024  # a 1-minute year is ~40 MB; far bigger is almost surely a mistake
+FORMAT_HINT = (
+    "Expected a header row with timestamp (or date/time) and open, high, low, close, volume, "
+    "e.g. 'timestamp,open,high,low,close,volume'."
+)
+
+
+def _row(i: int) -> str:
+    return f"row {i + 1} (file line {i + 2})"
+
+
+def _read_text(source: bytes | str | Path, name: str) -> tuple[str, str]:
+    """The CSV text and a display name; a str is a path unless it already contains a newline."""
+    if isinstance(source, bytes):
+        raw = source
+    elif isinstance(source, Path) or (isinstance(source, str) and "\n" not in source):
+        path = Path(source)
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                raise DataError(f"{path} is larger than {MAX_BYTES // 2**20} MB.", hint="Resample it first.")
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise DataError(f"Market data file not found: {path}.", hint="Check the path.") from None
+        except IsADirectoryError:
+            raise DataError(f"{path} is a directory, not a CSV file.", hint="Pass the CSV file itself.") from None
+        except OSError as exc:
+            raise DataError(f"Cannot read {path}: {exc.strerror}.", hint="Check the file's permissions.") from None
+        name = path.name if name == "upload" else name
+    else:
+        return source, name
+    if len(raw) > MAX_BYTES:
+        raise DataError(f"{name} is larger than {MAX_BYTES // 2**20} MB.", hint="Resample it first.")
+    try:
+        return raw.decode("utf-8-sig"), name
+    except UnicodeDecodeError:
+        raise DataError(
+            f"{name} is not a UTF-8 text file.", hint="Export the data as CSV (comma-separated, UTF-8)."
+        ) from None
+
+
+def _parse_times(values: pd.Series, name: str, column: str) -> pd.DatetimeIndex:
+    text = values.astype("string").str.strip()
+    empty = text.isna() | (text == "")
+    if empty.any():
+        i = int(np.flatnonzero(empty.to_numpy())[0])
+        raise DataError(f"{name}: {_row(i)} has an empty {column}.", hint="Every row needs a timestamp.")
+    numeric = pd.to_numeric(text, errors="coerce")
+    if numeric.notna().all():
+        # Epoch numbers: milliseconds are > 1e11 (1973 in seconds would be 1e11 s = year 5138).
+        unit = "ms" if float(numeric.abs().max()) > 1e11 else "s"
+        times = pd.to_datetime(numeric.to_numpy(dtype="float64"), unit=unit, utc=True)
+        return pd.DatetimeIndex(times)
+    times = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
+    bad = times.isna().to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"{name}: {_row(i)} has a {column} that cannot be read: '{text.iloc[i]}'.",
+            hint="Use ISO 8601 (2024-01-31 or 2024-01-31T09:00:00Z) or epoch seconds/milliseconds in every row.",
+        )
+    return pd.DatetimeIndex(times)
+
+
+def _check_numbers(frame: pd.DataFrame, name: str) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for col in OHLCV:
+        raw = frame[col]
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype="float64")
+        missing = np.isnan(values)
+        if missing.any():
+            i = int(np.flatnonzero(missing)[0])
+            shown = raw.iloc[i]
+            if pd.isna(shown) or str(shown).strip().lower() in ("", "nan", "null", "none", "na"):
+                raise DataError(
+                    f"{name}: {_row(i)} has no {col} value (empty or NaN).",
+                    hint="Fill or drop rows with missing values before loading.",
+                )
+            raise DataError(
+                f"{name}: {_row(i)} has a {col} that is not a number: '{shown}'.",
+                hint="Use plain numbers with a dot as decimal separator and no thousands separators.",
+            )
+        if not np.isfinite(values).all():
+            i = int(np.flatnonzero(~np.isfinite(values))[0])
+            raise DataError(f"{name}: {_row(i)} has an infinite {col}.", hint="Use finite numbers.")
+        out[col] = values
+    for col in PRICE_COLUMNS:
+        bad = out[col] <= 0
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise DataError(
+                f"{name}: {_row(i)} has a non-positive {col} price ({out[col][i]:g}).",
+                hint="Prices must be greater than 0; remove or fix the row.",
+            )
+    if (out["volume"] < 0).any():
+        i = int(np.flatnonzero(out["volume"] < 0)[0])
+        raise DataError(f"{name}: {_row(i)} has a negative volume ({out['volume'][i]:g}).", hint="Volume is >= 0.")
+    bad = out["high"] < out["low"]
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"{name}: {_row(i)} has high {out['high'][i]:g} below low {out['low'][i]:g}.",
+            hint="Check whether the high and low columns are swapped.",
+        )
+    return out
+
+
+def _check_order(times: pd.DatetimeIndex, name: str) -> None:
+    ns = times.as_unit("ns").asi8
+    steps = np.diff(ns)
+    back = steps < 0
+    if back.any():
+        i = int(np.flatnonzero(back)[0]) + 1
+        raise DataError(
+            f"{name}: rows are not sorted by time: {_row(i)} ({times[i].isoformat()}) comes before "
+            f"the previous row ({times[i - 1].isoformat()}).",
+            hint="Sort the file by timestamp, oldest first.",
+        )
+    same = steps == 0
+    if same.any():
+        i = int(np.flatnonzero(same)[0]) + 1
+        raise DataError(
+            f"{name}: {_row(i)} repeats the timestamp of the previous row ({times[i].isoformat()}).",
+            hint="Remove duplicate rows so each timestamp appears once.",
+        )
+
+
+def gap_warnings(index: pd.DatetimeIndex, timeframe: str) -> list[str]:
+    """One warning summarising missing bars (count, largest, first), or nothing."""
+    if len(index) < 2:
+        return []
+    step = timeframe_seconds(timeframe)
+    secs = np.diff(index.as_unit("s").asi8)
+    gap = secs > step
+    if not gap.any():
+        return []
+    where = np.flatnonzero(gap)
+    largest = int(where[np.argmax(secs[where])])
+    return [
+        f"{len(where)} gap(s) in the data (bars missing for more than one {timeframe} step); the largest is "
+        f"{pd.Timedelta(seconds=int(secs[largest]))} after {index[largest].isoformat()}, the first after "
+        f"{index[int(where[0])].isoformat()}. Indicators treat the bars on either side as adjacent."
+    ]
+
+
+def parse_csv(text: str, name: str = "upload", symbol: str = "BTC/USDT", source: str = "upload") -> MarketData:
+    if not text.strip():
+        raise DataError(f"{name} is empty.", hint=FORMAT_HINT)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True, keep_default_na=False)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise DataError(f"{name} is not a readable CSV file: {str(exc).strip()}.", hint=FORMAT_HINT) from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    if len(set(frame.columns)) != len(frame.columns):
+        dup = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
+        raise DataError(f"{name}: the header repeats column(s) {', '.join(dup)}.", hint=FORMAT_HINT)
+    time_col = next((c for c in TIME_COLUMNS if c in frame.columns), None)
+    missing = [c for c in OHLCV if c not in frame.columns]
+    if time_col is None:
+        missing.insert(0, "timestamp (or date/time)")
+    if missing:
+        found = ", ".join(frame.columns) or "nothing"
+        raise DataError(f"{name}: missing column(s): {', '.join(missing)}. Found: {found}.", hint=FORMAT_HINT)
+    if frame.empty:
+        raise DataError(f"{name} has a header but no data rows.", hint="Add at least two rows of bars.")
+    assert time_col is not None
+    times = _parse_times(frame[time_col], name, time_col)
+    numbers = _check_numbers(frame, name)
+    _check_order(times, name)
+    df = pd.DataFrame(numbers, index=times)
+    df.index.name = "timestamp"
+    timeframe = infer_timeframe(df.index)
+    data = MarketData(df=df, symbol=symbol, timeframe=timeframe, source=source)
+    data.warnings.extend(gap_warnings(df.index, timeframe))
+    if len(df) < 30:
+        data.warnings.append(f"{name} has only {len(df)} bars; most indicators need 14 to 35 bars of history.")
+    return data
+
+
+def load_csv_source(
+    source: bytes | str | Path, name: str = "upload", symbol: str = "BTC/USDT", origin: str = "upload"
+) -> MarketData:
+    text, shown = _read_text(source, name)
+    return parse_csv(text, shown, symbol=symbol, source=origin)
