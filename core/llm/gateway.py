@@ -1,0 +1,467 @@
+"""The gateway: one entry point for every model call (DESIGN.md section 4).
+
+For each candidate of the routing chain: provider configured? → price known? → context window
+fits? → response cache → quota reservation (worst case) → local rate limit → adapter call with our
+retry policy → usage normalised by the adapter → cost from the registry → ledger row settled.
+Fallback to the next candidate follows ``ProviderError.fallback``; a stream never falls back (or
+retries) once its first token has been handed to the caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from core.llm.accounting import Ledger, Reservation, ResponseCache
+from core.llm.errors import (
+    AllModelsFailed,
+    ContextTooLong,
+    EngineCannotAnswer,
+    PriceUnknown,
+    ProviderError,
+    ProviderNotConfigured,
+    StreamInterrupted,
+    StudioError,
+    redact,
+)
+from core.llm.providers.base import Call, Provider, Reply, StreamDone
+from core.llm.ratelimit import Limits, RateLimiter
+from core.llm.registry import OFFLINE, ModelInfo, Registry
+from core.llm.retry import RetryPolicy
+from core.llm.types import ChatRequest, Completion, Message, StreamEnd, TextDelta, Usage, UsageRow
+
+log = logging.getLogger("core.llm.gateway")
+
+
+@dataclass
+class _Run:
+    """State of one logical request across its candidates and attempts."""
+
+    req: ChatRequest
+    request_id: str
+    started: float
+    deadline: float
+    tried: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+@dataclass
+class _Prepared:
+    info: ModelInfo
+    provider: Provider
+    input_tokens: int
+    estimated: bool
+    cache_key: str | None
+
+
+def cache_key(provider: str, model: str, req: ChatRequest) -> str:
+    """SHA-256 of the canonical JSON of everything that shapes the answer (roles included)."""
+    payload = {
+        "provider": provider,
+        "model": model,
+        "messages": [[m.role, m.content] for m in req.messages],
+        "temperature": req.temperature,
+        "top_p": req.top_p,
+        "max_tokens": req.max_tokens,
+        "output_schema": req.output_schema,
+        "schema_name": req.schema_name if req.output_schema else None,
+        "json_mode": req.json_mode,
+        "template_version": req.template_version,
+        "use_case": req.use_case,
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class Gateway:
+    def __init__(
+        self,
+        settings: Any,
+        registry: Registry,
+        ledger: Ledger | None = None,
+        cache: ResponseCache | None = None,
+        *,
+        providers: dict[str, Provider] | None = None,
+        retry_policy: RetryPolicy | None = None,
+        rate_limiter: RateLimiter | None = None,
+        deadline_s: float | None = None,
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.ledger = ledger
+        self.cache = cache
+        self.retry = retry_policy or RetryPolicy(max_retries=int(getattr(settings, "llm_max_retries", 3)))
+        self.timeout_s = float(getattr(settings, "llm_request_timeout", 60.0))
+        # One logical request (all attempts and fallbacks) gets this much wall time by default.
+        self.deadline_s = deadline_s or max(self.timeout_s * 3, 30.0)
+        self.cache_ttl = int(getattr(settings, "llm_cache_ttl", 900))
+        self.limiter = rate_limiter or RateLimiter(
+            {p: Limits(lim.rpm, lim.tpm) for p, lim in registry.limits.items()}
+        )
+        self._providers: dict[str, Provider] = dict(providers or {})
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ providers
+    def provider(self, name: str) -> Provider:
+        prov = self._providers.get(name)
+        if prov is None:
+            with self._lock:
+                prov = self._providers.get(name)
+                if prov is None:
+                    from core.llm.providers import make_provider
+
+                    prov = make_provider(name, self.settings)
+                    self._providers[name] = prov
+        return prov
+
+    def configured_providers(self) -> list[str]:
+        out = []
+        for name in ("openai", "anthropic", "glm", "custom"):
+            try:
+                if self.provider(name).configured():
+                    out.append(name)
+            except ImportError:
+                continue
+        return out
+
+    def chain(self, req: ChatRequest) -> list[ModelInfo]:
+        default = getattr(self.settings, "llm_default_model", None)
+        return self.registry.chain(req.use_case, self.configured_providers(), req.model, default)
+
+    # ------------------------------------------------------------------ counting
+    def count_tokens(self, model: str, messages: list[Message]) -> int:
+        info = self.registry.get(model)
+        from core.llm.tokens import count_messages
+
+        return count_messages(info.provider, info.name, messages).tokens
+
+    # ------------------------------------------------------------------ shared steps
+    def _start(self, req: ChatRequest) -> _Run:
+        now = time.monotonic()
+        return _Run(req=req, request_id=req.request_id or uuid.uuid4().hex, started=now,
+                    deadline=now + (req.deadline_s or self.deadline_s))
+
+    def _prepare(self, info: ModelInfo, run: _Run) -> _Prepared:
+        req = run.req
+        provider = self.provider(info.provider)
+        if not provider.configured():
+            raise ProviderNotConfigured(
+                f"{info.name} needs a {info.provider} key, and none is configured.",
+                provider=info.provider, model=info.name,
+                hint=f"Set {_KEY_NAMES.get(info.provider, 'its API key')} (environment or .streamlit/secrets.toml).",
+            )
+        if info.provider == OFFLINE:
+            return _Prepared(info, provider, 0, False, None)
+        if not info.price.known:
+            raise PriceUnknown(
+                f"{info.name} has no known price, so it cannot be used against the monthly quota.",
+                hint="Add its prices (input, output per million tokens) to the file named by STUDIO_MODELS_FILE.",
+                model=info.name,
+            )
+        from core.llm.tokens import count_messages
+
+        counted = count_messages(info.provider, info.name, req.messages)
+        if info.context_window and counted.tokens + req.max_tokens > info.context_window:
+            approx = "about " if counted.estimated else ""
+            raise ContextTooLong(
+                f"The request needs {approx}{counted.tokens} input tokens + {req.max_tokens} output tokens, "
+                f"more than {info.name}'s context window of {info.context_window}.",
+                provider=info.provider, model=info.name,
+                hint="Shorten the input, lower max_tokens, or choose a model with a larger context window.",
+            )
+        key = None
+        if req.use_cache and self.cache is not None and self.cache_ttl > 0:
+            key = cache_key(info.provider, info.name, req)
+        return _Prepared(info, provider, counted.tokens, counted.estimated, key)
+
+    def _completion(self, run: _Run, prep: _Prepared, reply: Reply, latency_ms: float,
+                    ttft_ms: float | None) -> Completion:
+        info = prep.info
+        cost = info.price.cost(reply.usage) if info.price.known else Decimal(0)
+        return Completion(
+            text=reply.text, model=info.name, provider=info.provider, requested_model=run.req.model,
+            usage=reply.usage, cost_usd=cost, finish_reason=reply.finish_reason,
+            tried=[*run.tried, info.name], latency_ms=latency_ms, ttft_ms=ttft_ms,
+            request_id=run.request_id, cache_key=prep.cache_key, user=run.req.user,
+        )
+
+    def _row(self, run: _Run, info: ModelInfo, usage: Usage, status: str, *, latency_ms: float = 0.0,
+             ttft_ms: float | None = None, error: str | None = None, cost_saved: Decimal = Decimal(0)) -> UsageRow:
+        cost = Decimal(0) if status == "cached" or not info.price.known else info.price.cost(usage)
+        return UsageRow(
+            request_id=run.request_id, user_id=run.req.user, use_case=run.req.use_case,
+            provider=info.provider, model=info.name, requested_model=run.req.model, usage=usage,
+            cost_usd=cost, status=status, price_version=info.price.version, cost_saved_usd=cost_saved,
+            latency_ms=latency_ms, ttft_ms=ttft_ms, error=redact(error) if error else None,
+        )
+
+    def _cache_hit(self, run: _Run, prep: _Prepared) -> Completion | None:
+        if prep.cache_key is None or self.cache is None:
+            return None
+        try:
+            hit = self.cache.get(run.req.user, prep.cache_key)
+        except Exception as exc:  # a broken cache must not break the request
+            log.warning("cache lookup failed: %s", redact(str(exc)))
+            return None
+        if hit is None:
+            return None
+        saved = prep.info.price.cost(hit.usage) if prep.info.price.known else Decimal(0)
+        if self.ledger is not None:
+            self.ledger.record(self._row(run, prep.info, hit.usage, "cached", cost_saved=saved))
+        return replace(hit, cached=True, cost_usd=Decimal(0), cost_saved_usd=saved, tried=[*run.tried, prep.info.name],
+                       request_id=run.request_id, requested_model=run.req.model, latency_ms=0.0,
+                       cache_key=prep.cache_key, user=run.req.user)
+
+    def _reserve(self, run: _Run, prep: _Prepared, attempt: int) -> Reservation | None:
+        if self.ledger is None or prep.info.provider == OFFLINE:
+            return None
+        return self.ledger.reserve(
+            user_id=run.req.user, request_id=f"{run.request_id}:{attempt}", model=prep.info.name,
+            price=prep.info.price, input_tokens=prep.input_tokens, max_tokens=run.req.max_tokens,
+            allow_shrink=run.req.allow_shrink,
+        )
+
+    def _call(self, run: _Run, prep: _Prepared, res: Reservation | None) -> Call:
+        max_tokens = res.max_tokens if res is not None else run.req.max_tokens
+        if prep.info.max_output:
+            max_tokens = min(max_tokens, prep.info.max_output)
+        timeout = max(0.5, min(self.timeout_s, run.remaining()))
+        return Call(prep.info, run.req, max_tokens, timeout, prep.input_tokens)
+
+    def _failed_attempt(self, run: _Run, prep: _Prepared, res: Reservation | None, err: ProviderError,
+                        latency_ms: float, usage: Usage | None = None) -> None:
+        """Release the reservation; a failure the vendor saw becomes a ledger row."""
+        reached = err.status_code is not None or isinstance(err, StreamInterrupted) or bool(
+            err.details.get("timeout"))
+        row = self._row(run, prep.info, usage or Usage(), err.kind, latency_ms=latency_ms, error=str(err)) \
+            if reached else None
+        if self.ledger is not None:
+            if res is not None:
+                self.ledger.release(res, row)
+            elif row is not None:
+                self.ledger.record(row)
+        log.info("attempt failed: model=%s kind=%s status=%s request=%s: %s", prep.info.name, err.kind,
+                 err.status_code, run.request_id, redact(str(err)))
+
+    def _settle(self, run: _Run, prep: _Prepared, res: Reservation | None, completion: Completion) -> None:
+        if self.ledger is None:
+            return
+        row = self._row(run, prep.info, completion.usage, "ok", latency_ms=completion.latency_ms,
+                        ttft_ms=completion.ttft_ms)
+        if res is not None:
+            self.ledger.settle(res, row)
+        else:
+            self.ledger.record(row)
+
+    def _candidate_failed(self, run: _Run, info: ModelInfo, err: StudioError, first: bool) -> None:
+        """Decide whether to move to the next candidate; raise when we must not."""
+        run.tried.append(info.name)
+        run.failures.append((info.name, str(err)))
+        if isinstance(err, PriceUnknown):
+            if first and run.req.model:
+                raise err
+            return
+        if isinstance(err, EngineCannotAnswer):
+            raise err if len(run.tried) == 1 else self._all_failed(run)
+        if not isinstance(err, ProviderError) or not err.fallback or not getattr(run.req, "fallback", True):
+            raise err
+
+    def _all_failed(self, run: _Run) -> AllModelsFailed:
+        detail = "; ".join(f"{m}: {e}" for m, e in run.failures)
+        return AllModelsFailed(f"Every model failed for {run.req.use_case}. {detail}", attempts=list(run.failures),
+                               hint="Check the provider keys and status, or try again later.")
+
+    # ------------------------------------------------------------------ complete
+    def complete(self, req: ChatRequest) -> Completion:
+        run = self._start(req)
+        for i, info in enumerate(self.chain(req)):
+            try:
+                prep = self._prepare(info, run)
+                hit = self._cache_hit(run, prep)
+                if hit is not None:
+                    return hit
+                return self._attempts(run, prep)
+            except (ProviderError, PriceUnknown, EngineCannotAnswer) as err:
+                self._candidate_failed(run, info, err, first=i == 0)
+        raise self._all_failed(run)
+
+    def _attempts(self, run: _Run, prep: _Prepared) -> Completion:
+        attempt = 0
+        while True:
+            attempt += 1
+            res = self._reserve(run, prep, attempt)
+            t0 = time.monotonic()
+            try:
+                call = self._call(run, prep, res)
+                self._rate_limit(run, prep, call)
+                reply = prep.provider.complete(call)
+            except ProviderError as err:
+                self._failed_attempt(run, prep, res, err, (time.monotonic() - t0) * 1000)
+                delay = self.retry.next_delay(err, attempt, run.remaining())
+                if delay is None:
+                    raise
+                log.info("retrying %s in %.2f s (attempt %d)", prep.info.name, delay, attempt + 1)
+                time.sleep(delay)
+                continue
+            except BaseException:
+                if self.ledger is not None and res is not None:
+                    self.ledger.release(res, None)
+                raise
+            latency = (time.monotonic() - t0) * 1000
+            completion = self._completion(run, prep, reply, latency, None)
+            self._settle(run, prep, res, completion)
+            return completion
+
+    def _rate_limit(self, run: _Run, prep: _Prepared, call: Call) -> None:
+        if prep.info.provider == OFFLINE:
+            return
+        waited = self.limiter.acquire(prep.info.provider, prep.input_tokens + call.max_tokens,
+                                      max_wait_s=max(0.0, run.remaining() - 1.0))
+        if waited:
+            log.info("local rate limit for %s: waited %.2f s", prep.info.provider, waited)
+
+    # ------------------------------------------------------------------ stream
+    def stream(self, req: ChatRequest) -> Iterator[TextDelta | StreamEnd]:
+        run = self._start(req)
+        for i, info in enumerate(self.chain(req)):
+            try:
+                prep = self._prepare(info, run)
+                hit = self._cache_hit(run, prep)
+                if hit is not None:
+                    yield TextDelta(hit.text)
+                    yield StreamEnd(hit)
+                    return
+                yield from self._stream_attempts(run, prep)
+                return
+            except (ProviderError, PriceUnknown, EngineCannotAnswer) as err:
+                if isinstance(err, StreamInterrupted) and err.details.get("delivered"):
+                    raise
+                self._candidate_failed(run, info, err, first=i == 0)
+        raise self._all_failed(run)
+
+    def _stream_attempts(self, run: _Run, prep: _Prepared) -> Iterator[TextDelta | StreamEnd]:
+        attempt = 0
+        while True:
+            attempt += 1
+            res = self._reserve(run, prep, attempt)
+            t0 = time.monotonic()
+            parts: list[str] = []
+            ttft: float | None = None
+            done: StreamDone | None = None
+            try:
+                call = self._call(run, prep, res)
+                self._rate_limit(run, prep, call)
+                for item in prep.provider.stream(call):
+                    if isinstance(item, StreamDone):
+                        done = item
+                        continue
+                    if not item:
+                        continue
+                    if ttft is None:
+                        ttft = (time.monotonic() - t0) * 1000
+                    parts.append(item)
+                    yield TextDelta(item)
+                if done is None:
+                    raise StreamInterrupted(f"The {prep.info.name} stream ended without its final event.",
+                                            provider=prep.info.provider, model=prep.info.name,
+                                            partial_text="".join(parts), usage=None)
+            except ProviderError as err:
+                latency = (time.monotonic() - t0) * 1000
+                if parts:
+                    # Text already reached the caller: settle what the vendor billed, never retry/fall back.
+                    usage = err.usage if isinstance(err, StreamInterrupted) and err.usage else \
+                        self._estimate_usage(prep, "".join(parts))
+                    cut = err if isinstance(err, StreamInterrupted) else StreamInterrupted(
+                        f"The {prep.info.name} stream broke off: {err.message}", provider=prep.info.provider,
+                        model=prep.info.name, status_code=err.status_code)
+                    cut.partial_text = "".join(parts)
+                    cut.usage = usage
+                    cut.details["delivered"] = True
+                    self._failed_attempt(run, prep, res, cut, latency, usage)
+                    raise cut from None
+                self._failed_attempt(run, prep, res, err, latency)
+                if isinstance(err, StreamInterrupted):
+                    err = ProviderErrorRetry(err)
+                delay = self.retry.next_delay(err, attempt, run.remaining())
+                if delay is None:
+                    raise err from None
+                time.sleep(delay)
+                continue
+            except GeneratorExit:
+                # The caller stopped reading: settle the partial answer as a cut row.
+                usage = self._estimate_usage(prep, "".join(parts))
+                if self.ledger is not None:
+                    row = self._row(run, prep.info, usage, "cancelled", error="stream closed by the caller")
+                    if res is not None:
+                        self.ledger.release(res, row)
+                    else:
+                        self.ledger.record(row)
+                raise
+            except BaseException:
+                if self.ledger is not None and res is not None:
+                    self.ledger.release(res, None)
+                raise
+            latency = (time.monotonic() - t0) * 1000
+            reply = Reply("".join(parts), done.usage, done.finish_reason)
+            completion = self._completion(run, prep, reply, latency, ttft)
+            self._settle(run, prep, res, completion)
+            yield StreamEnd(completion)
+            return
+
+    def _estimate_usage(self, prep: _Prepared, text: str) -> Usage:
+        if prep.info.provider == OFFLINE:
+            return Usage()
+        from core.llm.tokens import count_text
+
+        return Usage(input_tokens=prep.input_tokens, output_tokens=count_text(text), estimated=True)
+
+    # ------------------------------------------------------------------ async twins
+    async def acomplete(self, req: ChatRequest) -> Completion:
+        # The orchestration is shared with the sync path (one policy, one code path); the vendor
+        # call itself blocks a worker thread, which also keeps SQLite ledger access off the loop.
+        return await asyncio.to_thread(self.complete, req)
+
+    async def astream(self, req: ChatRequest) -> AsyncIterator[TextDelta | StreamEnd]:
+        from core.llm.providers.base import thread_stream
+
+        async for item in thread_stream(lambda r: self.stream(r), req):  # type: ignore[arg-type]
+            yield item  # type: ignore[misc]
+
+    # ------------------------------------------------------------------ cache
+    def store_in_cache(self, completion: Completion) -> None:
+        """Store a validated answer under the key of the request that produced it."""
+        if (self.cache is None or completion.cache_key is None or completion.cached
+                or completion.provider == OFFLINE or self.cache_ttl <= 0):
+            return
+        self.cache.put(completion.user, completion.cache_key, completion, self.cache_ttl)
+
+
+class ProviderErrorRetry(ProviderError):
+    """A stream that broke before its first token: as retryable as a failed connection."""
+
+    kind = "cut"
+    retryable = True
+
+    def __init__(self, err: ProviderError) -> None:
+        super().__init__(err.message, provider=err.provider, model=err.model, status_code=err.status_code,
+                         retry_after=err.retry_after)
+
+
+_KEY_NAMES = {
+    "openai": "OPENAI_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+    "glm": "GLM_API_KEY (or ZAI_API_KEY)",
+    "custom": "CUSTOM_LLM_BASE_URL and CUSTOM_LLM_MODELS",
+}

@@ -1,0 +1,105 @@
+"""The small interface every provider adapter implements.
+
+An adapter turns a ``ChatRequest`` into one vendor call through the vendor's official SDK (built
+with ``max_retries=0``: retries, fallback, pricing and accounting belong to the gateway), returns
+normalised usage, and maps every SDK exception to one of our ``ProviderError`` types with a
+redacted message. Adapters never sleep, retry or price anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+from core.llm.registry import ModelInfo
+from core.llm.types import ChatRequest, Usage
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    usage: Usage
+    finish_reason: str | None = None
+    vendor_model: str | None = None
+
+
+@dataclass(frozen=True)
+class StreamDone:
+    """Last item of an adapter's stream: the vendor's own usage figures and finish reason."""
+
+    usage: Usage
+    finish_reason: str | None = None
+
+
+StreamItem = str | StreamDone
+
+
+@dataclass(frozen=True)
+class Call:
+    """What the gateway decided for one attempt: the model, the token cap and the time budget."""
+
+    model: ModelInfo
+    request: ChatRequest
+    max_tokens: int
+    timeout_s: float
+    input_tokens: int = 0
+
+
+class Provider:
+    name: str = ""
+
+    def configured(self) -> bool:
+        raise NotImplementedError
+
+    def base_url(self) -> str | None:
+        return None
+
+    def complete(self, call: Call) -> Reply:
+        raise NotImplementedError
+
+    def stream(self, call: Call) -> Iterator[StreamItem]:
+        """Text deltas then one StreamDone; a cut after text raises StreamInterrupted."""
+        raise NotImplementedError
+
+    async def acomplete(self, call: Call) -> Reply:
+        # Default for SDKs without an async client (zai-sdk): run the sync call in a worker thread.
+        return await asyncio.to_thread(self.complete, call)
+
+    async def astream(self, call: Call) -> AsyncIterator[StreamItem]:
+        async for item in thread_stream(self.stream, call):
+            yield item
+
+
+_END = object()
+
+
+async def thread_stream(fn, call: Call) -> AsyncIterator[StreamItem]:  # type: ignore[no-untyped-def]
+    """Drive a blocking iterator in a worker thread and hand its items to the event loop."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    stop = threading.Event()
+
+    def worker() -> None:
+        try:
+            for item in fn(call):
+                if stop.is_set():
+                    break
+                loop.call_soon_threadsafe(queue.put_nowait, item)
+            loop.call_soon_threadsafe(queue.put_nowait, _END)
+        except BaseException as exc:  # handed to the consumer, re-raised there
+            loop.call_soon_threadsafe(queue.put_nowait, exc)
+
+    fut = loop.run_in_executor(None, worker)
+    try:
+        while True:
+            item = await queue.get()
+            if item is _END:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        await asyncio.shield(fut)

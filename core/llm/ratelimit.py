@@ -1,0 +1,102 @@
+"""Per-provider request-per-minute and token-per-minute buckets.
+
+A bucket may go into debt: ``reserve`` takes the amount at once and returns how long the caller
+must wait for the debt to refill. That keeps the critical section to a few arithmetic operations
+under a ``threading.Lock`` (never held across a sleep or an ``await``), so the same limiter is safe
+from threads and from asyncio tasks. A wait longer than the caller's budget is refused (and the
+amount given back) with ``RateLimited``, so a request never sleeps past its deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from core.llm.errors import RateLimited
+
+
+class _Bucket:
+    def __init__(self, per_minute: int, clock: Callable[[], float]) -> None:
+        self.capacity = float(per_minute)
+        self.rate = per_minute / 60.0
+        self.level = self.capacity
+        self.clock = clock
+        self.updated = clock()
+
+    def _refill(self, now: float) -> None:
+        self.level = min(self.capacity, self.level + (now - self.updated) * self.rate)
+        self.updated = now
+
+    def take(self, amount: float, now: float) -> float:
+        self._refill(now)
+        self.level -= amount
+        return 0.0 if self.level >= 0 else -self.level / self.rate
+
+    def give(self, amount: float) -> None:
+        self.level = min(self.capacity, self.level + amount)
+
+
+@dataclass(frozen=True)
+class Limits:
+    rpm: int = 0  # 0 = no local limit
+    tpm: int = 0
+
+
+class RateLimiter:
+    def __init__(self, limits: dict[str, Limits] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._buckets: dict[str, tuple[_Bucket | None, _Bucket | None]] = {}
+        for provider, lim in (limits or {}).items():
+            self._buckets[provider] = (
+                _Bucket(lim.rpm, clock) if lim.rpm > 0 else None,
+                _Bucket(lim.tpm, clock) if lim.tpm > 0 else None,
+            )
+
+    def _reserve(self, provider: str, tokens: int, max_wait_s: float | None) -> float:
+        rpm, tpm = self._buckets.get(provider, (None, None))
+        if rpm is None and tpm is None:
+            return 0.0
+        with self._lock:
+            now = self._clock()
+            wait = 0.0
+            if rpm is not None:
+                wait = max(wait, rpm.take(1, now))
+            if tpm is not None:
+                wait = max(wait, tpm.take(tokens, now))
+            if max_wait_s is not None and wait > max_wait_s:
+                if rpm is not None:
+                    rpm.give(1)
+                if tpm is not None:
+                    tpm.give(tokens)
+                raise RateLimited(
+                    f"The local {provider} rate limit needs a {wait:.1f} s wait, longer than the "
+                    f"{max(max_wait_s, 0):.1f} s left for this request.",
+                    provider=provider,
+                    hint="Raise the provider's rpm/tpm in STUDIO_MODELS_FILE or try again shortly.",
+                    local=True,
+                )
+            return wait
+
+    def acquire(self, provider: str, tokens: int, max_wait_s: float | None = None) -> float:
+        """Block until the request may go; returns the seconds waited (for reporting)."""
+        wait = self._reserve(provider, tokens, max_wait_s)
+        if wait > 0:
+            time.sleep(wait)
+        return wait
+
+    async def aacquire(self, provider: str, tokens: int, max_wait_s: float | None = None) -> float:
+        wait = self._reserve(provider, tokens, max_wait_s)
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return wait
+
+    def refund(self, provider: str, tokens: int) -> None:
+        """Give back tokens reserved beyond what the request really used."""
+        _, tpm = self._buckets.get(provider, (None, None))
+        if tpm is not None and tokens > 0:
+            with self._lock:
+                tpm.give(tokens)

@@ -1,0 +1,112 @@
+"""Offline token counting.
+
+tiktoken ships no BPE files and downloads them on first use. We commit o200k_base and cl100k_base
+(taken from the MIT-licensed PyPI wheel ``bpe-openai==0.1.4``; gunzipped they are byte-identical to
+OpenAI's files, sha256 checked) and seed tiktoken's cache directory with them, so counting never
+touches the network. OpenAI counts are exact for the text; other vendors' tokenizers are not public,
+so their counts are o200k counts with a safety margin, labelled ``estimated``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.llm.types import Message
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+_BLOB = "https://openaipublic.blob.core.windows.net/encodings/{}.tiktoken"
+_SHA256 = {
+    "o200k_base": "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
+    "cl100k_base": "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
+}
+# Chat framing per message and for the reply priming (OpenAI's published counting recipe).
+_PER_MESSAGE = 3
+_PRIMING = 3
+# Anthropic/GLM/custom tokenizers differ from o200k; over-counting is the safe side for both the
+# context-window check and the quota reservation.
+_ESTIMATE_MARGIN = 1.15
+
+
+def _cache_dir() -> Path:
+    configured = os.environ.get("TIKTOKEN_CACHE_DIR") or os.environ.get("DATA_GYM_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    path = Path(tempfile.gettempdir()) / "strategy-studio-tiktoken"
+    os.environ["TIKTOKEN_CACHE_DIR"] = str(path)
+    return path
+
+
+def seed_cache() -> Path:
+    """Write the committed BPE files where tiktoken looks for its download cache (idempotent)."""
+    cache = _cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    for name, digest in _SHA256.items():
+        target = cache / hashlib.sha1(_BLOB.format(name).encode()).hexdigest()
+        if target.is_file() and hashlib.sha256(target.read_bytes()).hexdigest() == digest:
+            continue
+        data = gzip.decompress((DATA_DIR / f"{name}.tiktoken.gz").read_bytes())
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise RuntimeError(f"{name}.tiktoken.gz is corrupted (sha256 mismatch); restore it from git.")
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    return cache
+
+
+seed_cache()
+
+_lock = threading.Lock()
+_encodings: dict[str, object] = {}
+
+
+def encoding(name: str = "o200k_base"):  # -> tiktoken.Encoding
+    """Load an encoding once per process (loading o200k takes ~0.3 s; the hot path must not)."""
+    enc = _encodings.get(name)
+    if enc is None:
+        with _lock:
+            enc = _encodings.get(name)
+            if enc is None:
+                import tiktoken
+
+                enc = tiktoken.get_encoding(name)
+                _encodings[name] = enc
+    return enc
+
+
+def encoding_name_for(model: str) -> str:
+    import tiktoken
+
+    try:
+        return tiktoken.encoding_name_for_model(model)
+    except KeyError:
+        # Newer OpenAI names (gpt-5.x, ...) are not in tiktoken's table yet: all use o200k.
+        return "o200k_base"
+
+
+@dataclass(frozen=True)
+class TokenCount:
+    tokens: int
+    estimated: bool
+    encoding: str
+
+
+def count_text(text: str, encoding_name: str = "o200k_base") -> int:
+    return len(encoding(encoding_name).encode(text, disallowed_special=()))
+
+
+def count_messages(provider: str, model: str, messages: Sequence[Message]) -> TokenCount:
+    enc_name = encoding_name_for(model) if provider == "openai" else "o200k_base"
+    enc = encoding(enc_name)
+    total = _PRIMING
+    for m in messages:
+        total += _PER_MESSAGE + len(enc.encode(m.content, disallowed_special=())) + 1
+    if provider == "openai":
+        return TokenCount(total, False, enc_name)
+    return TokenCount(int(total * _ESTIMATE_MARGIN) + 1, True, enc_name)

@@ -1,0 +1,174 @@
+"""Models and providers for the UI and the CLI: the gateway, the registry table, routing chains."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from core.config import get_settings
+from core.llm.gateway import Gateway
+from core.llm.registry import OFFLINE, Registry, registry_from_settings
+from core.llm.types import USE_CASES
+
+_lock = threading.Lock()
+_gateway: Gateway | None = None
+
+_DEFAULT_URLS = {
+    "openai": "https://api.openai.com/v1",
+    "anthropic": "https://api.anthropic.com",
+    "glm": "https://api.z.ai/api/paas/v4",
+}
+_KEY_ENV = {
+    "openai": "OPENAI_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+    "glm": "GLM_API_KEY",
+    "custom": "CUSTOM_LLM_BASE_URL + CUSTOM_LLM_MODELS",
+}
+
+
+@dataclass(frozen=True)
+class ProviderStatus:
+    name: str
+    configured: bool
+    base_url: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    name: str
+    provider: str
+    configured: bool
+    input_per_mtok: Decimal | None
+    output_per_mtok: Decimal | None
+    recommended: bool
+    label: str
+
+
+def get_gateway() -> Gateway:
+    """The process-wide gateway, built once from settings (ledger and cache on the studio DB)."""
+    global _gateway
+    if _gateway is None:
+        with _lock:
+            if _gateway is None:
+                from core.llm.factory import build_gateway
+
+                _gateway = build_gateway(get_settings())
+    return _gateway
+
+
+def reset_gateway() -> None:
+    """Forget the gateway (after settings change, or between tests)."""
+    global _gateway
+    with _lock:
+        _gateway = None
+
+
+def _registry() -> Registry:
+    if _gateway is not None:
+        return _gateway.registry
+    return registry_from_settings(get_settings())
+
+
+def _configured(settings: Any) -> dict[str, bool]:
+    return {
+        "openai": settings.openai_api_key is not None,
+        "anthropic": settings.anthropic_api_key is not None,
+        "glm": settings.glm_api_key is not None,
+        "custom": bool(settings.custom_llm_base_url and settings.custom_llm_models),
+        OFFLINE: True,
+    }
+
+
+def provider_status() -> list[ProviderStatus]:
+    """Which providers can serve; never shows a key."""
+    s = get_settings()
+    conf = _configured(s)
+    urls = {
+        "openai": s.openai_base_url or _DEFAULT_URLS["openai"],
+        "anthropic": s.anthropic_base_url or _DEFAULT_URLS["anthropic"],
+        "glm": s.glm_base_url or _DEFAULT_URLS["glm"],
+        "custom": s.custom_llm_base_url,
+    }
+    out = []
+    for name in ("openai", "anthropic", "glm", "custom"):
+        if conf[name]:
+            note = "configured"
+            if name == "custom":
+                note = f"configured: {', '.join(s.custom_llm_models)}"
+        else:
+            note = f"not configured: set {_KEY_ENV[name]}"
+        out.append(ProviderStatus(name, conf[name], urls[name], note))
+    out.append(ProviderStatus(OFFLINE, True, None, "rule-based engine, always available, free"))
+    return out
+
+
+def registry_rows() -> list[dict[str, Any]]:
+    """One row per model and per alias: the shape of `python -m core models --json`."""
+    reg = _registry()
+    conf = _configured(get_settings())
+    rows: list[dict[str, Any]] = []
+
+    def row(name: str, info: Any, alias_of: str | None) -> dict[str, Any]:
+        p = info.price
+        return {
+            "name": name,
+            "provider": info.provider,
+            "alias_of": alias_of,
+            "input_per_mtok": p.input,
+            "output_per_mtok": p.output,
+            "cache_read_per_mtok": p.cache_read,
+            "cache_write_per_mtok": p.cache_write,
+            "context_window": info.context_window,
+            "max_output": info.max_output,
+            "structured_output": info.structured_output,
+            "use_cases": list(info.use_cases),
+            "configured": conf.get(info.provider, False),
+        }
+
+    for name, info in reg.models.items():
+        rows.append(row(name, info, None))
+    for alias, target in reg.aliases.items():
+        rows.append(row(alias, reg.models[target], target))
+    return rows
+
+
+def routing_chains(effective: bool = True) -> dict[str, list[str]]:
+    """Per use case, the models tried in order. ``effective`` drops unconfigured providers."""
+    reg = _registry()
+    s = get_settings()
+    if not effective:
+        return {uc: reg.full_chain(uc) for uc in USE_CASES}
+    conf = [p for p, ok in _configured(s).items() if ok]
+    return {uc: [m.name for m in reg.chain(uc, conf, None, s.llm_default_model)] for uc in USE_CASES}
+
+
+def _fmt(price: Decimal | None) -> str:
+    return "price unknown" if price is None else f"${price.normalize():f}"
+
+
+def model_choices(use_case: str) -> list[ModelChoice]:
+    """Models to offer for a use case; the first is the recommended default (first of the chain)."""
+    reg = _registry()
+    s = get_settings()
+    conf = _configured(s)
+    chain = routing_chains()[use_case]
+    recommended = chain[0]
+    order = chain + [n for n, i in reg.models.items() if n not in chain and use_case in i.use_cases]
+    order += [n for n in reg.models if n not in order]
+    out = []
+    for name in order:
+        info = reg.models[name]
+        if info.provider == OFFLINE:
+            label = "offline (rule-based, free)"
+        else:
+            p = info.price
+            price = (f"{_fmt(p.input)} in / {_fmt(p.output)} out per Mtok" if p.known else "price unknown")
+            label = f"{name} ({info.provider}, {price})"
+            if not conf.get(info.provider, False):
+                label += " — not configured"
+        out.append(ModelChoice(name, info.provider, conf.get(info.provider, False), info.price.input,
+                               info.price.output, name == recommended, label))
+    return out
