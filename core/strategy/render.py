@@ -1,0 +1,232 @@
+"""One self-contained interactive HTML page of a strategy graph (vis-network, left to right).
+
+Our own small template instead of pyvis's: pyvis's template runs HTML from tooltips containing
+"href", puts the heading and select-menu ids in raw, and loads scripts from CDNs. Here:
+- vis-network.min.js is read from the installed pyvis wheel and inlined (nothing from a CDN; a
+  Content-Security-Policy forbids every network request as a second line of defence);
+- all data goes in as one JSON literal with < > & and line separators escaped, so no string can
+  close the <script> element;
+- tooltips are plain strings, which vis-network 9 sets with innerText; the page itself only ever
+  writes text with textContent.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.resources
+import json
+from functools import lru_cache
+from typing import Any
+
+import networkx as nx
+
+from core.strategy.issues import Issue
+from core.strategy.labels import node_details, node_label
+
+STYLE = {
+    # diamond draws its label below the shape, hence the dark font; the box radius tells a data
+    # source (rounded) from a condition (square) beyond their colours.
+    "trigger": {"color": "#7c3aed", "shape": "diamond", "font": "#1e1b4b", "radius": 0},
+    "data_source": {"color": "#0284c7", "shape": "box", "font": "#ffffff", "radius": 14},
+    "condition": {"color": "#f59e0b", "shape": "box", "font": "#111111", "radius": 0},
+    "action": {"color": "#16a34a", "shape": "ellipse", "font": "#ffffff", "radius": 0},
+}
+UNKNOWN_STYLE = {"color": "#6b7280", "shape": "box", "font": "#ffffff", "radius": 0}
+ERROR_COLOR = "#dc2626"
+WARNING_COLOR = "#ea580c"
+HIGHLIGHT_COLOR = "#facc15"
+MISSING_PREFIX = "missing:"
+
+
+@lru_cache(maxsize=1)
+def vis_network_js() -> str:
+    path = importlib.resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
+    return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+
+def safe_json(data: Any) -> str:
+    """JSON that is inert inside a <script> element."""
+    text = json.dumps(data, ensure_ascii=False)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def _levels(nodes: list[dict[str, Any]], edges: list[tuple[str, str]]) -> dict[str, int]:
+    """Column of each node: longest distance from a root, so the flow reads left to right."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(n["id"] for n in nodes)
+    graph.add_edges_from((a, b) for a, b in edges if a != b)
+    level: dict[str, int] = {}
+    if nx.is_directed_acyclic_graph(graph):
+        for node in nx.topological_sort(graph):
+            preds = [level[p] + 1 for p in graph.predecessors(node)]
+            level[node] = max(preds, default=0)
+        return level
+    # With a cycle, breadth-first distance from the roots (or from the first node) is good enough.
+    roots = [n for n in graph if graph.in_degree(n) == 0] or [nodes[0]["id"]]
+    for root in roots:
+        for node, dist in nx.single_source_shortest_path_length(graph, root).items():
+            level[node] = min(level.get(node, dist), dist)
+    for node in graph:
+        level.setdefault(node, 0)
+    return level
+
+
+def _issue_text(issues: list[Issue]) -> str:
+    return "\n".join(f"{'⛔' if i.severity == 'error' else '⚠'} {i.code}: {i.message}"
+                     + (f"\n   → {i.hint}" if i.hint else "") for i in issues)
+
+
+def graph_data(strategy: dict[str, Any], issues: list[Issue], highlight: str | None = None) -> dict[str, Any]:
+    """The vis-network node/edge lists (plain data; tested without a browser)."""
+    raw_nodes = [n for n in strategy.get("nodes") or [] if isinstance(n, dict) and isinstance(n.get("id"), str)]
+    raw_edges = [e for e in strategy.get("edges") or [] if isinstance(e, dict)
+                 and isinstance(e.get("from"), str) and isinstance(e.get("to"), str)]
+    # vis ids are our own integers: strategy ids may repeat (DUPLICATE_ID) or be hostile strings.
+    vis_id: dict[str, int] = {}
+    nodes_out: list[dict[str, Any]] = []
+    node_issues: dict[str, list[Issue]] = {}
+    edge_issues: dict[tuple[str, str], list[Issue]] = {}
+    for issue in issues:
+        if issue.edge:
+            edge_issues.setdefault(issue.edge, []).append(issue)
+        elif issue.node_id is not None:
+            node_issues.setdefault(issue.node_id, []).append(issue)
+    unique_nodes = []
+    for node in raw_nodes:
+        if node["id"] not in vis_id:
+            vis_id[node["id"]] = len(vis_id)
+            unique_nodes.append(node)
+    missing = sorted({end for e in raw_edges for end in (e["from"], e["to"]) if end not in vis_id})
+    levels = _levels(unique_nodes + [{"id": m} for m in missing], [(e["from"], e["to"]) for e in raw_edges])
+    for node in unique_nodes:
+        node_id = node["id"]
+        style = STYLE.get(str(node.get("type")), UNKNOWN_STYLE)
+        mine = node_issues.get(node_id, [])
+        has_error = any(i.severity == "error" for i in mine)
+        border = ERROR_COLOR if has_error else WARNING_COLOR if mine else style["color"]
+        title = node_details(node) + ("\n\n" + _issue_text(mine) if mine else "")
+        item = {
+            "id": vis_id[node_id],
+            "sid": node_id,
+            "label": node_label(node),
+            "title": title,
+            "shape": style["shape"],
+            "level": levels.get(node_id, 0),
+            "color": {"background": style["color"], "border": border,
+                      "highlight": {"background": style["color"], "border": HIGHLIGHT_COLOR}},
+            "borderWidth": 4 if mine else 1,
+            "font": {"color": style["font"]},
+            "invalid": has_error,
+        }
+        item["shapeProperties"] = {"borderRadius": style["radius"]}
+        if mine:
+            item["shapeProperties"]["borderDashes"] = [6, 4]
+        if highlight is not None and node_id == highlight:
+            item["borderWidth"] = 6
+            item["color"]["border"] = HIGHLIGHT_COLOR
+        nodes_out.append(item)
+    for name in missing:
+        vis_id[name] = len(vis_id)
+        nodes_out.append({
+            "id": vis_id[name], "sid": MISSING_PREFIX + name, "label": f"? {name}",
+            "title": f"'{name}' is referenced by an edge but is not a node.", "shape": "box",
+            "level": levels.get(name, 0), "borderWidth": 3, "shapeProperties": {"borderDashes": [4, 4]},
+            "color": {"background": "#ffffff", "border": ERROR_COLOR}, "font": {"color": ERROR_COLOR},
+            "invalid": True,
+        })
+    edges_out = []
+    for index, edge in enumerate(raw_edges):
+        key = (edge["from"], edge["to"])
+        mine = edge_issues.get(key, [])
+        label = edge.get("condition")
+        color = "#16a34a" if label == "true" else "#dc2626" if label == "false" else "#64748b"
+        item = {
+            "id": f"e{index}",
+            "from": vis_id[edge["from"]],
+            "to": vis_id[edge["to"]],
+            "arrows": "to",
+            "color": {"color": ERROR_COLOR if mine else color},
+            "title": f"{edge['from']} → {edge['to']}" + ("\n\n" + _issue_text(mine) if mine else ""),
+            "invalid": bool(mine),
+        }
+        if isinstance(label, str):
+            item["label"] = label[:12]
+            item["font"] = {"color": color, "strokeWidth": 3}
+        if mine:
+            item["dashes"] = True
+            item["width"] = 3
+        edges_out.append(item)
+    return {
+        "nodes": nodes_out,
+        "edges": edges_out,
+        "highlight": vis_id.get(highlight) if highlight is not None else None,
+    }
+
+
+OPTIONS = {
+    "layout": {"hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed",
+                                "levelSeparation": 300, "nodeSpacing": 110}},
+    "physics": {"enabled": False},
+    "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
+    "nodes": {"margin": 10, "font": {"size": 15, "face": "sans-serif"}, "widthConstraint": {"maximum": 190},
+              "size": 18},
+    "edges": {"smooth": {"type": "cubicBezier", "forceDirection": "horizontal"}, "font": {"size": 13}},
+}
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; \
+style-src 'unsafe-inline'; img-src data:; connect-src 'none'">
+<title>{title}</title>
+<style>
+html,body{{margin:0;height:100%;font-family:sans-serif;background:#fff}}
+#graph{{position:absolute;top:0;bottom:0;left:0;right:0}}
+#summary{{position:absolute;top:6px;left:8px;z-index:2;font-size:13px;color:#334155;background:#ffffffcc;
+padding:2px 6px;border-radius:4px}}
+div.vis-tooltip{{position:absolute;visibility:hidden;padding:6px 8px;white-space:pre-wrap;max-width:420px;
+font-size:13px;color:#111;background:#fffbe6;border:1px solid #d4b106;border-radius:4px;
+box-shadow:2px 2px 8px rgba(0,0,0,.2);pointer-events:none;z-index:5}}
+</style></head>
+<body><div id="summary"></div><div id="graph"></div>
+<script>{vis_js}</script>
+<script>
+(function () {{
+  var DATA = {data};
+  var OPTIONS = {options};
+  var nodes = new vis.DataSet(DATA.nodes);
+  var edges = new vis.DataSet(DATA.edges);
+  var network = new vis.Network(document.getElementById("graph"), {{nodes: nodes, edges: edges}}, OPTIONS);
+  window.network = network;
+  window.graphData = DATA;
+  document.getElementById("summary").textContent = DATA.summary;
+  if (DATA.highlight !== null && DATA.highlight !== undefined) {{
+    network.selectNodes([DATA.highlight]);
+    network.once("afterDrawing", function () {{
+      network.focus(DATA.highlight, {{scale: 1.1, animation: false}});
+    }});
+  }} else {{
+    network.once("afterDrawing", function () {{ network.fit({{animation: false}}); }});
+  }}
+}})();
+</script>
+</body></html>
+"""
+
+
+def render_html(strategy: dict[str, Any], issues: list[Issue], highlight: str | None = None,
+                summary: str | None = None) -> str:
+    data = graph_data(strategy, issues, highlight)
+    errors = sum(1 for i in issues if i.severity == "error")
+    warnings = len(issues) - errors
+    data["summary"] = summary if summary is not None else (
+        f"{len(data['nodes'])} nodes · {len(data['edges'])} edges · {errors} errors · {warnings} warnings")
+    name = strategy.get("name")
+    return _PAGE.format(
+        title=html.escape(str(name) if name else "Strategy"),
+        vis_js=vis_network_js(),
+        data=safe_json(data),
+        options=safe_json(OPTIONS),
+    )
