@@ -172,8 +172,9 @@ class _Book:
     def _is_base(self, action: ActionSpec) -> bool:
         return bool(action.unit) and str(action.unit).upper() == self.base
 
-    def buy(self, action: ActionSpec, bar: int, time: pd.Timestamp, open_price: float, sig: int,
-            sig_time: pd.Timestamp) -> None:
+    def buy(
+        self, action: ActionSpec, bar: int, time: pd.Timestamp, open_price: float, sig: int, sig_time: pd.Timestamp
+    ) -> None:
         price = open_price * (1.0 + self.slip)
         assert action.amount is not None
         value = action.amount * price if self._is_base(action) else action.amount
@@ -201,8 +202,9 @@ class _Book:
         self.trade.fees += fee
         self.fills.append(Fill(bar, time, "buy", qty, price, fee, action.id, sig, sig_time))
 
-    def sell(self, action: ActionSpec, bar: int, time: pd.Timestamp, open_price: float, sig: int,
-             sig_time: pd.Timestamp) -> None:
+    def sell(
+        self, action: ActionSpec, bar: int, time: pd.Timestamp, open_price: float, sig: int, sig_time: pd.Timestamp
+    ) -> None:
         if self.qty <= 0:
             self.flat_sells += 1
             return
@@ -335,8 +337,7 @@ def run(
         notes.append(f"{unfilled_last} order(s) signalled on the last bar could not fill (there is no next bar).")
     if book.reduced:
         warnings.append(
-            f"{len(book.reduced)} order(s) were reduced to what the cash or holding allowed "
-            f"(first: {book.reduced[0]})."
+            f"{len(book.reduced)} order(s) were reduced to what the cash or holding allowed (first: {book.reduced[0]})."
         )
     if book.skipped:
         warnings.append(
@@ -368,9 +369,15 @@ def run(
         warnings=warnings + data.warnings,
         notes=notes,
         settings={
-            "fee_bps": fee_bps, "slippage_bps": slippage_bps, "cash": cash, "bars": n,
-            "start": times[0].isoformat(), "end": times[-1].isoformat(), "timeframe": data.timeframe,
-            "symbol": data.symbol, "signal_bars": int(trigger.sum()),
+            "fee_bps": fee_bps,
+            "slippage_bps": slippage_bps,
+            "cash": cash,
+            "bars": n,
+            "start": times[0].isoformat(),
+            "end": times[-1].isoformat(),
+            "timeframe": data.timeframe,
+            "symbol": data.symbol,
+            "signal_bars": int(trigger.sum()),
         },
     )
 
@@ -393,7 +400,11 @@ def _equity_curve(fills: list[Fill], n: int, cash: float, close: np.ndarray) -> 
 
 
 def _metrics(
-    equity: np.ndarray, held: np.ndarray, close: np.ndarray, trades: list[Trade], cash: float,
+    equity: np.ndarray,
+    held: np.ndarray,
+    close: np.ndarray,
+    trades: list[Trade],
+    cash: float,
     times: pd.DatetimeIndex,
 ) -> dict[str, Any]:
     stats = m.trade_stats([t.pnl for t in trades])

@@ -60,13 +60,16 @@ class Evaluator:
             return left * right
         result = np.divide(left, right)
         # x/0 is undefined, not infinite: no condition should fire on it.
-        return np.where(np.isfinite(result), result, np.nan) if np.ndim(result) else (
-            result if np.isfinite(result) else np.nan
+        return (
+            np.where(np.isfinite(result), result, np.nan)
+            if np.ndim(result)
+            else (result if np.isfinite(result) else np.nan)
         )
 
 
-def compare(op: str, left: np.ndarray, right: np.ndarray, prev_left: float = np.nan,
-            prev_right: float = np.nan) -> np.ndarray:
+def compare(
+    op: str, left: np.ndarray, right: np.ndarray, prev_left: float = np.nan, prev_right: float = np.nan
+) -> np.ndarray:
     """Boolean per bar; NaN on either side is False for every operator (including !=).
 
     ``crosses_above``: left > right on this bar and left <= right on the previous bar. The first

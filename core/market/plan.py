@@ -103,7 +103,7 @@ def build_plan(strategy: dict[str, Any]) -> Plan:
         label = edge.get("condition")
         label = None if label is None else str(label).lower()
         if label not in (None, "true", "false"):
-            raise _fail(f"Edge {src} -> {dst} has condition {label!r}; use \"true\" or \"false\".")
+            raise _fail(f'Edge {src} -> {dst} has condition {label!r}; use "true" or "false".')
         incoming[dst].append((src, label))
         outgoing[src].append(dst)
     order = _topological(types, incoming, outgoing)
@@ -126,8 +126,12 @@ def build_plan(strategy: dict[str, Any]) -> Plan:
             amount = _amount(nid, cfg, kind) if kind != "notify" else None
             actions.append(
                 ActionSpec(
-                    nid, kind, cfg.get("symbol"), amount,
-                    str(cfg["unit"]) if cfg.get("unit") else None, str(cfg.get("message", "")),
+                    nid,
+                    kind,
+                    cfg.get("symbol"),
+                    amount,
+                    str(cfg["unit"]) if cfg.get("unit") else None,
+                    str(cfg.get("message", "")),
                 )
             )
         elif typ == "data_source":

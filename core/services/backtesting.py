@@ -1,0 +1,71 @@
+"""Backtest use case: validate the strategy, run it over market data, return the result."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from core.market.backtester import BacktestResult, Trade
+from core.market.backtester import run as _run
+from core.market.data import MarketData
+from core.market.errors import StrategyNotRunnable
+from core.market.metrics import FORMULAS
+
+__all__ = ["FORMULAS", "BacktestResult", "Trade", "metric_formulas", "run_backtest"]
+
+
+def _as_dict(strategy: dict[str, Any] | str | Any) -> dict[str, Any]:
+    if hasattr(strategy, "to_dict"):
+        return strategy.to_dict()
+    if isinstance(strategy, str):
+        try:
+            loaded = json.loads(strategy)
+        except json.JSONDecodeError as exc:
+            raise StrategyNotRunnable(
+                f"The strategy is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
+                hint="Fix the JSON, or export the strategy again from the Strategies page.",
+            ) from None
+        if not isinstance(loaded, dict):
+            raise StrategyNotRunnable("The strategy must be a JSON object.")
+        return loaded
+    return dict(strategy)
+
+
+def _validate(strategy: dict[str, Any]) -> dict[str, Any]:
+    """Use the strategy validator when it is available: a backtest of an invalid graph means nothing."""
+    try:
+        from core.services.strategy_library import validate_strategy
+    except ImportError:  # the library service is optional for the backtester; build_plan checks the basics
+        return strategy
+    report = validate_strategy(strategy)
+    if not report.valid:
+        errors = [i for i in report.issues if getattr(i, "severity", "error") == "error"] or list(report.issues)
+        first = "; ".join(
+            f"{getattr(i, 'node_id', None) or ''} {getattr(i, 'message', i)}".strip().rstrip(".") for i in errors[:3]
+        )
+        raise StrategyNotRunnable(
+            f"The strategy is invalid ({len(errors)} issue(s)): {first}.",
+            hint="Run `python -m core validate FILE` to see every issue with its fix.",
+        )
+    normalised = getattr(report, "strategy", None)
+    if normalised is not None and hasattr(normalised, "to_dict"):
+        return normalised.to_dict()
+    return normalised if isinstance(normalised, dict) else strategy
+
+
+def run_backtest(
+    strategy: dict[str, Any] | str | Any,
+    data: MarketData,
+    *,
+    fee_bps: float | Decimal = 10,
+    slippage_bps: float | Decimal = 5,
+    cash: float | Decimal = 10_000,
+) -> BacktestResult:
+    """Fills at the next bar's open, fees both sides, slippage; see core/market/backtester.py."""
+    body = _validate(_as_dict(strategy))
+    return _run(body, data, fee_bps=float(fee_bps), slippage_bps=float(slippage_bps), cash=float(cash))
+
+
+def metric_formulas() -> dict[str, str]:
+    return dict(FORMULAS)
