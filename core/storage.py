@@ -29,6 +29,8 @@ BUSY_TIMEOUT_S = 30.0
 
 _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
+_write_locks: dict[str, threading.RLock] = {}
+_write_locks_guard = threading.Lock()
 
 
 class StorageError(StudioError):
@@ -183,3 +185,62 @@ def immediate(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
         raise
     else:
         conn.execute("COMMIT")
+
+
+class ThreadConnections:
+    """One connection per thread to the file behind ``db``, for objects shared across threads.
+
+    A sqlite3 connection holds one transaction at a time: two threads sharing it would interleave
+    their statements into each other's BEGIN IMMEDIATE. For an in-memory database (tests, scratch)
+    there is only ``db.conn``, so access is serialised with a lock instead.
+    ``lock`` also serialises this process's writers, so only other processes queue on SQLite's
+    busy handler.
+    """
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.path = db_path(db)
+        self._shared = db.conn if self.path is None else None
+        self._local = threading.local()
+        key = self.path or f"memory:{id(db.conn)}"
+        with _write_locks_guard:
+            self.lock = _write_locks.setdefault(key, threading.RLock())
+
+    def get(self) -> sqlite3.Connection:
+        if self._shared is not None:
+            return self._shared
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path or "")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT on this thread's connection, rolled back on any error."""
+        with self.lock:
+            conn = self.get()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise _explain(exc, Path(self.path or ":memory:")) from None
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            else:
+                try:
+                    conn.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise _explain(exc, Path(self.path or ":memory:")) from None
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        if self._shared is not None:
+            with self.lock:
+                yield self._shared
+        else:
+            yield self.get()
