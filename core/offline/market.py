@@ -131,7 +131,9 @@ def analyse(symbol: str, timeframe: str, indicators: dict[str, Any], language: s
     risk = risk_of(indicators)
     price = _num(indicators, "price") or 0.0
     change = _num(indicators, "change_24h_pct")
-    ranked = sorted(signals, key=lambda s: abs(s.weight), reverse=True)
+    # Signals that agree with the verdict come first, so the reason argues for what it recommends.
+    direction = 1 if total > 0 else -1 if total < 0 else 0
+    ranked = sorted(signals, key=lambda s: (s.weight * direction <= 0, -abs(s.weight)))
     trend_word = {
         "UPTREND": ("an uptrend", "상승 추세"),
         "DOWNTREND": ("a downtrend", "하락 추세"),
