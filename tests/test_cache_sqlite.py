@@ -1,0 +1,126 @@
+"""Response cache: per-user, TTL, bounded with LRU eviction, a hit costs 0 and reports its saving."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from core.llm.cache import SqliteCache
+from core.llm.ledger import SqliteLedger
+from core.llm.types import Completion, Usage, UsageRow
+from core.storage import get_db
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def _answer(text: str = '{"name": "RSI dip"}', cost: str = "0.002865") -> Completion:
+    return Completion(text=text, model="gpt-x", provider="openai", requested_model="gpt-x",
+                      usage=Usage(1200, 300, cache_read_tokens=50), cost_usd=Decimal(cost), finish_reason="stop",
+                      request_id="req-1", cache_key="k1")
+
+
+@pytest.fixture()
+def db(tmp_path: Path):
+    return get_db(tmp_path / "studio.db")
+
+
+def test_hit_returns_the_answer_at_zero_cost_with_its_saving(db) -> None:
+    cache = SqliteCache(db)
+    cache.put("alice", "k1", _answer(), ttl_s=900)
+    hit = cache.get("alice", "k1")
+    assert hit is not None
+    assert hit.text == '{"name": "RSI dip"}' and hit.model == "gpt-x" and hit.provider == "openai"
+    assert hit.cached is True
+    assert hit.cost_usd == 0
+    assert hit.cost_saved_usd == Decimal("0.002865")
+    assert hit.usage == Usage(1200, 300, cache_read_tokens=50)
+
+
+def test_hit_recorded_in_the_ledger_costs_nothing_and_reports_the_saving(db) -> None:
+    cache = SqliteCache(db)
+    ledger = SqliteLedger(db, Decimal("1"))
+    cache.put("alice", "k1", _answer(), ttl_s=900)
+    hit = cache.get("alice", "k1")
+    assert hit is not None
+    ledger.record(UsageRow("req-2", "alice", "strategy_generation", hit.provider, hit.model, hit.requested_model,
+                           hit.usage, hit.cost_usd, "cached", cost_saved_usd=hit.cost_saved_usd))
+    spent, saved = db.execute("SELECT SUM(cost_micro_usd), SUM(cost_saved_micro_usd) FROM llm_usage").fetchone()
+    assert (spent, saved) == (0, 2865)
+    assert ledger.month_spend_usd("alice") == 0
+
+
+def test_entries_are_scoped_per_user(db) -> None:
+    cache = SqliteCache(db)
+    cache.put("alice", "k1", _answer("alice's answer"), ttl_s=900)
+    assert cache.get("bob", "k1") is None
+    cache.put("bob", "k1", _answer("bob's answer"), ttl_s=900)
+    assert cache.get("alice", "k1").text == "alice's answer"  # type: ignore[union-attr]
+    assert cache.get("bob", "k1").text == "bob's answer"  # type: ignore[union-attr]
+
+
+def test_entries_expire_after_their_ttl(db) -> None:
+    clock = Clock()
+    cache = SqliteCache(db, clock=clock)
+    cache.put("alice", "k1", _answer(), ttl_s=60)
+    clock.now += timedelta(seconds=59)
+    assert cache.get("alice", "k1") is not None
+    clock.now += timedelta(seconds=2)
+    assert cache.get("alice", "k1") is None
+
+
+def test_zero_ttl_disables_caching(db) -> None:
+    cache = SqliteCache(db)
+    cache.put("alice", "k1", _answer(), ttl_s=0)
+    assert cache.get("alice", "k1") is None
+
+
+def test_size_bound_evicts_the_least_recently_used(db) -> None:
+    clock = Clock()
+    cache = SqliteCache(db, max_entries=3, clock=clock)
+    for key in ("a", "b", "c"):
+        clock.now += timedelta(seconds=1)
+        cache.put("alice", key, _answer(key), ttl_s=900)
+    clock.now += timedelta(seconds=1)
+    assert cache.get("alice", "a") is not None  # "a" is now the most recently used
+    clock.now += timedelta(seconds=1)
+    cache.put("alice", "d", _answer("d"), ttl_s=900)
+    assert cache.stats()["entries"] == 3
+    assert cache.get("alice", "b") is None
+    assert [cache.get("alice", k) is not None for k in ("a", "c", "d")] == [True, True, True]
+
+
+def test_byte_bound_evicts_oldest_until_it_fits(db) -> None:
+    clock = Clock()
+    big = "x" * 1000
+    cache = SqliteCache(db, max_entries=100, max_bytes=3500, clock=clock)
+    for key in ("a", "b", "c", "d"):
+        clock.now += timedelta(seconds=1)
+        cache.put("alice", key, _answer(big), ttl_s=900)
+    stats = cache.stats()
+    assert stats["bytes"] <= 3500 and stats["entries"] == 2
+    assert cache.get("alice", "a") is None and cache.get("alice", "d") is not None
+
+
+def test_clear_one_user_or_everyone(db) -> None:
+    cache = SqliteCache(db)
+    cache.put("alice", "k1", _answer(), ttl_s=900)
+    cache.put("bob", "k1", _answer(), ttl_s=900)
+    assert cache.clear("alice") == 1
+    assert cache.get("alice", "k1") is None and cache.get("bob", "k1") is not None
+    assert cache.clear() == 1
+    assert cache.stats()["entries"] == 0
+
+
+def test_cache_survives_a_new_process(tmp_path: Path) -> None:
+    path = tmp_path / "studio.db"
+    SqliteCache(get_db(path)).put("alice", "k1", _answer(), ttl_s=900)
+    assert SqliteCache(get_db(path)).get("alice", "k1") is not None
