@@ -1,0 +1,45 @@
+"""Streamlit entry point: page setup, navigation over the file pages, and the shared sidebar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui.i18n import t
+from ui.sidebar import render_sidebar
+
+ROOT = Path(__file__).resolve().parent
+
+# (file stem, material icon). Order is the order of the navigation menu; home is the default.
+PAGES: list[tuple[str, str]] = [
+    ("home", ":material/home:"),
+    ("generate", ":material/auto_awesome:"),
+    ("strategies", ":material/account_tree:"),
+    ("market", ":material/candlestick_chart:"),
+    ("news", ":material/newspaper:"),
+    ("optimize", ":material/tune:"),
+    ("usage", ":material/payments:"),
+    ("settings", ":material/settings:"),
+]
+
+
+def build_pages() -> list[st.Page]:
+    """Only pages whose file exists, so the app starts while other pages are still being written."""
+    pages = []
+    for stem, icon in PAGES:
+        path = ROOT / "pages" / f"{stem}.py"
+        if path.is_file():
+            pages.append(
+                st.Page(
+                    path, title=t(f"common.nav.{stem}"), icon=icon,
+                    url_path=stem, default=stem == "home",
+                )
+            )
+    return pages
+
+
+st.set_page_config(page_title=t("common.app_title"), page_icon="📈", layout="wide")
+navigation = st.navigation(build_pages(), position="sidebar")
+render_sidebar()
+navigation.run()

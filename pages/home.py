@@ -1,0 +1,95 @@
+"""Home: what the app does, the first steps, and the state of things."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ui.errors import show_error
+from ui.i18n import t
+from ui.sidebar import current_user, format_usd
+
+PAGES_DIR = Path(__file__).resolve().parent
+STEPS: list[tuple[str, str]] = [
+    ("generate", ":material/auto_awesome:"),
+    ("strategies", ":material/account_tree:"),
+    ("market", ":material/candlestick_chart:"),
+    ("news", ":material/newspaper:"),
+    ("optimize", ":material/tune:"),
+    ("usage", ":material/payments:"),
+    ("settings", ":material/settings:"),
+]
+
+
+def first_steps() -> None:
+    st.subheader(t("home.first_steps"))
+    for stem, icon in STEPS:
+        # A link to a page that is not registered would raise; app.py only registers existing files.
+        if (PAGES_DIR / f"{stem}.py").is_file():
+            st.page_link(f"pages/{stem}.py", label=t(f"home.step.{stem}"), icon=icon)
+
+
+def providers_metric() -> None:
+    from core.services.models import provider_status
+
+    statuses = [s for s in provider_status() if s.name.lower() != "offline"]
+    configured = [s.name for s in statuses if s.configured]
+    st.metric(t("home.providers_metric"), f"{len(configured)} / {len(statuses)}")
+    if configured:
+        st.caption(", ".join(configured))
+    else:
+        st.info(t("home.providers_none"), icon=":material/info:")
+
+
+def spend_metric(user: str) -> None:
+    from core.services.usage import quota_status
+
+    status = quota_status(user)
+    st.metric(t("home.spend_metric"), f"${format_usd(status.spend_usd)}")
+    st.progress(max(0.0, min(1.0, float(status.fraction))))
+    st.caption(f"{t('home.quota_metric')}: ${format_usd(status.quota_usd)}")
+
+
+def recent_strategies(user: str) -> None:
+    from core.services.strategy_library import list_strategies
+
+    st.subheader(t("home.recent"))
+    items = list(list_strategies(user))[:5]
+    if not items:
+        st.caption(t("home.recent_none"))
+        return
+    rows = []
+    for item in items:
+        get = item.get if isinstance(item, dict) else lambda k, _i=item: getattr(_i, k, None)
+        rows.append(
+            {
+                t("home.col.name"): get("name"),
+                t("home.col.version"): get("latest_version"),
+                t("home.col.updated"): get("updated_at"),
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+st.title(t("home.title"))
+st.write(t("home.intro"))
+first_steps()
+st.subheader(t("home.state"))
+user = current_user()
+left, right = st.columns(2)
+with left:
+    try:
+        providers_metric()
+    except Exception as exc:
+        show_error(exc)
+with right:
+    try:
+        spend_metric(user)
+    except Exception as exc:
+        show_error(exc)
+try:
+    recent_strategies(user)
+except Exception as exc:
+    show_error(exc)

@@ -1,0 +1,108 @@
+"""Message catalog and the session language.
+
+Every label, message and help text on a page goes through ``t("area.key", **fmt)``. Messages live
+in ``ui/i18n/catalog_<area>.py`` modules, each exposing ``MESSAGES = {"area.key": {"en": ..., "ko":
+...}}``; this loader merges them all, so each page owner adds strings without touching this file.
+
+The language is kept in ``st.session_state["lang"]``. On a session's first run it is taken from
+the browser (``st.context.locale``, else the Accept-Language header), then remembered.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from functools import lru_cache
+from typing import Any
+
+import streamlit as st
+
+LANGUAGES: tuple[str, ...] = ("ko", "en")
+DEFAULT_LANGUAGE = "ko"  # Korean traders are the first users; the browser's language overrides this.
+FALLBACK_LANGUAGE = "en"
+LANGUAGE_NAMES: dict[str, str] = {"ko": "한국어", "en": "English"}
+SESSION_KEY = "lang"
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, dict[str, str]]:
+    """All messages of every ``catalog_*`` module, merged. Cached: catalogs are static code."""
+    merged: dict[str, dict[str, str]] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not info.name.startswith("catalog_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        messages: dict[str, dict[str, str]] = getattr(module, "MESSAGES", {})
+        for key, texts in messages.items():
+            if key in merged and merged[key] != texts:
+                # Two catalogs disagreeing is a bug worth seeing in the log, not a crash for the user.
+                log.warning("i18n key %r is defined twice (second in %s)", key, info.name)
+            merged[key] = texts
+    return merged
+
+
+def _language_from_tag(tag: str | None) -> str | None:
+    """'ko-KR' -> 'ko'; 'en-US,en;q=0.9' -> 'en'; anything else -> None."""
+    if not tag:
+        return None
+    for part in tag.split(","):
+        code = part.split(";")[0].strip().lower().split("-")[0].split("_")[0]
+        if code in LANGUAGES:
+            return code
+    return None
+
+
+def browser_language() -> str | None:
+    """The browser's preferred language among ours, or None when it prefers neither."""
+    try:
+        found = _language_from_tag(st.context.locale)
+        if found:
+            return found
+        return _language_from_tag(st.context.headers.get("Accept-Language"))
+    except Exception:  # no browser context (bare script run): fall back to the default
+        return None
+
+
+def current_language() -> str:
+    """The session's language, decided once from the browser and remembered."""
+    try:
+        lang = st.session_state.get(SESSION_KEY)
+    except Exception:  # outside a Streamlit run (plain import in a test or the CLI)
+        return DEFAULT_LANGUAGE
+    if lang in LANGUAGES:
+        return str(lang)
+    lang = browser_language() or DEFAULT_LANGUAGE
+    st.session_state[SESSION_KEY] = lang
+    return lang
+
+
+def set_language(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    st.session_state[SESSION_KEY] = lang
+
+
+def translate(key: str, lang: str, **fmt: Any) -> str:
+    """The message for ``key`` in ``lang``; English, then the key itself, when it is missing."""
+    texts = catalog().get(key)
+    if texts is None:
+        log.warning("i18n key %r is missing from every catalog", key)
+        text = key
+    else:
+        text = texts.get(lang) or texts.get(FALLBACK_LANGUAGE) or key
+    if fmt:
+        try:
+            return text.format(**fmt)
+        except (KeyError, IndexError, ValueError):
+            # A catalog placeholder typo must not take the page down; show the raw text instead.
+            log.warning("i18n key %r could not be formatted with %s", key, sorted(fmt))
+            return text
+    return text
+
+
+def t(key: str, **fmt: Any) -> str:
+    """The message for ``key`` in the session's language, formatted with ``fmt``."""
+    return translate(key, current_language(), **fmt)

@@ -1,0 +1,112 @@
+"""The sidebar every page shares: user, language, providers, and spend against the quota."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import streamlit as st
+
+from ui.errors import show_error
+from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, t
+
+DEFAULT_USER = "local"
+_USER_WIDGET = "_sidebar_user"
+_LANG_WIDGET = "_sidebar_lang"
+
+
+def current_user() -> str:
+    user = st.session_state.get("user")
+    if not isinstance(user, str) or not user.strip():
+        user = DEFAULT_USER
+        st.session_state["user"] = user
+    return user
+
+
+def _on_user_change() -> None:
+    value = str(st.session_state.get(_USER_WIDGET) or "").strip()
+    st.session_state["user"] = value or DEFAULT_USER
+
+
+def _on_lang_change() -> None:
+    # Clicking the selected segment again deselects it (None); keep the language then.
+    value = st.session_state.get(_LANG_WIDGET)
+    if value in LANGUAGES:
+        set_language(str(value))
+
+
+def _sync_widget(widget_key: str, value: str) -> None:
+    # Widgets keep their own state; mirror the canonical value into it before the widget is drawn
+    # so that a change made elsewhere (Settings page) shows here too.
+    if st.session_state.get(widget_key) != value:
+        st.session_state[widget_key] = value
+
+
+def render_user_and_language() -> None:
+    _sync_widget(_USER_WIDGET, current_user())
+    st.text_input(
+        t("common.sidebar.user"), key=_USER_WIDGET, help=t("common.sidebar.user_help"),
+        on_change=_on_user_change, max_chars=64,
+    )
+    _sync_widget(_LANG_WIDGET, current_language())
+    st.segmented_control(
+        t("common.sidebar.language"), options=list(LANGUAGES), key=_LANG_WIDGET,
+        format_func=LANGUAGE_NAMES.__getitem__, help=t("common.sidebar.language_help"),
+        on_change=_on_lang_change, selection_mode="single",
+    )
+
+
+def render_providers() -> None:
+    from core.services.models import provider_status
+
+    st.caption(t("common.sidebar.providers"))
+    statuses = provider_status()
+    lines = []
+    for status in statuses:
+        if status.configured:
+            lines.append(":green[●] " + t("common.sidebar.provider_on", name=status.name))
+        else:
+            lines.append(":gray[○] " + t("common.sidebar.provider_off", name=status.name))
+    st.markdown("  \n".join(lines))
+    if not any(s.configured and s.name.lower() != "offline" for s in statuses):
+        st.caption(t("common.sidebar.offline_note"))
+
+
+def format_usd(value: Decimal | float | int) -> str:
+    """Money for people: cents for ordinary amounts, more digits when the amount is tiny."""
+    amount = Decimal(str(value))
+    if amount == 0:
+        return "0.00"
+    if abs(amount) < Decimal("0.01"):
+        return f"{amount:.6f}".rstrip("0")
+    return f"{amount:,.2f}"
+
+
+def render_spend(user: str) -> None:
+    from core.services.usage import quota_status
+
+    status = quota_status(user)
+    fraction = max(0.0, min(1.0, float(status.fraction)))
+    st.progress(
+        fraction,
+        text=t(
+            "common.sidebar.spend_text",
+            spend=format_usd(status.spend_usd), quota=format_usd(status.quota_usd),
+            pct=f"{float(status.fraction) * 100:.1f}", reset=str(status.reset_date),
+        ),
+    )
+
+
+def render_sidebar() -> None:
+    with st.sidebar:
+        render_user_and_language()
+        st.divider()
+        # Each block fails on its own: a broken database must not hide the language switch.
+        try:
+            render_providers()
+        except Exception as exc:
+            show_error(exc)
+        try:
+            st.caption(t("common.sidebar.spend"))
+            render_spend(current_user())
+        except Exception as exc:
+            show_error(exc)
