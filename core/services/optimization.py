@@ -1,0 +1,151 @@
+"""Strategy optimisation: backtest metrics in → proposed strategy → re-backtested → honest verdict.
+
+Whatever the model (or the offline grid search) claims, the proposal is backtested on the same data
+with the same costs. The result shows both sets of metrics side by side, and when the proposal is
+worse than the original the original is kept: ``optimized_strategy`` is then the original and the
+proposed changes are listed as rejected.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.llm.structured import ask_structured
+from core.llm.types import ChatRequest
+from core.prompts.builder import Language, build_prompt
+from core.services.backtesting import run_backtest
+from core.services.common import BadInput, CallInfo, gateway_or_default
+from core.services.generation import check_strategy, diff_changes, issue_text
+from core.services.market_data import MarketData
+from core.services.outputs import OptimizationProposal, vendor_schema
+from core.services.strategy_library import validate_strategy
+
+METRIC_KEYS = ("total_return_pct", "max_drawdown_pct", "win_rate_pct", "sharpe", "profit_factor", "trades",
+               "exposure_pct", "buy_hold_return_pct")
+_METRIC_LABELS = {
+    "total_return_pct": "Total return (%)", "max_drawdown_pct": "Max drawdown (%)",
+    "win_rate_pct": "Win rate (%)", "sharpe": "Sharpe ratio (annualised)", "profit_factor": "Profit factor",
+    "trades": "Trades", "exposure_pct": "Time in market (%)", "buy_hold_return_pct": "Buy and hold return (%)",
+}
+
+
+@dataclass
+class OptimizationResult:
+    original: dict[str, Any]
+    proposed: dict[str, Any]
+    optimized_strategy: dict[str, Any]  # the proposal when it is better, else the original
+    changes: list[str]  # applied changes (empty when the original was kept)
+    rejected_changes: list[str]
+    before: dict[str, Any]
+    after: dict[str, Any]  # metrics of the proposal, as tested
+    improved: bool
+    kept_original: bool
+    verdict: str
+    expected_improvement: dict[str, Any] = field(default_factory=dict)
+    language: Language = "en"
+    info: CallInfo = field(default_factory=CallInfo)
+
+    def as_json(self) -> dict[str, Any]:
+        """The `optimize --json` shape (DESIGN.md section 5) plus the verdict fields."""
+        return {
+            "optimized_strategy": self.optimized_strategy, "changes": self.changes, "before": self.before,
+            "after": self.after, "kept_original": self.kept_original, "rejected_changes": self.rejected_changes,
+            "verdict": self.verdict,
+        }
+
+
+def _metrics(result: Any) -> dict[str, Any]:
+    return {k: result.metrics.get(k) for k in METRIC_KEYS}
+
+
+def _num(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else -math.inf
+
+
+def is_better(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Better = higher Sharpe; on a tie, a higher return. A proposal that stops trading is not better."""
+    if int(after.get("trades") or 0) == 0 and int(before.get("trades") or 0) > 0:
+        return False
+    sb, sa = _num(before.get("sharpe")), _num(after.get("sharpe"))
+    if sa != sb:
+        return sa > sb
+    return _num(after.get("total_return_pct")) > _num(before.get("total_return_pct"))
+
+
+def _verdict(improved: bool, changed: bool, before: dict[str, Any], after: dict[str, Any], lang: Language) -> str:
+    def fmt(v: Any) -> str:
+        return "n/a" if v is None else f"{v:g}" if isinstance(v, int | float) else str(v)
+
+    sb, sa = fmt(before.get("sharpe")), fmt(after.get("sharpe"))
+    rb, ra = fmt(before.get("total_return_pct")), fmt(after.get("total_return_pct"))
+    if not changed:
+        return ("최적화로 더 나은 버전을 찾지 못해 원래 전략을 유지합니다." if lang == "ko"
+                else "No better version was found; the original strategy stays.")
+    if improved:
+        return (f"제안이 백테스트에서 더 좋습니다: 샤프 {sb} → {sa}, 수익률 {rb}% → {ra}%." if lang == "ko"
+                else f"The proposal backtests better: Sharpe {sb} → {sa}, return {rb}% → {ra}%.")
+    if lang == "ko":
+        return f"제안이 백테스트에서 더 나빠 원래 전략을 유지합니다: 샤프 {sb} → {sa}, 수익률 {rb}% → {ra}%."
+    return f"The proposal backtests worse, so the original is kept: Sharpe {sb} → {sa}, return {rb}% → {ra}%."
+
+
+def optimize_strategy(
+    strategy: dict[str, Any] | Any,
+    data: MarketData,
+    *,
+    model: str | None = None,
+    user: str = "local",
+    fee_bps: float = 10,
+    slippage_bps: float = 5,
+    language: str | None = None,
+    use_cache: bool = True,
+    gateway: Any | None = None,
+) -> OptimizationResult:
+    report = validate_strategy(strategy.to_dict() if hasattr(strategy, "to_dict") else strategy)
+    if not report.valid or report.strategy is None:
+        raise BadInput(
+            "Only a valid strategy can be optimised: " + "; ".join(issue_text(i) for i in report.errors[:3]),
+            hint="Fix the issues (python -m core validate FILE), then optimise.",
+        )
+    original = report.strategy
+    lang: Language = "ko" if language == "ko" else "en"
+    before = _metrics(run_backtest(original, data, fee_bps=fee_bps, slippage_bps=slippage_bps))
+    span = f"{data.df.index[0]:%Y-%m-%d} – {data.df.index[-1]:%Y-%m-%d}"
+    label = f"{data.symbol} {data.timeframe}, {len(data.df)} bars ({span})"
+    built = build_prompt(
+        "strategy_optimization", lang, strategy_json=json.dumps(original, ensure_ascii=False, indent=1),
+        data_label=label, metrics=[(_METRIC_LABELS[k], "n/a" if before[k] is None else before[k]) for k in METRIC_KEYS],
+    )
+    req = ChatRequest(
+        use_case="strategy_optimization", messages=built.messages, model=model, user=user, max_tokens=4096,
+        output_schema=vendor_schema(OptimizationProposal), schema_name="optimization", json_mode=True,
+        use_cache=use_cache, template_version=built.template_version + f":{len(data.df)}:{data.df.index[-1]}",
+        offline_context={"strategy": original, "df": data.df, "fee_bps": float(fee_bps),
+                         "slippage_bps": float(slippage_bps), "language": lang, "symbol": data.symbol,
+                         "timeframe": data.timeframe},
+    )
+
+    def parse(obj: dict[str, Any]) -> tuple[OptimizationProposal, dict[str, Any]]:
+        proposal = OptimizationProposal.model_validate(obj)
+        checked = check_strategy(proposal.optimized_strategy)
+        assert checked.strategy is not None
+        return proposal, checked.strategy
+
+    result = ask_structured(gateway_or_default(gateway), req, parse, language=lang)
+    proposal, proposed = result.value
+    changed = json.dumps(proposed, sort_keys=True) != json.dumps(original, sort_keys=True)
+    after = _metrics(run_backtest(proposed, data, fee_bps=fee_bps, slippage_bps=slippage_bps)) if changed else before
+    improved = changed and is_better(before, after)
+    listed = [c for c in proposal.changes if str(c).strip()]
+    if not listed and changed:
+        listed = diff_changes(original, proposed, lang)
+    return OptimizationResult(
+        original=original, proposed=proposed, optimized_strategy=proposed if improved else original,
+        changes=listed if improved else [], rejected_changes=[] if improved else (listed if changed else []),
+        before=before, after=after, improved=improved, kept_original=not improved,
+        verdict=_verdict(improved, changed, before, after, lang),
+        expected_improvement=proposal.expected_improvement.model_dump(), language=lang, info=CallInfo.of(result),
+    )
