@@ -35,6 +35,7 @@ from core.market.timeframes import timeframe_seconds
 FIRST_WINDOW = 256
 MAX_WINDOW = 1 << 16
 QTY_EPSILON = 1e-12
+MIN_ORDER_FRACTION = 1e-6  # cash below this share of the start cannot buy anything useful
 
 
 @dataclass
@@ -147,22 +148,38 @@ def _trade_dict(t: Trade) -> dict[str, Any]:
 
 
 class _Book:
-    """Cash, holding and the current round trip, updated fill by fill."""
+    """Cash, holding and the current round trip, updated fill by fill.
 
-    def __init__(self, cash: float, fee: float, slip: float, base: str, quote: str) -> None:
+    Only real fills create Timestamps; signals that change nothing (a sell while flat, a buy with
+    no cash left) are counted, so they cost next to nothing on minute data.
+    """
+
+    def __init__(self, cash: float, fee: float, slip: float, base: str, quote: str, times: pd.DatetimeIndex) -> None:
         self.cash = cash
+        self.min_cash = cash * MIN_ORDER_FRACTION
         self.qty = 0.0
         self.cost = 0.0  # cost basis of the current holding, fees included
         self.fee = fee
         self.slip = slip
         self.base = base
         self.quote = quote
+        self.times = times
         self.trade: Trade | None = None
         self.trades: list[Trade] = []
         self.fills: list[Fill] = []
         self.reduced: list[str] = []
-        self.skipped: list[str] = []
+        self.skipped = 0
+        self.first_skipped: int | None = None
         self.flat_sells = 0
+
+    def can_buy(self) -> bool:
+        return self.cash > self.min_cash
+
+    def skip_buys(self, count: int, first_bar: int) -> None:
+        if count:
+            self.skipped += count
+            if self.first_skipped is None:
+                self.first_skipped = first_bar
 
     def pnl_pct(self, close: np.ndarray) -> np.ndarray:
         if self.qty <= 0:
@@ -172,24 +189,26 @@ class _Book:
     def _is_base(self, action: ActionSpec) -> bool:
         return bool(action.unit) and str(action.unit).upper() == self.base
 
-    def buy(
-        self, action: ActionSpec, bar: int, time: pd.Timestamp, open_price: float, sig: int, sig_time: pd.Timestamp
-    ) -> None:
+    def buy(self, action: ActionSpec, sig: int, open_price: float) -> None:
+        if not self.can_buy():
+            self.skip_buys(1, sig)
+            return
+        bar = sig + 1
         price = open_price * (1.0 + self.slip)
         assert action.amount is not None
         value = action.amount * price if self._is_base(action) else action.amount
         if value * (1.0 + self.fee) > self.cash * (1.0 + 1e-12):
-            affordable = max(self.cash, 0.0) / (1.0 + self.fee)
-            if affordable * price <= 0 or affordable < 1e-9 * max(value, 1.0):
-                self.skipped.append(f"{action.id} at {sig_time.isoformat()}")
-                return
-            self.reduced.append(f"{action.id} at {sig_time.isoformat()}: {value:.2f} → {affordable:.2f} {self.quote}")
+            affordable = self.cash / (1.0 + self.fee)
+            self.reduced.append(
+                f"{action.id} at {self.times[sig].isoformat()}: {value:.2f} → {affordable:.2f} {self.quote}"
+            )
             value = affordable
         qty = value / price
         fee = value * self.fee
         self.cash -= value + fee
         if self.cash < 0:  # rounding residue of an all-in order
             self.cash = 0.0
+        time = self.times[bar]
         if self.qty <= 0:
             self.trade = Trade(entry_bar=bar, entry_time=time, qty=0.0, cost=0.0)
         self.qty += qty
@@ -200,14 +219,13 @@ class _Book:
         self.trade.bought_qty += qty
         self.trade.bought_value += value
         self.trade.fees += fee
-        self.fills.append(Fill(bar, time, "buy", qty, price, fee, action.id, sig, sig_time))
+        self.fills.append(Fill(bar, time, "buy", qty, price, fee, action.id, sig, self.times[sig]))
 
-    def sell(
-        self, action: ActionSpec, bar: int, time: pd.Timestamp, open_price: float, sig: int, sig_time: pd.Timestamp
-    ) -> None:
+    def sell(self, action: ActionSpec, sig: int, open_price: float) -> None:
         if self.qty <= 0:
             self.flat_sells += 1
             return
+        bar = sig + 1
         price = open_price * (1.0 - self.slip)
         if action.amount is None:
             qty = self.qty
@@ -215,7 +233,7 @@ class _Book:
             qty = action.amount if self._is_base(action) else action.amount / price
             if qty >= self.qty * (1 - 1e-12):
                 if qty > self.qty * (1 + 1e-9):
-                    self.reduced.append(f"{action.id} at {sig_time.isoformat()}: sold the whole holding")
+                    self.reduced.append(f"{action.id} at {self.times[sig].isoformat()}: sold the whole holding")
                 qty = self.qty
         value = qty * price
         fee = value * self.fee
@@ -223,12 +241,13 @@ class _Book:
         share = qty / self.qty
         self.cost -= self.cost * share
         self.qty -= qty
+        time = self.times[bar]
         assert self.trade is not None
         self.trade.sold_qty += qty
         self.trade.sold_value += value
         self.trade.proceeds += value - fee
         self.trade.fees += fee
-        self.fills.append(Fill(bar, time, "sell", qty, price, fee, action.id, sig, sig_time))
+        self.fills.append(Fill(bar, time, "sell", qty, price, fee, action.id, sig, self.times[sig]))
         if self.qty <= QTY_EPSILON * max(self.trade.qty, 1.0):
             self.qty = 0.0
             self.cost = 0.0
@@ -275,34 +294,52 @@ def run(
     open_ = ev.columns["open"]
     close = ev.columns["close"]
     times = df.index
-    book = _Book(float(cash), fee_bps / 1e4, slippage_bps / 1e4, base, quote)
-    notifications: list[Notification] = []
+    book = _Book(float(cash), fee_bps / 1e4, slippage_bps / 1e4, base, quote, times)
+    notify_bars: dict[str, list[np.ndarray]] = {a.id: [] for a in plan.actions if a.kind == "notify"}
+    trading = [a for a in plan.actions if a.kind != "notify"]
+    buys = [r for r, a in enumerate(trading) if a.kind == "buy"]
+    sells = [r for r, a in enumerate(trading) if a.kind == "sell"]
     unfilled_last = 0
 
-    def execute(j: int, firing: dict[str, bool]) -> None:
+    def execute(j: int, column: np.ndarray) -> None:
+        """Trading actions firing on bar j, in the strategy's node order, fill at bar j + 1's open."""
         nonlocal unfilled_last
-        for action in plan.actions:
-            if not firing.get(action.id):
-                continue
-            if action.kind == "notify":
-                notifications.append(Notification(j, times[j], action.id, action.message))
-                continue
-            if j + 1 >= n:
-                unfilled_last += 1
-                continue
-            fill_bar = j + 1
-            if action.kind == "buy":
-                book.buy(action, fill_bar, times[fill_bar], float(open_[fill_bar]), j, times[j])
-            else:
-                book.sell(action, fill_bar, times[fill_bar], float(open_[fill_bar]), j, times[j])
+        if j + 1 >= n:
+            unfilled_last += int(column.sum())
+            return
+        price = float(open_[j + 1])
+        for r, action in enumerate(trading):
+            if column[r]:
+                if action.kind == "buy":
+                    book.buy(action, j, price)
+                else:
+                    book.sell(action, j, price)
+
+    def idle(stacked: np.ndarray, offset: int, stop: int) -> None:
+        """Count signals in bars [offset, offset + stop) that cannot change the book's state."""
+        if stop <= 0:
+            return
+        part = stacked[:, :stop]
+        if buys and not book.can_buy():
+            hits = part[buys].any(axis=0)
+            if hits.any():
+                book.skip_buys(int(hits.sum()), offset + int(np.argmax(hits)))
+        if sells and book.qty <= 0:
+            book.flat_sells += int(part[sells].any(axis=0).sum())
+
+    def live_rows() -> list[int]:
+        """Rows of the actions that would change the state now: buys with cash, sells with a holding."""
+        return (buys if book.can_buy() else []) + (sells if book.qty > 0 else [])
 
     static = {cid: condition_values(spec, ev) for cid, spec in plan.conditions.items() if not spec.uses_position}
     if not plan.uses_position:
         fires = propagate(plan, trigger, static)
-        stacked = np.vstack([fires[a.id] for a in plan.actions])
-        for j in np.flatnonzero(stacked.any(axis=0)):
-            column = stacked[:, j]
-            execute(int(j), {a.id: bool(column[k]) for k, a in enumerate(plan.actions)})
+        for aid in notify_bars:
+            notify_bars[aid].append(np.flatnonzero(fires[aid]))
+        if trading:
+            stacked = np.vstack([fires[a.id] for a in trading])
+            for j in np.flatnonzero(stacked.any(axis=0)):
+                execute(int(j), stacked[:, j])
     else:
         dynamic = [spec for spec in plan.conditions.values() if spec.uses_position]
         i, window, prev_pnl = 0, FIRST_WINDOW, math.nan
@@ -314,17 +351,30 @@ def run(
             for spec in dynamic:
                 values[spec.id] = condition_values(spec, ev, sl, pnl, prev_pnl)
             fires = propagate(plan, trigger[sl], values)
-            stacked = np.vstack([fires[a.id] for a in plan.actions])
-            hits = stacked.any(axis=0)
+            stacked = np.vstack([fires[a.id] for a in trading]) if trading else np.zeros((0, end - i), bool)
+            rows = live_rows()
+            hits = stacked[rows].any(axis=0) if rows else np.zeros(end - i, dtype=bool)
+            stop = int(np.argmax(hits)) + 1 if hits.any() else end - i
+            for aid in notify_bars:
+                notify_bars[aid].append(i + np.flatnonzero(fires[aid][:stop]))
             if not hits.any():
+                idle(stacked, i, stop)
                 prev_pnl = float(pnl[-1])
                 i, window = end, min(window * 2, MAX_WINDOW)
                 continue
-            k = int(np.argmax(hits))
-            execute(i + k, {a.id: bool(stacked[r, k]) for r, a in enumerate(plan.actions)})
+            k = stop - 1
+            idle(stacked, i, k)
+            execute(i + k, stacked[:, k])
             prev_pnl = float(pnl[k])
             i, window = i + k + 1, FIRST_WINDOW
 
+    notifications = [
+        Notification(int(j), times[int(j)], a.id, a.message)
+        for a in plan.actions
+        if a.kind == "notify"
+        for j in (np.concatenate(notify_bars[a.id]) if notify_bars[a.id] else [])
+    ]
+    notifications.sort(key=lambda note: note.bar)
     equity, qty_held = _equity_curve(book.fills, n, float(cash), close)
     open_trade = book.trade
     if open_trade is not None:
@@ -340,9 +390,10 @@ def run(
             f"{len(book.reduced)} order(s) were reduced to what the cash or holding allowed (first: {book.reduced[0]})."
         )
     if book.skipped:
+        assert book.first_skipped is not None
         warnings.append(
-            f"{len(book.skipped)} buy order(s) could not be placed because the cash was used up "
-            f"(first: {book.skipped[0]})."
+            f"{book.skipped} buy signal(s) could not be filled because the cash was used up "
+            f"(first at {times[book.first_skipped].isoformat()})."
         )
     if book.flat_sells:
         notes.append(f"{book.flat_sells} sell signal(s) came while holding nothing and were ignored.")
