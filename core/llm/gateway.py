@@ -243,8 +243,9 @@ class Gateway:
     def _failed_attempt(self, run: _Run, prep: _Prepared, res: Reservation | None, err: ProviderError,
                         latency_ms: float, usage: Usage | None = None) -> None:
         """Release the reservation; a failure the vendor saw becomes a ledger row."""
+        # Timeouts and unreadable bodies count: the vendor may have billed them.
         reached = err.status_code is not None or isinstance(err, StreamInterrupted) or bool(
-            err.details.get("timeout"))
+            err.details.get("reached"))
         row = self._row(run, prep.info, usage or Usage(), err.kind, latency_ms=latency_ms, error=str(err)) \
             if reached else None
         if self.ledger is not None:
