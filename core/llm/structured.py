@@ -180,10 +180,14 @@ def ask_structured(
     repaired = False
     errors: list[str] = []
     stop_reason = ""
+    last: Completion | None = None
     for number in range(1, max_reasks + 2):
-        # Re-asks are new conversations: never served from, or stored in, the cache.
-        attempt_req = replace(req, messages=messages, use_cache=req.use_cache and number == 1, request_id=None)
+        # Re-asks go to the model that gave the rejected answer (it sees its own answer and the
+        # problems), and are never served from, or stored in, the cache.
+        attempt_req = replace(req, messages=messages, use_cache=req.use_cache and number == 1, request_id=None,
+                              model=req.model if last is None else last.model)
         completion = _call(gateway, attempt_req, on_delta)
+        last = completion
         usage = usage + completion.usage
         spent += completion.cost_usd
         attempt = Attempt(number, completion.model, completion.provider, completion.cost_usd, completion.cached)
