@@ -155,11 +155,12 @@ def gap_warnings(index: pd.DatetimeIndex, timeframe: str) -> list[str]:
     if not gap.any():
         return []
     where = np.flatnonzero(gap)
-    largest = int(where[np.argmax(secs[where])])
+    missing = secs[where] // step - 1 + (secs[where] % step > 0)
+    largest = int(np.argmax(missing))
     return [
-        f"{len(where)} gap(s) in the data (bars missing for more than one {timeframe} step); the largest is "
-        f"{pd.Timedelta(seconds=int(secs[largest]))} after {index[largest].isoformat()}, the first after "
-        f"{index[int(where[0])].isoformat()}. Indicators treat the bars on either side as adjacent."
+        f"{len(where)} gap(s) in the data, {int(missing.sum())} missing {timeframe} bar(s) in all; the largest gap "
+        f"is {int(missing[largest])} bar(s) after {index[int(where[largest])].isoformat()}, the first after "
+        f"{index[int(where[0])].isoformat()}. Indicators treat the bars on either side of a gap as adjacent."
     ]
 
 
