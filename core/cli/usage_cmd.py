@@ -1,0 +1,66 @@
+"""`python -m core usage [--month YYYY-MM] [--user U | --all-users] [--json] [--csv]`: LLM spend and quota."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from core.cli import OK, add_json_flag, emit
+from core.usage.money import fmt_usd
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("usage", help="month-to-date LLM spend, quota, projection and breakdowns")
+    parser.add_argument("--month", default=None, metavar="YYYY-MM", help="UTC calendar month (default: this month)")
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--user", default="local", help="user id (default: local)")
+    who.add_argument("--all-users", action="store_true", help="sum over every user (no quota figures)")
+    parser.add_argument("--csv", action="store_true", help="print the month's ledger rows as CSV instead")
+    add_json_flag(parser)
+    parser.set_defaults(func=run)
+
+
+def _table(title: str, rows: list[dict[str, Any]], key: str) -> list[str]:
+    if not rows:
+        return []
+    lines = ["", f"{title}:"]
+    width = max(len(str(r[key])) for r in rows)
+    for r in rows:
+        tokens = r["input_tokens"] + r["output_tokens"] + r["cache_read_tokens"] + r["cache_write_tokens"]
+        spend = fmt_usd(r["spend_usd"])
+        lines.append(f"  {r[key]!s:<{width}}  {spend:>12}  {r['requests']:>8,} req  {tokens:>12,} tok")
+    return lines
+
+
+def _human(s: dict[str, Any]) -> str:
+    who = s["user"] if s["user"] is not None else "all users"
+    lines = [f"LLM usage for {who}, {s['month']} (UTC)", ""]
+    if s["quota_usd"] is not None:
+        lines.append(f"  spend      {fmt_usd(s['spend_usd'])} of {fmt_usd(s['quota_usd'])} "
+                     f"(remaining {fmt_usd(s['remaining_usd'])})")
+    else:
+        lines.append(f"  spend      {fmt_usd(s['spend_usd'])}")
+    lines += [
+        f"  projected  {fmt_usd(s['projected_usd'])} by month end",
+        f"  requests   {s['requests']:,} ({s['cache_hits']:,} from cache, saving {fmt_usd(s['cache_savings_usd'])})",
+    ]
+    lines += _table("By model", s["by_model"], "model")
+    lines += _table("By provider", s["by_provider"], "provider")
+    lines += _table("By use case", s["by_use_case"], "use_case")
+    if s["by_day"]:
+        lines += ["", "By day:"]
+        lines += [f"  {d['day']}  {fmt_usd(d['spend_usd']):>12}  {d['requests']:>8,} req" for d in s["by_day"]]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from core.services.usage import iter_usage_csv, month_summary
+
+    user = None if args.all_users else args.user
+    if args.csv:
+        for chunk in iter_usage_csv(user, args.month):
+            sys.stdout.write(chunk)
+        return OK
+    emit(month_summary(user, args.month), args.json, _human)
+    return OK

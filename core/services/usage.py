@@ -1,0 +1,234 @@
+"""Usage, quota and cache actions for the pages and the CLI (they call only this module).
+
+Every function opens the studio database from settings (``STUDIO_DB``) and returns typed values:
+money as ``Decimal``; ``month_summary`` returns exactly the ``usage --json`` shape (DESIGN.md 5).
+``user=None`` means all users; quota figures are then ``None`` (each user has their own quota).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from core.config import get_settings
+from core.llm.cache import SqliteCache
+from core.llm.errors import StudioError
+from core.storage import get_db
+from core.usage import queries
+from core.usage.money import from_micro
+from core.usage.period import Month
+from core.usage.quota import quota_usd, set_quota
+
+Filters = queries.Filters
+ERROR_STATUS = queries.ERROR_STATUS
+STATUSES = ("ok", "cached", "cut", ERROR_STATUS)
+
+
+class UsageInputError(StudioError):
+    """A month, quota or filter given by the user is malformed; the message says the expected form."""
+
+    kind = "bad_usage_input"
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class QuotaStatus:
+    spend_usd: Decimal
+    quota_usd: Decimal
+    remaining_usd: Decimal  # never negative
+    fraction: float  # spend / quota; 1.0 or more means the quota is used up
+    reset_date: date  # first day of next month, UTC
+    month: str  # YYYY-MM
+
+
+def _month(month: str | Month | None, now: datetime | None = None) -> Month:
+    if isinstance(month, Month):
+        return month
+    try:
+        return Month.parse(month, now)
+    except ValueError as exc:
+        raise UsageInputError(str(exc)) from None
+
+
+def _quota(conn: Any, user: str) -> Decimal:
+    return quota_usd(conn, user, get_settings().llm_monthly_quota_usd)
+
+
+def quota_status(user: str = "local", *, now: datetime | None = None) -> QuotaStatus:
+    """Month-to-date settled spend against the user's quota (what the sidebar bar shows)."""
+    month = Month.of(now or datetime.now(UTC))
+    db = get_db()
+    try:
+        spend = from_micro(queries.spend_micro(db, user, month))
+        limit = _quota(db.conn, user)
+    finally:
+        db.close()
+    fraction = float(spend / limit) if limit > 0 else (1.0 if spend > 0 else 0.0)
+    return QuotaStatus(spend, limit, max(Decimal(0), limit - spend), fraction, month.end, str(month))
+
+
+def month_summary(user: str | None = "local", month: str | None = None, *, now: datetime | None = None) -> dict:
+    """The ``usage --json`` document: totals, quota, projection and breakdowns of one UTC month."""
+    now = now or datetime.now(UTC)
+    m = _month(month, now)
+    db = get_db()
+    try:
+        total = queries.totals(db, user, m)
+        limit = _quota(db.conn, user) if user is not None else None
+
+        def dim(name: str, key: str) -> list[dict[str, Any]]:
+            return [
+                {key: r[name], "requests": r["requests"], "spend_usd": r["spend_usd"],
+                 **{k: r[k] for k in ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")}}
+                for r in queries.breakdown(db, user, m, name)
+            ]
+
+        by_model, by_provider, by_use_case = dim("model", "model"), dim("provider", "provider"), dim(
+            "use_case", "use_case")
+        by_day = [
+            {"day": r["day"], "requests": r["requests"], "spend_usd": r["spend_usd"], "cache_hits": r["cache_hits"],
+             "cache_savings_usd": r["cache_savings_usd"]}
+            for r in queries.by_day(db, user, m)
+        ]
+    finally:
+        db.close()
+    spend = total["spend_usd"]
+    return {
+        "month": str(m),
+        "user": user,
+        "spend_usd": spend,
+        "quota_usd": limit,
+        "remaining_usd": max(Decimal(0), limit - spend) if limit is not None else None,
+        "projected_usd": queries.projected_usd(spend, m, now),
+        "requests": total["requests"],
+        "cache_hits": total["cache_hits"],
+        "cache_savings_usd": total["cache_savings_usd"],
+        "by_model": by_model,
+        "by_provider": by_provider,
+        "by_use_case": by_use_case,
+        "by_day": by_day,
+    }
+
+
+def usage_totals(user: str | None = "local", month: str | None = None) -> dict[str, Any]:
+    """Tokens by kind, errors and cache hit rate of the month (beyond the CLI summary)."""
+    db = get_db()
+    try:
+        return queries.totals(db, user, _month(month))
+    finally:
+        db.close()
+
+
+def daily_spend_by_model(user: str | None = "local", month: str | None = None) -> list[dict[str, Any]]:
+    db = get_db()
+    try:
+        return queries.by_day_and_model(db, user, _month(month))
+    finally:
+        db.close()
+
+
+def breakdown(user: str | None, month: str | None, dimension: str) -> list[dict[str, Any]]:
+    db = get_db()
+    try:
+        return queries.breakdown(db, user, _month(month), dimension)
+    except ValueError as exc:
+        raise UsageInputError(str(exc)) from None
+    finally:
+        db.close()
+
+
+def _filters(model: str | None, provider: str | None, use_case: str | None, status: str | None) -> Filters:
+    return Filters(model=model or None, provider=provider or None, use_case=use_case or None, status=status or None)
+
+
+def recent_requests(
+    user: str | None = "local",
+    month: str | None = None,
+    *,
+    model: str | None = None,
+    provider: str | None = None,
+    use_case: str | None = None,
+    status: str | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Newest ledger rows first, with optional equality filters (``status="errors"``: any failure)."""
+    db = get_db()
+    try:
+        return queries.recent_requests(db, user, _month(month), _filters(model, provider, use_case, status),
+                                       limit=limit)
+    finally:
+        db.close()
+
+
+def iter_usage_csv(
+    user: str | None = "local",
+    month: str | None = None,
+    *,
+    model: str | None = None,
+    provider: str | None = None,
+    use_case: str | None = None,
+    status: str | None = None,
+) -> Iterator[str]:
+    """The month's ledger rows as CSV, streamed in chunks (for the CLI or a large export)."""
+    m = _month(month)
+    db = get_db()
+    try:
+        yield from queries.iter_csv(db, user, m, _filters(model, provider, use_case, status))
+    finally:
+        db.close()
+
+
+def usage_csv(user: str | None = "local", month: str | None = None, **filters: str | None) -> str:
+    """The same CSV as one string (what a download button needs)."""
+    return "".join(iter_usage_csv(user, month, **filters))
+
+
+def available_months(user: str | None = "local") -> list[str]:
+    """Months with usage, newest first, always including the current month."""
+    db = get_db()
+    try:
+        months = queries.months_with_usage(db, user)
+    finally:
+        db.close()
+    current = str(Month.of(datetime.now(UTC)))
+    return sorted({current, *months}, reverse=True)
+
+
+def filter_values(user: str | None = "local", month: str | None = None) -> dict[str, list[str]]:
+    db = get_db()
+    try:
+        return queries.filter_values(db, user, _month(month))
+    finally:
+        db.close()
+
+
+def clear_cache(user: str | None = None) -> int:
+    """Empty the response cache (one user's entries, or everyone's); returns entries removed."""
+    db = get_db()
+    try:
+        return SqliteCache(db).clear(user)
+    finally:
+        db.close()
+
+
+def cache_stats(user: str | None = None) -> dict[str, int]:
+    db = get_db()
+    try:
+        return SqliteCache(db).stats(user)
+    finally:
+        db.close()
+
+
+def set_user_quota(user: str, usd: Decimal | str | float | None) -> Decimal | None:
+    """Override ``user``'s monthly quota in US dollars; ``None`` returns them to LLM_MONTHLY_QUOTA_USD."""
+    db = get_db()
+    try:
+        with db.atomic():
+            return set_quota(db.conn, user, usd)
+    except ValueError as exc:
+        raise UsageInputError(str(exc), hint="Enter the quota in US dollars, e.g. 25 or 12.50.") from None
+    finally:
+        db.close()

@@ -1,0 +1,252 @@
+"""The dashboard's queries. Each takes ``user`` (None = all users) and a ``Month``.
+
+Everything is aggregated in SQL. Totals and breakdowns read ``llm_usage_daily`` (one row per day,
+user, model, provider and use case, kept exact by a trigger), so their cost does not grow with the
+number of calls. Recent requests and the CSV export read ``llm_usage`` through its time indexes,
+the first with a LIMIT and the second streamed in chunks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import sqlite_utils
+
+from core.usage.money import from_micro
+from core.usage.period import Month
+
+TOKEN_KINDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
+DIMENSIONS = ("model", "provider", "use_case", "user_id")
+ERROR_STATUS = "errors"  # filter value meaning "any status other than ok and cached"
+CSV_COLUMNS = (
+    "created_at", "request_id", "user_id", "use_case", "provider", "model", "requested_model", "status",
+    "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens",
+    "cost_usd", "cost_saved_usd", "price_version", "latency_ms", "ttft_ms", "error",
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Equality filters of the recent-requests table and the CSV export (None = any)."""
+
+    model: str | None = None
+    provider: str | None = None
+    use_case: str | None = None
+    status: str | None = None  # a status, or ERROR_STATUS for every failed attempt
+
+
+def _daily_scope(user: str | None, month: Month) -> tuple[str, list[Any]]:
+    where = "day >= ? AND day < ?"
+    params: list[Any] = [month.start.isoformat(), month.end.isoformat()]
+    if user is not None:
+        where += " AND user_id = ?"
+        params.append(user)
+    return where, params
+
+
+def _sums() -> str:
+    kinds = ", ".join(f"COALESCE(SUM({k}), 0) AS {k}" for k in TOKEN_KINDS)
+    return (
+        "COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(cache_hits), 0) AS cache_hits, "
+        "COALESCE(SUM(errors), 0) AS errors, COALESCE(SUM(cost_micro_usd), 0) AS spend, "
+        f"COALESCE(SUM(cost_saved_micro_usd), 0) AS saved, {kinds}"
+    )
+
+
+def _money(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["spend_usd"] = from_micro(out.pop("spend"))
+    out["cache_savings_usd"] = from_micro(out.pop("saved"))
+    return out
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def totals(db: sqlite_utils.Database, user: str | None, month: Month) -> dict[str, Any]:
+    """Requests, cache hits, errors, spend, savings and every token kind of the month."""
+    where, params = _daily_scope(user, month)
+    row = _rows(db, f"SELECT {_sums()} FROM llm_usage_daily WHERE {where}", params)[0]
+    out = _money(row)
+    out["cache_hit_rate"] = (out["cache_hits"] / out["requests"]) if out["requests"] else 0.0
+    return out
+
+
+def breakdown(db: sqlite_utils.Database, user: str | None, month: Month, dimension: str) -> list[dict[str, Any]]:
+    """Spend, requests and tokens grouped by model, provider, use case or user; costliest first."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"Cannot group usage by {dimension!r}; choose one of {', '.join(DIMENSIONS)}.")
+    where, params = _daily_scope(user, month)
+    rows = _rows(
+        db,
+        f"SELECT {dimension}, {_sums()} FROM llm_usage_daily WHERE {where} GROUP BY {dimension} "
+        f"ORDER BY spend DESC, {dimension}",
+        params,
+    )
+    return [_money(r) for r in rows]
+
+
+def by_day(db: sqlite_utils.Database, user: str | None, month: Month) -> list[dict[str, Any]]:
+    where, params = _daily_scope(user, month)
+    rows = _rows(db, f"SELECT day, {_sums()} FROM llm_usage_daily WHERE {where} GROUP BY day ORDER BY day", params)
+    return [_money(r) for r in rows]
+
+
+def by_day_and_model(db: sqlite_utils.Database, user: str | None, month: Month) -> list[dict[str, Any]]:
+    """Daily spend per model: the stacked bars of the dashboard."""
+    where, params = _daily_scope(user, month)
+    rows = _rows(
+        db,
+        f"SELECT day, model, COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(cost_micro_usd), 0) AS spend, "
+        f"0 AS saved FROM llm_usage_daily WHERE {where} GROUP BY day, model ORDER BY day, model",
+        params,
+    )
+    out = []
+    for r in rows:
+        m = _money(r)
+        m.pop("cache_savings_usd")
+        out.append(m)
+    return out
+
+
+def spend_micro(db: sqlite_utils.Database, user: str | None, month: Month) -> int:
+    where, params = _daily_scope(user, month)
+    return int(db.execute(f"SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_usage_daily WHERE {where}",
+                          params).fetchone()[0])
+
+
+def projected_usd(spend_usd: Decimal, month: Month, now: datetime) -> Decimal:
+    """Month-end spend if the month continues at its pace so far (a past month: what it was).
+
+    Linear in elapsed time, not days with spend, so a quiet weekend lowers the projection as it should.
+    """
+    fraction = month.elapsed_fraction(now)
+    if fraction >= 1:
+        return spend_usd
+    if fraction <= 0:
+        return Decimal(0) if spend_usd == 0 else spend_usd
+    projected = spend_usd / Decimal(repr(fraction))
+    return projected.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+def _ledger_scope(user: str | None, month: Month | None, filters: Filters) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if month is not None:
+        clauses.append("created_at >= ? AND created_at < ?")
+        params += [month.start_ts, month.end_ts]
+    if user is not None:
+        clauses.append("user_id = ?")
+        params.append(user)
+    for column in ("model", "provider", "use_case"):
+        value = getattr(filters, column)
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if filters.status == ERROR_STATUS:
+        clauses.append("status NOT IN ('ok', 'cached')")
+    elif filters.status:
+        clauses.append("status = ?")
+        params.append(filters.status)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+_REQUEST_COLUMNS = (
+    "created_at, request_id, user_id, use_case, provider, model, requested_model, status, input_tokens, "
+    "output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_micro_usd, cost_saved_micro_usd, "
+    "price_version, latency_ms, ttft_ms, error"
+)
+
+
+def _request_row(names: list[str], values: tuple[Any, ...]) -> dict[str, Any]:
+    row = dict(zip(names, values, strict=True))
+    row["cost_usd"] = from_micro(row.pop("cost_micro_usd"))
+    row["cost_saved_usd"] = from_micro(row.pop("cost_saved_micro_usd"))
+    return row
+
+
+def recent_requests(
+    db: sqlite_utils.Database,
+    user: str | None,
+    month: Month | None,
+    filters: Filters = Filters(),
+    *,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Newest calls first (every attempt, cache hits included)."""
+    where, params = _ledger_scope(user, month, filters)
+    cursor = db.execute(
+        f"SELECT {_REQUEST_COLUMNS} FROM llm_usage{where} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+        [*params, max(0, int(limit)), max(0, int(offset))],
+    )
+    names = [d[0] for d in cursor.description]
+    return [_request_row(names, r) for r in cursor.fetchall()]
+
+
+def iter_csv(
+    db: sqlite_utils.Database,
+    user: str | None,
+    month: Month | None,
+    filters: Filters = Filters(),
+    *,
+    chunk_rows: int = 2000,
+) -> Iterator[str]:
+    """The matching ledger rows as CSV text, oldest first, yielded a chunk at a time."""
+    where, params = _ledger_scope(user, month, filters)
+    cursor = db.execute(f"SELECT {_REQUEST_COLUMNS} FROM llm_usage{where} ORDER BY created_at, id", params)
+    names = [d[0] for d in cursor.description]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    while True:
+        batch = cursor.fetchmany(chunk_rows)
+        if not batch:
+            break
+        for values in batch:
+            row = _request_row(names, values)
+            writer.writerow([_csv_cell(row[c]) for c in CSV_COLUMNS])
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    rest = buf.getvalue()
+    if rest:
+        yield rest
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        # Spreadsheet formula injection: an error text from a vendor must stay text when opened.
+        return "'" + value
+    return "" if value is None else value
+
+
+def months_with_usage(db: sqlite_utils.Database, user: str | None) -> list[str]:
+    """Months that have ledger rows, newest first (for the month picker)."""
+    sql = "SELECT DISTINCT substr(day, 1, 7) FROM llm_usage_daily"
+    params: list[Any] = []
+    if user is not None:
+        sql += " WHERE user_id = ?"
+        params.append(user)
+    return [r[0] for r in db.execute(sql + " ORDER BY 1 DESC", params).fetchall()]
+
+
+def filter_values(db: sqlite_utils.Database, user: str | None, month: Month) -> dict[str, list[str]]:
+    """Distinct models, providers, use cases and users of the month (the filter choices)."""
+    where, params = _daily_scope(user, month)
+    out: dict[str, list[str]] = {}
+    for column in DIMENSIONS:
+        out[column] = [r[0] for r in db.execute(
+            f"SELECT DISTINCT {column} FROM llm_usage_daily WHERE {where} ORDER BY 1", params).fetchall()]
+    return out
