@@ -114,8 +114,9 @@ def extract_json(text: str) -> Extracted:
             continue
         if isinstance(value, dict):
             return Extracted(value, False, "prose or code fences removed" if cut else "")
-    # Nothing parses as it stands: try to repair the most promising piece (a fenced block, else
-    # everything from the first brace, which is what a truncated answer looks like).
+    # Nothing parses as it stands: repair each promising piece (a fenced block, everything from the
+    # first brace — what a truncated answer looks like) and keep the most complete object.
+    best: dict[str, Any] | None = None
     for candidate, _ in candidates[1:] or candidates:
         if "{" not in candidate:
             continue
@@ -123,8 +124,10 @@ def extract_json(text: str) -> Extracted:
             value = json_repair.loads(candidate[candidate.find("{") :])
         except Exception:  # json-repair gives up on some inputs by raising; that is just "no JSON"
             continue
-        if isinstance(value, dict) and value:
-            return Extracted(value, True, "broken JSON repaired")
+        if isinstance(value, dict) and value and (best is None or len(value) > len(best)):
+            best = value
+    if best is not None:
+        return Extracted(best, True, "broken JSON repaired")
     preview = " ".join(text.split())[:120]
     raise OutputProblem([f"the answer contains no JSON object (it begins: {preview!r}); return only the JSON object"])
 
