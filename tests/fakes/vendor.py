@@ -430,6 +430,14 @@ class _Server(ThreadingHTTPServer):
         super().__init__(addr, _Handler)
         self.state = _State()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients that hang up (timeouts, cut streams) are part of the scripts, not failures.
+        import sys
+
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError | OSError):
+            super().handle_error(request, client_address)
+
 
 class FakeVendor:
     """The fake server in a background thread; use as a context manager (or start()/stop())."""
@@ -481,7 +489,8 @@ class FakeVendor:
             raise ValueError(f"vendor must be one of {VENDORS} or None")
         st = self._server.state
         with st.lock:
-            st.queues[vendor].extend(replies)
+            # Copies: ``repeat`` counts down in the queue, never in the caller's objects.
+            st.queues[vendor].extend(Reply.from_dict(asdict(r)) for r in replies)
 
     def reset(self) -> None:
         st = self._server.state
