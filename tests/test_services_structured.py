@@ -26,7 +26,7 @@ from tests.fakes.vendor import Reply
 from tests.services_support import (
     VALID_STRATEGY,
     cyclic_strategy,
-    fake,  # noqa: F401  (fixture)
+    fake_vendor_env,
     ledger_rows,
     sent_messages,
     text_of,
@@ -34,6 +34,8 @@ from tests.services_support import (
 
 SENTIMENT = {"sentiment": "POSITIVE", "score": 0.7, "keywords": ["ETF", "approval"],
              "summary": "Regulators approved the ETF.", "impact": "HIGH", "price_implication": "BULLISH"}
+_fake_fixture = pytest.fixture(name="fake")(fake_vendor_env)
+
 ANALYSIS = {"analysis": "Price is below both averages; momentum is weak.", "trend": "DOWNTREND",
             "recommendation": "HOLD", "confidence": 0.6, "reason": "Oversold but still falling.",
             "risk_level": "HIGH"}
