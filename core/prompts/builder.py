@@ -37,9 +37,9 @@ TEMPLATE_NAMES = (
 FENCE_TAGS = ("user_request", "news_article", "current_strategy")
 _TAG_RE = re.compile(r"<\s*(/?)\s*(" + "|".join(FENCE_TAGS) + r")\b[^>]*>", re.IGNORECASE)
 _HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
-_LATIN_RE = re.compile(r"[A-Za-z]")
-# Ticker symbols and indicator names are Latin even in Korean requests, so a modest Hangul
-# share already means the person writes Korean.
+_LATIN_WORD_RE = re.compile(r"[A-Za-z]+")
+# Ticker symbols and indicator names are Latin even in Korean requests, so they are not counted,
+# and a modest Hangul share of the remaining letters already means the person writes Korean.
 HANGUL_THRESHOLD = 0.2
 
 
@@ -62,7 +62,8 @@ def detect_language(text: str, override: str | None = None) -> Language:
     if override in LANGUAGES:
         return override  # type: ignore[return-value]
     hangul = len(_HANGUL_RE.findall(text or ""))
-    latin = len(_LATIN_RE.findall(text or ""))
+    # All-caps words are tickers and indicator names (BTC, USDT, RSI, MACD), Latin in any language.
+    latin = sum(len(w) for w in _LATIN_WORD_RE.findall(text or "") if not w.isupper())
     if hangul == 0:
         return "en"
     return "ko" if hangul / (hangul + latin) >= HANGUL_THRESHOLD or hangul >= 8 else "en"
