@@ -1,0 +1,142 @@
+"""`python -m core backtest` (DESIGN.md section 5): JSON keys, human text, exit codes 1 and 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample" / "bittrex_btc-usdt.csv"
+KEYS = {
+    "total_return_pct",
+    "max_drawdown_pct",
+    "win_rate_pct",
+    "sharpe",
+    "profit_factor",
+    "trades",
+    "exposure_pct",
+    "buy_hold_return_pct",
+}
+STRATEGY = {
+    "schema_version": 1,
+    "name": "RSI dip buyer",
+    "nodes": [
+        {"id": "trigger_1", "type": "trigger", "config": {"trigger_type": "time", "interval": "1d"}},
+        {
+            "id": "data_1",
+            "type": "data_source",
+            "config": {"source_type": "ohlcv", "symbol": "BTC/USDT", "timeframe": "1d"},
+        },
+        {"id": "condition_1", "type": "condition", "config": {"operator": "<", "left": "rsi(14)", "right": 35}},
+        {"id": "condition_2", "type": "condition", "config": {"operator": ">", "left": "rsi(14)", "right": 70}},
+        {
+            "id": "action_1",
+            "type": "action",
+            "config": {"action_type": "buy", "symbol": "BTC/USDT", "amount": 1000, "unit": "USDT"},
+        },
+        {"id": "action_2", "type": "action", "config": {"action_type": "sell", "symbol": "BTC/USDT", "amount": "all"}},
+    ],
+    "edges": [
+        {"from": "trigger_1", "to": "data_1"},
+        {"from": "data_1", "to": "condition_1"},
+        {"from": "data_1", "to": "condition_2"},
+        {"from": "condition_1", "to": "action_1", "condition": "true"},
+        {"from": "condition_2", "to": "action_2", "condition": "true"},
+    ],
+}
+
+
+def cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "STUDIO_DB": str(tmp_path / "studio.db")}
+    return subprocess.run(
+        [sys.executable, "-m", "core", "backtest", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def strategy_file(tmp_path: Path) -> Path:
+    path = tmp_path / "strategy.json"
+    path.write_text(json.dumps(STRATEGY))
+    return path
+
+
+def test_json_output_has_the_contract_keys(strategy_file: Path, tmp_path: Path) -> None:
+    proc = cli(str(strategy_file), "--data", str(SAMPLE), "--json", tmp_path=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert set(out) >= KEYS
+    assert out["trades"] >= 1
+    assert isinstance(out["final_equity"], str) and float(out["final_equity"]) > 0  # money as a decimal string
+    assert out["buy_hold_return_pct"] == pytest.approx(1428.68, abs=0.01)
+    assert out["max_drawdown_pct"] <= 0
+
+
+def test_fees_and_slippage_change_the_result(strategy_file: Path, tmp_path: Path) -> None:
+    cheap = json.loads(
+        cli(
+            str(strategy_file),
+            "--data",
+            str(SAMPLE),
+            "--json",
+            "--fee-bps",
+            "0",
+            "--slippage-bps",
+            "0",
+            tmp_path=tmp_path,
+        ).stdout
+    )
+    dear = json.loads(
+        cli(
+            str(strategy_file),
+            "--data",
+            str(SAMPLE),
+            "--json",
+            "--fee-bps",
+            "50",
+            "--slippage-bps",
+            "50",
+            "--cash",
+            "20000",
+            tmp_path=tmp_path,
+        ).stdout
+    )
+    assert dear["trades"] == cheap["trades"]
+    assert dear["total_return_pct"] < cheap["total_return_pct"]
+
+
+def test_human_text(strategy_file: Path, tmp_path: Path) -> None:
+    proc = cli(str(strategy_file), "--data", str(SAMPLE), tmp_path=tmp_path)
+    assert proc.returncode == 0
+    assert "Total return" in proc.stdout and "Max drawdown" in proc.stdout and "Sharpe" in proc.stdout
+    assert "gap(s) in the data" in proc.stderr  # warnings go to stderr
+
+
+def test_bad_csv_exits_2_with_the_row(strategy_file: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("timestamp,open,high,low,close,volume\n2024-01-01,1,2,3,1.5,1\n")
+    proc = cli(str(strategy_file), "--data", str(bad), "--json", tmp_path=tmp_path)
+    assert proc.returncode == 2
+    assert "row 1 (file line 2) has high 2 below low 3" in proc.stderr
+    missing = cli(str(strategy_file), "--data", str(tmp_path / "none.csv"), tmp_path=tmp_path)
+    assert missing.returncode == 2 and "not found" in missing.stderr
+
+
+def test_invalid_strategy_exits_1(tmp_path: Path) -> None:
+    broken = dict(STRATEGY, nodes=[n for n in STRATEGY["nodes"] if n["type"] != "trigger"])
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken))
+    proc = cli(str(path), "--data", str(SAMPLE), "--json", tmp_path=tmp_path)
+    assert proc.returncode == 1
+    assert "trigger" in proc.stderr
+    path.write_text("{not json")
+    assert cli(str(path), "--data", str(SAMPLE), tmp_path=tmp_path).returncode == 1
