@@ -1,0 +1,135 @@
+"""Action phrases (buy/매수, sell/매도, notify/알림), their amounts, and take-profit/stop-loss exits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.strategy.compiler.lexicon import blank
+from core.strategy.compiler.symbols import SymbolHit
+
+BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?|purchase|go\s+long|long|enter(?:\s+a)?(?:\s+long)?|accumulate)(?![a-z])"
+                 r"|매수|구매|구입|사줘|사 줘|사고|산다|사라|사자|살래|롱\s*진입|진입")
+SELL = re.compile(r"(?<![a-z])(?:sell(?:s|ing)?|dump|exit|close\s+(?:the\s+|my\s+)?position|liquidate)(?![a-z])"
+                  r"|매도|팔아|팔고|판다|팔자|팔기|팔래|청산|정리")
+NOTIFY = re.compile(r"(?<![a-z])(?:notify|notification|alert|message\s+me|tell\s+me|let\s+me\s+know|ping\s+me|warn\s+me"
+                    r"|send\s+(?:me\s+)?(?:an?\s+)?(?:alert|message|notification))(?![a-z])"
+                    r"|알림|알려|통보|메시지|메세지|경고")
+ALL = re.compile(r"(?<![a-z])(?:all(?:\s+of\s+it)?|everything|entire(?:\s+position)?|whole(?:\s+position)?)(?![a-z])"
+                 r"|전량|전부|모두|몽땅|싹\s*다|다\s*(?=팔|매도)")
+QUOTE_AMOUNT = re.compile(
+    r"\$\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k|만|천)?"
+    r"|(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k|만|천)?\s*(?:usdt|usdc|usd|dollars?|달러|불|테더)"
+)
+COUNT_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*개")
+TAKE_PROFIT = re.compile(
+    r"(?:take[\s-]*profit|(?<![a-z])tp(?![a-z])|익절|이익\s*실현|수익\s*실현|목표\s*수익)\s*(?:at|of|to|:|=|은|는|을|를|가|이)?"
+    r"\s*\+?(\d+(?:\.\d+)?)\s*(?:%|퍼센트|percent)"
+    r"|\+?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:에서|에|면|이면|수익(?:이면|에서|시|일\s*때|에)?|이익(?:이면|에서|시|에)?"
+    r"|profit)?\s*(?:익절|take[\s-]*profit|이익\s*실현)")
+STOP_LOSS = re.compile(
+    r"(?:stop[\s-]*loss|(?<![a-z])sl(?![a-z])|손절(?:매)?|손실\s*제한)\s*(?:at|of|to|:|=|은|는|을|를|가|이)?"
+    r"\s*-?(\d+(?:\.\d+)?)\s*(?:%|퍼센트|percent)"
+    r"|-?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:에서|에|면|이면|손실(?:이면|에서|시|일\s*때|에)?|loss)?\s*(?:손절(?:매)?|stop[\s-]*loss)")
+PARTIAL_SELL = re.compile(r"(?<![a-z])sell\s+(\d+)\s*%|(\d+)\s*%\s*(?:만\s*)?(?:를\s*|을\s*)?(?:매도|팔)")
+_SCALE = {"k": 1_000, "만": 10_000, "천": 1_000}
+
+
+@dataclass
+class Action:
+    kind: str  # buy | sell | notify
+    start: int
+    end: int
+    amount: float | str | None = None
+    unit: str | None = None  # "USDT" (quote) or a base ticker
+    symbol: SymbolHit | None = None
+
+
+@dataclass
+class Exits:
+    take_profit: float | None = None
+    stop_loss: float | None = None
+
+
+def _num(text: str, scale: str | None = None) -> float:
+    value = float(text.replace(",", "")) * _SCALE.get(scale or "", 1)
+    return int(value) if value.is_integer() else value
+
+
+def find_exits(text: str) -> tuple[Exits, str]:
+    exits = Exits()
+    for regex, attr in ((TAKE_PROFIT, "take_profit"), (STOP_LOSS, "stop_loss")):
+        for m in regex.finditer(text):
+            value = m.group(1) or m.group(2)
+            setattr(exits, attr, _num(value))
+            text = blank(text, m.start(), m.end())
+    return exits, text
+
+
+def find_actions(text: str) -> list[Action]:
+    actions: list[Action] = []
+    for regex, kind in ((SELL, "sell"), (BUY, "buy"), (NOTIFY, "notify")):
+        for m in regex.finditer(text):
+            if any(a.start <= m.start() < a.end for a in actions):
+                continue
+            actions.append(Action(kind, m.start(), m.end()))
+    actions.sort(key=lambda a: a.start)
+    return actions
+
+
+@dataclass
+class Amount:
+    value: float | str
+    unit: str | None  # "USDT", a base ticker, or None (count of coins / "all")
+    start: int
+    end: int
+
+
+def find_amounts(text: str, symbols: list[SymbolHit]) -> list[Amount]:
+    """Money amounts ("100 USDT", "$50", "200달러"), coin amounts ("0.5 ETH", "0.01 비트코인", "0.1개")
+    and "all"/"전량". Coin amounts are a number written right before a coin's name."""
+    found: list[Amount] = []
+    for m in QUOTE_AMOUNT.finditer(text):
+        value = _num(m.group(1), m.group(2)) if m.group(1) else _num(m.group(3), m.group(4))
+        found.append(Amount(value, "USDT", m.start(), m.end()))
+    for hit in symbols:
+        m = re.search(r"(\d+(?:\.\d+)?)\s*(?:개의?\s*)?$", text[max(0, hit.start - 16): hit.start])
+        if m:
+            start = hit.start - len(m.group(0))
+            if not any(a.start <= start < a.end for a in found):
+                found.append(Amount(_num(m.group(1)), hit.base, start, hit.end))
+    for m in COUNT_AMOUNT.finditer(text):
+        if not any(a.start <= m.start() < a.end for a in found):
+            found.append(Amount(_num(m.group(1)), None, m.start(), m.end()))
+    for m in ALL.finditer(text):
+        found.append(Amount("all", None, m.start(), m.end()))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def assign_amounts(actions: list[Action], amounts: list[Amount], text: str, max_gap: int = 24) -> list[Amount]:
+    """Give each buy/sell the nearest unused amount within ``max_gap`` characters, not across a
+    comparison word (so "60000 달러 아래로 떨어지면 100 USDT 매수" buys 100, not 60000).
+    Returns the amounts used (their spans are no longer condition numbers)."""
+    used: list[Amount] = []
+    for action in actions:
+        if action.kind == "notify":
+            continue
+        best: tuple[int, Amount] | None = None
+        for amount in amounts:
+            if amount in used or (amount.value == "all" and action.kind != "sell"):
+                continue
+            gap = action.start - amount.end if amount.end <= action.start else amount.start - action.end
+            if gap < 0 or gap > max_gap:
+                continue
+            between = text[min(amount.end, action.end): max(amount.start, action.start)]
+            if re.search(r"아래|위로|이하|이상|미만|초과|below|above|under|over|when|if|면\b", between):
+                continue
+            if best is None or gap < best[0]:
+                best = (gap, amount)
+        if best is not None:
+            amount = best[1]
+            used.append(amount)
+            action.amount = amount.value
+            action.unit = amount.unit
+    return used

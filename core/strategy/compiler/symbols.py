@@ -1,0 +1,114 @@
+"""Coin names (Korean and English) to exchange symbols, quoted in USDT unless a pair is written."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+DEFAULT_QUOTE = "USDT"
+DEFAULT_BASE = "BTC"
+QUOTES = ("USDT", "USDC", "BUSD", "USD", "BTC", "ETH", "KRW")
+
+# base -> names matched case-insensitively (Korean as substrings, English as words).
+COINS: dict[str, tuple[str, ...]] = {
+    "BTC": ("btc", "xbt", "bitcoin", "비트코인", "비트", "비코"),
+    "ETH": ("eth", "ether", "ethereum", "이더리움", "이더"),
+    "SOL": ("sol", "solana", "솔라나", "솔"),
+    "XRP": ("xrp", "ripple", "리플"),
+    "DOGE": ("doge", "dogecoin", "도지코인", "도지"),
+    "ADA": ("ada", "cardano", "에이다", "카르다노"),
+    "BNB": ("bnb", "binance coin", "바이낸스코인", "비앤비"),
+    "AVAX": ("avax", "avalanche", "아발란체"),
+    "TRX": ("trx", "tron", "트론"),
+    "LTC": ("ltc", "litecoin", "라이트코인"),
+    "SHIB": ("shib", "shiba", "shiba inu", "시바이누", "시바"),
+    "MATIC": ("matic", "polygon", "폴리곤"),
+    "POL": ("pol",),
+    "ATOM": ("atom", "cosmos", "코스모스"),
+    "ETC": ("ethereum classic", "이더리움클래식", "이더리움 클래식"),
+    "BCH": ("bch", "bitcoin cash", "비트코인캐시", "비트코인 캐시"),
+    "APT": ("apt", "aptos", "앱토스"),
+    "SUI": ("sui", "수이"),
+    "ARB": ("arb", "arbitrum", "아비트럼"),
+    "NEAR": ("near protocol", "니어프로토콜", "니어"),
+    "PEPE": ("pepe", "페페"),
+    "UNI": ("uniswap", "유니스왑"),
+    "FIL": ("fil", "filecoin", "파일코인"),
+}
+# Tickers that are also English words: only matched when written in capitals in the prompt.
+CAPS_ONLY: dict[str, str] = {"LINK": "chainlink|체인링크", "DOT": "polkadot|폴카닷", "TON": "toncoin|톤코인",
+                             "NEAR": "", "UNI": "", "OP": "optimism|옵티미즘"}
+
+_KO = re.compile(r"[가-힣]")
+
+
+def _alias_pattern(alias: str) -> str:
+    escaped = re.escape(alias).replace(r"\ ", r"\s*")
+    if _KO.search(alias):
+        # Korean names are substrings, but "솔" must not match inside other words like "솔직".
+        return escaped + (r"(?![가-힣]{2})" if len(alias) == 1 else "")
+    return rf"(?<![a-z0-9]){escaped}(?![a-z0-9])"
+
+
+_ALIASES = sorted(((a, base) for base, names in COINS.items() for a in names), key=lambda x: -len(x[0]))
+ALIAS_RE = re.compile("|".join(f"(?P<c{i}>{_alias_pattern(a)})" for i, (a, _) in enumerate(_ALIASES)))
+_GROUP_BASE = {f"c{i}": base for i, (_, base) in enumerate(_ALIASES)}
+PAIR_RE = re.compile(r"(?<![a-z0-9])([a-z0-9]{2,10})\s*[/-]\s*(usdt|usdc|busd|usd|btc|eth|krw)(?![a-z0-9])")
+JOINED_RE = re.compile(r"(?<![a-z0-9])([a-z0-9]{2,10})(usdt|usdc|busd)(?![a-z0-9])")
+CAPS_RE = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(CAPS_ONLY) + r")(?![A-Za-z0-9])")
+CAPS_NAMES_RE = re.compile("|".join(f"(?P<k{b}>{names})" for b, names in CAPS_ONLY.items() if names))
+
+
+@dataclass(frozen=True)
+class SymbolHit:
+    base: str
+    quote: str
+    start: int
+    end: int
+
+    @property
+    def symbol(self) -> str:
+        return f"{self.base}/{self.quote}"
+
+
+def find_symbols(text: str, original: str) -> list[SymbolHit]:
+    """Every coin mention, in order. ``text`` is normalised (lower case), ``original`` is not."""
+    hits: list[SymbolHit] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    for regex in (PAIR_RE, JOINED_RE):
+        for m in regex.finditer(text):
+            base = _base_of(m.group(1)) or m.group(1).upper()
+            hits.append(SymbolHit(base, m.group(2).upper(), m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    for m in ALIAS_RE.finditer(text):
+        if free(m.start(), m.end()):
+            hits.append(SymbolHit(_GROUP_BASE[m.lastgroup or ""], DEFAULT_QUOTE, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    if len(original) == len(text):
+        for m in CAPS_RE.finditer(original):
+            if free(m.start(), m.end()):
+                hits.append(SymbolHit(m.group(1), DEFAULT_QUOTE, m.start(), m.end()))
+                taken.append((m.start(), m.end()))
+    for m in CAPS_NAMES_RE.finditer(text):
+        if free(m.start(), m.end()):
+            hits.append(SymbolHit((m.lastgroup or "k")[1:], DEFAULT_QUOTE, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def _base_of(word: str) -> str | None:
+    word = word.lower()
+    for base, names in COINS.items():
+        if word in names or word == base.lower():
+            return base
+    return None
+
+
+def base_unit(word: str) -> str | None:
+    """A coin written after an amount ("0.5 eth", "0.01 비트코인") → its ticker."""
+    return _base_of(word.strip()) or (word.upper() if word.upper() in CAPS_ONLY else None)

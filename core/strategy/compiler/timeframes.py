@@ -1,0 +1,75 @@
+"""Timeframe phrases ("1h", "4시간봉", "daily", "일봉", "15-minute chart") to format intervals."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SUPPORTED = ("1m", "5m", "15m", "30m", "1h", "4h", "1d")
+DEFAULT = "1h"
+MINUTES = {"1m": 1, "5m": 5, "15m": 15, "30m": 30, "1h": 60, "4h": 240, "1d": 1440}
+
+_NUM_UNIT = re.compile(
+    r"(?<![a-z0-9.])(\d+)\s*-?\s*(m|min|mins|minute|minutes|분|h|hr|hrs|hour|hours|시간|d|day|days|일)"
+    r"(?:\s*(봉|차트|캔들|chart|candles?|candlesticks?|bars?|timeframe|tf)|(?![a-z0-9]))"
+)
+_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bdaily\b|일봉|하루\s*봉|\bday\s+(?:chart|candles?)\b|\bd1\b"), "1d"),
+    (re.compile(r"\bhourly\b|시간봉|매\s*시간|\bh1\b"), "1h"),
+    (re.compile(r"\bh4\b"), "4h"),
+    (re.compile(r"\bm(1|5|15|30)\b"), "m"),
+]
+
+
+@dataclass(frozen=True)
+class TimeframeHit:
+    interval: str | None  # None: recognised as a timeframe but not supported (e.g. 2h)
+    text: str
+    start: int
+    end: int
+
+
+def _to_interval(number: int, unit: str) -> str | None:
+    if unit in ("m", "min", "mins", "minute", "minutes", "분"):
+        minutes = number
+    elif unit in ("h", "hr", "hrs", "hour", "hours", "시간"):
+        minutes = number * 60
+    else:
+        minutes = number * 1440
+    for interval, value in MINUTES.items():
+        if value == minutes:
+            return interval
+    return None
+
+
+def find_timeframes(text: str) -> list[TimeframeHit]:
+    """Timeframe mentions in order. A number + unit counts only as a chart/candle size when it is
+    written as one ("4h", "4시간봉", "4-hour chart"); "in 24 hours" is a window, not a timeframe."""
+    hits: list[TimeframeHit] = []
+    for m in _NUM_UNIT.finditer(text):
+        before = text[max(0, m.start() - 8): m.start()]
+        if re.search(r"\b(?:in|within|over|last|past|for)\s*$|지난\s*$|최근\s*$", before):
+            continue  # a look-back window
+        after = text[m.end(): m.end() + 6]
+        if re.match(r"\s*(동안|만에|내에|이내|사이|change|변동|등락|상승|하락)", after):
+            continue
+        unit = m.group(2)
+        if m.group(3) is None and unit in ("일", "day", "days") and not re.match(r"\s*(마다|간격)", after):
+            continue  # "50일 이동평균" is a period; "1d" alone is a timeframe
+        if m.group(3) is None and unit in ("분", "시간", "minute", "minutes", "hour", "hours") and \
+                not re.match(r"\s*(마다|간격|기준)", after) and not re.search(r"every\s*$|매\s*$", before):
+            continue
+        hits.append(TimeframeHit(_to_interval(int(m.group(1)), unit), m.group(0), m.start(), m.end()))
+    for regex, interval in _WORDS:
+        for m in regex.finditer(text):
+            if any(h.start <= m.start() < h.end for h in hits):
+                continue
+            value = f"{m.group(1)}m" if interval == "m" else interval
+            hits.append(TimeframeHit(value, m.group(0), m.start(), m.end()))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def bars_for(hours: float, interval: str) -> int:
+    """How many candles of ``interval`` cover ``hours`` (at least one)."""
+    return max(1, round(hours * 60 / MINUTES[interval]))
