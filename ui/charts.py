@@ -1,0 +1,133 @@
+"""Shared Altair charts (rendered by Streamlit's bundled Vega: nothing is loaded from a CDN).
+
+Functions take plain pandas objects and return Altair charts; titles and legends come in already
+translated, so this module has no Streamlit and no i18n of its own.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+UP = "#26a69a"
+DOWN = "#ef5350"
+MAX_POINTS = 5000  # Altair's default row limit; callers thin longer series first
+
+
+def _reset(frame: pd.DataFrame | pd.Series, name: str = "time") -> pd.DataFrame:
+    out = frame.reset_index() if isinstance(frame, pd.DataFrame) else frame.to_frame().reset_index()
+    out = out.rename(columns={out.columns[0]: name})
+    out[name] = pd.to_datetime(out[name], utc=True).dt.tz_localize(None)  # Vega shows naive times as given (UTC)
+    return out
+
+
+def thin(series: pd.Series | pd.DataFrame, points: int = 2000) -> pd.Series | pd.DataFrame:
+    """Every k-th row (and the last) so a long curve stays under Altair's row limit."""
+    if len(series) <= points:
+        return series
+    step = -(-len(series) // points)
+    picked = series.iloc[::step]
+    return pd.concat([picked, series.iloc[[-1]]]) if picked.index[-1] != series.index[-1] else picked
+
+
+def candlestick(frame: pd.DataFrame, *, labels: dict[str, str], height: int = 360) -> alt.VConcatChart:
+    """Candles with Bollinger bands, then RSI(14) and MACD(12,26,9) panels sharing the time axis.
+
+    ``frame`` comes from ``indicator_frame`` (columns open..volume, bb_*, rsi_14, macd*).
+    ``labels``: price, rsi, macd, signal, hist, bb_upper, bb_middle, bb_lower, time.
+    """
+    data = _reset(frame)
+    data["direction"] = (data["close"] >= data["open"]).map({True: "up", False: "down"})
+    x = alt.X("time:T", title=labels.get("time", "time"))
+    color = alt.Color("direction:N", scale=alt.Scale(domain=["up", "down"], range=[UP, DOWN]), legend=None)
+    tooltip = [alt.Tooltip("time:T", format="%Y-%m-%d %H:%M")] + [
+        alt.Tooltip(f"{c}:Q", format=",.4~f") for c in ("open", "high", "low", "close", "volume")
+    ]
+    base = alt.Chart(data).encode(x=x)
+    wicks = base.mark_rule().encode(
+        y=alt.Y("low:Q", title=labels.get("price", "price"), scale=alt.Scale(zero=False)), y2="high:Q", color=color
+    )
+    bodies = base.mark_bar().encode(y="open:Q", y2="close:Q", color=color, tooltip=tooltip)
+    bands = (
+        base.transform_fold(["bb_upper", "bb_middle", "bb_lower"], as_=["band", "value"])
+        .mark_line(strokeWidth=1, opacity=0.8)
+        .encode(
+            y="value:Q",
+            strokeDash=alt.condition("datum.band == 'bb_middle'", alt.value([4, 3]), alt.value([1, 0])),
+            color=alt.Color(
+                "band:N",
+                scale=alt.Scale(domain=["bb_upper", "bb_middle", "bb_lower"], range=["#7e57c2", "#9e9e9e", "#7e57c2"]),
+                legend=alt.Legend(title=None, orient="top", labelExpr=_label_expr(labels, "bb_")),
+            ),
+        )
+    )
+    price = alt.layer(wicks, bodies, bands).resolve_scale(color="independent").properties(height=height)
+    rsi = alt.layer(
+        base.mark_line(color="#1e88e5").encode(
+            y=alt.Y("rsi_14:Q", title=labels.get("rsi", "RSI"), scale=alt.Scale(domain=[0, 100]))
+        ),
+        alt.Chart(pd.DataFrame({"level": [30, 70]})).mark_rule(strokeDash=[4, 3], color="#9e9e9e").encode(y="level:Q"),
+    ).properties(height=110)
+    macd = alt.layer(
+        base.mark_bar(opacity=0.5).encode(
+            y=alt.Y("macd_hist:Q", title=labels.get("macd", "MACD")),
+            color=alt.condition("datum.macd_hist >= 0", alt.value(UP), alt.value(DOWN)),
+        ),
+        base.transform_fold(["macd", "macd_signal"], as_=["line", "value"])
+        .mark_line()
+        .encode(
+            y="value:Q",
+            color=alt.Color(
+                "line:N",
+                scale=alt.Scale(domain=["macd", "macd_signal"], range=["#1e88e5", "#fb8c00"]),
+                legend=alt.Legend(title=None, orient="top", labelExpr=_label_expr(labels, "macd")),
+            ),
+        ),
+    ).properties(height=130)
+    return alt.vconcat(price, rsi, macd).resolve_scale(x="shared")
+
+
+def _label_expr(labels: dict[str, str], prefix: str) -> str:
+    """A Vega expression mapping raw series names to translated legend labels."""
+    parts = [(k, v) for k, v in labels.items() if k.startswith(prefix)]
+    expr = "datum.label"
+    for key, text in parts:
+        safe = text.replace("\\", "\\\\").replace("'", "\\'")
+        expr = f"datum.label == '{key}' ? '{safe}' : ({expr})"
+    return expr
+
+
+def equity_vs_hold(
+    equity: pd.Series, buy_hold: pd.Series, *, strategy: str, hold: str, value: str, height: int = 260
+) -> alt.Chart:
+    frame = pd.DataFrame({strategy: equity, hold: buy_hold})
+    data = _reset(thin(frame)).melt("time", var_name="series", value_name="value")
+    return (
+        alt.Chart(data)
+        .mark_line()
+        .encode(
+            x=alt.X("time:T", title=None),
+            y=alt.Y("value:Q", title=value, scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "series:N",
+                scale=alt.Scale(domain=[strategy, hold], range=["#1e88e5", "#9e9e9e"]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=[alt.Tooltip("time:T", format="%Y-%m-%d %H:%M"), "series:N", alt.Tooltip("value:Q", format=",.2f")],
+        )
+        .properties(height=height)
+    )
+
+
+def drawdown(series: pd.Series, *, title: str, height: int = 160) -> alt.Chart:
+    data = _reset(thin(series.rename("drawdown")))
+    return (
+        alt.Chart(data)
+        .mark_area(color=DOWN, opacity=0.5, line={"color": DOWN})
+        .encode(
+            x=alt.X("time:T", title=None),
+            y=alt.Y("drawdown:Q", title=title),
+            tooltip=[alt.Tooltip("time:T", format="%Y-%m-%d %H:%M"), alt.Tooltip("drawdown:Q", format=".2f")],
+        )
+        .properties(height=height)
+    )
