@@ -5,14 +5,39 @@ Pages and the CLI call only these functions; they never reach into core.strategy
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import sqlite_utils
+
+from core.llm.errors import StudioError
+from core.storage import get_db
+from core.strategy import store
 from core.strategy.issues import Issue, ValidationReport
 from core.strategy.render import render_html
 from core.strategy.schema import Strategy
+from core.strategy.store import StoredStrategy, StrategyNotFound, StrategySummary, VersionInfo
 from core.strategy.validation import validate
 
-__all__ = ["Issue", "ValidationReport", "render_strategy_html", "validate_strategy"]
+__all__ = [
+    "Issue",
+    "StoredStrategy",
+    "StrategyInvalid",
+    "StrategyNotFound",
+    "StrategySummary",
+    "ValidationReport",
+    "VersionInfo",
+    "delete_strategy",
+    "diff_versions",
+    "export_strategy_json",
+    "get_strategy",
+    "import_strategy_json",
+    "list_strategies",
+    "list_versions",
+    "render_strategy_html",
+    "save_strategy",
+    "validate_strategy",
+]
 
 
 def _as_data(strategy: Strategy | dict[str, Any] | str | bytes) -> dict[str, Any] | str | bytes:
@@ -38,3 +63,91 @@ def render_strategy_html(
     if data is None:  # unreadable or over a size cap: draw nothing, the issues say why
         data = {"name": "Unreadable strategy", "nodes": [], "edges": []}
     return render_html(data, report.issues if issues is None else issues, highlight)
+
+
+# --- the saved library -----------------------------------------------------------------------
+
+
+class StrategyInvalid(StudioError):
+    """Raised when saving or importing a strategy that breaks a rule; ``report`` has the issues."""
+
+    kind = "strategy_invalid"
+    exit_code = 1
+
+    def __init__(self, message: str, *, report: ValidationReport, **kw: Any) -> None:
+        self.report = report
+        super().__init__(message, **kw)
+
+
+def _db(db: sqlite_utils.Database | None) -> sqlite_utils.Database:
+    return db if db is not None else get_db()
+
+
+def _checked(strategy: Strategy | dict[str, Any] | str | bytes) -> dict[str, Any]:
+    report = validate(_as_data(strategy))
+    if not report.valid or report.strategy is None:
+        first = report.errors[0]
+        more = f" (and {len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
+        raise StrategyInvalid(f"The strategy is not valid: {first.code}: {first.message}{more}",
+                              hint=first.hint, report=report)
+    return report.strategy
+
+
+def save_strategy(
+    strategy: Strategy | dict[str, Any] | str,
+    *,
+    user: str,
+    note: str = "",
+    source: str = "edited",
+    model: str | None = None,
+    strategy_id: str | None = None,
+    db: sqlite_utils.Database | None = None,
+) -> tuple[str, int]:
+    """Save a valid strategy (normalised) as a new strategy or the next version; returns (id, version)."""
+    return store.save(_db(db), _checked(strategy), user=user, note=note, source=source, model=model,
+                      strategy_id=strategy_id)
+
+
+def list_strategies(user: str, search: str = "", *, db: sqlite_utils.Database | None = None) -> list[StrategySummary]:
+    return store.list_for_user(_db(db), user, search)
+
+
+def get_strategy(strategy_id: str, version: int | None = None, *,
+                 db: sqlite_utils.Database | None = None) -> StoredStrategy:
+    return store.get(_db(db), strategy_id, version)
+
+
+def list_versions(strategy_id: str, *, db: sqlite_utils.Database | None = None) -> list[VersionInfo]:
+    return store.versions(_db(db), strategy_id)
+
+
+def diff_versions(strategy_id: str, a: int, b: int, *, db: sqlite_utils.Database | None = None) -> str:
+    return store.diff(_db(db), strategy_id, a, b)
+
+
+def delete_strategy(strategy_id: str, *, db: sqlite_utils.Database | None = None) -> None:
+    store.soft_delete(_db(db), strategy_id)
+
+
+def export_strategy_json(strategy_id: str, version: int | None = None, *,
+                         db: sqlite_utils.Database | None = None) -> str:
+    """The strategy JSON (contract shape) of a saved version, ready to download."""
+    return json.dumps(store.get(_db(db), strategy_id, version).strategy, ensure_ascii=False, indent=2) + "\n"
+
+
+def import_strategy_json(
+    text: str | bytes,
+    *,
+    user: str,
+    note: str = "",
+    strategy_id: str | None = None,
+    db: sqlite_utils.Database | None = None,
+) -> tuple[str, int]:
+    """Import strategy JSON text; it must be valid. Returns (id, version)."""
+    report = validate(text)
+    if report.strategy is None or not report.valid:
+        first = report.errors[0]
+        raise StrategyInvalid(f"The file is not a valid strategy: {first.code}: {first.message}",
+                              hint=first.hint, report=report)
+    return store.save(_db(db), report.strategy, user=user, note=note or "imported", source="imported",
+                      strategy_id=strategy_id)

@@ -1,0 +1,115 @@
+"""`validate FILE|- [--json]` and `render FILE -o OUT.html` (DESIGN.md section 5).
+
+validate: exit 0 when valid, 1 when a rule is broken, 2 when the input cannot be read or is not
+JSON (the message says which file, line and column).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from core.cli import BAD_USAGE, INVALID, OK, add_json_flag, emit, message
+
+MAX_INPUT_BYTES = 2_000_000
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("validate", help="check a strategy JSON file against every rule")
+    parser.add_argument("file", metavar="FILE", help="strategy JSON file, or - for standard input")
+    add_json_flag(parser)
+    parser.set_defaults(func=run_validate)
+
+    parser = subparsers.add_parser("render", help="write a strategy as a self-contained interactive HTML page")
+    parser.add_argument("file", metavar="FILE", help="strategy JSON file, or - for standard input")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.html", help="the HTML file to write")
+    parser.add_argument("--highlight", default=None, metavar="NODE_ID", help="select this node in the page")
+    parser.set_defaults(func=run_render)
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _read(name: str) -> str:
+    """The file's text, or _Unreadable with a message that says what went wrong and where."""
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        else:
+            path = Path(name)
+            if not path.exists():
+                raise _Unreadable(f"{name}: no such file.")
+            if path.is_dir():
+                raise _Unreadable(f"{name} is a directory; give a strategy JSON file.")
+            with path.open("rb") as fh:
+                data = fh.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise _Unreadable(f"{name}: cannot read ({exc.strerror}).") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise _Unreadable(f"{name}: larger than {MAX_INPUT_BYTES:,} bytes; a strategy is a small JSON file.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(f"{name}: not UTF-8 text (byte {exc.start}).") from None
+
+
+def _load(name: str) -> Any:
+    text = _read(name)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = "standard input" if name == "-" else name
+        raise _Unreadable(
+            f"{where}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}. "
+            "Fix the JSON syntax there (a missing comma, quote or bracket is the usual cause)."
+        ) from None
+
+
+def _human(report: dict[str, Any]) -> str:
+    lines = ["valid" if report["valid"] else "INVALID"]
+    for issue in report["issues"]:
+        where = issue["node_id"] or (f"{issue['edge']['from']} -> {issue['edge']['to']}" if issue["edge"] else "")
+        lines.append(f"  {issue['severity']:<7} {issue['code']:<24} {where}: {issue['message']}")
+        if issue["hint"]:
+            lines.append(f"          hint: {issue['hint']}")
+    for note in report.get("warnings", []):
+        lines.append(f"  note    {note}")
+    return "\n".join(lines)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from core.services.strategy_library import validate_strategy
+
+    try:
+        data = _load(args.file)
+    except _Unreadable as exc:
+        message(f"error: {exc}")
+        return BAD_USAGE
+    report = validate_strategy(data)
+    emit(report.to_dict(), args.json, _human)
+    return OK if report.valid else INVALID
+
+
+def run_render(args: argparse.Namespace) -> int:
+    from core.services.strategy_library import render_strategy_html, validate_strategy
+
+    try:
+        data = _load(args.file)
+    except _Unreadable as exc:
+        message(f"error: {exc}")
+        return BAD_USAGE
+    report = validate_strategy(data)
+    html = render_strategy_html(data, highlight=args.highlight)
+    out = Path(args.output)
+    try:
+        out.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        message(f"error: cannot write {out}: {exc.strerror}.")
+        return BAD_USAGE
+    errors = len(report.errors)
+    message(f"wrote {out} ({len(html):,} bytes; {errors} error(s), {len(report.issues) - errors} warning(s))")
+    return OK
