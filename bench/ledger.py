@@ -1,0 +1,200 @@
+"""Benchmark: the usage dashboard and the response cache on a 1,000,000-row ledger.
+
+Run: ``python bench/ledger.py [--rows N] [--runs K] [--keep PATH]``.
+
+It fills a fresh SQLite file with N ledger rows (one executemany in one transaction through
+``core.usage.rollup.bulk_insert``, which aggregates the daily roll-up in one GROUP BY), 50 users,
+8 models, 5 use cases, spread over three UTC months. Then it times every dashboard query (median
+of K runs), a quota reservation and a cache hit, and prints the database size and the process's peak memory (ru_maxrss).
+
+Baselines measured in the same process: the same breakdown computed from the raw ``llm_usage`` rows
+(what the dashboard would cost without the roll-up) and a plain ``SELECT count(*)`` of the ledger.
+Targets: each dashboard query <= 300 ms median; cache hit <= 2 ms median; peak memory < 200 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core.llm.cache import SqliteCache
+from core.llm.ledger import SqliteLedger
+from core.llm.types import Completion, ModelPrice, Usage
+from core.storage import get_db, iso
+from core.usage import queries, rollup
+from core.usage.period import Month
+
+MODELS = [
+    ("gpt-4o-mini", "openai"), ("gpt-4.1", "openai"), ("o4-mini", "openai"), ("claude-sonnet-4-5", "anthropic"),
+    ("claude-haiku-4-5", "anthropic"), ("glm-4.6", "glm"), ("glm-4.5-air", "glm"), ("llama-3.3-70b", "custom"),
+]
+USE_CASES = ["strategy_generation", "strategy_refinement", "market_analysis", "news_sentiment",
+             "strategy_optimization"]
+USERS = [f"user{i:02d}" for i in range(49)] + ["local"]
+MONTHS = [Month(2026, 9), Month(2026, 10), Month(2026, 11)]
+TARGET_QUERY_MS = 300.0
+TARGET_CACHE_MS = 2.0
+TARGET_PEAK_MB = 200.0
+
+
+def rows(n: int, seed: int = 7) -> Iterator[tuple[Any, ...]]:
+    """Ledger rows in time order (the ledger is append-only), generated lazily to keep memory flat."""
+    rng = random.Random(seed)
+    start = datetime(2026, 9, 1, tzinfo=UTC)
+    span = (datetime(2026, 12, 1, tzinfo=UTC) - start).total_seconds()
+    step = span / n
+    for i in range(n):
+        model, provider = MODELS[rng.randrange(len(MODELS))]
+        r = rng.random()
+        status = "ok" if r < 0.9 else "cached" if r < 0.95 else rng.choice(["rate_limited", "unavailable", "cut"])
+        inp, out = rng.randint(200, 4000), rng.randint(50, 1500)
+        cost = 0 if status in ("cached", "rate_limited", "unavailable") else rng.randint(10, 60_000)
+        saved = rng.randint(10, 60_000) if status == "cached" else 0
+        yield (
+            f"req-{i}", None, USERS[rng.randrange(len(USERS))], USE_CASES[rng.randrange(5)], provider, model, model,
+            inp, out, rng.randint(0, 500), 0, 0, 0, cost, saved, "2026-07", 900.0, 200.0, status,
+            "429 Too Many Requests" if status == "rate_limited" else None,
+            iso(start + timedelta(seconds=i * step)),
+        )
+
+
+def fill(path: Path, n: int) -> float:
+    db = get_db(path)
+    t0 = time.perf_counter()
+    rollup.bulk_insert(db.conn, rows(n))
+    elapsed = time.perf_counter() - t0
+    db.close()
+    return elapsed
+
+
+def median_ms(fn: Callable[[], Any], runs: int) -> float:
+    fn()  # warm the page cache once, as a dashboard that has been opened before would be
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--keep", type=Path, default=None, help="write the database here and keep it")
+    args = parser.parse_args()
+
+    tmp = tempfile.TemporaryDirectory(prefix="bench-ledger-")
+    path = args.keep or Path(tmp.name) / "studio.db"
+    if path.exists():
+        sys.exit(f"{path} exists; pass another --keep path")
+    fill_s = fill(path, args.rows)
+    print(f"filled {args.rows:,} ledger rows in {fill_s:.1f} s ({args.rows / fill_s:,.0f} rows/s, roll-up included)")
+    peak_after_fill = peak_mb()
+
+    db = get_db(path)
+    db.execute("ANALYZE")
+    month = MONTHS[-1]
+    ledger = SqliteLedger(db, Decimal("1000000"), clock=lambda: datetime(2026, 11, 20, tzinfo=UTC))
+    price = ModelPrice(Decimal("2.5"), Decimal("10"))
+    cache = SqliteCache(db, max_entries=5000)
+    answer = Completion("x" * 2000, "gpt-4o-mini", "openai", None, Usage(1000, 500), Decimal("0.001"))
+    for i in range(5000):
+        cache.put(USERS[i % len(USERS)], f"key-{i}", answer, ttl_s=10**9)
+
+    def reserve_release() -> None:
+        res = ledger.reserve(user_id="local", request_id="bench", model="gpt-4.1", price=price, input_tokens=1000,
+                             max_tokens=2000, allow_shrink=False)
+        ledger.release(res)
+
+    def csv_user_month() -> int:
+        return sum(len(c) for c in queries.iter_csv(db, "local", month))
+
+    checks: list[tuple[str, Callable[[], Any]]] = []
+    for who, user in (("all users", None), ("one user", "local")):
+        checks += [
+            (f"month spend ({who})", lambda u=user: queries.spend_micro(db, u, month)),
+            (f"totals + tokens by kind + cache rate ({who})", lambda u=user: queries.totals(db, u, month)),
+            (f"spend by model ({who})", lambda u=user: queries.breakdown(db, u, month, "model")),
+            (f"spend by provider ({who})", lambda u=user: queries.breakdown(db, u, month, "provider")),
+            (f"spend by use case ({who})", lambda u=user: queries.breakdown(db, u, month, "use_case")),
+            (f"spend by day ({who})", lambda u=user: queries.by_day(db, u, month)),
+            (f"daily spend by model ({who})", lambda u=user: queries.by_day_and_model(db, u, month)),
+            (f"recent 100 requests ({who})", lambda u=user: queries.recent_requests(db, u, month)),
+            (f"recent 100, model filter ({who})", lambda u=user: queries.recent_requests(
+                db, u, month, queries.Filters(model="glm-4.6"))),
+            (f"recent 100, errors only ({who})", lambda u=user: queries.recent_requests(
+                db, u, month, queries.Filters(status=queries.ERROR_STATUS))),
+            (f"filter choices ({who})", lambda u=user: queries.filter_values(db, u, month)),
+            (f"month picker ({who})", lambda u=user: queries.months_with_usage(db, u)),
+        ]
+    checks += [
+        ("spend by user (all users)", lambda: queries.breakdown(db, None, month, "user_id")),
+        ("quota reserve + release (write txn)", reserve_release),
+        ("CSV export, one user's month (streamed)", csv_user_month),
+    ]
+
+    print(f"\n{'dashboard query (median of ' + str(args.runs) + ')':<52} {'ms':>9}  target")
+    worst = 0.0
+    results: dict[str, float] = {}
+    for name, fn in checks:
+        ms = median_ms(fn, args.runs)
+        results[name] = ms
+        dashboard = not name.startswith("CSV")
+        if dashboard:
+            worst = max(worst, ms)
+        flag = ("ok" if ms <= TARGET_QUERY_MS else "SLOW") if dashboard else "(export, no target)"
+        print(f"{name:<52} {ms:>9.2f}  {flag}")
+
+    hit_ms = median_ms(lambda: cache.get("local", "key-49"), max(args.runs, 51))
+    miss_ms = median_ms(lambda: cache.get("local", "absent"), max(args.runs, 51))
+    print(f"{'cache hit (5,000 entries)':<52} {hit_ms:>9.3f}  {'ok' if hit_ms <= TARGET_CACHE_MS else 'SLOW'}")
+    print(f"{'cache miss':<52} {miss_ms:>9.3f}")
+
+    # Baselines in this process: the raw-ledger version of a breakdown, and a bare count(*).
+    raw_by_model = (
+        "SELECT model, count(*), SUM(cost_micro_usd), SUM(input_tokens), SUM(output_tokens) FROM llm_usage "
+        "WHERE created_at >= ? AND created_at < ? GROUP BY model"
+    )
+    base_raw = median_ms(lambda: db.execute(raw_by_model, [month.start_ts, month.end_ts]).fetchall(), 3)
+    base_count = median_ms(lambda: db.execute("SELECT count(*) FROM llm_usage").fetchone(), 3)
+    rolled = results["spend by model (all users)"]
+    print(f"\nbaseline: spend by model from raw ledger rows          {base_raw:>9.2f} ms "
+          f"-> roll-up is {base_raw / rolled:,.0f}x faster")
+    print(f"baseline: SELECT count(*) FROM llm_usage (1 scan)      {base_count:>9.2f} ms "
+          f"-> slowest dashboard query is {worst / base_count:.2f}x a bare count")
+
+    size = sum(f.stat().st_size for f in path.parent.glob(path.name + "*"))
+    daily = db.execute("SELECT count(*) FROM llm_usage_daily").fetchone()[0]
+    print(f"\ndatabase on disk: {size / 1e6:,.1f} MB ({size / args.rows:,.0f} B per ledger row); "
+          f"roll-up rows: {daily:,}")
+    peak = peak_mb()
+    print(f"peak memory (ru_maxrss): {peak:,.1f} MB (after fill: {peak_after_fill:,.1f} MB) "
+          f"{'ok' if peak < TARGET_PEAK_MB else 'OVER'}")
+    print(f"slowest dashboard query: {worst:.2f} ms {'ok' if worst <= TARGET_QUERY_MS else 'SLOW'}")
+    db.close()
+    if args.keep is None:
+        tmp.cleanup()
+    return 0 if worst <= TARGET_QUERY_MS and hit_ms <= TARGET_CACHE_MS and peak < TARGET_PEAK_MB else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("STUDIO_SECRETS_FILE", os.devnull)
+    sys.exit(main())

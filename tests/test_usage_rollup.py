@@ -1,0 +1,47 @@
+"""The daily roll-up always agrees with the ledger, whether rows arrive one by one or in bulk."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from core.llm.ledger import row_values
+from core.storage import get_db
+from core.usage import rollup
+from core.usage.period import Month
+from tests.test_usage_seed import seed
+
+
+def _snapshot(db) -> list[tuple]:
+    return db.execute("SELECT * FROM llm_usage_daily ORDER BY 1, 2, 3, 4, 5").fetchall()
+
+
+def test_bulk_insert_matches_row_by_row_and_keeps_the_trigger(tmp_path: Path) -> None:
+    one = get_db(tmp_path / "one.db")
+    seed(tmp_path / "one.db", Month(2026, 10))
+    rows = one.execute("SELECT * FROM llm_usage ORDER BY id").fetchall()
+
+    bulk = get_db(tmp_path / "bulk.db")
+    seed(tmp_path / "bulk.db", Month(2026, 9))  # existing rows the bulk load must add to, not replace
+    before = _snapshot(bulk)
+    assert rollup.bulk_insert(bulk.conn, [tuple(r[1:]) for r in rows]) == len(rows)
+    after = _snapshot(bulk)
+    assert after == sorted(before + _snapshot(one))
+    # The trigger is back: a normal insert still rolls up.
+    from decimal import Decimal
+
+    from core.llm.types import Usage, UsageRow
+    row = UsageRow("late", "local", "market_analysis", "glm", "glm-4.6", None, Usage(1, 1), Decimal("0.5"), "ok",
+                   created_at=datetime(2026, 10, 30, tzinfo=UTC))
+    bulk.execute(rollup.INSERT_SQL, row_values(row))
+    assert bulk.execute("SELECT cost_micro_usd FROM llm_usage_daily WHERE day = '2026-10-30'").fetchone() == (500000,)
+
+
+def test_rebuild_recomputes_a_damaged_rollup(tmp_path: Path) -> None:
+    path = tmp_path / "studio.db"
+    seed(path, Month(2026, 10))
+    db = get_db(path)
+    good = _snapshot(db)
+    db.execute("UPDATE llm_usage_daily SET cost_micro_usd = 0")
+    rollup.rebuild(db.conn)
+    assert _snapshot(db) == good
