@@ -116,7 +116,8 @@ def _en_hits(text: str) -> list[_Hit]:
         weight = EN_TERMS.get(term)
         if weight is not None:
             before = tokens[max(0, i - 3) : i]
-            if any(b in EN_INTENSIFIERS for b in before[-2:]):
+            after = tokens[i + span : i + span + 1]  # "drops sharply": adverbs follow the verb
+            if any(b in EN_INTENSIFIERS for b in before[-2:]) or any(a in EN_INTENSIFIERS for a in after):
                 weight *= 1.5
             if any(b in EN_NEGATORS or b.endswith("n't") for b in before):
                 weight = -weight * 0.8
