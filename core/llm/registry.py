@@ -128,9 +128,10 @@ class Registry:
             # The explicit choice stays even when its provider has no key, so that the answer can say
             # why it was skipped instead of silently using another model.
             info = self.get(explicit)
-            if info.name != OFFLINE:
-                seen.add(info.name)
-                out.append(info)
+            if info.name == OFFLINE:
+                return [info]  # choosing the rule engine means exactly that, never a paid model
+            seen.add(info.name)
+            out.append(info)
         if default:
             add(self.get(default))
         for name in self.routing.get(use_case, []):
