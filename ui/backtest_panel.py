@@ -1,0 +1,221 @@
+"""The backtest panel of the Strategies page: pick data, fees, slippage and cash, run, read the result.
+
+``render_backtest_panel(strategy, key_prefix)`` is the one entry point (called by the Strategies
+page). Widget keys start with ``key_prefix`` so several panels can live on one page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.llm.errors import StudioError
+from core.services import market_data
+from core.services.backtesting import BacktestResult, run_backtest
+from core.services.market_data import MarketData
+from ui.charts import drawdown, equity_vs_hold
+from ui.errors import show_error
+from ui.i18n import t
+
+METRICS = (
+    ("total_return_pct", "pct"),
+    ("max_drawdown_pct", "pct"),
+    ("win_rate_pct", "pct"),
+    ("sharpe", "num"),
+    ("profit_factor", "num"),
+    ("trades", "int"),
+    ("exposure_pct", "pct"),
+    ("buy_hold_return_pct", "pct"),
+)
+TRADE_COLUMNS = ("status", "entry_time", "exit_time", "qty", "entry_price", "exit_price", "pnl", "return_pct", "fees")
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _sample() -> MarketData:
+    return market_data.load_sample()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _upload(content: bytes, name: str, symbol: str) -> MarketData:
+    return market_data.load_csv(content, name=name, symbol=symbol)
+
+
+def _symbol(strategy: dict[str, Any]) -> str:
+    for node in strategy.get("nodes") or []:
+        config = node.get("config") if isinstance(node, dict) else None
+        if isinstance(config, dict) and isinstance(config.get("symbol"), str) and "/" in config["symbol"]:
+            return config["symbol"].upper()
+    return "BTC/USDT"
+
+
+def _fingerprint(strategy: dict[str, Any], settings: dict[str, Any]) -> str:
+    text = json.dumps([strategy, settings], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fmt(value: Any, kind: str) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return t("market.bt.undefined")
+    if kind == "pct":
+        return f"{value:,.2f} %"
+    if kind == "int":
+        return f"{int(value):,}"
+    return f"{value:,.2f}"
+
+
+def _data(source: str, key_prefix: str, symbol: str) -> MarketData | None:
+    if source == "sample":
+        st.caption(t("market.sample_note"))
+        return _sample()
+    file = st.file_uploader(
+        t("market.upload"), type=["csv", "txt"], help=t("market.upload_help"), key=f"{key_prefix}_bt_upload"
+    )
+    if file is None:
+        st.info(t("market.bt.need_data"))
+        return None
+    return _upload(file.getvalue(), file.name, symbol)
+
+
+def render_backtest_panel(strategy: dict[str, Any], key_prefix: str) -> None:
+    """Backtest ``strategy`` (a DESIGN.md section 3 dict) on the sample or an uploaded CSV."""
+    st.subheader(t("market.bt.title"))
+    st.caption(t("market.bt.intro"))
+    state_key = f"{key_prefix}_bt_result"
+    symbol = _symbol(strategy)
+    try:
+        source = st.radio(
+            t("market.bt.data"),
+            ("sample", "upload"),
+            format_func=lambda s: t(f"market.source.{s}"),
+            horizontal=True,
+            key=f"{key_prefix}_bt_source",
+        )
+        data = _data(source, key_prefix, symbol)
+        c1, c2, c3, c4 = st.columns(4)
+        fee = c1.number_input(
+            t("market.bt.fee"),
+            min_value=0.0,
+            max_value=500.0,
+            value=10.0,
+            step=1.0,
+            help=t("market.bt.fee_help"),
+            key=f"{key_prefix}_bt_fee",
+        )
+        slip = c2.number_input(
+            t("market.bt.slippage"),
+            min_value=0.0,
+            max_value=500.0,
+            value=5.0,
+            step=1.0,
+            help=t("market.bt.slippage_help"),
+            key=f"{key_prefix}_bt_slip",
+        )
+        cash = c3.number_input(
+            t("market.bt.cash"), min_value=1.0, value=10_000.0, step=1000.0, key=f"{key_prefix}_bt_cash"
+        )
+        timeframe = None
+        if data is not None:
+            timeframe = c4.selectbox(
+                t("market.bt.timeframe"),
+                market_data.coarser_timeframes(data),
+                key=f"{key_prefix}_bt_tf_{data.timeframe}",
+            )
+        settings = {
+            "source": source,
+            "fee": fee,
+            "slip": slip,
+            "cash": cash,
+            "tf": timeframe,
+            "bars": None if data is None else (len(data.df), str(data.end)),
+        }
+        run = st.button(t("market.bt.run"), type="primary", disabled=data is None, key=f"{key_prefix}_bt_run")
+        if run and data is not None and timeframe is not None:
+            with st.spinner(t("market.bt.running")):
+                bars = market_data.resample(data, timeframe)
+                result = run_backtest(strategy, bars, fee_bps=fee, slippage_bps=slip, cash=cash)
+            st.session_state[state_key] = (_fingerprint(strategy, settings), result)
+    except StudioError as exc:
+        show_error(exc)
+        return
+    stored = st.session_state.get(state_key)
+    if stored is None:
+        return
+    fingerprint, result = stored
+    if fingerprint != _fingerprint(strategy, settings):
+        st.info(t("market.bt.stale"))
+    _render_result(result)
+
+
+def _render_result(result: BacktestResult) -> None:
+    s = result.settings
+    st.caption(
+        t(
+            "market.bt.summary",
+            bars=f"{s['bars']:,}",
+            symbol=s["symbol"],
+            timeframe=s["timeframe"],
+            start=s["start"][:16].replace("T", " "),
+            end=s["end"][:16].replace("T", " "),
+            fee=f"{s['fee_bps']:g}",
+            slip=f"{s['slippage_bps']:g}",
+        )
+    )
+    columns = st.columns(4)
+    for i, (key, kind) in enumerate(METRICS):
+        columns[i % 4].metric(
+            t(f"market.bt.metric.{key}"), _fmt(result.metrics.get(key), kind), help=t(f"market.bt.formula.{key}")
+        )
+    for warning in result.warnings:
+        st.warning(warning)
+    for note in result.notes:
+        st.info(note)
+    if result.open_trade is not None:
+        trade = result.open_trade
+        st.info(
+            t(
+                "market.bt.open_position",
+                qty=f"{trade.qty:.8g}",
+                since=trade.entry_time.strftime("%Y-%m-%d %H:%M"),
+                pnl=f"{trade.pnl:,.2f}",
+                pct=f"{trade.return_pct:.2f}",
+            )
+        )
+    st.markdown(f"**{t('market.bt.equity')}**")
+    st.altair_chart(
+        equity_vs_hold(
+            result.equity,
+            result.buy_hold,
+            strategy=t("market.bt.series.strategy"),
+            hold=t("market.bt.series.hold"),
+            value=t("market.bt.value"),
+        ),
+        width="stretch",
+    )
+    st.markdown(f"**{t('market.bt.drawdown')}**")
+    st.altair_chart(drawdown(result.drawdown, title=t("market.bt.drawdown")), width="stretch")
+    with st.expander(t("market.bt.formulas")):
+        for key, _ in METRICS:
+            st.markdown(f"- **{t(f'market.bt.metric.{key}')}**: {t(f'market.bt.formula.{key}')}")
+    st.markdown(f"**{t('market.bt.trades')}**")
+    trades = result.trades_frame()
+    if trades.empty:
+        st.caption(t("market.bt.no_trades"))
+    else:
+        trades = trades[list(TRADE_COLUMNS)].rename(columns={c: t(f"market.bt.col.{c}") for c in TRADE_COLUMNS})
+        st.dataframe(trades, hide_index=True, width="stretch")
+    if result.notifications:
+        with st.expander(t("market.bt.notifications", count=len(result.notifications))):
+            rows = [
+                {
+                    t("market.bt.col.time"): n.time.strftime("%Y-%m-%d %H:%M"),
+                    t("market.bt.col.action"): n.action_id,
+                    t("market.bt.col.message"): n.message,
+                }
+                for n in result.notifications[-500:]
+            ]
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
