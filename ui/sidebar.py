@@ -72,13 +72,14 @@ def render_providers() -> None:
 
 
 def format_usd(value: Decimal | float | int) -> str:
-    """Money for people: cents for ordinary amounts, more digits when the amount is tiny."""
+    """Money for people, exact: at least two decimals, every significant digit kept (0.002865)."""
     amount = Decimal(str(value))
     if amount == 0:
         return "0.00"
-    if abs(amount) < Decimal("0.01"):
-        return f"{amount:.6f}".rstrip("0")
-    return f"{amount:,.2f}"
+    text = format(amount.normalize(), "f")
+    whole, _, frac = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-') or 0):,}.{frac.rstrip('0').ljust(2, '0')}"
 
 
 def render_spend(user: str) -> None:
