@@ -93,13 +93,10 @@ def _chart(data: MarketData) -> None:
 def main() -> None:
     st.title(t("market.title"))
     st.caption(t("market.intro"))
-    source = st.radio(
-        t("market.source"),
-        SOURCES,
-        format_func=lambda s: t(f"market.source.{s}"),
-        horizontal=True,
-        key="market_source",
-    )
+    # Translated labels as options (not format_func): AppTest formats options outside the session.
+    labels = [t(f"market.source.{s}") for s in SOURCES]
+    choice = st.radio(t("market.source"), labels, horizontal=True, key="market_source_choice")
+    source = SOURCES[labels.index(choice)] if choice in labels else SOURCES[0]
     try:
         data = _load(source)
         if data is None:

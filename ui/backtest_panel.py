@@ -88,13 +88,10 @@ def render_backtest_panel(strategy: dict[str, Any], key_prefix: str) -> None:
     state_key = f"{key_prefix}_bt_result"
     symbol = _symbol(strategy)
     try:
-        source = st.radio(
-            t("market.bt.data"),
-            ("sample", "upload"),
-            format_func=lambda s: t(f"market.source.{s}"),
-            horizontal=True,
-            key=f"{key_prefix}_bt_source",
-        )
+        # Translated labels as options (not format_func): AppTest formats options outside the session.
+        labels = [t(f"market.source.{s}") for s in ("sample", "upload")]
+        choice = st.radio(t("market.bt.data"), labels, horizontal=True, key=f"{key_prefix}_bt_source")
+        source = "upload" if choice == labels[1] else "sample"
         data = _data(source, key_prefix, symbol)
         c1, c2, c3, c4 = st.columns(4)
         fee = c1.number_input(

@@ -1,0 +1,147 @@
+"""Market page and backtest panel logic through Streamlit's AppTest (charts read back as Vega specs)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.config import reset_settings_cache
+
+ROOT = Path(__file__).resolve().parents[1]
+MARKET = str(ROOT / "pages" / "market.py")
+
+
+@pytest.fixture(autouse=True)
+def studio_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STUDIO_DB", str(tmp_path / "studio.db"))
+    reset_settings_cache()
+
+
+def _english(at: AppTest) -> AppTest:
+    at.session_state["lang"] = "en"
+    return at
+
+
+def _specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def test_market_page_shows_the_sample_with_candles_bands_rsi_and_macd() -> None:
+    at = _english(AppTest.from_file(MARKET, default_timeout=30))
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Market data"
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Bars"] == "874"
+    assert labels["Last close"] == "6,420.45"
+    specs = _specs(at)
+    assert len(specs) == 1
+    text = json.dumps(specs[0])
+    for field in ("bb_upper", "bb_lower", "rsi_14", "macd_hist", "macd_signal"):
+        assert field in text
+    assert len(specs[0]["vconcat"]) == 3  # price, RSI, MACD panels
+
+
+def test_market_page_resamples_to_weekly() -> None:
+    at = _english(AppTest.from_file(MARKET, default_timeout=30))
+    at.run()
+    at.selectbox(key="market_resample_1d").set_value("1w").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Bars"] == "133"
+
+
+def _panel_app() -> None:
+    import json as _json
+
+    import streamlit as _st
+
+    from ui.backtest_panel import render_backtest_panel
+
+    render_backtest_panel(_json.loads(_st.session_state["strategy_json"]), "test")
+
+
+SMA = {
+    "schema_version": 1,
+    "name": "SMA cross",
+    "nodes": [
+        {"id": "trigger_1", "type": "trigger", "config": {"trigger_type": "time", "interval": "1d"}},
+        {
+            "id": "data_1",
+            "type": "data_source",
+            "config": {"source_type": "ohlcv", "symbol": "BTC/USDT", "timeframe": "1d"},
+        },
+        {
+            "id": "condition_1",
+            "type": "condition",
+            "config": {"operator": "crosses_above", "left": "sma(10)", "right": "sma(30)"},
+        },
+        {
+            "id": "condition_2",
+            "type": "condition",
+            "config": {"operator": "crosses_below", "left": "sma(10)", "right": "sma(30)"},
+        },
+        {
+            "id": "action_1",
+            "type": "action",
+            "config": {"action_type": "buy", "symbol": "BTC/USDT", "amount": 5000, "unit": "USDT"},
+        },
+        {"id": "action_2", "type": "action", "config": {"action_type": "sell", "symbol": "BTC/USDT", "amount": "all"}},
+    ],
+    "edges": [
+        {"from": "trigger_1", "to": "data_1"},
+        {"from": "data_1", "to": "condition_1"},
+        {"from": "data_1", "to": "condition_2"},
+        {"from": "condition_1", "to": "action_1", "condition": "true"},
+        {"from": "condition_2", "to": "action_2", "condition": "true"},
+    ],
+}
+
+
+def test_backtest_panel_shows_metrics_charts_trades_and_formulas() -> None:
+    at = _english(AppTest.from_function(_panel_app, default_timeout=30))
+    at.session_state["strategy_json"] = json.dumps(SMA)
+    at.run()
+    assert not at.exception
+    at.number_input(key="test_bt_fee").set_value(20.0)
+    at.button(key="test_bt_run").click().run()
+    assert not at.exception
+    metrics = {m.label: m for m in at.metric}
+    assert set(metrics) == {
+        "Total return",
+        "Max drawdown",
+        "Win rate",
+        "Sharpe (daily, √365)",
+        "Profit factor",
+        "Closed trades",
+        "Exposure",
+        "Buy & hold",
+    }
+    assert metrics["Closed trades"].value == "13"
+    assert metrics["Buy & hold"].value == "1,428.68 %"
+    assert "√365" in metrics["Sharpe (daily, √365)"].proto.help
+    assert "fee 20 bps" in " ".join(c.value for c in at.caption)
+    specs = _specs(at)
+    assert len(specs) == 2  # equity vs buy and hold, drawdown
+    assert "Buy and hold" in json.dumps(specs[0])
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 13
+    assert any("Only 13" not in w.value for w in at.warning)
+    # Changing the strategy marks the shown result as stale instead of silently mixing them.
+    changed = json.loads(json.dumps(SMA))
+    changed["nodes"][2]["config"]["right"] = "sma(50)"
+    at.session_state["strategy_json"] = json.dumps(changed)
+    at.run()
+    assert any("changed since this run" in i.value for i in at.info)
+
+
+def test_backtest_panel_reports_an_invalid_strategy_without_a_traceback() -> None:
+    at = _english(AppTest.from_function(_panel_app, default_timeout=30))
+    broken = json.loads(json.dumps(SMA))
+    broken["nodes"][2]["config"]["left"] = "sma(10"
+    at.session_state["strategy_json"] = json.dumps(broken)
+    at.run()
+    at.button(key="test_bt_run").click().run()
+    assert not at.exception
+    assert at.error and "invalid" in at.error[0].value.lower()
