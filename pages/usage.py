@@ -1,0 +1,234 @@
+"""Usage: what the LLM calls cost, month by month (UTC), against the monthly quota.
+
+Everything comes from ``core.services.usage``; the figures are aggregated in SQL, so the page stays
+quick on a large ledger. Charts are Altair (Vega-Lite ships inside Streamlit: nothing from a CDN)
+and draw as SVG so their labels are real text (readable by assistive tech and by the browser test).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from core.services import usage as usage_service
+from ui.errors import show_error
+from ui.i18n import t
+from ui.sidebar import current_user, format_usd
+
+TOKEN_KINDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
+USE_CASES = ("strategy_generation", "strategy_refinement", "market_analysis", "news_sentiment",
+             "strategy_optimization")
+RECENT_LIMIT = 200
+SVG = {"embedOptions": {"renderer": "svg"}}
+NEAR_QUOTA = 0.8
+
+
+def usd(value: Decimal | float | int) -> str:
+    return f"${format_usd(value)}"
+
+
+def use_case_label(name: str) -> str:
+    return t(f"usage.use_case.{name}") if name in USE_CASES else name
+
+
+def scope_and_month() -> tuple[str | None, str, str]:
+    """The user whose usage is shown (None = all users), the month, and the session's user."""
+    user = current_user()
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    all_users = right.toggle(t("usage.scope"), key="usage_all_users", help=t("usage.scope_help"))
+    scope = None if all_users else user
+    months = usage_service.available_months(scope)
+    if st.session_state.get("usage_month") not in months:
+        st.session_state["usage_month"] = months[0]
+    month = left.selectbox(t("usage.month"), months, key="usage_month")
+    return scope, str(month), user
+
+
+def quota_banner(user: str) -> None:
+    """The live quota of this month: a warning from 80%, an error at 100%."""
+    status = usage_service.quota_status(user)
+    fmt = {"spend": usd(status.spend_usd), "quota": usd(status.quota_usd), "reset": status.reset_date.isoformat(),
+           "pct": f"{status.fraction * 100:.0f}"}
+    if status.fraction >= 1 or (status.quota_usd == 0):
+        st.error(t("usage.banner.over", **fmt), icon=":material/block:")
+    elif status.fraction >= NEAR_QUOTA:
+        st.warning(t("usage.banner.near", **fmt), icon=":material/warning:")
+
+
+def kpis(summary: dict[str, Any], totals: dict[str, Any]) -> None:
+    cols = st.columns(6)
+    cols[0].metric(t("usage.kpi.spend"), usd(summary["spend_usd"]), help=t("usage.kpi.spend_help"))
+    if summary["quota_usd"] is not None:
+        cols[1].metric(t("usage.kpi.remaining"), usd(summary["remaining_usd"]),
+                       delta=t("usage.kpi.remaining_of", quota=usd(summary["quota_usd"])), delta_color="off")
+    else:
+        cols[1].metric(t("usage.kpi.remaining"), t("usage.kpi.no_quota"))
+    cols[2].metric(t("usage.kpi.projection"), usd(summary["projected_usd"]), help=t("usage.kpi.projection_help"))
+    cols[3].metric(t("usage.kpi.requests"), f"{summary['requests']:,}",
+                   delta=t("usage.kpi.errors", n=totals["errors"]) if totals["errors"] else None,
+                   delta_color="inverse")
+    tokens = sum(totals[k] for k in TOKEN_KINDS if k != "reasoning_tokens")
+    cols[4].metric(t("usage.kpi.tokens"), f"{tokens:,}")
+    cols[5].metric(t("usage.kpi.savings"), usd(summary["cache_savings_usd"]),
+                   delta=t("usage.kpi.hit_rate", pct=f"{totals['cache_hit_rate'] * 100:.1f}"), delta_color="off")
+
+
+def daily_chart(scope: str | None, month: str) -> None:
+    st.subheader(t("usage.chart.daily"))
+    rows = usage_service.daily_spend_by_model(scope, month)
+    frame = pd.DataFrame(
+        {"day": [r["day"] for r in rows], "model": [r["model"] for r in rows],
+         "spend": [float(r["spend_usd"]) for r in rows], "requests": [r["requests"] for r in rows]}
+    )
+    chart = (
+        alt.Chart(frame, usermeta=SVG)
+        .mark_bar()
+        .encode(
+            x=alt.X("day:N", title=t("usage.chart.day"), sort="ascending"),
+            y=alt.Y("sum(spend):Q", title=t("usage.chart.spend"), stack="zero"),
+            color=alt.Color("model:N", title=t("usage.chart.model")),
+            tooltip=[alt.Tooltip("day:N", title=t("usage.chart.day")),
+                     alt.Tooltip("model:N", title=t("usage.chart.model")),
+                     alt.Tooltip("spend:Q", title=t("usage.chart.spend"), format="$,.6f"),
+                     alt.Tooltip("requests:Q", title=t("usage.chart.requests"))],
+        )
+        .properties(height=300)
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def _bar(rows: list[dict[str, Any]], key: str, label: Any) -> alt.Chart:
+    frame = pd.DataFrame(
+        {"name": [label(r[key]) for r in rows], "spend": [float(r["spend_usd"]) for r in rows],
+         "requests": [r["requests"] for r in rows]}
+    )
+    return (
+        alt.Chart(frame, usermeta=SVG)
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", title=None, sort="-x"),
+            x=alt.X("spend:Q", title=t("usage.chart.spend")),
+            tooltip=[alt.Tooltip("name:N", title=" "),
+                     alt.Tooltip("spend:Q", title=t("usage.chart.spend"), format="$,.6f"),
+                     alt.Tooltip("requests:Q", title=t("usage.chart.requests"))],
+        )
+        .properties(height=max(120, 36 * len(rows)))
+    )
+
+
+def breakdowns(summary: dict[str, Any], totals: dict[str, Any]) -> None:
+    left, mid, right = st.columns(3)
+    with left:
+        st.subheader(t("usage.chart.provider"))
+        st.altair_chart(_bar(summary["by_provider"], "provider", str), width="stretch")
+    with mid:
+        st.subheader(t("usage.chart.use_case"))
+        st.altair_chart(_bar(summary["by_use_case"], "use_case", use_case_label), width="stretch")
+    with right:
+        st.subheader(t("usage.chart.tokens"))
+        frame = pd.DataFrame({"kind": [t(f"usage.token.{k}") for k in TOKEN_KINDS],
+                              "tokens": [totals[k] for k in TOKEN_KINDS]})
+        chart = (
+            alt.Chart(frame, usermeta=SVG)
+            .mark_bar()
+            .encode(y=alt.Y("kind:N", title=None, sort=None), x=alt.X("tokens:Q", title=t("usage.chart.count")),
+                    tooltip=[alt.Tooltip("kind:N", title=t("usage.chart.kind")),
+                             alt.Tooltip("tokens:Q", title=t("usage.chart.count"), format=",")])
+            .properties(height=200)
+        )
+        st.altair_chart(chart, width="stretch")
+
+
+def _choice(label_key: str, options: list[str], key: str, fmt: Any = str) -> str:
+    # Labels are resolved now, in the session's language, not lazily inside format_func.
+    labels = {"": t("usage.filter.any"), **{o: fmt(o) for o in options}}
+    return st.selectbox(t(label_key), list(labels), key=key, format_func=labels.__getitem__)
+
+
+def recent(scope: str | None, month: str) -> None:
+    st.subheader(t("usage.recent"))
+    values = usage_service.filter_values(scope, month)
+    cols = st.columns(4)
+    with cols[0]:
+        model = _choice("usage.filter.model", values["model"], "usage_f_model")
+    with cols[1]:
+        provider = _choice("usage.filter.provider", values["provider"], "usage_f_provider")
+    with cols[2]:
+        use_case = _choice("usage.filter.use_case", values["use_case"], "usage_f_use_case", use_case_label)
+    with cols[3]:
+        status = _choice("usage.filter.status", list(usage_service.STATUSES), "usage_f_status",
+                         lambda s: t(f"usage.status.{s}"))
+    filters = {"model": model or None, "provider": provider or None, "use_case": use_case or None,
+               "status": status or None}
+    rows = usage_service.recent_requests(scope, month, limit=RECENT_LIMIT, **filters)
+    if not rows:
+        st.info(t("usage.recent.none"), icon=":material/filter_alt_off:")
+    else:
+        columns = ["created_at", "user_id", "use_case", "provider", "model", "status", "input_tokens",
+                   "output_tokens", "cost_usd", "cost_saved_usd", "latency_ms", "error"]
+        frame = pd.DataFrame([{c: r[c] for c in columns} for r in rows], columns=columns)
+        frame["created_at"] = frame["created_at"].str.slice(0, 19).str.replace("T", " ")
+        frame["use_case"] = frame["use_case"].map(use_case_label)
+        # Exact decimal strings: a float column would show 0.002865 as 0.00286499...
+        frame["cost_usd"] = [format(v, "f") for v in frame["cost_usd"]]
+        frame["cost_saved_usd"] = [format(v, "f") for v in frame["cost_saved_usd"]]
+        st.dataframe(
+            frame, hide_index=True, width="stretch",
+            column_config={c: st.column_config.Column(t(f"usage.col.{c}")) for c in columns},
+        )
+        st.caption(t("usage.recent.shown", n=len(rows)))
+    st.download_button(
+        t("usage.download"),
+        data=lambda: usage_service.usage_csv(scope, month, **filters),
+        file_name=f"llm-usage-{month}{'-' + scope if scope else ''}.csv",
+        mime="text/csv", help=t("usage.download_help"), icon=":material/download:", on_click="ignore",
+    )
+
+
+def admin(user: str) -> None:
+    with st.expander(t("usage.admin"), icon=":material/tune:"):
+        status = usage_service.quota_status(user)
+        amount = st.number_input(t("usage.quota.label", user=user), min_value=0.0, step=1.0, format="%.2f",
+                                 value=float(status.quota_usd), key=f"usage_quota_{user}",
+                                 help=t("usage.quota.help"))
+        save, reset, _ = st.columns([1, 1, 2])
+        if save.button(t("usage.quota.save"), key="usage_quota_save"):
+            stored = usage_service.set_user_quota(user, Decimal(str(amount)))
+            st.success(t("usage.quota.saved", user=user, quota=usd(stored or 0)))
+        if reset.button(t("usage.quota.reset"), key="usage_quota_reset"):
+            usage_service.set_user_quota(user, None)
+            st.success(t("usage.quota.defaulted", user=user))
+        st.divider()
+        stats = usage_service.cache_stats(user)
+        st.caption(t("usage.cache.stats", entries=stats["entries"], user=user))
+        if st.button(t("usage.cache.clear"), key="usage_cache_clear"):
+            removed = usage_service.clear_cache(user)
+            st.success(t("usage.cache.cleared", n=removed))
+
+
+def main() -> None:
+    st.title(t("usage.title"))
+    st.caption(t("usage.intro"))
+    try:
+        scope, month, user = scope_and_month()
+        quota_banner(user)
+        summary = usage_service.month_summary(scope, month)
+        totals = usage_service.usage_totals(scope, month)
+        st.markdown(t("usage.viewing", user=scope, month=month) if scope else t("usage.viewing_all", month=month))
+        kpis(summary, totals)
+        if summary["requests"] == 0:
+            st.info(t("usage.empty", month=month), icon=":material/info:")
+        else:
+            daily_chart(scope, month)
+            breakdowns(summary, totals)
+        recent(scope, month)
+        admin(user)
+    except Exception as exc:  # StudioError shows its message; anything else a generic one, never a traceback
+        show_error(exc)
+
+
+main()

@@ -1,0 +1,156 @@
+"""The Usage page (pages/usage.py) with Streamlit's AppTest on seeded ledger rows."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from core.config import reset_settings_cache
+from core.llm.ledger import SqliteLedger
+from core.llm.types import Usage, UsageRow
+from core.storage import get_db
+from core.usage.period import Month
+from tests.test_usage_seed import seed
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "usage.py")
+NOW = Month.of(datetime.now(UTC))
+
+
+@pytest.fixture()
+def studio_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "studio.db"
+    monkeypatch.setenv("STUDIO_DB", str(path))
+    monkeypatch.setenv("LLM_MONTHLY_QUOTA_USD", "1.00")
+    monkeypatch.setenv("STUDIO_SECRETS_FILE", str(tmp_path / "none.toml"))
+    reset_settings_cache()
+    seed(path, NOW)
+    yield path
+    reset_settings_cache()
+
+
+def _run(lang: str = "en", user: str = "local") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.session_state["lang"] = lang
+    at.session_state["user"] = user
+    return at.run()
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _charts(at: AppTest) -> list[tuple[dict, list[dict]]]:
+    """Each chart's Vega-Lite spec and its data rows (AppTest cannot render charts, but keeps their protos)."""
+    out = []
+    for el in at.get("vega_lite_chart"):
+        rows = [r for ds in el.proto.datasets
+                for r in convert_arrow_bytes_to_pandas_df(ds.data.data).to_dict("records")]
+        out.append((json.loads(el.proto.spec), rows))
+    return out
+
+
+def test_kpis_show_the_seeded_month(studio_db: Path) -> None:
+    at = _run()
+    assert not at.exception and not at.error
+    assert _metric(at, "Spend this month") == "$0.13"
+    assert _metric(at, "Remaining quota") == "$0.87"
+    assert _metric(at, "Requests") == "7"
+    assert _metric(at, "Cache savings") == "$0.01"
+    assert _metric(at, "Tokens") == f"{8000 + 3600 + 300 + 600:,}"
+
+
+def test_charts_carry_the_seeded_models_days_and_providers(studio_db: Path) -> None:
+    at = _run()
+    charts = _charts(at)
+    assert len(charts) == 4
+    spec, daily = charts[0]
+    assert {r["model"] for r in daily} == {"gpt-4o-mini", "claude-sonnet-4-5"}
+    assert {r["day"] for r in daily} == {f"{NOW}-01", f"{NOW}-02", f"{NOW}-03"}
+    assert sum(r["spend"] for r in daily) == pytest.approx(0.13)
+    assert spec["encoding"]["color"]["field"] == "model"
+    assert {r["name"] for r in charts[1][1]} == {"openai", "anthropic"}
+    assert "Market analysis" in {r["name"] for r in charts[2][1]}
+    assert all(s["usermeta"]["embedOptions"]["renderer"] == "svg" for s, _ in charts)
+
+
+def test_recent_requests_table_and_filters(studio_db: Path) -> None:
+    at = _run()
+    table = at.dataframe[0].value
+    assert len(table) == 7 and set(table["model"]) == {"gpt-4o-mini", "claude-sonnet-4-5"}
+    assert "0.050000" in set(table["cost_usd"])
+    at.selectbox(key="usage_f_provider").set_value("anthropic").run()
+    assert set(at.dataframe[0].value["provider"]) == {"anthropic"}
+    at.selectbox(key="usage_f_provider").set_value("").run()
+    at.selectbox(key="usage_f_status").set_value("errors").run()
+    assert list(at.dataframe[0].value["status"]) == ["rate_limited"]
+
+
+def test_all_users_toggle_adds_other_users_and_hides_quota(studio_db: Path) -> None:
+    at = _run()
+    at.toggle(key="usage_all_users").set_value(True).run()
+    assert _metric(at, "Spend this month") == "$0.33"
+    assert _metric(at, "Remaining quota") == "—"
+    assert "bob" in set(at.dataframe[0].value["user_id"])
+
+
+def test_banner_at_80_and_100_percent(studio_db: Path) -> None:
+    at = _run()
+    assert not at.warning and not at.error
+    ledger = SqliteLedger(get_db(studio_db), Decimal("1.00"))
+    ledger.record(UsageRow("big", "local", "market_analysis", "openai", "gpt-4.1", None, Usage(1, 1),
+                           Decimal("0.70"), "ok"))
+    at = _run()
+    assert len(at.warning) == 1 and "83%" in at.warning[0].value and not at.error
+    ledger.record(UsageRow("bigger", "local", "market_analysis", "openai", "gpt-4.1", None, Usage(1, 1),
+                           Decimal("0.20"), "ok"))
+    at = _run()
+    assert len(at.error) == 1 and "used up" in at.error[0].value and NOW.end.isoformat() in at.error[0].value
+
+
+def test_korean_labels(studio_db: Path) -> None:
+    at = _run(lang="ko")
+    assert at.title[0].value == "LLM 사용량과 비용"
+    assert _metric(at, "이번 달 비용") == "$0.13"
+
+
+def test_empty_month_explains_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STUDIO_DB", str(tmp_path / "empty.db"))
+    monkeypatch.setenv("STUDIO_SECRETS_FILE", str(tmp_path / "none.toml"))
+    reset_settings_cache()
+    try:
+        at = _run()
+        assert not at.exception
+        assert any("No model calls" in i.value for i in at.info)
+    finally:
+        reset_settings_cache()
+
+
+def test_quota_override_and_cache_clear_from_the_page(studio_db: Path) -> None:
+    at = _run()
+    at.number_input(key="usage_quota_local").set_value(0.15).run()
+    at.button(key="usage_quota_save").click().run()
+    assert any("$0.15" in s.value for s in at.success)
+    at = _run()
+    assert len(at.warning) == 1  # $0.13 of $0.15 is 87%
+    at.button(key="usage_cache_clear").click().run()
+    assert any("Removed 0" in s.value for s in at.success)
+
+
+def test_broken_database_shows_a_message_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_text("not a database")
+    monkeypatch.setenv("STUDIO_DB", str(bad))
+    monkeypatch.setenv("STUDIO_SECRETS_FILE", str(tmp_path / "none.toml"))
+    reset_settings_cache()
+    try:
+        at = _run()
+        assert not at.exception
+        assert str(bad) in at.error[0].value
+    finally:
+        reset_settings_cache()
