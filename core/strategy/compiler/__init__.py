@@ -159,7 +159,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
+    return spans
 
 
 _JOINER_ONLY = re.compile(r"^[\s,]*(?:and|also|그리고|하고|고|및|&|\+)?[\s,]*$")
@@ -181,6 +181,8 @@ def _units(text: str, actions: list[act.Action], ctx: Context) -> list[_Unit]:
     units: list[_Unit] = []
     for start, end in _clauses(text):
         mine = [a for a in actions if start <= a.start < end]
+        if not mine and not text[start:end].strip():
+            continue
         groups = _groups(mine, text)
         starts_with_or = bool(_OR_START.match(text[start:end]))
         if len(groups) <= 1:

@@ -63,7 +63,7 @@ _MOVE_EN = re.compile(
     r"(?:\s+(?:in|within|over)\s+(?:(?:the\s+)?(?:last|past)\s+)?(?:an?\s+|one\s+)?(\d+)?\s*"
     r"(hours?|h|days?|d|candles?|bars?|minutes?|mins?))?")
 _MOVE_KO = re.compile(
-    r"(?:(\d+)\s*(시간|일|분|개\s*봉|봉|캔들)\s*(?:동안|만에|내에|이내|사이)?\s*)?(?:에\s*)?(\d+(?:\.\d+)?)\s*%\s*"
+    r"(?:(?:가격|시세|종가)(?:이|가|은|는)?\s*)?(?:(\d+)\s*(시간|일|분|개\s*봉|봉|캔들)\s*(?:동안|만에|내에|이내|사이)?\s*)?(?:에\s*)?(\d+(?:\.\d+)?)\s*%\s*"
     r"(?:이상\s*|넘게\s*|초과\s*)?(하락|떨어|급락|빠지|빠져|내리|내려|상승|오르|올라|급등|뛰)")
 _DOWN = ("fall", "drop", "dump", "decline", "decrease", "plunge", "crash", "tank", "down",
          "하락", "떨어", "급락", "빠지", "빠져", "내리", "내려")
@@ -179,7 +179,8 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
         op = "touch"
     if op is None:
         if any(not o.is_number for o in operands):
-            names = ", ".join(o.expr.split("(")[0].upper() for o in operands if not o.is_number)
+            names = ", ".join("price" if o.role == ind.PRICE else o.expr.split("(")[0].upper()
+                              for o in operands if not o.is_number)
             seg.problems.append(f"no comparison for {names} (say e.g. 'below 30' or '30 아래')")
         return None
     return _assemble(op, operands, ctx, seg, text)

@@ -85,7 +85,8 @@ _AVG_VOLUME = re.compile(
 _VOLUME = re.compile(r"(?:trading\s+)?volume|거래량|(?<![a-z])vol(?![a-z])")
 _AVG = re.compile(r"(?:(?:its|the)\s+)?(?:(\d+)\s*-?\s*(?:period|day|bar|일|기간|봉)\s+)?(?:average|avg|평균)"
                   r"(?:\s*\(\s*(\d+)\s*\))?")
-_ATR = re.compile(r"(?<![a-z])atr(?![a-z])(?:\s*\(\s*(\d+)\s*\))?|average\s+true\s+range")
+_ATR = re.compile(r"(?:(\d+)\s*-?\s*(?:period|기간|일)\s*)?(?<![a-z])atr(?![a-z])(?:\s*\(\s*(\d+)\s*\))?"
+                  r"|average\s+true\s+range")
 _CHANGE = re.compile(r"(?:(\d+)\s*-?\s*(?:bar|candle|봉)\s+)?(?:%\s*change|percent(?:age)?\s+change|price\s+change"
                      r"|change\s*pct|변동률|등락률|변화율|상승률|하락률)")
 _PNL = re.compile(r"position_pnl_pct|수익률|(?<![a-z])pnl(?![a-z])|p&l|(?<![a-z])profit(?![a-z])|손익률?|평가\s*손익")
@@ -174,7 +175,8 @@ def _avg(m: re.Match[str]) -> Operand:
 
 
 def _atr(m: re.Match[str]) -> Operand:
-    return Operand(_call("atr", _int(m.group(1), 14)), OSC, m.start(), m.end())
+    period = next((g for g in m.groups() if g), None)
+    return Operand(_call("atr", _int(period, 14)), OSC, m.start(), m.end())
 
 
 def _change(m: re.Match[str]) -> Operand:

@@ -40,7 +40,7 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         (r"\bcross(?:es|ed|ing)?\s+(?:above|over|up(?:\s+through)?)\b", "crosses_above"),
         (r"\bbreak(?:s|ing)?\s+(?:out\s+)?(?:above|over|through)\b", "crosses_above"),
         (r"\bgolden\s*cross\b", "crosses_above"),
-        (r"골든\s*크로스|상향\s*돌파|상향\s*이탈|돌파|뚫", "crosses_above"),
+        (r"골든\s*크로스|상향\s*돌파|상향\s*이탈|(?<!하향)(?<!하향\s)돌파|뚫", "crosses_above"),
         (r"\bcross(?:es|ed|ing)?\s+(?:below|under|down(?:\s+through)?)\b", "crosses_below"),
         (r"\bbreak(?:s|ing)?\s+(?:down\s+)?(?:below|under)\b", "crosses_below"),
         (r"\bdea(?:d|th)\s*cross\b", "crosses_below"),

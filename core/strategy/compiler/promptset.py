@@ -1,0 +1,73 @@
+"""Checking a compiled strategy against a prompt set's expected properties (tests/data/prompts*.json).
+
+Shared by the test suite and bench/strategy.py, so the pass rate they report is the same thing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from core.llm.errors import EngineCannotAnswer
+from core.strategy.compiler import compile_prompt
+from core.strategy.validation import validate
+
+
+def load(path: str | Path) -> list[dict[str, Any]]:
+    return list(json.loads(Path(path).read_text(encoding="utf-8"))["prompts"])
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def check(case: dict[str, Any]) -> list[str]:
+    """Problems with the compiler's answer to one case ([] when it meets every expectation)."""
+    expect = case["expect"]
+    try:
+        strategy = compile_prompt(case["prompt"], case.get("lang")).strategy
+    except EngineCannotAnswer as exc:
+        return [] if expect.get("decline") else [f"declined: {exc.message}"]
+    if expect.get("decline"):
+        return [f"should decline but produced '{strategy['name']}'"]
+    problems: list[str] = []
+    report = validate(strategy)
+    if not report.valid:
+        problems.append("invalid: " + "; ".join(f"{i.code} {i.message}" for i in report.errors))
+    nodes = strategy["nodes"]
+    data = next((n["config"] for n in nodes if n["type"] == "data_source"), {})
+    for key, field in (("symbol", "symbol"), ("timeframe", "timeframe")):
+        if key in expect and data.get(field) != expect[key]:
+            problems.append(f"{key} {data.get(field)!r} != {expect[key]!r}")
+    if "conditions" in expect:
+        got = Counter((n["config"]["left"], n["config"]["operator"], _norm(n["config"]["right"]))
+                      for n in nodes if n["type"] == "condition")
+        want = Counter((c[0], c[1], _norm(c[2])) for c in expect["conditions"])
+        if got != want:
+            problems.append(f"conditions {sorted(got.elements(), key=str)} != {sorted(want.elements(), key=str)}")
+    if "actions" in expect:
+        actions = [n["config"] for n in nodes if n["type"] == "action"]
+        if len(actions) != len(expect["actions"]):
+            problems.append(f"{len(actions)} actions != {len(expect['actions'])}")
+        free = list(actions)
+        for wanted in expect["actions"]:
+            match = next((a for a in free if all(_norm(a.get(k)) == _norm(v) for k, v in wanted.items())), None)
+            if match is None:
+                problems.append(f"no action matches {wanted} in {actions}")
+            else:
+                free.remove(match)
+    if "nodes" in expect and len(nodes) != expect["nodes"]:
+        problems.append(f"{len(nodes)} nodes != {expect['nodes']}")
+    if "or" in expect:
+        conditions = {n["id"] for n in nodes if n["type"] == "condition"}
+        incoming = Counter(e["to"] for e in strategy["edges"] if e["from"] in conditions)
+        # exits ("sell all" reached by take-profit and stop-loss) are an OR by design; look at entries
+        entry_actions = [n["id"] for n in nodes if n["type"] == "action" and n["config"].get("amount") != "all"]
+        has_or = any(incoming[a] >= 2 for a in entry_actions)
+        if has_or != expect["or"]:
+            problems.append(f"OR expected {expect['or']}, found {has_or}")
+    return problems
