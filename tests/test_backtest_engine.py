@@ -388,3 +388,39 @@ def test_an_unrunnable_strategy_is_refused_with_exit_code_1() -> None:
     with pytest.raises(StrategyNotRunnable) as info:
         run_backtest(bad, load_sample())
     assert info.value.exit_code == 1
+
+
+def _notify_on(trigger: dict[str, Any]) -> dict:
+    strat = strategy(
+        [cond("condition_1", "close", ">", 0)],
+        [node("action_1", "action", action_type="notify", message="moved")],
+        [edge("data_1", "condition_1"), edge("condition_1", "action_1", "true")],
+        interval="1h",
+    )
+    strat["nodes"][0]["config"] = trigger
+    return strat
+
+
+def test_price_change_and_volume_triggers() -> None:
+    closes = [100.0] * 10 + [103.0] + [103.0] * 5 + [99.0] + [99.0] * 3
+    data = frame(closes, closes, freq="1h")
+    data.df["volume"] = [1.0] * 14 + [9.0] + [1.0] * 5
+    up = run_backtest(
+        _notify_on({"trigger_type": "price_change", "symbol": "BTC/USDT", "threshold_pct": 2, "window": "1h"}), data
+    )
+    assert [n.bar for n in up.notifications] == [10, 16]  # +3 % and -3.9 % moves, either way
+    down = run_backtest(
+        _notify_on({"trigger_type": "price_change", "symbol": "BTC/USDT", "threshold_pct": -2, "window": "1h"}), data
+    )
+    assert [n.bar for n in down.notifications] == [16]  # a negative threshold means a drop
+    vol = run_backtest(
+        _notify_on({"trigger_type": "volume", "symbol": "BTC/USDT", "multiplier": 2, "window": "4h"}), data
+    )
+    assert [n.bar for n in vol.notifications] == [14]  # volume >= 2 x its 4-bar average
+
+
+def test_data_mismatches_are_warned() -> None:
+    strat = sma_cross(10, 30, "4h")
+    result = run_backtest(strat, load_sample())
+    assert any("asks for 4h bars but the data has 1d bars" in w for w in result.warnings)
+    assert any("runs every 4h but the bars are longer" in n for n in result.notes)
