@@ -126,7 +126,9 @@ def main() -> None:
         return
 
     # --- Engineer E: the AI market analysis card goes here (one call, nothing else) ---------------
-    # ui.analysis_card.render_analysis_card(shown, shown.symbol)
+    from ui.analysis_card import render_analysis_card
+
+    render_analysis_card(shown, shown.symbol)
     # ----------------------------------------------------------------------------------------------
 
 
