@@ -1,0 +1,75 @@
+"""Usage page in real Chromium: seeded ledger rows appear in the charts, the table and the CSV."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from core.usage.period import Month
+from tests.browser.conftest import StudioServer, goto, main_area, wait_idle
+from tests.test_usage_seed import seed
+
+NOW = Month.of(datetime.now(UTC))
+
+
+@pytest.fixture(scope="module")
+def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("usage-browser") / "studio.db"
+    seed(path, NOW)
+    return path
+
+
+@pytest.mark.parametrize("page", ["en-US"], indirect=True)
+def test_seeded_rows_appear_in_charts_table_and_csv(
+    page: Page, studio_factory: Callable[..., StudioServer], seeded_db: Path, tmp_path: Path
+) -> None:
+    server = studio_factory({"STUDIO_DB": str(seeded_db), "LLM_MONTHLY_QUOTA_USD": "1.00"})
+    goto(page, server, "usage", heading="LLM usage and cost")
+    main = main_area(page)
+
+    metrics = main.get_by_test_id("stMetric")
+    expect(metrics.filter(has_text="Spend this month")).to_contain_text("$0.13")
+    expect(metrics.filter(has_text="Requests")).to_contain_text("7")
+
+    charts = main.get_by_test_id("stVegaLiteChart")
+    expect(charts).to_have_count(4)
+    daily = charts.first
+    # SVG rendering: legend entries and axis labels are real text nodes.
+    expect(daily.locator("svg")).to_contain_text("gpt-4o-mini")
+    expect(daily.locator("svg")).to_contain_text("claude-sonnet-4-5")
+    expect(daily.locator("svg")).to_contain_text(f"{NOW}-02")
+    bars = daily.locator("svg g.mark-rect path")
+    assert bars.count() >= 4  # one stacked segment per (day, model) with spend rows
+    expect(charts.nth(1).locator("svg")).to_contain_text("anthropic")
+    expect(charts.nth(2).locator("svg")).to_contain_text("Market analysis")
+
+    table = main.get_by_test_id("stDataFrame")
+    expect(table).to_be_visible()
+    grid = table.locator("table[role='grid']")  # glide's accessible copy of the canvas grid
+    expect(grid).to_contain_text("claude-sonnet-4-5")
+    expect(grid).to_contain_text("rate_limited")
+
+    with page.expect_download() as info:
+        main.get_by_test_id("stDownloadButton").get_by_role("button").click()
+    target = tmp_path / "usage.csv"
+    info.value.save_as(target)
+    text = target.read_text(encoding="utf-8")
+    assert text.count("\n") == 8 and "gen-cached" in text and "0.050000" in text
+
+
+@pytest.mark.parametrize("page", ["en-US"], indirect=True)
+def test_filter_narrows_the_table(page: Page, studio_factory: Callable[..., StudioServer], seeded_db: Path) -> None:
+    server = studio_factory({"STUDIO_DB": str(seeded_db), "LLM_MONTHLY_QUOTA_USD": "0.15"})
+    goto(page, server, "usage", heading="LLM usage and cost")
+    main = main_area(page)
+    expect(main.get_by_test_id("stAlertContentWarning")).to_contain_text("87%")
+    main.get_by_test_id("stSelectbox").filter(has_text="Provider").click()
+    page.get_by_role("option", name="anthropic", exact=True).click()
+    wait_idle(page)
+    grid = main.get_by_test_id("stDataFrame").locator("table[role='grid']")
+    expect(grid).to_contain_text("claude-sonnet-4-5")
+    expect(grid).not_to_contain_text("gpt-4o-mini")
