@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import sqlite3
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -81,6 +82,17 @@ def save(
     body = json.dumps(strategy, ensure_ascii=False)
     name = str(strategy.get("name") or "Untitled")[:200]
     now = iso(utc_now())
+    try:
+        return _save(db, body, name, now, user, note, source, model, strategy_id)
+    except sqlite3.IntegrityError:
+        raise StudioError(
+            "Another save of this strategy happened at the same time; nothing was written.",
+            hint="Reload the strategy and save again.",
+        ) from None
+
+
+def _save(db: sqlite_utils.Database, body: str, name: str, now: str, user: str, note: str, source: str,
+          model: str | None, strategy_id: str | None) -> tuple[str, int]:
     with immediate(db) as conn:
         if strategy_id is None:
             strategy_id = new_id()
