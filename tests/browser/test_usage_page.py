@@ -2,32 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from core.llm.ledger import SqliteLedger
+from core.storage import get_db
 from core.usage.period import Month
-from tests.browser.conftest import StudioServer, goto, main_area, wait_idle
+from tests.browser.conftest import StudioServer, goto, main_area, start_studio, wait_idle
 from tests.test_usage_seed import seed
 
 NOW = Month.of(datetime.now(UTC))
 
 
 @pytest.fixture(scope="module")
-def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioServer]:
+    """One server for the module, on a ledger seeded before it starts (the user's quota: $0.15)."""
     path = tmp_path_factory.mktemp("usage-browser") / "studio.db"
     seed(path, NOW)
-    return path
+    ledger = SqliteLedger(get_db(path), Decimal("1"))
+    ledger.set_user_quota("local", Decimal("0.15"))
+    studio = start_studio({"STUDIO_DB": str(path), "LLM_MONTHLY_QUOTA_USD": "1.00"})
+    yield studio
+    studio.stop()
 
 
 @pytest.mark.parametrize("page", ["en-US"], indirect=True)
-def test_seeded_rows_appear_in_charts_table_and_csv(
-    page: Page, studio_factory: Callable[..., StudioServer], seeded_db: Path, tmp_path: Path
-) -> None:
-    server = studio_factory({"STUDIO_DB": str(seeded_db), "LLM_MONTHLY_QUOTA_USD": "1.00"})
+def test_seeded_rows_appear_in_charts_table_and_csv(page: Page, server: StudioServer, tmp_path: Path) -> None:
     goto(page, server, "usage", heading="LLM usage and cost")
     main = main_area(page)
 
@@ -62,8 +67,7 @@ def test_seeded_rows_appear_in_charts_table_and_csv(
 
 
 @pytest.mark.parametrize("page", ["en-US"], indirect=True)
-def test_filter_narrows_the_table(page: Page, studio_factory: Callable[..., StudioServer], seeded_db: Path) -> None:
-    server = studio_factory({"STUDIO_DB": str(seeded_db), "LLM_MONTHLY_QUOTA_USD": "0.15"})
+def test_filter_narrows_the_table_and_quota_banner_shows(page: Page, server: StudioServer) -> None:
     goto(page, server, "usage", heading="LLM usage and cost")
     main = main_area(page)
     expect(main.get_by_test_id("stAlertContentWarning")).to_contain_text("87%")
