@@ -6,18 +6,27 @@ Pages and the CLI call only these functions; they never reach into core.strategy
 from __future__ import annotations
 
 import json
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from core.llm.errors import StudioError
-from core.storage import get_db
-from core.strategy import store
 from core.strategy.issues import Issue, ValidationReport
 from core.strategy.render import render_html
 from core.strategy.schema import Strategy
-from core.strategy.store import StoredStrategy, StrategyNotFound, StrategySummary, VersionInfo
 from core.strategy.validation import validate
+
+if TYPE_CHECKING:
+    # The store pulls in sqlite-utils (slow to import); validate/render in the CLI never need it.
+    import sqlite_utils
+
+    from core.strategy.store import StoredStrategy, StrategyNotFound, StrategySummary, VersionInfo
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("StoredStrategy", "StrategyNotFound", "StrategySummary", "VersionInfo"):
+        from core.strategy import store
+
+        return getattr(store, name)
+    raise AttributeError(name)
 
 __all__ = [
     "Issue",
@@ -80,7 +89,15 @@ class StrategyInvalid(StudioError):
 
 
 def _db(db: sqlite_utils.Database | None) -> sqlite_utils.Database:
+    from core.storage import get_db
+
     return db if db is not None else get_db()
+
+
+def _store() -> Any:
+    from core.strategy import store
+
+    return store
 
 
 def _checked(strategy: Strategy | dict[str, Any] | str | bytes) -> dict[str, Any]:
@@ -104,35 +121,35 @@ def save_strategy(
     db: sqlite_utils.Database | None = None,
 ) -> tuple[str, int]:
     """Save a valid strategy (normalised) as a new strategy or the next version; returns (id, version)."""
-    return store.save(_db(db), _checked(strategy), user=user, note=note, source=source, model=model,
+    return _store().save(_db(db), _checked(strategy), user=user, note=note, source=source, model=model,
                       strategy_id=strategy_id)
 
 
 def list_strategies(user: str, search: str = "", *, db: sqlite_utils.Database | None = None) -> list[StrategySummary]:
-    return store.list_for_user(_db(db), user, search)
+    return _store().list_for_user(_db(db), user, search)
 
 
 def get_strategy(strategy_id: str, version: int | None = None, *,
                  db: sqlite_utils.Database | None = None) -> StoredStrategy:
-    return store.get(_db(db), strategy_id, version)
+    return _store().get(_db(db), strategy_id, version)
 
 
 def list_versions(strategy_id: str, *, db: sqlite_utils.Database | None = None) -> list[VersionInfo]:
-    return store.versions(_db(db), strategy_id)
+    return _store().versions(_db(db), strategy_id)
 
 
 def diff_versions(strategy_id: str, a: int, b: int, *, db: sqlite_utils.Database | None = None) -> str:
-    return store.diff(_db(db), strategy_id, a, b)
+    return _store().diff(_db(db), strategy_id, a, b)
 
 
 def delete_strategy(strategy_id: str, *, db: sqlite_utils.Database | None = None) -> None:
-    store.soft_delete(_db(db), strategy_id)
+    _store().soft_delete(_db(db), strategy_id)
 
 
 def export_strategy_json(strategy_id: str, version: int | None = None, *,
                          db: sqlite_utils.Database | None = None) -> str:
     """The strategy JSON (contract shape) of a saved version, ready to download."""
-    return json.dumps(store.get(_db(db), strategy_id, version).strategy, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(_store().get(_db(db), strategy_id, version).strategy, ensure_ascii=False, indent=2) + "\n"
 
 
 def import_strategy_json(
@@ -149,5 +166,5 @@ def import_strategy_json(
         first = report.errors[0]
         raise StrategyInvalid(f"The file is not a valid strategy: {first.code}: {first.message}",
                               hint=first.hint, report=report)
-    return store.save(_db(db), report.strategy, user=user, note=note or "imported", source="imported",
+    return _store().save(_db(db), report.strategy, user=user, note=note or "imported", source="imported",
                       strategy_id=strategy_id)
