@@ -72,8 +72,9 @@ def test_projection_extrapolates_the_pace_so_far() -> None:
 
 def test_tokens_by_kind_errors_and_cache_hit_rate(studio_db: Path) -> None:
     t = usage.usage_totals("local", "2026-10")
-    assert t["input_tokens"] == 3 * 1000 + 2 * 2000 + 1000
-    assert t["output_tokens"] == 3 * 500 + 2 * 800 + 500
+    # Billed tokens only: the cache hit's 1000 + 500 tokens were saved, not processed.
+    assert t["input_tokens"] == 3 * 1000 + 2 * 2000
+    assert t["output_tokens"] == 3 * 500 + 2 * 800
     assert (t["cache_read_tokens"], t["cache_write_tokens"], t["reasoning_tokens"]) == (300, 600, 80)
     assert t["errors"] == 1
     assert t["cache_hit_rate"] == pytest.approx(1 / 7)

@@ -45,3 +45,21 @@ def test_rebuild_recomputes_a_damaged_rollup(tmp_path: Path) -> None:
     db.execute("UPDATE llm_usage_daily SET cost_micro_usd = 0")
     rollup.rebuild(db.conn)
     assert _snapshot(db) == good
+
+
+def test_m003_upgrades_an_m002_rollup_to_billed_tokens(tmp_path: Path) -> None:
+    import sqlite_utils
+
+    from core.migrations import MIGRATIONS, TABLE, migrate
+
+    db = sqlite_utils.Database(tmp_path / "old.db")
+    db.execute(f"CREATE TABLE {TABLE} (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for fn in MIGRATIONS[:2]:
+        fn(db)
+        db.execute(f"INSERT INTO {TABLE} VALUES (?, 't')", (fn.__name__,))
+    db.execute(rollup.INSERT_SQL, ("r", None, "local", "market_analysis", "openai", "m", None, 900, 100, 0, 0, 0, 0,
+                                   0, 77, "", 0, None, "cached", None, "2026-10-01T00:00:00.000000+00:00"))
+    assert db.execute("SELECT input_tokens FROM llm_usage_daily").fetchone() == (900,)
+    assert migrate(db) == ["m003_rollup_billed_tokens"]
+    assert db.execute("SELECT input_tokens, cache_hits, cost_saved_micro_usd FROM llm_usage_daily").fetchone() == (
+        0, 1, 77)

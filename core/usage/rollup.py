@@ -16,18 +16,20 @@ from typing import Any
 from core.llm.ledger import INSERT_SQL
 
 TRIGGER = "llm_usage_rollup"
+# Billed tokens only: a cache hit's tokens were saved, not processed (migration m003).
+_TOKENS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
 _COLUMNS = ("requests, cache_hits, errors, cost_micro_usd, cost_saved_micro_usd, input_tokens, output_tokens, "
             "cache_read_tokens, cache_write_tokens, reasoning_tokens")
 _AGGREGATE = (
     "SELECT substr(created_at, 1, 10), user_id, model, provider, use_case, count(*), "
     "SUM(status = 'cached'), SUM(status NOT IN ('ok', 'cached')), SUM(cost_micro_usd), SUM(cost_saved_micro_usd), "
-    "SUM(input_tokens), SUM(output_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(reasoning_tokens) "
-    "FROM llm_usage WHERE id > ? GROUP BY 1, 2, 3, 4, 5"
+    + ", ".join(f"SUM(iif(status = 'cached', 0, {k}))" for k in _TOKENS)
+    + " FROM llm_usage WHERE id > ? GROUP BY 1, 2, 3, 4, 5"
 )
 _MERGE = ", ".join(f"{c} = {c} + excluded.{c}" for c in _COLUMNS.split(", "))
 
 
-def _aggregate_since(conn: sqlite3.Connection, after_id: int) -> None:
+def aggregate_since(conn: sqlite3.Connection, after_id: int) -> None:
     # "WHERE true" disambiguates the upsert's ON CONFLICT from a join constraint (SQLite's documented rule).
     conn.execute(
         f"INSERT INTO llm_usage_daily (day, user_id, model, provider, use_case, {_COLUMNS}) "
@@ -47,7 +49,7 @@ def bulk_insert(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> in
         conn.execute(f"DROP TRIGGER {TRIGGER}")
         cursor = conn.executemany(INSERT_SQL, rows)
         count = cursor.rowcount
-        _aggregate_since(conn, last)
+        aggregate_since(conn, last)
         conn.execute(trigger_sql)
     except BaseException:
         if conn.in_transaction:
@@ -62,7 +64,7 @@ def rebuild(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("DELETE FROM llm_usage_daily")
-        _aggregate_since(conn, 0)
+        aggregate_since(conn, 0)
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
