@@ -112,6 +112,7 @@ class Gateway:
         )
         self._providers: dict[str, Provider] = dict(providers or {})
         self._lock = threading.Lock()
+        self._configured: list[str] | None = None
 
     # ------------------------------------------------------------------ providers
     def provider(self, name: str) -> Provider:
@@ -127,14 +128,17 @@ class Gateway:
         return prov
 
     def configured_providers(self) -> list[str]:
-        out = []
-        for name in ("openai", "anthropic", "glm", "custom"):
-            try:
-                if self.provider(name).configured():
-                    out.append(name)
-            except ImportError:
-                continue
-        return out
+        # Settings do not change under a gateway (a new gateway is built when they do): compute once.
+        if self._configured is None:
+            out = []
+            for name in ("openai", "anthropic", "glm", "custom"):
+                try:
+                    if self.provider(name).configured():
+                        out.append(name)
+                except ImportError:
+                    continue
+            self._configured = out
+        return self._configured
 
     def chain(self, req: ChatRequest) -> list[ModelInfo]:
         default = getattr(self.settings, "llm_default_model", None)

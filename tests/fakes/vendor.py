@@ -156,6 +156,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read their own output
         return
 
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes; without TCP_NODELAY, Nagle's algorithm and the
+        # client's delayed ACK add ~40 ms to some replies, which would swamp any latency measurement.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     # ------------------------------------------------------------------ plumbing
     def _body(self) -> dict[str, Any]:
         length = int(self.headers.get("content-length") or 0)

@@ -1,0 +1,136 @@
+"""Gateway overhead: the same N requests to the loopback fake vendor, straight through the openai SDK
+and through the gateway (cache and ledger off), non-streaming and streaming.
+
+    python bench/gateway_overhead.py [-n 300]
+
+Prints per-request medians, the gateway's added time per request, and the ratio gateway/raw at the
+median (target <= 1.10 non-streaming). Raw and gateway requests alternate so that drift in the
+machine's speed hits both sides equally.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+for _name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "STUDIO_MODELS_FILE"):
+    os.environ.pop(_name, None)
+os.environ.setdefault("STUDIO_SECRETS_FILE", "/nonexistent/secrets.toml")
+
+import openai  # noqa: E402
+
+from core.config import load_settings  # noqa: E402
+from core.llm.gateway import Gateway  # noqa: E402
+from core.llm.registry import registry_from_settings  # noqa: E402
+from core.llm.types import ChatRequest, Message, StreamEnd  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MODEL = "gpt-5.4-mini"
+MESSAGES = [Message("system", "You are a trading assistant. Answer in one sentence."),
+            Message("user", "Is BTC above its 50-day moving average today?")]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_fake(port: int) -> subprocess.Popen[bytes]:
+    """The fake vendor in its own process, so that it does not compete with the client for the GIL."""
+    proc = subprocess.Popen([sys.executable, "-m", "tests.fakes.vendor", "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_fake/attempts", timeout=1).read()
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the fake vendor did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-n", type=int, default=300, help="requests per side and mode")
+    args = parser.parse_args()
+    port = free_port()
+    fake = start_fake(port)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        settings = load_settings(openai_api_key="sk-bench-0123456789", openai_base_url=base_url,
+                                 llm_request_timeout=30)
+        gateway = Gateway(settings, registry_from_settings(settings))  # no ledger, no cache
+        raw = openai.OpenAI(api_key="sk-bench-0123456789", base_url=base_url, max_retries=0, timeout=30)
+        wire = [m.as_dict() for m in MESSAGES]
+        req = ChatRequest("market_analysis", list(MESSAGES), model=MODEL, max_tokens=256, use_cache=False)
+
+        def raw_complete() -> None:
+            r = raw.chat.completions.create(model=MODEL, messages=wire, max_completion_tokens=256)  # type: ignore[arg-type]
+            assert r.choices[0].message.content
+
+        def gw_complete() -> None:
+            assert gateway.complete(req).text
+
+        def raw_stream() -> None:
+            s = raw.chat.completions.create(model=MODEL, messages=wire, max_completion_tokens=256,  # type: ignore[arg-type]
+                                            stream=True, stream_options={"include_usage": True})
+            parts = [c.choices[0].delta.content for c in s if c.choices and c.choices[0].delta.content]
+            assert parts
+
+        def gw_stream() -> None:
+            events = list(gateway.stream(req))
+            assert isinstance(events[-1], StreamEnd)
+
+        print(f"gateway overhead, {args.n} requests per side, fake vendor on loopback (own process), model {MODEL}")
+        for mode, raw_fn, gw_fn, target in (("non-streaming", raw_complete, gw_complete, 1.10),
+                                            ("streaming", raw_stream, gw_stream, None)):
+            for _ in range(20):  # warm-up: connections, tiktoken, imports
+                raw_fn()
+                gw_fn()
+            raw_t: list[float] = []
+            gw_t: list[float] = []
+            for i in range(args.n):
+                # ABBA order: whichever side goes second in a pair (warm server thread, cache lines)
+                # is alternated, so neither side is favoured.
+                if i % 2 == 0:
+                    raw_t.append(timed(raw_fn))
+                    gw_t.append(timed(gw_fn))
+                else:
+                    gw_t.append(timed(gw_fn))
+                    raw_t.append(timed(raw_fn))
+            paired = statistics.median(g - r for g, r in zip(gw_t, raw_t, strict=True))
+            r_med, g_med = statistics.median(raw_t), statistics.median(gw_t)
+            r_p90 = statistics.quantiles(raw_t, n=10)[-1]
+            g_p90 = statistics.quantiles(gw_t, n=10)[-1]
+            ratio = g_med / r_med
+            verdict = "" if target is None else f"  (target <= {target:.2f}: {'OK' if ratio <= target else 'MISSED'})"
+            print(f"  {mode:<14} raw median {r_med * 1000:7.3f} ms (p90 {r_p90 * 1000:.3f})  "
+                  f"gateway median {g_med * 1000:7.3f} ms (p90 {g_p90 * 1000:.3f})  "
+                  f"overhead {(g_med - r_med) * 1e6:7.1f} us/request (median of paired differences "
+                  f"{paired * 1e6:.1f} us)  ratio gateway/raw {ratio:.3f}{verdict}")
+    finally:
+        fake.terminate()
+        fake.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
