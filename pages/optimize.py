@@ -114,7 +114,7 @@ def _show(result: OptimizationResult, saved_id: str | None, name: str) -> None:
         before, after = result.before.get(key), result.after.get(key)
         col.metric(t(f"services.metric.{key}"), _fmt(after), _delta(before, after),
                    help=f"{t('services.opt.before')}: {_fmt(before)}")
-    st.dataframe(_metrics_table(result), hide_index=True, width="stretch")
+    st.table(_metrics_table(result).set_index(t("services.opt.metric")))
     st.caption(call_caption(result.info))
     with st.expander(t("services.opt.proposal_json")):
         st.json(result.proposed)
