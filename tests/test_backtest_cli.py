@@ -52,15 +52,43 @@ STRATEGY = {
 
 
 def cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """The command in-process (same entry point as `python -m core`), with its exit code and output."""
+    import contextlib
+    import io
+
+    from core.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["backtest", *args])
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+    return subprocess.CompletedProcess(["backtest", *args], code, out.getvalue(), err.getvalue())
+
+
+def test_python_dash_m_core_backtest_end_to_end(tmp_path: Path) -> None:
+    path = tmp_path / "strategy.json"
+    path.write_text(json.dumps(STRATEGY))
     env = {**os.environ, "STUDIO_DB": str(tmp_path / "studio.db")}
-    return subprocess.run(
-        [sys.executable, "-m", "core", "backtest", *args],
+    proc = subprocess.run(
+        [sys.executable, "-m", "core", "backtest", str(path), "--data", str(SAMPLE), "--json"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+    assert proc.returncode == 0, proc.stderr
+    assert set(json.loads(proc.stdout)) >= KEYS
+
+
+@pytest.fixture(autouse=True)
+def studio_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.config import reset_settings_cache
+
+    monkeypatch.setenv("STUDIO_DB", str(tmp_path / "studio.db"))
+    reset_settings_cache()
 
 
 @pytest.fixture
