@@ -70,6 +70,10 @@ BAD_CASES = {
         _replace_line(GOOD, 3, "yesterday noon,110,111,100,101,9"),
         r"row 3 \(file line 4\) has a timestamp that cannot be read: 'yesterday noon'",
     ),
+    "date written as a number": (
+        "date,open,high,low,close,volume\n20240101,1,2,0.5,1.5,3\n20240102,1,2,0.5,1.5,3\n",
+        r"row 1 \(file line 2\) has the date '20240101', which reads as epoch s 1970-08-23 00:00, before 1990",
+    ),
     "unsorted rows": (
         _replace_line(GOOD, 3, "2023-12-31T02:00:00Z,110,111,100,101,9"),
         r"rows are not sorted by time: row 3 \(file line 4\)",

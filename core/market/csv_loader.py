@@ -19,6 +19,7 @@ from core.market.timeframes import infer_timeframe, timeframe_seconds
 
 TIME_COLUMNS = ("timestamp", "date", "time", "datetime", "open_time")
 PRICE_COLUMNS = ("open", "high", "low", "close")
+EARLIEST = pd.Timestamp("1990-01-01", tz="UTC")  # no market data we accept is older
 MAX_BYTES = 200 * 1024 * 1024  # a 1-minute year is ~40 MB; far bigger is almost surely a mistake
 FORMAT_HINT = (
     "Expected a header row with timestamp (or date/time) and open, high, low, close, volume, "
@@ -69,8 +70,17 @@ def _parse_times(values: pd.Series, name: str, column: str) -> pd.DatetimeIndex:
     if numeric.notna().all():
         # Epoch numbers: milliseconds are > 1e11 (1973 in seconds would be 1e11 s = year 5138).
         unit = "ms" if float(numeric.abs().max()) > 1e11 else "s"
-        times = pd.to_datetime(numeric.to_numpy(dtype="float64"), unit=unit, utc=True)
-        return pd.DatetimeIndex(times)
+        times = pd.DatetimeIndex(pd.to_datetime(numeric.to_numpy(dtype="float64"), unit=unit, utc=True))
+        early = times < EARLIEST
+        if early.any():
+            # e.g. 20240131 (a date written as a number) would silently read as 1970-08-23.
+            i = int(np.flatnonzero(early)[0])
+            raise DataError(
+                f"{name}: {_row(i)} has the {column} '{text.iloc[i]}', which reads as epoch {unit} "
+                f"{times[i]:%Y-%m-%d %H:%M}, before {EARLIEST:%Y}.",
+                hint="Write dates in ISO 8601 (2024-01-31) or as epoch seconds/milliseconds since 1970.",
+            )
+        return times
     times = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
     bad = times.isna().to_numpy()
     if bad.any():
