@@ -72,7 +72,7 @@ BAD_CASES = {
     ),
     "date written as a number": (
         "date,open,high,low,close,volume\n20240101,1,2,0.5,1.5,3\n20240102,1,2,0.5,1.5,3\n",
-        r"row 1 \(file line 2\) has the date '20240101', which reads as epoch s 1970-08-23 00:00, before 1990",
+        r"row 1 \(file line 2\) has the date '20240101', which reads as epoch seconds 1970-08-23 06:15, before 1990",
     ),
     "unsorted rows": (
         _replace_line(GOOD, 3, "2023-12-31T02:00:00Z,110,111,100,101,9"),

@@ -75,8 +75,9 @@ def _parse_times(values: pd.Series, name: str, column: str) -> pd.DatetimeIndex:
         if early.any():
             # e.g. 20240131 (a date written as a number) would silently read as 1970-08-23.
             i = int(np.flatnonzero(early)[0])
+            unit_name = "seconds" if unit == "s" else "milliseconds"
             raise DataError(
-                f"{name}: {_row(i)} has the {column} '{text.iloc[i]}', which reads as epoch {unit} "
+                f"{name}: {_row(i)} has the {column} '{text.iloc[i]}', which reads as epoch {unit_name} "
                 f"{times[i]:%Y-%m-%d %H:%M}, before {EARLIEST:%Y}.",
                 hint="Write dates in ISO 8601 (2024-01-31) or as epoch seconds/milliseconds since 1970.",
             )
