@@ -111,6 +111,20 @@ def _check_file(path: Path) -> None:
             ) from None
 
 
+def explain(exc: sqlite3.Error, path: str | Path | None) -> StorageError:
+    """Turn an sqlite3 error into a StorageError that names the file and the fix."""
+    return _explain(exc, Path(path or ":memory:"))
+
+
+@contextmanager
+def storage_errors(db: sqlite_utils.Database) -> Iterator[None]:
+    """Re-raise sqlite3 errors met while using ``db`` as StorageError (CLI exit 2, no traceback in the UI)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise explain(exc, db_path(db)) from None
+
+
 def _explain(exc: sqlite3.Error, path: Path) -> StorageError:
     text = str(exc)
     low = text.lower()
@@ -151,6 +165,7 @@ def get_db(path: str | Path | None = None) -> sqlite_utils.Database:
         migrate(db)
         return db
     target = target.expanduser()
+    fresh = not target.exists()
     _check_file(target)
     try:
         conn = connect(target)
@@ -158,7 +173,8 @@ def get_db(path: str | Path | None = None) -> sqlite_utils.Database:
         # WAL lets the dashboard read while a request settles; the setting persists in the file.
         db.enable_wal()
         key = str(target.resolve())
-        if key not in _migrated:
+        # A file moved aside while the app runs comes back fresh at the same path: migrate it again.
+        if fresh or key not in _migrated:
             from core.migrations import migrate
 
             with _migrate_lock:
@@ -225,9 +241,11 @@ class ThreadConnections:
                 raise _explain(exc, Path(self.path or ":memory:")) from None
             try:
                 yield conn
-            except BaseException:
+            except BaseException as exc:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise _explain(exc, Path(self.path or ":memory:")) from None
                 raise
             else:
                 try:
@@ -239,8 +257,11 @@ class ThreadConnections:
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
-        if self._shared is not None:
-            with self.lock:
-                yield self._shared
-        else:
-            yield self.get()
+        try:
+            if self._shared is not None:
+                with self.lock:
+                    yield self._shared
+            else:
+                yield self.get()
+        except sqlite3.Error as exc:
+            raise _explain(exc, Path(self.path or ":memory:")) from None

@@ -8,15 +8,18 @@ money as ``Decimal``; ``month_summary`` returns exactly the ``usage --json`` sha
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import sqlite_utils
+
 from core.config import get_settings
 from core.llm.cache import SqliteCache
 from core.llm.errors import StudioError
-from core.storage import get_db
+from core.storage import get_db, storage_errors
 from core.usage import queries
 from core.usage.money import from_micro
 from core.usage.period import Month
@@ -53,6 +56,17 @@ def _month(month: str | Month | None, now: datetime | None = None) -> Month:
         raise UsageInputError(str(exc)) from None
 
 
+@contextmanager
+def _open() -> Iterator[sqlite_utils.Database]:
+    """The studio database for one call; sqlite errors become StorageError naming the file."""
+    db = get_db()
+    try:
+        with storage_errors(db):
+            yield db
+    finally:
+        db.close()
+
+
 def _quota(conn: Any, user: str) -> Decimal:
     return quota_usd(conn, user, get_settings().llm_monthly_quota_usd)
 
@@ -60,12 +74,9 @@ def _quota(conn: Any, user: str) -> Decimal:
 def quota_status(user: str = "local", *, now: datetime | None = None) -> QuotaStatus:
     """Month-to-date settled spend against the user's quota (what the sidebar bar shows)."""
     month = Month.of(now or datetime.now(UTC))
-    db = get_db()
-    try:
+    with _open() as db:
         spend = from_micro(queries.spend_micro(db, user, month))
         limit = _quota(db.conn, user)
-    finally:
-        db.close()
     fraction = float(spend / limit) if limit > 0 else (1.0 if spend > 0 else 0.0)
     return QuotaStatus(spend, limit, max(Decimal(0), limit - spend), fraction, month.end, str(month))
 
@@ -74,8 +85,7 @@ def month_summary(user: str | None = "local", month: str | None = None, *, now: 
     """The ``usage --json`` document: totals, quota, projection and breakdowns of one UTC month."""
     now = now or datetime.now(UTC)
     m = _month(month, now)
-    db = get_db()
-    try:
+    with _open() as db:
         total = queries.totals(db, user, m)
         limit = _quota(db.conn, user) if user is not None else None
 
@@ -93,8 +103,6 @@ def month_summary(user: str | None = "local", month: str | None = None, *, now: 
              "cache_savings_usd": r["cache_savings_usd"]}
             for r in queries.by_day(db, user, m)
         ]
-    finally:
-        db.close()
     spend = total["spend_usd"]
     return {
         "month": str(m),
@@ -115,29 +123,20 @@ def month_summary(user: str | None = "local", month: str | None = None, *, now: 
 
 def usage_totals(user: str | None = "local", month: str | None = None) -> dict[str, Any]:
     """Tokens by kind, errors and cache hit rate of the month (beyond the CLI summary)."""
-    db = get_db()
-    try:
+    with _open() as db:
         return queries.totals(db, user, _month(month))
-    finally:
-        db.close()
 
 
 def daily_spend_by_model(user: str | None = "local", month: str | None = None) -> list[dict[str, Any]]:
-    db = get_db()
-    try:
+    with _open() as db:
         return queries.by_day_and_model(db, user, _month(month))
-    finally:
-        db.close()
 
 
 def breakdown(user: str | None, month: str | None, dimension: str) -> list[dict[str, Any]]:
-    db = get_db()
-    try:
+    if dimension not in queries.DIMENSIONS:
+        raise UsageInputError(f"Cannot group usage by {dimension!r}; choose one of {', '.join(queries.DIMENSIONS)}.")
+    with _open() as db:
         return queries.breakdown(db, user, _month(month), dimension)
-    except ValueError as exc:
-        raise UsageInputError(str(exc)) from None
-    finally:
-        db.close()
 
 
 def _filters(model: str | None, provider: str | None, use_case: str | None, status: str | None) -> Filters:
@@ -155,12 +154,9 @@ def recent_requests(
     limit: int = 100,
 ) -> list[dict[str, Any]]:
     """Newest ledger rows first, with optional equality filters (``status="errors"``: any failure)."""
-    db = get_db()
-    try:
+    with _open() as db:
         return queries.recent_requests(db, user, _month(month), _filters(model, provider, use_case, status),
                                        limit=limit)
-    finally:
-        db.close()
 
 
 def iter_usage_csv(
@@ -174,11 +170,8 @@ def iter_usage_csv(
 ) -> Iterator[str]:
     """The month's ledger rows as CSV, streamed in chunks (for the CLI or a large export)."""
     m = _month(month)
-    db = get_db()
-    try:
+    with _open() as db:
         yield from queries.iter_csv(db, user, m, _filters(model, provider, use_case, status))
-    finally:
-        db.close()
 
 
 def usage_csv(user: str | None = "local", month: str | None = None, **filters: str | None) -> str:
@@ -188,47 +181,32 @@ def usage_csv(user: str | None = "local", month: str | None = None, **filters: s
 
 def available_months(user: str | None = "local") -> list[str]:
     """Months with usage, newest first, always including the current month."""
-    db = get_db()
-    try:
+    with _open() as db:
         months = queries.months_with_usage(db, user)
-    finally:
-        db.close()
     current = str(Month.of(datetime.now(UTC)))
     return sorted({current, *months}, reverse=True)
 
 
 def filter_values(user: str | None = "local", month: str | None = None) -> dict[str, list[str]]:
-    db = get_db()
-    try:
+    with _open() as db:
         return queries.filter_values(db, user, _month(month))
-    finally:
-        db.close()
 
 
 def clear_cache(user: str | None = None) -> int:
     """Empty the response cache (one user's entries, or everyone's); returns entries removed."""
-    db = get_db()
-    try:
+    with _open() as db:
         return SqliteCache(db).clear(user)
-    finally:
-        db.close()
 
 
 def cache_stats(user: str | None = None) -> dict[str, int]:
-    db = get_db()
-    try:
+    with _open() as db:
         return SqliteCache(db).stats(user)
-    finally:
-        db.close()
 
 
 def set_user_quota(user: str, usd: Decimal | str | float | None) -> Decimal | None:
     """Override ``user``'s monthly quota in US dollars; ``None`` returns them to LLM_MONTHLY_QUOTA_USD."""
-    db = get_db()
     try:
-        with db.atomic():
+        with _open() as db, db.atomic():
             return set_quota(db.conn, user, usd)
     except ValueError as exc:
         raise UsageInputError(str(exc), hint="Enter the quota in US dollars, e.g. 25 or 12.50.") from None
-    finally:
-        db.close()
