@@ -203,6 +203,8 @@ def _render_result(result: BacktestResult) -> None:
     if trades.empty:
         st.caption(t("market.bt.no_trades"))
     else:
+        for money in ("pnl", "fees"):  # decimal strings in JSON; numbers here so the table sorts them
+            trades[money] = pd.to_numeric(trades[money])
         trades = trades[list(TRADE_COLUMNS)].rename(columns={c: t(f"market.bt.col.{c}") for c in TRADE_COLUMNS})
         st.dataframe(trades, hide_index=True, width="stretch")
     if result.notifications:

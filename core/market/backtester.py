@@ -110,11 +110,15 @@ class BacktestResult:
     settings: dict[str, Any]
     formulas: dict[str, str] = field(default_factory=lambda: dict(m.FORMULAS))
 
+    @property
+    def final_equity(self) -> Decimal:
+        """Money leaves the numpy core as Decimal (8 places), for JSON as a decimal string."""
+        return Decimal(repr(float(self.equity.iloc[-1]))).quantize(Decimal("0.00000001"))
+
     def summary(self) -> dict[str, Any]:
         """The `backtest --json` contract keys (DESIGN.md section 5) plus a few additive ones."""
         out = dict(self.metrics)
-        final = Decimal(repr(float(self.equity.iloc[-1]))).quantize(Decimal("0.00000001"))
-        out["final_equity"] = format(final, "f")
+        out["final_equity"] = format(self.final_equity, "f")
         out["open_position"] = _trade_dict(self.open_trade) if self.open_trade else None
         out["warnings"] = list(self.warnings)
         return out
