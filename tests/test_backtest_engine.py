@@ -338,7 +338,7 @@ def test_hourly_trigger_on_minute_bars_checks_once_an_hour() -> None:
         [edge("data_1", "condition_1"), edge("condition_1", "action_1", "true")],
         interval="1h",
     )
-    result = run_backtest(strat, data)
+    result = run_backtest(strat, data, match_timeframe=False)  # keep the minute bars
     bars = [note.bar for note in result.notifications]
     assert bars == [59, 119, 179, 239, 299, 359, 419, 479, 539, 599]  # the bar whose close ends each hour
 
@@ -424,3 +424,14 @@ def test_data_mismatches_are_warned() -> None:
     result = run_backtest(strat, load_sample())
     assert any("asks for 4h bars but the data has 1d bars" in w for w in result.warnings)
     assert any("runs every 4h but the bars are longer" in n for n in result.notes)
+
+
+def test_minute_data_is_resampled_to_the_strategys_timeframe() -> None:
+    minute = random_walk(6 * 60 * 24, seed=5, freq="1min")
+    minute.timeframe = "1m"
+    result = run_backtest(sma_cross(5, 20, "1h"), minute)
+    assert result.settings["timeframe"] == "1h" and result.settings["bars"] == 6 * 24
+    assert "resampled to 1h" in result.notes[0]
+    raw = run_backtest(sma_cross(5, 20, "1h"), minute, match_timeframe=False)
+    assert raw.settings["bars"] == 6 * 60 * 24
+    assert any("asks for 1h bars but the data has 1m bars" in w for w in raw.warnings)

@@ -9,8 +9,10 @@ from typing import Any
 from core.market.backtester import BacktestResult, Trade
 from core.market.backtester import run as _run
 from core.market.data import MarketData
-from core.market.errors import StrategyNotRunnable
+from core.market.errors import DataError, StrategyNotRunnable
 from core.market.metrics import FORMULAS
+from core.market.resample import resample
+from core.market.timeframes import timeframe_seconds
 
 __all__ = ["FORMULAS", "BacktestResult", "Trade", "metric_formulas", "run_backtest"]
 
@@ -61,10 +63,48 @@ def run_backtest(
     fee_bps: float | Decimal = 10,
     slippage_bps: float | Decimal = 5,
     cash: float | Decimal = 10_000,
+    match_timeframe: bool = True,
 ) -> BacktestResult:
-    """Fills at the next bar's open, fees both sides, slippage; see core/market/backtester.py."""
+    """Fills at the next bar's open, fees both sides, slippage; see core/market/backtester.py.
+
+    With ``match_timeframe`` the data is first resampled to the strategy's (coarser) timeframe.
+    """
     body = _validate(_as_dict(strategy))
-    return _run(body, data, fee_bps=float(fee_bps), slippage_bps=float(slippage_bps), cash=float(cash))
+    bars, note = _bars_for_strategy(body, data) if match_timeframe else (data, None)
+    result = _run(body, bars, fee_bps=float(fee_bps), slippage_bps=float(slippage_bps), cash=float(cash))
+    if note:
+        result.notes.insert(0, note)
+    return result
+
+
+def _bars_for_strategy(strategy: dict[str, Any], data: MarketData) -> tuple[MarketData, str | None]:
+    """Resample to the timeframe the strategy's OHLCV source asks for, when that is coarser.
+
+    rsi(14) on 1h bars is not rsi(14) on 1m bars: running on the bars the strategy was written for
+    is what its author means. Finer requests cannot be met; the backtester warns about those.
+    """
+    wanted = {
+        str(node.get("config", {}).get("timeframe"))
+        for node in strategy.get("nodes") or []
+        if isinstance(node, dict)
+        and node.get("type") == "data_source"
+        and node.get("config", {}).get("source_type", "ohlcv") == "ohlcv"
+        and node.get("config", {}).get("timeframe")
+    }
+    if len(wanted) != 1:
+        return data, None
+    target = wanted.pop()
+    try:
+        coarser = timeframe_seconds(target) > timeframe_seconds(data.timeframe)
+        if not coarser or timeframe_seconds(target) % timeframe_seconds(data.timeframe):
+            return data, None
+        bars = resample(data, target)
+    except DataError:
+        return data, None
+    return (
+        bars,
+        f"The {data.timeframe} data was resampled to {target} bars, the timeframe the strategy's data source asks for.",
+    )
 
 
 def metric_formulas() -> dict[str, str]:
