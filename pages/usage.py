@@ -152,7 +152,11 @@ def _choice(label_key: str, options: list[str], key: str, fmt: Any = str) -> str
 def recent(scope: str | None, month: str) -> None:
     st.subheader(t("usage.recent"))
     values = usage_service.filter_values(scope, month)
-    cols = st.columns(4)
+    cols = st.columns(5 if scope is None else 4)
+    if scope is None:
+        # All users: narrowing the table to one user uses that user as the scope.
+        with cols[4]:
+            scope = _choice("usage.filter.user", values["user_id"], "usage_f_user") or None
     with cols[0]:
         model = _choice("usage.filter.model", values["model"], "usage_f_model")
     with cols[1]:

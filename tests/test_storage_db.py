@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing.queues
 import os
 import stat
 import subprocess
@@ -113,3 +114,28 @@ def test_cli_reports_storage_error_with_exit_code_2(tmp_path: Path) -> None:
     assert out.returncode == 2, out.stderr
     assert str(path) in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def _open_and_count(path: str, out: multiprocessing.queues.Queue[object]) -> None:
+    try:
+        db = get_db(path)
+        out.put(db.execute("SELECT count(*) FROM _studio_migrations").fetchone()[0])
+    except Exception as exc:  # reported to the parent, which fails the test with it
+        out.put(repr(exc))
+
+
+def test_processes_racing_to_create_the_database_migrate_it_once(tmp_path: Path) -> None:
+    import multiprocessing
+
+    path = str(tmp_path / "race.db")
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    procs = [ctx.Process(target=_open_and_count, args=(path, out)) for _ in range(6)]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=60) for _ in procs]
+    for p in procs:
+        p.join(timeout=10)
+    assert results == [len(MIGRATIONS)] * 6
+    names = get_db(path).execute("SELECT name FROM _studio_migrations").fetchall()
+    assert sorted(n[0] for n in names) == sorted(fn.__name__ for fn in MIGRATIONS)

@@ -97,6 +97,8 @@ def test_all_users_toggle_adds_other_users_and_hides_quota(studio_db: Path) -> N
     assert _metric(at, "Spend this month") == "$0.33"
     assert _metric(at, "Remaining quota") == "—"
     assert "bob" in set(at.dataframe[0].value["user_id"])
+    at.selectbox(key="usage_f_user").set_value("bob").run()
+    assert set(at.dataframe[0].value["user_id"]) == {"bob"}
 
 
 def test_banner_at_80_and_100_percent(studio_db: Path) -> None:

@@ -77,6 +77,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "usage.filter.provider": {"en": "Provider", "ko": "제공자"},
     "usage.filter.use_case": {"en": "Feature", "ko": "기능"},
     "usage.filter.status": {"en": "Status", "ko": "상태"},
+    "usage.filter.user": {"en": "User", "ko": "사용자"},
     "usage.filter.any": {"en": "Any", "ko": "전체"},
     "usage.status.ok": {"en": "OK", "ko": "성공"},
     "usage.status.cached": {"en": "From cache", "ko": "캐시"},
