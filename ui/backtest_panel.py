@@ -53,6 +53,15 @@ def _symbol(strategy: dict[str, Any]) -> str:
     return "BTC/USDT"
 
 
+def _timeframe(strategy: dict[str, Any]) -> str | None:
+    for node in strategy.get("nodes") or []:
+        config = node.get("config") if isinstance(node, dict) else None
+        is_source = isinstance(node, dict) and node.get("type") == "data_source"
+        if is_source and isinstance(config, dict) and config.get("timeframe"):
+            return str(config["timeframe"])
+    return None
+
+
 def _fingerprint(strategy: dict[str, Any], settings: dict[str, Any]) -> str:
     text = json.dumps([strategy, settings], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -117,9 +126,12 @@ def render_backtest_panel(strategy: dict[str, Any], key_prefix: str) -> None:
         )
         timeframe = None
         if data is not None:
+            choices = market_data.coarser_timeframes(data)
+            wanted = _timeframe(strategy)
             timeframe = c4.selectbox(
                 t("market.bt.timeframe"),
-                market_data.coarser_timeframes(data),
+                choices,
+                index=choices.index(wanted) if wanted in choices else 0,
                 key=f"{key_prefix}_bt_tf_{data.timeframe}",
             )
         settings = {
@@ -134,7 +146,8 @@ def render_backtest_panel(strategy: dict[str, Any], key_prefix: str) -> None:
         if run and data is not None and timeframe is not None:
             with st.spinner(t("market.bt.running")):
                 bars = market_data.resample(data, timeframe)
-                result = run_backtest(strategy, bars, fee_bps=fee, slippage_bps=slip, cash=cash)
+                # The user chose the bars explicitly (defaulting to the strategy's timeframe).
+                result = run_backtest(strategy, bars, fee_bps=fee, slippage_bps=slip, cash=cash, match_timeframe=False)
             st.session_state[state_key] = (_fingerprint(strategy, settings), result)
     except StudioError as exc:
         show_error(exc)
