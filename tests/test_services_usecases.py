@@ -140,3 +140,17 @@ def test_an_invalid_strategy_is_not_optimised(offline) -> None:
     with pytest.raises(BadInput) as info:
         optimize_strategy(broken, load_sample())
     assert "CYCLE" in str(info.value)
+
+
+def test_news_batch_through_a_vendor_charges_every_item_once(fake) -> None:
+    answer = {"sentiment": "NEGATIVE", "score": -0.6, "keywords": ["hack"], "summary": "An exchange was hacked.",
+              "impact": "HIGH", "price_implication": "BEARISH"}
+    fake.script(Reply(text=json.dumps(answer), chunk_delay_s=0.0, delay_s=0.05, repeat=8), vendor="openai")
+    items = [{"title": f"Exchange {i} hacked", "content": "Funds were stolen."} for i in range(8)]
+    results = analyze_news_batch(items, concurrency=4, model="gpt-5.4-nano", use_cache=False)
+    assert all(r.ok and r.sentiment == "NEGATIVE" for r in results)
+    assert fake.count("openai") == 8
+    from tests.services_support import ledger_rows
+
+    rows = ledger_rows(use_case="news_sentiment")
+    assert len(rows) == 8 and {r["status"] for r in rows} == {"ok"}
