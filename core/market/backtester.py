@@ -35,6 +35,7 @@ from core.market.timeframes import timeframe_seconds
 FIRST_WINDOW = 256
 MAX_WINDOW = 1 << 16
 QTY_EPSILON = 1e-12
+MAX_NOTIFICATIONS = 10_000  # records kept; the total is always reported
 MIN_ORDER_FRACTION = 1e-6  # cash below this share of the start cannot buy anything useful
 
 
@@ -372,13 +373,9 @@ def run(
             prev_pnl = float(pnl[k])
             i, window = i + k + 1, FIRST_WINDOW
 
-    notifications = [
-        Notification(int(j), times[int(j)], a.id, a.message)
-        for a in plan.actions
-        if a.kind == "notify"
-        for j in (np.concatenate(notify_bars[a.id]) if notify_bars[a.id] else [])
-    ]
-    notifications.sort(key=lambda note: note.bar)
+    notifications, notify_total = _notifications(plan, notify_bars, times)
+    if notify_total > len(notifications):
+        notes.append(f"{notify_total:,} notifications were raised; the first {len(notifications):,} are listed.")
     equity, qty_held = _equity_curve(book.fills, n, float(cash), close)
     open_trade = book.trade
     if open_trade is not None:
@@ -435,6 +432,24 @@ def run(
             "signal_bars": int(trigger.sum()),
         },
     )
+
+
+def _notifications(
+    plan: Plan, bars: dict[str, list[np.ndarray]], times: pd.DatetimeIndex
+) -> tuple[list[Notification], int]:
+    """Notification records in bar order, capped so a notify-every-bar strategy stays cheap."""
+    found = [(np.concatenate(parts), a) for a in plan.actions if (parts := bars.get(a.id))]
+    if not found:
+        return [], 0
+    every = np.concatenate([idx for idx, _ in found])
+    owner = np.concatenate([np.full(len(idx), k) for k, (idx, _) in enumerate(found)])
+    order = np.argsort(every, kind="stable")
+    kept = order[:MAX_NOTIFICATIONS]
+    out = [
+        Notification(int(every[r]), times[int(every[r])], found[owner[r]][1].id, found[owner[r]][1].message)
+        for r in kept
+    ]
+    return out, len(every)
 
 
 def _equity_curve(fills: list[Fill], n: int, cash: float, close: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
