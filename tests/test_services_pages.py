@@ -1,0 +1,76 @@
+"""Page logic of the analysis card, News and Optimise through Streamlit's AppTest (offline engine)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.services_support import VALID_STRATEGY, offline_env
+
+ROOT = Path(__file__).resolve().parents[1]
+_offline_fixture = pytest.fixture(name="offline", autouse=True)(offline_env)
+
+
+def _app(page: str, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=60)
+    at.session_state["lang"] = lang
+    return at
+
+
+def _button(at: AppTest, key: str):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.key == key)
+
+
+def test_market_page_analysis_card_shows_the_verdict_in_english() -> None:
+    at = _app("market.py")
+    at.run()
+    assert not at.exception
+    _button(at, "services_analysis_run").click().run()
+    assert not at.exception and not at.error
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "Downtrend" in markdown and "Sell" in markdown and "High" in markdown
+    assert any(m.label == "Confidence" and m.value.endswith("%") for m in at.metric)
+    texts = [t.value for t in at.text]
+    assert any("BTC/USDT (1d)" in t for t in texts) and any(t.startswith("Rule score") for t in texts)
+    assert any("offline rules" in c.value and "$0" in c.value for c in at.caption)
+
+
+def test_news_page_shows_an_error_for_an_empty_title_and_a_card_otherwise() -> None:
+    at = _app("news.py")
+    at.run()
+    at.button[0].click().run()  # the form's submit with nothing filled in
+    assert not at.exception
+    assert at.error and "news title is empty" in at.error[0].value
+    at.text_input(key="services_news_title").input("Bitcoin ETF approved, price surges")
+    at.button[0].click().run()
+    assert not at.error
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "Positive" in markdown and "Bullish" in markdown
+
+
+def test_optimize_page_without_saved_strategies_explains_what_to_do() -> None:
+    at = _app("optimize.py", "ko")
+    at.run()
+    assert not at.exception
+    assert any("전략 JSON 파일" in r.value for r in at.radio)  # falls back to uploading a file
+
+
+def test_optimize_page_runs_on_a_saved_strategy_and_reports_before_after() -> None:
+    from core.services.strategy_library import save_strategy
+
+    strategy = json.loads(json.dumps(VALID_STRATEGY))
+    strategy["nodes"][0]["config"]["interval"] = "1d"
+    strategy["nodes"][1]["config"]["timeframe"] = "1d"
+    save_strategy(strategy, user="local", note="test", source="imported")
+    at = _app("optimize.py")
+    at.run()
+    assert not at.exception
+    _button(at, "services_opt_run").click().run()
+    assert not at.exception and not at.error
+    table = at.table[0].value
+    assert list(table.columns) == ["Before", "After", "Change"]
+    assert "Sharpe ratio" in table.index and "Trades" in table.index
+    assert at.info or at.success  # the verdict
