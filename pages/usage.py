@@ -31,6 +31,11 @@ def usd(value: Decimal | float | int) -> str:
     return f"${format_usd(value)}"
 
 
+def estimate(value: Decimal) -> Decimal:
+    """An extrapolation is not exact money: cents are enough once it reaches a cent."""
+    return value.quantize(Decimal("0.01")) if value >= Decimal("0.01") else value
+
+
 def use_case_label(name: str) -> str:
     return t(f"usage.use_case.{name}") if name in USE_CASES else name
 
@@ -64,17 +69,20 @@ def kpis(summary: dict[str, Any], totals: dict[str, Any]) -> None:
     cols[0].metric(t("usage.kpi.spend"), usd(summary["spend_usd"]), help=t("usage.kpi.spend_help"))
     if summary["quota_usd"] is not None:
         cols[1].metric(t("usage.kpi.remaining"), usd(summary["remaining_usd"]),
-                       delta=t("usage.kpi.remaining_of", quota=usd(summary["quota_usd"])), delta_color="off")
+                       delta=t("usage.kpi.remaining_of", quota=usd(summary["quota_usd"])), delta_color="off",
+                       delta_arrow="off")
     else:
         cols[1].metric(t("usage.kpi.remaining"), t("usage.kpi.no_quota"))
-    cols[2].metric(t("usage.kpi.projection"), usd(summary["projected_usd"]), help=t("usage.kpi.projection_help"))
+    cols[2].metric(t("usage.kpi.projection"), usd(estimate(summary["projected_usd"])),
+                   help=t("usage.kpi.projection_help"))
     cols[3].metric(t("usage.kpi.requests"), f"{summary['requests']:,}",
                    delta=t("usage.kpi.errors", n=totals["errors"]) if totals["errors"] else None,
-                   delta_color="inverse")
+                   delta_color="inverse", delta_arrow="off")
     tokens = sum(totals[k] for k in TOKEN_KINDS if k != "reasoning_tokens")
     cols[4].metric(t("usage.kpi.tokens"), f"{tokens:,}")
     cols[5].metric(t("usage.kpi.savings"), usd(summary["cache_savings_usd"]),
-                   delta=t("usage.kpi.hit_rate", pct=f"{totals['cache_hit_rate'] * 100:.1f}"), delta_color="off")
+                   delta=t("usage.kpi.hit_rate", pct=f"{totals['cache_hit_rate'] * 100:.1f}"), delta_color="off",
+                   delta_arrow="off")
 
 
 def daily_chart(scope: str | None, month: str) -> None:
@@ -88,7 +96,9 @@ def daily_chart(scope: str | None, month: str) -> None:
         alt.Chart(frame, usermeta=SVG)
         .mark_bar()
         .encode(
-            x=alt.X("day:N", title=t("usage.chart.day"), sort="ascending"),
+            # "MM-DD" labels, upright; Vega drops the ones that would overlap on a 31-day month.
+            x=alt.X("day:N", title=t("usage.chart.day"), sort="ascending",
+                    axis=alt.Axis(labelExpr="slice(datum.value, 5)", labelAngle=0, labelOverlap="greedy")),
             y=alt.Y("sum(spend):Q", title=t("usage.chart.spend"), stack="zero"),
             color=alt.Color("model:N", title=t("usage.chart.model")),
             tooltip=[alt.Tooltip("day:N", title=t("usage.chart.day")),

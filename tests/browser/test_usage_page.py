@@ -46,7 +46,7 @@ def test_seeded_rows_appear_in_charts_table_and_csv(page: Page, server: StudioSe
     # SVG rendering: legend entries and axis labels are real text nodes.
     expect(daily.locator("svg")).to_contain_text("gpt-4o-mini")
     expect(daily.locator("svg")).to_contain_text("claude-sonnet-4-5")
-    expect(daily.locator("svg")).to_contain_text(f"{NOW}-02")
+    expect(daily.locator("svg")).to_contain_text(f"{NOW.month:02d}-02")  # day axis label
     bars = daily.locator("svg g.mark-rect path")
     assert bars.count() >= 4  # one stacked segment per (day, model) with spend rows
     expect(charts.nth(1).locator("svg")).to_contain_text("anthropic")

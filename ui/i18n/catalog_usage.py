@@ -25,10 +25,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "usage.kpi.remaining": {"en": "Remaining quota", "ko": "남은 한도"},
     "usage.kpi.remaining_of": {"en": "of {quota}", "ko": "한도 {quota}"},
     "usage.kpi.no_quota": {"en": "—", "ko": "—"},
-    "usage.kpi.projection": {"en": "Month-end projection", "ko": "월말 예상 비용"},
+    "usage.kpi.projection": {"en": "Projected", "ko": "월말 예상"},
     "usage.kpi.projection_help": {
-        "en": "Spend so far divided by the share of the month that has passed.",
-        "ko": "지금까지의 비용을 지난 기간 비율로 나눈 값입니다.",
+        "en": "Month-end spend at the pace so far: spend divided by the share of the month that has passed.",
+        "ko": "지금까지의 속도로 본 월말 비용: 지금까지의 비용을 지난 기간 비율로 나눈 값입니다.",
     },
     "usage.kpi.requests": {"en": "Requests", "ko": "요청 수"},
     "usage.kpi.errors": {"en": "{n} failed", "ko": "실패 {n}건"},
