@@ -159,7 +159,8 @@ def get_db(path: str | Path | None = None) -> sqlite_utils.Database:
     """Open (creating on first use) and migrate the studio database; see the module docstring."""
     target = Path(path) if path is not None else default_path()
     if str(target) == ":memory:":
-        db = sqlite_utils.Database(memory=True)
+        # Shared across threads (behind ThreadConnections' lock): a scratch database for tests and tools.
+        db = sqlite_utils.Database(sqlite3.connect(":memory:", check_same_thread=False))
         from core.migrations import migrate
 
         migrate(db)
