@@ -38,11 +38,13 @@ __all__ = [
     "VersionInfo",
     "delete_strategy",
     "diff_versions",
+    "example_prompts",
     "export_strategy_json",
     "get_strategy",
     "import_strategy_json",
     "list_strategies",
     "list_versions",
+    "node_label",
     "render_strategy_html",
     "save_strategy",
     "validate_strategy",
@@ -168,3 +170,17 @@ def import_strategy_json(
                               hint=first.hint, report=report)
     return _store().save(_db(db), report.strategy, user=user, note=note or "imported", source="imported",
                       strategy_id=strategy_id)
+
+
+def example_prompts() -> dict[str, list[str]]:
+    """Sentences the offline compiler understands, per language (shown as examples on Generate)."""
+    from core.strategy.compiler.lexicon import EXAMPLES
+
+    return {lang: list(items) for lang, items in EXAMPLES.items()}
+
+
+def node_label(node: dict[str, Any]) -> str:
+    """The one-line summary of a node used in the graph ("RSI(14) < 30")."""
+    from core.strategy.labels import node_label as label
+
+    return label(node)

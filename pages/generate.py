@@ -1,0 +1,224 @@
+"""Generate page: a sentence → a validated strategy graph; inspect, edit, refine, save.
+
+Order on the page matters to Streamlit: everything that replaces the JSON editor's text (Generate,
+Refine, Start over) runs before the editor widget is created in the same run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Any
+
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from core.llm.errors import StudioError
+from core.services import strategy_library
+from core.services.generation import generate_strategy, refine_strategy
+from ui.errors import show_error
+from ui.graph_view import show_graph
+from ui.i18n import t
+from ui.model_picker import call_caption, pick_model
+
+PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED = "gen_prompt", "gen_json", "gen_strategy", "gen_source", "gen_used"
+HISTORY, SAVED_ID, CALL, ISSUE = "gen_history", "gen_saved_id", "gen_call", "gen_issue"
+STREAM_TAIL = 4000  # characters of streamed text kept on screen
+
+
+def _user() -> str:
+    return str(st.session_state.get("user", "local"))
+
+
+def _set_strategy(strategy: dict[str, Any], source: str, model: str | None) -> None:
+    st.session_state[STRATEGY] = strategy
+    st.session_state[JSON_KEY] = json.dumps(strategy, ensure_ascii=False, indent=2)
+    st.session_state[SOURCE] = source
+    st.session_state[MODEL_USED] = model
+    st.session_state.pop(ISSUE, None)
+
+
+def _use_example(text: str) -> None:
+    st.session_state[PROMPT] = text
+
+
+def _start_over() -> None:
+    for key in (PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED, HISTORY, SAVED_ID, CALL, ISSUE):
+        st.session_state.pop(key, None)
+
+
+def _on_json_edit() -> None:
+    """An edit revalidates at once: keep the last readable strategy for the graph."""
+    report = strategy_library.validate_strategy(st.session_state.get(JSON_KEY, ""))
+    if report.strategy is not None:
+        st.session_state[STRATEGY] = report.strategy
+        st.session_state[SOURCE] = "edited"
+
+
+def _examples() -> None:
+    examples = strategy_library.example_prompts()
+    with st.expander(t("strategy.gen.examples")):
+        for lang, title in (("ko", t("strategy.gen.examples_ko")), ("en", t("strategy.gen.examples_en"))):
+            st.markdown(f"**{title}**")
+            for i, text in enumerate(examples[lang]):
+                c1, c2 = st.columns([5, 1])
+                c1.markdown(f"`{text}`")
+                c2.button(t("strategy.gen.use_example"), key=f"gen_ex_{lang}_{i}", on_click=_use_example,
+                          args=(text,))
+
+
+def _stream_target() -> Any:
+    """A callback that shows streamed text in one placeholder as it arrives."""
+    placeholder = st.empty()
+    parts: list[str] = []
+
+    def on_delta(text: str) -> None:
+        parts.append(text)
+        placeholder.code("".join(parts)[-STREAM_TAIL:], language="json")
+
+    return on_delta, placeholder
+
+
+def _generate(prompt: str, model: str) -> None:
+    on_delta, placeholder = _stream_target()
+    try:
+        with st.spinner(t("strategy.gen.working")):
+            result = generate_strategy(prompt, model=model, user=_user(), on_delta=on_delta)
+    except StudioError as exc:
+        placeholder.empty()
+        show_error(exc)
+        return
+    placeholder.empty()
+    _set_strategy(result.strategy, "generated", result.model)
+    st.session_state[HISTORY] = []
+    st.session_state.pop(SAVED_ID, None)
+    st.session_state[CALL] = call_caption(result)
+
+
+def _refine(instruction: str, model: str) -> None:
+    on_delta, placeholder = _stream_target()
+    try:
+        with st.spinner(t("strategy.gen.working")):
+            result = refine_strategy(st.session_state[STRATEGY], instruction, model=model, user=_user(),
+                                     on_delta=on_delta)
+    except StudioError as exc:
+        placeholder.empty()
+        show_error(exc)
+        return
+    placeholder.empty()
+    _set_strategy(result.strategy, "refined", result.model)
+    st.session_state.setdefault(HISTORY, []).append({"instruction": instruction, "changes": result.changes})
+    st.session_state[CALL] = call_caption(result)
+
+
+def _issue_text(issue: Any) -> str:
+    mark = "⛔" if issue.severity == "error" else "⚠️"
+    where = issue.node_id or (f"{issue.edge[0]} → {issue.edge[1]}" if issue.edge else "")
+    return f"{mark} {issue.code} · {where}: {issue.message}" if where else f"{mark} {issue.code}: {issue.message}"
+
+
+def _validation(report: Any) -> str | None:
+    """The issue list; returns the node id to highlight (the selected issue's node)."""
+    errors = [i for i in report.issues if i.severity == "error"]
+    warnings = len(report.issues) - len(errors)
+    if report.valid:
+        st.success(t("strategy.gen.valid"), icon=":material/check_circle:")
+    else:
+        st.error(t("strategy.gen.invalid", n=len(errors)), icon=":material/error:")
+    if warnings:
+        st.caption(t("strategy.gen.warnings", n=warnings))
+    highlight = None
+    if report.issues:
+        issues = list(report.issues)
+        choice = st.radio(t("strategy.gen.pick_issue"), range(len(issues)), index=None, key=ISSUE,
+                          format_func=lambda i: _issue_text(issues[i]))
+        if choice is not None and choice < len(issues):
+            issue = issues[choice]
+            highlight = issue.node_id or (issue.edge[0] if issue.edge else None)
+            if issue.hint:
+                st.info(t("strategy.gen.hint", hint=issue.hint))
+    if report.warnings:
+        with st.expander(t("strategy.gen.notes")):
+            for note in report.warnings:
+                st.text(note)
+    return highlight
+
+
+def _history() -> None:
+    history = st.session_state.get(HISTORY) or []
+    if not history:
+        return
+    with st.expander(t("strategy.gen.history"), expanded=True):
+        for item in history:
+            st.markdown(t("strategy.gen.history_item", instruction=item["instruction"]))
+            for change in item["changes"]:
+                st.text(f"  • {change}")
+
+
+def _save(report: Any) -> None:
+    note = st.text_input(t("strategy.gen.save_note"), key="gen_save_note")
+    if st.button(t("strategy.gen.save"), type="primary", key="gen_save", disabled=not report.valid):
+        try:
+            sid, version = strategy_library.save_strategy(
+                report.strategy, user=_user(), note=note, source=st.session_state.get(SOURCE, "edited"),
+                model=st.session_state.get(MODEL_USED), strategy_id=st.session_state.get(SAVED_ID))
+        except StudioError as exc:
+            show_error(exc)
+            return
+        st.session_state[SAVED_ID] = sid
+        st.success(t("strategy.gen.saved", name=report.strategy.get("name", ""), version=version))
+        # Outside st.navigation (the page run on its own, e.g. in AppTest) there is no page to link to.
+        with contextlib.suppress(StreamlitPageNotFoundError):
+            st.page_link("pages/strategies.py", label=t("strategy.gen.open_library"), icon=":material/account_tree:")
+
+
+def main() -> None:
+    st.title(t("strategy.gen.title"))
+    st.caption(t("strategy.gen.intro"))
+    _examples()
+    prompt = st.text_area(t("strategy.gen.prompt"), key=PROMPT, height=100,
+                          placeholder=t("strategy.gen.prompt_placeholder"), max_chars=4000)
+    model = pick_model("strategy_generation", key="gen_model")
+    c1, c2 = st.columns([1, 5])
+    clicked = c1.button(t("strategy.gen.generate"), type="primary", key="gen_go")
+    c2.button(t("strategy.gen.new"), key="gen_reset", on_click=_start_over)
+    if clicked:
+        if not (prompt or "").strip():
+            st.warning(t("strategy.gen.empty_prompt"))
+        else:
+            _generate(prompt, model)
+    if STRATEGY not in st.session_state:
+        st.info(t("strategy.gen.no_strategy"))
+        return
+    if st.session_state.get(CALL):
+        st.caption(st.session_state[CALL])
+
+    # Refinement first: it may replace the editor's text, which must happen before the editor exists.
+    with st.form("gen_refine_form", clear_on_submit=True, border=False):
+        r1, r2 = st.columns([5, 1], vertical_alignment="bottom")
+        instruction = r1.text_input(t("strategy.gen.refine"), placeholder=t("strategy.gen.refine_placeholder"),
+                                    key="gen_refine_text")
+        refine_clicked = r2.form_submit_button(t("strategy.gen.refine_button"))
+    if refine_clicked and (instruction or "").strip():
+        if strategy_library.validate_strategy(st.session_state.get(JSON_KEY, "")).strategy is None:
+            st.warning(t("strategy.gen.refine_invalid"))
+        else:
+            _refine(instruction.strip(), model)
+    _history()
+
+    report = strategy_library.validate_strategy(st.session_state.get(JSON_KEY, ""))
+    graph_col, issue_col = st.columns([3, 2])
+    with issue_col:
+        st.subheader(t("strategy.gen.issues"))
+        highlight = _validation(report)
+    with graph_col:
+        st.subheader(t("strategy.gen.graph"))
+        if report.strategy is None:
+            st.warning(t("strategy.gen.unreadable"))
+        show_graph(report.strategy or st.session_state[STRATEGY], highlight=highlight)
+    st.text_area(t("strategy.gen.json"), key=JSON_KEY, height=320, on_change=_on_json_edit,
+                 help=t("strategy.gen.json_help"))
+    _save(report)
+
+
+main()

@@ -1,0 +1,27 @@
+"""The interactive strategy graph inside a page: the rendered HTML in ``st.iframe``, cached.
+
+The page is ~470 KB (vis-network is inlined so nothing loads from a CDN); caching on the
+strategy's canonical text and the highlighted node keeps reruns from re-rendering it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import streamlit as st
+
+from core.services.strategy_library import render_strategy_html
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _page(strategy_text: str, highlight: str | None) -> str:
+    return render_strategy_html(json.loads(strategy_text), highlight=highlight)
+
+
+def graph_html(strategy: dict[str, Any], highlight: str | None = None) -> str:
+    return _page(json.dumps(strategy, sort_keys=True, ensure_ascii=False), highlight)
+
+
+def show_graph(strategy: dict[str, Any], highlight: str | None = None, height: int = 440) -> None:
+    st.iframe(graph_html(strategy, highlight), height=height)
