@@ -17,248 +17,24 @@ on ``position_pnl_pct`` are evaluated in numpy over stretches of bars with a con
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from core.market import metrics as m
+from core.market.book import QTY_EPSILON, Book, Fill, Trade
 from core.market.data import MarketData
 from core.market.errors import DataError
 from core.market.evaluate import Evaluator
-from core.market.plan import ActionSpec, Plan, build_plan
+from core.market.plan import Plan, build_plan
+from core.market.result import BacktestResult, Notification
 from core.market.signals import condition_values, propagate, trigger_mask
 from core.market.timeframes import timeframe_seconds
 
 FIRST_WINDOW = 256
 MAX_WINDOW = 1 << 16
-QTY_EPSILON = 1e-12
 MAX_NOTIFICATIONS = 10_000  # records kept; the total is always reported
-MIN_ORDER_FRACTION = 1e-6  # cash below this share of the start cannot buy anything useful
-
-
-@dataclass
-class Fill:
-    bar: int
-    time: pd.Timestamp
-    side: str  # buy | sell
-    qty: float
-    price: float  # after slippage
-    fee: float
-    action_id: str
-    signal_bar: int
-    signal_time: pd.Timestamp
-
-
-@dataclass
-class Trade:
-    """One round trip from flat to flat (several buys or partial sells may make it up)."""
-
-    entry_bar: int
-    entry_time: pd.Timestamp
-    qty: float  # largest holding during the trade
-    cost: float  # cash paid, fees included
-    bought_qty: float = 0.0
-    bought_value: float = 0.0
-    sold_qty: float = 0.0
-    sold_value: float = 0.0
-    proceeds: float = 0.0  # cash received, fees deducted
-    fees: float = 0.0
-    exit_bar: int | None = None
-    exit_time: pd.Timestamp | None = None
-    open: bool = True
-    mark_value: float | None = None  # for an open trade: remaining coins at the last close
-
-    @property
-    def entry_price(self) -> float:
-        return self.bought_value / self.bought_qty if self.bought_qty else math.nan
-
-    @property
-    def exit_price(self) -> float:
-        return self.sold_value / self.sold_qty if self.sold_qty else math.nan
-
-    @property
-    def pnl(self) -> float:
-        return self.proceeds + (self.mark_value or 0.0) - self.cost
-
-    @property
-    def return_pct(self) -> float:
-        return self.pnl / self.cost * 100.0 if self.cost else 0.0
-
-
-@dataclass
-class Notification:
-    bar: int
-    time: pd.Timestamp
-    action_id: str
-    message: str
-
-
-@dataclass
-class BacktestResult:
-    metrics: dict[str, Any]
-    equity: pd.Series
-    buy_hold: pd.Series
-    drawdown: pd.Series
-    trades: list[Trade]
-    open_trade: Trade | None
-    fills: list[Fill]
-    notifications: list[Notification]
-    warnings: list[str]
-    notes: list[str]
-    settings: dict[str, Any]
-    formulas: dict[str, str] = field(default_factory=lambda: dict(m.FORMULAS))
-
-    @property
-    def final_equity(self) -> Decimal:
-        """Money leaves the numpy core as Decimal (8 places), for JSON as a decimal string."""
-        return Decimal(repr(float(self.equity.iloc[-1]))).quantize(Decimal("0.00000001"))
-
-    def summary(self) -> dict[str, Any]:
-        """The `backtest --json` contract keys (DESIGN.md section 5) plus a few additive ones."""
-        out = dict(self.metrics)
-        out["final_equity"] = format(self.final_equity, "f")
-        out["open_position"] = _trade_dict(self.open_trade) if self.open_trade else None
-        out["warnings"] = list(self.warnings)
-        return out
-
-    def trades_frame(self) -> pd.DataFrame:
-        rows = [_trade_dict(t) for t in self.trades]
-        if self.open_trade:
-            rows.append(_trade_dict(self.open_trade))
-        return pd.DataFrame(rows)
-
-    def fills_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([asdict(f) for f in self.fills])
-
-
-def _money(value: float) -> str:
-    return format(Decimal(repr(float(value))).quantize(Decimal("0.00000001")), "f")
-
-
-def _trade_dict(t: Trade) -> dict[str, Any]:
-    return {
-        "status": "open" if t.open else "closed",
-        "entry_time": t.entry_time.isoformat(),
-        "exit_time": t.exit_time.isoformat() if t.exit_time is not None else None,
-        "qty": round(t.qty, 10),
-        "entry_price": round(t.entry_price, 8),
-        "exit_price": None if math.isnan(t.exit_price) else round(t.exit_price, 8),
-        "pnl": _money(t.pnl),
-        "return_pct": round(t.return_pct, 4),
-        "fees": _money(t.fees),
-    }
-
-
-class _Book:
-    """Cash, holding and the current round trip, updated fill by fill.
-
-    Only real fills create Timestamps; signals that change nothing (a sell while flat, a buy with
-    no cash left) are counted, so they cost next to nothing on minute data.
-    """
-
-    def __init__(self, cash: float, fee: float, slip: float, base: str, quote: str, times: pd.DatetimeIndex) -> None:
-        self.cash = cash
-        self.min_cash = cash * MIN_ORDER_FRACTION
-        self.qty = 0.0
-        self.cost = 0.0  # cost basis of the current holding, fees included
-        self.fee = fee
-        self.slip = slip
-        self.base = base
-        self.quote = quote
-        self.times = times
-        self.trade: Trade | None = None
-        self.trades: list[Trade] = []
-        self.fills: list[Fill] = []
-        self.reduced: list[str] = []
-        self.skipped = 0
-        self.first_skipped: int | None = None
-        self.flat_sells = 0
-
-    def can_buy(self) -> bool:
-        return self.cash > self.min_cash
-
-    def skip_buys(self, count: int, first_bar: int) -> None:
-        if count:
-            self.skipped += count
-            if self.first_skipped is None:
-                self.first_skipped = first_bar
-
-    def pnl_pct(self, close: np.ndarray) -> np.ndarray:
-        if self.qty <= 0:
-            return np.full(len(close), np.nan)
-        return (self.qty * close - self.cost) / self.cost * 100.0
-
-    def _is_base(self, action: ActionSpec) -> bool:
-        return bool(action.unit) and str(action.unit).upper() == self.base
-
-    def buy(self, action: ActionSpec, sig: int, open_price: float) -> None:
-        if not self.can_buy():
-            self.skip_buys(1, sig)
-            return
-        bar = sig + 1
-        price = open_price * (1.0 + self.slip)
-        assert action.amount is not None
-        value = action.amount * price if self._is_base(action) else action.amount
-        if value * (1.0 + self.fee) > self.cash * (1.0 + 1e-12):
-            affordable = self.cash / (1.0 + self.fee)
-            self.reduced.append(
-                f"{action.id} at {self.times[sig].isoformat()}: {value:.2f} → {affordable:.2f} {self.quote}"
-            )
-            value = affordable
-        qty = value / price
-        fee = value * self.fee
-        self.cash -= value + fee
-        if self.cash < 0:  # rounding residue of an all-in order
-            self.cash = 0.0
-        time = self.times[bar]
-        if self.qty <= 0:
-            self.trade = Trade(entry_bar=bar, entry_time=time, qty=0.0, cost=0.0)
-        self.qty += qty
-        self.cost += value + fee
-        assert self.trade is not None
-        self.trade.qty = max(self.trade.qty, self.qty)
-        self.trade.cost += value + fee
-        self.trade.bought_qty += qty
-        self.trade.bought_value += value
-        self.trade.fees += fee
-        self.fills.append(Fill(bar, time, "buy", qty, price, fee, action.id, sig, self.times[sig]))
-
-    def sell(self, action: ActionSpec, sig: int, open_price: float) -> None:
-        if self.qty <= 0:
-            self.flat_sells += 1
-            return
-        bar = sig + 1
-        price = open_price * (1.0 - self.slip)
-        if action.amount is None:
-            qty = self.qty
-        else:
-            qty = action.amount if self._is_base(action) else action.amount / price
-            if qty >= self.qty * (1 - 1e-12):
-                if qty > self.qty * (1 + 1e-9):
-                    self.reduced.append(f"{action.id} at {self.times[sig].isoformat()}: sold the whole holding")
-                qty = self.qty
-        value = qty * price
-        fee = value * self.fee
-        self.cash += value - fee
-        share = qty / self.qty
-        self.cost -= self.cost * share
-        self.qty -= qty
-        time = self.times[bar]
-        assert self.trade is not None
-        self.trade.sold_qty += qty
-        self.trade.sold_value += value
-        self.trade.proceeds += value - fee
-        self.trade.fees += fee
-        self.fills.append(Fill(bar, time, "sell", qty, price, fee, action.id, sig, self.times[sig]))
-        if self.qty <= QTY_EPSILON * max(self.trade.qty, 1.0):
-            self.qty = 0.0
-            self.cost = 0.0
-            self.trade.exit_bar, self.trade.exit_time, self.trade.open = bar, time, False
-            self.trades.append(self.trade)
-            self.trade = None
 
 
 def _pair(symbol: str) -> tuple[str, str]:
@@ -299,7 +75,7 @@ def run(
     open_ = ev.columns["open"]
     close = ev.columns["close"]
     times = df.index
-    book = _Book(float(cash), fee_bps / 1e4, slippage_bps / 1e4, base, quote, times)
+    book = Book(float(cash), fee_bps / 1e4, slippage_bps / 1e4, base, quote, times)
     notify_bars: dict[str, list[np.ndarray]] = {a.id: [] for a in plan.actions if a.kind == "notify"}
     trading = [a for a in plan.actions if a.kind != "notify"]
     buys = [r for r, a in enumerate(trading) if a.kind == "buy"]

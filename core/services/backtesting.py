@@ -6,12 +6,13 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from core.market.backtester import BacktestResult, Trade
 from core.market.backtester import run as _run
+from core.market.book import Trade
 from core.market.data import MarketData
 from core.market.errors import DataError, StrategyNotRunnable
 from core.market.metrics import FORMULAS
 from core.market.resample import resample
+from core.market.result import BacktestResult
 from core.market.timeframes import timeframe_seconds
 
 __all__ = ["FORMULAS", "BacktestResult", "Trade", "metric_formulas", "run_backtest"]
