@@ -140,3 +140,21 @@ def test_offline_answer_records_a_free_row(fake: FakeVendor, tmp_path: Path,
     [row] = rows(gw)
     assert (row["provider"], row["status"], row["cost_micro_usd"]) == ("offline", "ok", 0)
     assert fake.count() == 0
+
+
+def test_async_calls_settle_rows_too(fake: FakeVendor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    gw = gateway(fake, tmp_path, monkeypatch)
+    fake.script(Reply(input_tokens=1000, output_tokens=100), Reply(status=500), Reply(chunks=["a", "b"]),
+                vendor="openai")
+
+    async def run() -> list[Any]:
+        first = await gw.acomplete(req())
+        events = [e async for e in gw.astream(req())]
+        return [first, events[-1]]
+
+    first, end = asyncio.run(run())
+    assert first.cost_usd == Decimal("0.00120") and isinstance(end, StreamEnd)
+    assert [r["status"] for r in rows(gw)] == ["ok", "unavailable", "ok"]
+    assert holds(gw) == 0

@@ -265,3 +265,35 @@ def test_structured_output_request_plumbing(env: Path, fake: FakeVendor, case: C
         assert body["output_config"] == {"format": {"type": "json_schema", "schema": schema}}
     else:
         assert body["response_format"] == {"type": "json_object"}
+
+
+def test_async_fallback_and_cut_stream(env: Path, fake: FakeVendor, case: Case) -> None:
+    gw = make_gateway(fake, case, env)
+    fake.script(Reply(status=503, repeat=4), usage_reply(case),
+                usage_reply(case, chunks=["abc ", "def ", "ghi"], cut_after=1), vendor=case.vendor)
+
+    async def run() -> tuple[Completion, list[str], StreamInterrupted | None]:
+        c = await gw.acomplete(request(case))
+        seen: list[str] = []
+        try:
+            async for event in gw.astream(request(case)):
+                if isinstance(event, TextDelta):
+                    seen.append(event.text)
+        except StreamInterrupted as exc:
+            return c, seen, exc
+        return c, seen, None
+
+    c, seen, cut = asyncio.run(run())
+    assert c.tried == [case.first, case.second]
+    assert c.usage == Usage(1000, 200, 400, case.cache_write, 0)
+    assert seen == ["abc "] and cut is not None and cut.partial_text == "abc "
+    assert fake.count() == 6
+
+
+def test_caller_stopping_a_stream_early_is_fine(env: Path, fake: FakeVendor, case: Case) -> None:
+    gw = make_gateway(fake, case, env)
+    fake.script(usage_reply(case, chunks=["a", "b", "c"]), usage_reply(case), vendor=case.vendor)
+    stream = gw.stream(request(case))
+    assert isinstance(next(stream), TextDelta)
+    stream.close()  # e.g. the user navigated away
+    assert gw.complete(request(case)).text  # the client and the connection pool still work

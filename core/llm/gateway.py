@@ -10,6 +10,7 @@ retries) once its first token has been handed to the caller.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -368,16 +369,17 @@ class Gateway:
             try:
                 call = self._call(run, prep, res)
                 self._rate_limit(run, prep, call)
-                for item in prep.provider.stream(call):
-                    if isinstance(item, StreamDone):
-                        done = item
-                        continue
-                    if not item:
-                        continue
-                    if ttft is None:
-                        ttft = (time.monotonic() - t0) * 1000
-                    parts.append(item)
-                    yield TextDelta(item)
+                with contextlib.closing(prep.provider.stream(call)) as items:
+                    for item in items:
+                        if isinstance(item, StreamDone):
+                            done = item
+                            continue
+                        if not item:
+                            continue
+                        if ttft is None:
+                            ttft = (time.monotonic() - t0) * 1000
+                        parts.append(item)
+                        yield TextDelta(item)
                 if done is None:
                     raise StreamInterrupted(f"The {prep.info.name} stream ended without its final event.",
                                             provider=prep.info.provider, model=prep.info.name,
@@ -385,16 +387,8 @@ class Gateway:
             except ProviderError as err:
                 latency = (time.monotonic() - t0) * 1000
                 if parts:
-                    # Text already reached the caller: settle what the vendor billed, never retry/fall back.
-                    usage = err.usage if isinstance(err, StreamInterrupted) and err.usage else \
-                        self._estimate_usage(prep, "".join(parts))
-                    cut = err if isinstance(err, StreamInterrupted) else StreamInterrupted(
-                        f"The {prep.info.name} stream broke off: {err.message}", provider=prep.info.provider,
-                        model=prep.info.name, status_code=err.status_code)
-                    cut.partial_text = "".join(parts)
-                    cut.usage = usage
-                    cut.details["delivered"] = True
-                    self._failed_attempt(run, prep, res, cut, latency, usage)
+                    cut = self._as_cut(prep, err, parts)
+                    self._failed_attempt(run, prep, res, cut, latency, cut.usage)
                     raise cut from None
                 self._failed_attempt(run, prep, res, err, latency)
                 if isinstance(err, StreamInterrupted):
@@ -405,14 +399,7 @@ class Gateway:
                 time.sleep(delay)
                 continue
             except GeneratorExit:
-                # The caller stopped reading: settle the partial answer as a cut row.
-                usage = self._estimate_usage(prep, "".join(parts))
-                if self.ledger is not None:
-                    row = self._row(run, prep.info, usage, "cancelled", error="stream closed by the caller")
-                    if res is not None:
-                        self.ledger.release(res, row)
-                    else:
-                        self.ledger.record(row)
+                self._cancelled(run, prep, res, parts)
                 raise
             except BaseException:
                 if self.ledger is not None and res is not None:
@@ -425,6 +412,30 @@ class Gateway:
             yield StreamEnd(completion)
             return
 
+    def _as_cut(self, prep: _Prepared, err: ProviderError, parts: list[str]) -> StreamInterrupted:
+        """Text already reached the caller: the attempt is settled as billed and never retried or
+        fallen back (the caller would see two different answers glued together)."""
+        text = "".join(parts)
+        usage = err.usage if isinstance(err, StreamInterrupted) and err.usage else self._estimate_usage(prep, text)
+        cut = err if isinstance(err, StreamInterrupted) else StreamInterrupted(
+            f"The {prep.info.name} stream broke off: {err.message}", provider=prep.info.provider,
+            model=prep.info.name, status_code=err.status_code)
+        cut.partial_text = text
+        cut.usage = usage
+        cut.details["delivered"] = True
+        return cut
+
+    def _cancelled(self, run: _Run, prep: _Prepared, res: Reservation | None, parts: list[str]) -> None:
+        """The caller stopped reading: settle the partial answer as a cancelled row (synchronously)."""
+        if self.ledger is None:
+            return
+        usage = self._estimate_usage(prep, "".join(parts))
+        row = self._row(run, prep.info, usage, "cancelled", error="stream closed by the caller")
+        if res is not None:
+            self.ledger.release(res, row)
+        else:
+            self.ledger.record(row)
+
     def _estimate_usage(self, prep: _Prepared, text: str) -> Usage:
         if prep.info.provider == OFFLINE:
             return Usage()
@@ -433,16 +444,133 @@ class Gateway:
         return Usage(input_tokens=prep.input_tokens, output_tokens=count_text(text), estimated=True)
 
     # ------------------------------------------------------------------ async twins
+    # The same steps as the sync path; vendor calls use the SDKs' async clients (zai-sdk has none:
+    # its adapter runs in a worker thread), and SQLite ledger/cache work runs off the event loop.
+    async def _io(self, fn: Any, *args: Any) -> Any:
+        if self.ledger is None and self.cache is None:
+            return fn(*args)
+        return await asyncio.to_thread(fn, *args)
+
+    async def _arate_limit(self, run: _Run, prep: _Prepared, call: Call) -> None:
+        if prep.info.provider == OFFLINE:
+            return
+        waited = await self.limiter.aacquire(prep.info.provider, prep.input_tokens + call.max_tokens,
+                                             max_wait_s=max(0.0, run.remaining() - 1.0))
+        if waited:
+            log.info("local rate limit for %s: waited %.2f s", prep.info.provider, waited)
+
     async def acomplete(self, req: ChatRequest) -> Completion:
-        # The orchestration is shared with the sync path (one policy, one code path); the vendor
-        # call itself blocks a worker thread, which also keeps SQLite ledger access off the loop.
-        return await asyncio.to_thread(self.complete, req)
+        run = self._start(req)
+        for i, info in enumerate(self.chain(req)):
+            try:
+                prep = self._prepare(info, run)
+                hit = await self._io(self._cache_hit, run, prep)
+                if hit is not None:
+                    return hit
+                return await self._aattempts(run, prep)
+            except (ProviderError, PriceUnknown, EngineCannotAnswer) as err:
+                self._candidate_failed(run, info, err, first=i == 0)
+        raise self._all_failed(run)
+
+    async def _aattempts(self, run: _Run, prep: _Prepared) -> Completion:
+        attempt = 0
+        while True:
+            attempt += 1
+            res = await self._io(self._reserve, run, prep, attempt)
+            t0 = time.monotonic()
+            try:
+                call = self._call(run, prep, res)
+                await self._arate_limit(run, prep, call)
+                reply = await prep.provider.acomplete(call)
+            except ProviderError as err:
+                await self._io(self._failed_attempt, run, prep, res, err, (time.monotonic() - t0) * 1000)
+                delay = self.retry.next_delay(err, attempt, run.remaining())
+                if delay is None:
+                    raise
+                await asyncio.sleep(delay)
+                continue
+            except BaseException:
+                # Also on cancellation: release synchronously (a short SQLite write), never await here.
+                if self.ledger is not None and res is not None:
+                    self.ledger.release(res, None)
+                raise
+            completion = self._completion(run, prep, reply, (time.monotonic() - t0) * 1000, None)
+            await self._io(self._settle, run, prep, res, completion)
+            return completion
 
     async def astream(self, req: ChatRequest) -> AsyncIterator[TextDelta | StreamEnd]:
-        from core.llm.providers.base import thread_stream
+        run = self._start(req)
+        for i, info in enumerate(self.chain(req)):
+            try:
+                prep = self._prepare(info, run)
+                hit = await self._io(self._cache_hit, run, prep)
+                if hit is not None:
+                    yield TextDelta(hit.text)
+                    yield StreamEnd(hit)
+                    return
+                async with contextlib.aclosing(self._astream_attempts(run, prep)) as events:
+                    async for event in events:
+                        yield event
+                return
+            except (ProviderError, PriceUnknown, EngineCannotAnswer) as err:
+                if isinstance(err, StreamInterrupted) and err.details.get("delivered"):
+                    raise
+                self._candidate_failed(run, info, err, first=i == 0)
+        raise self._all_failed(run)
 
-        async for item in thread_stream(lambda r: self.stream(r), req):  # type: ignore[arg-type]
-            yield item  # type: ignore[misc]
+    async def _astream_attempts(self, run: _Run, prep: _Prepared) -> AsyncIterator[TextDelta | StreamEnd]:
+        attempt = 0
+        while True:
+            attempt += 1
+            res = await self._io(self._reserve, run, prep, attempt)
+            t0 = time.monotonic()
+            parts: list[str] = []
+            ttft: float | None = None
+            done: StreamDone | None = None
+            try:
+                call = self._call(run, prep, res)
+                await self._arate_limit(run, prep, call)
+                async with contextlib.aclosing(prep.provider.astream(call)) as items:
+                    async for item in items:
+                        if isinstance(item, StreamDone):
+                            done = item
+                            continue
+                        if not item:
+                            continue
+                        if ttft is None:
+                            ttft = (time.monotonic() - t0) * 1000
+                        parts.append(item)
+                        yield TextDelta(item)
+                if done is None:
+                    raise StreamInterrupted(f"The {prep.info.name} stream ended without its final event.",
+                                            provider=prep.info.provider, model=prep.info.name,
+                                            partial_text="".join(parts), usage=None)
+            except ProviderError as err:
+                latency = (time.monotonic() - t0) * 1000
+                if parts:
+                    cut = self._as_cut(prep, err, parts)
+                    await self._io(self._failed_attempt, run, prep, res, cut, latency, cut.usage)
+                    raise cut from None
+                await self._io(self._failed_attempt, run, prep, res, err, latency)
+                if isinstance(err, StreamInterrupted):
+                    err = ProviderErrorRetry(err)
+                delay = self.retry.next_delay(err, attempt, run.remaining())
+                if delay is None:
+                    raise err from None
+                await asyncio.sleep(delay)
+                continue
+            except GeneratorExit:
+                self._cancelled(run, prep, res, parts)
+                raise
+            except BaseException:
+                if self.ledger is not None and res is not None:
+                    self.ledger.release(res, None)
+                raise
+            reply = Reply("".join(parts), done.usage, done.finish_reason)
+            completion = self._completion(run, prep, reply, (time.monotonic() - t0) * 1000, ttft)
+            await self._io(self._settle, run, prep, res, completion)
+            yield StreamEnd(completion)
+            return
 
     # ------------------------------------------------------------------ cache
     def store_in_cache(self, completion: Completion) -> None:

@@ -12,6 +12,7 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from core.llm.registry import ModelInfo
 from core.llm.types import ChatRequest, Usage
@@ -103,3 +104,22 @@ async def thread_stream(fn, call: Call) -> AsyncIterator[StreamItem]:  # type: i
     finally:
         stop.set()
         await asyncio.shield(fut)
+
+
+async def _close_with_loop(client: Any) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        await client.close()
+
+
+async def bind_to_loop(client: Any) -> Any:
+    """Close an async SDK client when its event loop shuts down.
+
+    httpx async connections belong to one loop; left open when ``asyncio.run`` ends, they fail noisily
+    when garbage-collected. A started async generator is finalised by ``loop.shutdown_asyncgens()``
+    (which ``asyncio.run`` calls before closing the loop), so its ``finally`` closes the client while
+    the loop still runs. Keep the returned generator referenced for as long as the client."""
+    closer = _close_with_loop(client)
+    await closer.asend(None)
+    return closer

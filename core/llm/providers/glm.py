@@ -12,11 +12,11 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from core.llm.errors import StreamInterrupted, register_secret
-from core.llm.providers.base import Call, Provider, Reply, StreamDone, StreamItem
+from core.llm.errors import register_secret
+from core.llm.providers.base import Call, Provider, Reply, StreamItem
+from core.llm.providers.chatstream import ChatStreamState
 from core.llm.providers.errmap import map_error, sdk_errors
-from core.llm.providers.usage import partial_usage, usage_from_openai
-from core.llm.types import Usage
+from core.llm.providers.usage import usage_from_openai
 
 DEFAULT_BASE_URL = "https://api.z.ai/api/paas/v4"
 SDK_ERRORS = sdk_errors("zai", "httpx")
@@ -86,36 +86,14 @@ class GLMProvider(Provider):
             stream = self.client().chat.completions.create(**self._params(call), stream=True)
         except SDK_ERRORS as exc:
             raise map_error(exc, provider=self.name, model=call.model.name, vendor=self.vendor) from None
-        parts: list[str] = []
-        usage: Usage | None = None
-        finish: str | None = None
+        state = ChatStreamState(self.name, self.vendor, call)
         try:
             for chunk in stream:
-                if getattr(chunk, "usage", None) is not None:
-                    usage = usage_from_openai(chunk.usage)
-                for choice in chunk.choices or []:
-                    if choice.finish_reason:
-                        finish = choice.finish_reason
-                    piece = getattr(choice.delta, "content", None) if choice.delta is not None else None
-                    if piece:
-                        parts.append(piece)
-                        yield piece
+                yield from state.feed(chunk)
         except SDK_ERRORS as exc:
-            err = map_error(exc, provider=self.name, model=call.model.name, vendor=self.vendor)
-            text = "".join(parts)
-            raise StreamInterrupted(
-                f"The {self.vendor} stream for {call.model.name} broke off after {len(text)} characters: "
-                f"{err.message}", provider=self.name, model=call.model.name, status_code=err.status_code,
-                partial_text=text, usage=partial_usage(call, text, usage),
-            ) from None
+            raise state.broken(exc) from None
         finally:
             close = getattr(getattr(stream, "response", None), "close", None)
             if close is not None:
                 close()
-        if finish is None:
-            text = "".join(parts)
-            raise StreamInterrupted(
-                f"The {self.vendor} stream for {call.model.name} ended without a finish reason.",
-                provider=self.name, model=call.model.name, partial_text=text,
-                usage=partial_usage(call, text, usage))
-        yield StreamDone(usage or partial_usage(call, "".join(parts)), finish)
+        yield state.done()

@@ -1,17 +1,20 @@
 """OpenAI chat completions through the official ``openai`` SDK; also the custom OpenAI-compatible
-endpoint (Ollama, vLLM, llama.cpp server), which speaks the same wire."""
+endpoint (Ollama, vLLM, llama.cpp server), which speaks the same wire. Sync (``OpenAI``) and
+async (``AsyncOpenAI``) clients, both with ``max_retries=0``."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Iterator
+import weakref
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from core.llm.errors import StreamInterrupted, register_secret
-from core.llm.providers.base import Call, Provider, Reply, StreamDone, StreamItem
+from core.llm.errors import register_secret
+from core.llm.providers.base import Call, Provider, Reply, StreamItem, bind_to_loop
+from core.llm.providers.chatstream import ChatStreamState
 from core.llm.providers.errmap import map_error, sdk_errors
-from core.llm.providers.usage import partial_usage, usage_from_openai
-from core.llm.types import Usage
+from core.llm.providers.usage import usage_from_openai
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 SDK_ERRORS = sdk_errors("openai", "httpx2", "httpx")
@@ -20,13 +23,15 @@ SDK_ERRORS = sdk_errors("openai", "httpx2", "httpx")
 class OpenAIProvider(Provider):
     name = "openai"
     vendor = "OpenAI"
+    placeholder_key = "unset"
 
     def __init__(self, settings: Any) -> None:
         self.settings = settings
         self._client: Any = None
+        # httpx async pools belong to one event loop: one async client per loop.
+        self._aclients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
-        key = self._key()
-        register_secret(key)
+        register_secret(self._key())
 
     def _key(self) -> str | None:
         secret = self.settings.openai_api_key
@@ -38,18 +43,34 @@ class OpenAIProvider(Provider):
     def base_url(self) -> str | None:
         return self.settings.openai_base_url or DEFAULT_BASE_URL
 
+    def _options(self) -> dict[str, Any]:
+        # max_retries=0: our retry policy is the only one (vendor-sdks.md section 2).
+        return {"api_key": self._key() or self.placeholder_key, "base_url": self.base_url(), "max_retries": 0,
+                "timeout": float(self.settings.llm_request_timeout)}
+
     def client(self) -> Any:
         if self._client is None:
             with self._lock:
                 if self._client is None:
                     import openai
 
-                    # max_retries=0: our retry policy is the only one (vendor-sdks.md section 2).
-                    self._client = openai.OpenAI(
-                        api_key=self._key() or "unset", base_url=self.base_url(), max_retries=0,
-                        timeout=float(self.settings.llm_request_timeout),
-                    )
+                    self._client = openai.OpenAI(**self._options())
         return self._client
+
+    async def aclient(self) -> Any:
+        loop = asyncio.get_running_loop()
+        client = self._aclients.get(loop)
+        if client is None:
+            # The client holds its loop alive through its connections, so weak keys alone never
+            # drop it: forget clients of loops that have ended (asyncio.run per batch, say).
+            for old in [lp for lp in list(self._aclients) if lp.is_closed()]:
+                self._aclients.pop(old, None)
+            import openai
+
+            client = openai.AsyncOpenAI(**self._options())
+            self._aclients[loop] = (client, await bind_to_loop(client))
+            return client
+        return client[0]
 
     # ------------------------------------------------------------------ request body
     def _sampling_allowed(self, model: str) -> bool:
@@ -74,6 +95,9 @@ class OpenAIProvider(Provider):
             params["response_format"] = fmt
         return params
 
+    def _stream_params(self, call: Call) -> dict[str, Any]:
+        return {**self._params(call), "stream": True, "stream_options": {"include_usage": True}}
+
     def _response_format(self, call: Call) -> dict[str, Any] | None:
         req, mode = call.request, call.model.structured_output
         if req.output_schema is not None and mode == "json_schema":
@@ -83,55 +107,58 @@ class OpenAIProvider(Provider):
             return {"type": "json_object"}
         return None
 
-    # ------------------------------------------------------------------ calls
-    def complete(self, call: Call) -> Reply:
-        try:
-            resp = self.client().chat.completions.create(**self._params(call))
-        except SDK_ERRORS as exc:
-            raise map_error(exc, provider=self.name, model=call.model.name, vendor=self.vendor) from None
+    def _reply(self, resp: Any) -> Reply:
         choice = resp.choices[0] if resp.choices else None
         text = (choice.message.content or "") if choice is not None else ""
         return Reply(text, usage_from_openai(resp.usage), choice.finish_reason if choice else None, resp.model)
 
-    def stream(self, call: Call) -> Iterator[StreamItem]:
-        params = {**self._params(call), "stream": True, "stream_options": {"include_usage": True}}
+    def _mapped(self, exc: BaseException, call: Call) -> Exception:
+        return map_error(exc, provider=self.name, model=call.model.name, vendor=self.vendor)
+
+    # ------------------------------------------------------------------ sync
+    def complete(self, call: Call) -> Reply:
         try:
-            stream = self.client().chat.completions.create(**params)
+            resp = self.client().chat.completions.create(**self._params(call))
         except SDK_ERRORS as exc:
-            raise map_error(exc, provider=self.name, model=call.model.name, vendor=self.vendor) from None
-        parts: list[str] = []
-        usage: Usage | None = None
-        finish: str | None = None
+            raise self._mapped(exc, call) from None
+        return self._reply(resp)
+
+    def stream(self, call: Call) -> Iterator[StreamItem]:
+        try:
+            stream = self.client().chat.completions.create(**self._stream_params(call))
+        except SDK_ERRORS as exc:
+            raise self._mapped(exc, call) from None
+        state = ChatStreamState(self.name, self.vendor, call)
         try:
             with stream:
                 for chunk in stream:
-                    if chunk.usage is not None:
-                        usage = usage_from_openai(chunk.usage)
-                    for choice in chunk.choices or []:
-                        if choice.finish_reason:
-                            finish = choice.finish_reason
-                        piece = choice.delta.content if choice.delta is not None else None
-                        if piece:
-                            parts.append(piece)
-                            yield piece
+                    yield from state.feed(chunk)
         except SDK_ERRORS as exc:
-            err = map_error(exc, provider=self.name, model=call.model.name, vendor=self.vendor)
-            text = "".join(parts)
-            raise StreamInterrupted(
-                f"The {self.vendor} stream for {call.model.name} broke off after {len(text)} characters: "
-                f"{err.message}", provider=self.name, model=call.model.name, status_code=err.status_code,
-                partial_text=text, usage=partial_usage(call, text, usage),
-            ) from None
-        if finish is None:
-            text = "".join(parts)
-            raise StreamInterrupted(
-                f"The {self.vendor} stream for {call.model.name} ended without a finish reason.",
-                provider=self.name, model=call.model.name, partial_text=text,
-                usage=partial_usage(call, text, usage))
-        if usage is None:
-            # The server ignored include_usage: count ourselves and say so.
-            usage = partial_usage(call, "".join(parts))
-        yield StreamDone(usage, finish)
+            raise state.broken(exc) from None
+        yield state.done()
+
+    # ------------------------------------------------------------------ async
+    async def acomplete(self, call: Call) -> Reply:
+        try:
+            resp = await (await self.aclient()).chat.completions.create(**self._params(call))
+        except SDK_ERRORS as exc:
+            raise self._mapped(exc, call) from None
+        return self._reply(resp)
+
+    async def astream(self, call: Call) -> AsyncIterator[StreamItem]:
+        try:
+            stream = await (await self.aclient()).chat.completions.create(**self._stream_params(call))
+        except SDK_ERRORS as exc:
+            raise self._mapped(exc, call) from None
+        state = ChatStreamState(self.name, self.vendor, call)
+        try:
+            async with stream:
+                async for chunk in stream:
+                    for piece in state.feed(chunk):
+                        yield piece
+        except SDK_ERRORS as exc:
+            raise state.broken(exc) from None
+        yield state.done()
 
 
 class CustomProvider(OpenAIProvider):
@@ -139,6 +166,7 @@ class CustomProvider(OpenAIProvider):
 
     name = "custom"
     vendor = "the custom endpoint"
+    placeholder_key = "no-key"  # local servers usually need no key, but the SDK insists on one
 
     def _key(self) -> str | None:
         secret = self.settings.custom_llm_api_key
@@ -149,19 +177,6 @@ class CustomProvider(OpenAIProvider):
 
     def base_url(self) -> str | None:
         return self.settings.custom_llm_base_url
-
-    def client(self) -> Any:
-        if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    import openai
-
-                    # Local servers usually need no key, but the SDK insists on one.
-                    self._client = openai.OpenAI(
-                        api_key=self._key() or "no-key", base_url=self.base_url(), max_retries=0,
-                        timeout=float(self.settings.llm_request_timeout),
-                    )
-        return self._client
 
     def _sampling_allowed(self, model: str) -> bool:
         return True

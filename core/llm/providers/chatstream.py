@@ -1,0 +1,52 @@
+"""Chat-completion stream folding shared by the OpenAI-compatible adapters (no SDK imports)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.llm.errors import StreamInterrupted
+from core.llm.providers.base import Call, StreamDone
+from core.llm.providers.errmap import map_error
+from core.llm.providers.usage import partial_usage, usage_from_openai
+from core.llm.types import Usage
+
+
+class ChatStreamState:
+    """Folds chat-completion chunks (OpenAI, GLM and compatible servers) into text, usage and finish."""
+
+    def __init__(self, provider: str, vendor: str, call: Call) -> None:
+        self.provider, self.vendor, self.call = provider, vendor, call
+        self.parts: list[str] = []
+        self.usage: Usage | None = None
+        self.finish: str | None = None
+
+    def feed(self, chunk: Any) -> list[str]:
+        if getattr(chunk, "usage", None) is not None:
+            self.usage = usage_from_openai(chunk.usage)
+        pieces = []
+        for choice in chunk.choices or []:
+            if choice.finish_reason:
+                self.finish = choice.finish_reason
+            piece = getattr(choice.delta, "content", None) if choice.delta is not None else None
+            if piece:
+                self.parts.append(piece)
+                pieces.append(piece)
+        return pieces
+
+    def broken(self, exc: BaseException) -> StreamInterrupted:
+        err = map_error(exc, provider=self.provider, model=self.call.model.name, vendor=self.vendor)
+        text = "".join(self.parts)
+        return StreamInterrupted(
+            f"The {self.vendor} stream for {self.call.model.name} broke off after {len(text)} characters: "
+            f"{err.message}", provider=self.provider, model=self.call.model.name, status_code=err.status_code,
+            partial_text=text, usage=partial_usage(self.call, text, self.usage))
+
+    def done(self) -> StreamDone:
+        text = "".join(self.parts)
+        if self.finish is None:
+            raise StreamInterrupted(
+                f"The {self.vendor} stream for {self.call.model.name} ended without a finish reason.",
+                provider=self.provider, model=self.call.model.name, partial_text=text,
+                usage=partial_usage(self.call, text, self.usage))
+        # A server that ignored include_usage: count ourselves, labelled as an estimate.
+        return StreamDone(self.usage or partial_usage(self.call, text), self.finish)
