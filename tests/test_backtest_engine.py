@@ -424,6 +424,12 @@ def test_data_mismatches_are_warned() -> None:
     result = run_backtest(strat, load_sample())
     assert any("asks for 4h bars but the data has 1d bars" in w for w in result.warnings)
     assert any("runs every 4h but the bars are longer" in n for n in result.notes)
+    other = sma_cross(10, 30)
+    other["nodes"][4]["config"]["symbol"] = "ETH/USDT"
+    other["nodes"][4]["config"]["unit"] = "USD"
+    warned = " ".join(run_backtest(other, load_sample()).warnings)
+    assert "action_1 trades ETH/USDT but the data is BTC/USDT" in warned
+    assert "unit USD is neither BTC nor USDT" in warned
 
 
 def test_minute_data_is_resampled_to_the_strategys_timeframe() -> None:

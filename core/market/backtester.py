@@ -289,3 +289,7 @@ def _check_plan_against_data(plan: Plan, data: MarketData, base: str, quote: str
             warnings.append(
                 f"{action.id}: unit {action.unit} is neither {base} nor {quote}; its amount is read as {quote}."
             )
+        if action.kind in ("buy", "sell") and action.symbol and str(action.symbol).upper() != data.symbol.upper():
+            warnings.append(
+                f"{action.id} trades {action.symbol} but the data is {data.symbol}; it is filled at the data's prices."
+            )
