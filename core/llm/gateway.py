@@ -32,6 +32,7 @@ from core.llm.errors import (
     ProviderNotConfigured,
     StreamInterrupted,
     StudioError,
+    UnknownModel,
     redact,
 )
 from core.llm.providers.base import Call, Provider, Reply, StreamDone
@@ -143,6 +144,12 @@ class Gateway:
 
     def chain(self, req: ChatRequest) -> list[ModelInfo]:
         default = getattr(self.settings, "llm_default_model", None)
+        if default:
+            try:
+                self.registry.get(default)
+            except UnknownModel as exc:
+                raise UnknownModel(f"LLM_DEFAULT_MODEL names an unknown model: {exc.message}",
+                                   hint=exc.hint) from None
         return self.registry.chain(req.use_case, self.configured_providers(), req.model, default)
 
     # ------------------------------------------------------------------ counting
