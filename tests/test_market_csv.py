@@ -74,6 +74,14 @@ BAD_CASES = {
         "date,open,high,low,close,volume\n20240101,1,2,0.5,1.5,3\n20240102,1,2,0.5,1.5,3\n",
         r"row 1 \(file line 2\) has the date '20240101', which reads as epoch seconds 1970-08-23 06:15, before 1990",
     ),
+    "text in an epoch column": (
+        "time,open,high,low,close,volume\n1704067200,1,2,0.5,1.5,3\n1704070800,1,2,0.5,1.5,3\nsoon,1,2,0.5,1.5,3\n",
+        r"row 3 \(file line 4\) has a time that cannot be read: 'soon'",
+    ),
+    "empty epoch": (
+        "time,open,high,low,close,volume\n1704067200,1,2,0.5,1.5,3\n,1,2,0.5,1.5,3\n",
+        r"row 2 \(file line 3\) has an empty time",
+    ),
     "unsorted rows": (
         _replace_line(GOOD, 3, "2023-12-31T02:00:00Z,110,111,100,101,9"),
         r"rows are not sorted by time: row 3 \(file line 4\)",

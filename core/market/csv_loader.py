@@ -60,31 +60,49 @@ def _read_text(source: bytes | str | Path, name: str) -> tuple[str, str]:
         ) from None
 
 
+def _shown(value: object) -> str:
+    """A cell as the user wrote it (pandas reads 20240101 as a number)."""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return f"{value:.0f}"
+    return str(value)
+
+
+def _epoch(numeric: pd.Series, text: pd.Series, name: str, column: str) -> pd.DatetimeIndex:
+    # Epoch numbers: milliseconds are > 1e11 (1e11 seconds would be the year 5138).
+    unit = "ms" if float(numeric.abs().max()) > 1e11 else "s"
+    times = pd.DatetimeIndex(pd.to_datetime(numeric.to_numpy(dtype="float64"), unit=unit, utc=True))
+    early = times < EARLIEST
+    if early.any():
+        # e.g. 20240131 (a date written as a number) would silently read as 1970-08-23.
+        i = int(np.flatnonzero(early)[0])
+        unit_name = "seconds" if unit == "s" else "milliseconds"
+        raise DataError(
+            f"{name}: {_row(i)} has the {column} '{_shown(text.iloc[i])}', which reads as epoch {unit_name} "
+            f"{times[i]:%Y-%m-%d %H:%M}, before {EARLIEST:%Y}.",
+            hint="Write dates in ISO 8601 (2024-01-31) or as epoch seconds/milliseconds since 1970.",
+        )
+    return times
+
+
 def _parse_times(values: pd.Series, name: str, column: str) -> pd.DatetimeIndex:
+    if pd.api.types.is_numeric_dtype(values):
+        missing = values.isna().to_numpy()
+        if missing.any():
+            i = int(np.flatnonzero(missing)[0])
+            raise DataError(f"{name}: {_row(i)} has an empty {column}.", hint="Every row needs a timestamp.")
+        return _epoch(values, values, name, column)
     text = values.astype("string").str.strip()
-    empty = text.isna() | (text == "")
+    empty = (text.isna() | (text == "")).to_numpy()
     if empty.any():
-        i = int(np.flatnonzero(empty.to_numpy())[0])
+        i = int(np.flatnonzero(empty)[0])
         raise DataError(f"{name}: {_row(i)} has an empty {column}.", hint="Every row needs a timestamp.")
-    numeric = pd.to_numeric(text, errors="coerce")
-    if numeric.notna().all():
-        # Epoch numbers: milliseconds are > 1e11 (1973 in seconds would be 1e11 s = year 5138).
-        unit = "ms" if float(numeric.abs().max()) > 1e11 else "s"
-        times = pd.DatetimeIndex(pd.to_datetime(numeric.to_numpy(dtype="float64"), unit=unit, utc=True))
-        early = times < EARLIEST
-        if early.any():
-            # e.g. 20240131 (a date written as a number) would silently read as 1970-08-23.
-            i = int(np.flatnonzero(early)[0])
-            unit_name = "seconds" if unit == "s" else "milliseconds"
-            raise DataError(
-                f"{name}: {_row(i)} has the {column} '{text.iloc[i]}', which reads as epoch {unit_name} "
-                f"{times[i]:%Y-%m-%d %H:%M}, before {EARLIEST:%Y}.",
-                hint="Write dates in ISO 8601 (2024-01-31) or as epoch seconds/milliseconds since 1970.",
-            )
-        return times
     times = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
     bad = times.isna().to_numpy()
     if bad.any():
+        # Mostly numbers with some junk: an epoch column, so point at the first row that is not a number.
+        numeric = pd.to_numeric(text, errors="coerce")
+        if numeric.notna().mean() > 0.5:
+            bad = numeric.isna().to_numpy()
         i = int(np.flatnonzero(bad)[0])
         raise DataError(
             f"{name}: {_row(i)} has a {column} that cannot be read: '{text.iloc[i]}'.",
@@ -179,7 +197,9 @@ def parse_csv(text: str, name: str = "upload", symbol: str = "BTC/USDT", source:
     if not text.strip():
         raise DataError(f"{name} is empty.", hint=FORMAT_HINT)
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True, keep_default_na=False)
+        # pandas' own type inference: numeric columns arrive as float64 (fast); a column with text in
+        # it arrives as strings and the checks below find the row.
+        frame = pd.read_csv(io.StringIO(text), skipinitialspace=True)
     except (pd.errors.ParserError, ValueError) as exc:
         raise DataError(f"{name} is not a readable CSV file: {str(exc).strip()}.", hint=FORMAT_HINT) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
