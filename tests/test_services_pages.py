@@ -74,3 +74,31 @@ def test_optimize_page_runs_on_a_saved_strategy_and_reports_before_after() -> No
     assert list(table.columns) == ["Before", "After", "Change"]
     assert "Sharpe ratio" in table.index and "Trades" in table.index
     assert at.info or at.success  # the verdict
+
+
+def test_accepting_an_improvement_saves_a_new_version(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from core.services.strategy_library import list_versions, save_strategy
+    from tests.fakes.vendor import Reply
+    from tests.services_support import fake_vendor_env
+    from tests.test_services_usecases import rsi_swing
+
+    vendor = fake_vendor_env(monkeypatch, tmp_path)
+    fake = next(vendor)
+    try:
+        strategy_id, _ = save_strategy(rsi_swing(35, 65), user="local", note="mine", source="imported")
+        proposal = {"optimized_strategy": rsi_swing(45, 65), "changes": ["RSI buy level 35 → 45"]}
+        fake.script(Reply(text=json.dumps(proposal)), vendor="openai")
+        at = _app("optimize.py")
+        at.run()
+        assert at.selectbox(key="services_opt_model").value == "gpt-5.4"  # recommended and configured
+        _button(at, "services_opt_run").click().run()
+        assert not at.exception and at.success
+        assert any("RSI buy level 35 → 45" in t.value for t in at.text)
+        _button(at, "services_opt_accept").click().run()
+        assert not at.exception
+        assert any("version 2" in s.value for s in at.success)
+        versions = list_versions(strategy_id)
+        assert sorted(v.version for v in versions) == [1, 2]
+        assert any(v.source == "optimized" and v.model == "gpt-5.4" for v in versions)
+    finally:
+        vendor.close()
