@@ -124,3 +124,19 @@ def test_encodings_load_with_no_network(tmp_path: Path) -> None:
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["2", "2"]
+
+
+def test_gateway_count_labels_other_vendors_as_estimates(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from core.config import load_settings
+    from core.llm.gateway import Gateway
+    from core.llm.registry import load_registry
+    from tests.fakes.studio_env import clean_env
+
+    clean_env(monkeypatch, tmp_path)
+    gw = Gateway(load_settings(), load_registry())
+    msgs = [Message("user", "RSI below 30 on the 1h chart: buy 100 USDT of BTC")]
+    exact = gw.count("gpt-4o", msgs)
+    assert not exact.estimated and gw.count_tokens("gpt-4o", msgs) == exact.tokens
+    for model in ("claude-3-opus", "glm-5.1"):
+        counted = gw.count(model, msgs)
+        assert counted.estimated and counted.tokens > exact.tokens

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -44,4 +45,10 @@ def build_gateway(settings: Any, *, with_ledger: bool = True, with_cache: bool =
                 ledger = mod.SqliteLedger(db, Decimal(settings.llm_monthly_quota_usd))
             if with_cache and (mod := _optional("core.llm.cache")) is not None:
                 cache = mod.SqliteCache(db)
-    return Gateway(settings, registry, ledger=ledger, cache=cache)
+    gateway = Gateway(settings, registry, ledger=ledger, cache=cache)
+    if gateway.configured_providers():
+        # Loading o200k takes ~0.3-1 s: do it now in the background, not inside the first request.
+        from core.llm.tokens import encoding
+
+        threading.Thread(target=encoding, name="tiktoken-warmup", daemon=True).start()
+    return gateway

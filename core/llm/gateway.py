@@ -154,10 +154,14 @@ class Gateway:
 
     # ------------------------------------------------------------------ counting
     def count_tokens(self, model: str, messages: list[Message]) -> int:
+        return self.count(model, messages).tokens
+
+    def count(self, model: str, messages: list[Message]) -> Any:
+        """A ``core.llm.tokens.TokenCount``: exact for OpenAI models, ``estimated`` for the others."""
         info = self.registry.get(model)
         from core.llm.tokens import count_messages
 
-        return count_messages(info.provider, info.name, messages).tokens
+        return count_messages(info.provider, info.name, messages)
 
     # ------------------------------------------------------------------ shared steps
     def _start(self, req: ChatRequest) -> _Run:
