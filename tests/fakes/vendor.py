@@ -22,7 +22,9 @@ Base URLs: ``fake.openai_base_url`` (``.../v1``; also for a custom OpenAI-compat
 Scripting: ``fake.script(*replies, vendor=None)`` appends replies to a FIFO queue, per vendor when
 ``vendor`` is given, else to a shared queue used by any vendor. Each request pops one reply (vendor
 queue first, then the shared queue); with both empty it answers ``Reply()`` (text "Hello from the
-fake vendor", 12 input and 5 output tokens). ``Reply`` fields:
+fake vendor", 12 input and 5 output tokens) unless the requested model name picks a scenario:
+``err-NNN`` in the name answers that HTTP status (429 with ``retry-after: 1``), ``slow`` waits
+2 s, ``midstream-error`` breaks the stream after its first chunk. ``Reply`` fields:
 
 - ``text``, ``chunks`` (explicit stream pieces; default: the text in 3 pieces), ``finish_reason``;
 - usage in normalised terms — ``input_tokens`` (EXCLUDING cache), ``output_tokens``,
@@ -124,7 +126,7 @@ class _State:
         self.queues: dict[str | None, deque[Reply]] = {v: deque() for v in (*VENDORS, None)}
         self.attempts: list[Attempt] = []
 
-    def pop(self, vendor: str) -> Reply:
+    def pop(self, vendor: str, model: str = "") -> Reply:
         with self.lock:
             for key in (vendor, None):
                 q = self.queues[key]
@@ -136,7 +138,22 @@ class _State:
                         reply.repeat -= 1
                         reply = Reply.from_dict({**asdict(reply), "repeat": 1})
                     return reply
-        return Reply()
+        return scenario_for_model(model)
+
+
+def scenario_for_model(model: str) -> Reply:
+    """Unscripted requests pick a scenario from the model name (handy for standalone demos):
+    ``...err-429...`` (any status after ``err-``), ``...slow...`` (2 s delay), ``...midstream-error...``."""
+    import re
+
+    if m := re.search(r"err-(\d{3})", model):
+        status = int(m.group(1))
+        return Reply(status=status, headers={"retry-after": "1"} if status == 429 else {})
+    if "midstream-error" in model:
+        return Reply(cut_after=1, stream_error=True)
+    if "slow" in model:
+        return Reply(delay_s=2.0)
+    return Reply()
 
 
 def _vendor_for(path: str) -> str | None:
@@ -240,7 +257,7 @@ class _Handler(BaseHTTPRequestHandler):
         with st.lock:
             st.attempts.append(Attempt(vendor, self.path, body, headers, headers.get("x-stainless-retry-count"),
                                        time.time()))
-        reply = st.pop(vendor)
+        reply = st.pop(vendor, str(body.get("model") or ""))
         try:
             self._answer(vendor, body, headers, reply)
         except (BrokenPipeError, ConnectionResetError):
