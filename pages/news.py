@@ -14,6 +14,7 @@ from core.services.news import NewsItem, SentimentResult, analyze_news, analyze_
 from ui.errors import show_error
 from ui.i18n import t
 from ui.model_picker import call_caption, enum_label, pick_model
+from ui.plain_text import escape_markdown
 
 _ONE = "services_news_one"
 _BATCH = "services_news_batch"
@@ -41,7 +42,7 @@ def _card(result: SentimentResult) -> None:
         c4.markdown(f"**{t('services.news.implication')}**  \n{_badge(result.price_implication)}")
         st.text(result.summary)  # model text: plain text, never markdown or HTML
         if result.keywords:
-            st.caption(f"{t('services.news.keywords')}: " + ", ".join(result.keywords))
+            st.caption(f"{t('services.news.keywords')}: " + escape_markdown(", ".join(result.keywords)))
         st.caption(call_caption(result.info))
 
 

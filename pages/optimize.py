@@ -18,6 +18,7 @@ from core.services.optimization import METRIC_KEYS, OptimizationResult, optimize
 from ui.errors import show_error
 from ui.i18n import current_language, t
 from ui.model_picker import call_caption, pick_model
+from ui.plain_text import escape_markdown
 
 _RESULT = "services_opt_result"
 
@@ -52,7 +53,7 @@ def _pick_strategy() -> tuple[dict[str, Any], str | None, str] | None:
     try:
         data = json.loads(upload.getvalue().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        st.error(f"{upload.name}: {exc}")
+        st.error(escape_markdown(f"{upload.name}: {exc}"))
         return None
     return data, None, str(data.get("name") or upload.name) if isinstance(data, dict) else upload.name
 
@@ -127,7 +128,7 @@ def _show(result: OptimizationResult, saved_id: str | None, name: str) -> None:
         except StudioError as exc:
             show_error(exc)
             return
-        st.success(t("services.opt.saved", version=version, name=name))
+        st.success(t("services.opt.saved", version=version, name=escape_markdown(name)))
 
 
 def main() -> None:

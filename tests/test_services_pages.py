@@ -102,3 +102,25 @@ def test_accepting_an_improvement_saves_a_new_version(monkeypatch: pytest.Monkey
         assert any(v.source == "optimized" and v.model == "gpt-5.4" for v in versions)
     finally:
         vendor.close()
+
+
+def test_model_text_cannot_inject_markdown_on_the_news_card(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from tests.fakes.vendor import Reply
+    from tests.services_support import fake_vendor_env
+
+    vendor = fake_vendor_env(monkeypatch, tmp_path)
+    fake = next(vendor)
+    try:
+        hostile = {"sentiment": "NEUTRAL", "score": 0, "keywords": ["![x](http://evil.example/p.png)"],
+                   "summary": "**bold** [link](http://evil.example)", "impact": "LOW", "price_implication": "NEUTRAL"}
+        fake.script(Reply(text=json.dumps(hostile)), vendor="openai")
+        at = _app("news.py")
+        at.run()
+        at.text_input(key="services_news_title").input("Markets quiet")
+        at.button[0].click().run()
+        assert not at.exception
+        assert any(t.value == hostile["summary"] for t in at.text)  # plain text, shown literally
+        keywords = next(c.value for c in at.caption if "Keywords" in c.value)
+        assert "\\!\\[x\\]\\(http\\://evil" in keywords
+    finally:
+        vendor.close()

@@ -57,7 +57,7 @@ def _show(result: MarketAnalysisResult) -> None:
     c2.markdown(f"**{t('services.card.recommendation')}**  \n{_badge(result.recommendation)}")
     c3.metric(t("services.card.confidence"), f"{result.confidence:.0%}")
     c4.markdown(f"**{t('services.card.risk')}**  \n{_badge(result.risk_level)}")
-    # Model text is shown as plain text (st.text/st.caption escape nothing as markdown here).
+    # Model text goes through st.text: never rendered as Markdown or HTML.
     st.text(result.analysis)
     st.markdown(f"**{t('services.card.reason')}**")
     st.text(result.reason)
