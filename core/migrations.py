@@ -249,7 +249,51 @@ def m003_rollup_billed_tokens(db: sqlite_utils.Database) -> None:
     )
     from core.usage.rollup import aggregate_since
 
-    aggregate_since(db.conn, 0)
+    aggregate_since(db.conn, 0, tables=("llm_usage_daily",))
+
+
+_SUMS = ("requests", "cache_hits", "errors", "cost_micro_usd", "cost_saved_micro_usd", "input_tokens",
+         "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
+
+
+def _m004_rollup(table: str, keys: dict[str, str]) -> str:
+    """CREATE TABLE + AFTER INSERT trigger of one roll-up keyed by ``keys`` (column -> expression on NEW).
+
+    Frozen with m004 (same counting rules as m003: billed tokens only)."""
+    values = {
+        "requests": "1",
+        "cache_hits": "NEW.status = 'cached'",
+        "errors": "NEW.status NOT IN ('ok', 'cached')",
+        "cost_micro_usd": "NEW.cost_micro_usd",
+        "cost_saved_micro_usd": "NEW.cost_saved_micro_usd",
+        **{k: f"iif(NEW.status = 'cached', 0, NEW.{k})" for k in _SUMS[5:]},
+    }
+    key_cols = ", ".join(keys)
+    columns = ",\n".join(f"{k} TEXT NOT NULL" for k in keys) + ",\n" + ",\n".join(
+        f"{c} INTEGER NOT NULL DEFAULT 0" for c in _SUMS)
+    merge = ", ".join(f"{c} = {c} + excluded.{c}" for c in _SUMS)
+    return f"""
+        CREATE TABLE {table} ({columns}, PRIMARY KEY ({key_cols})) WITHOUT ROWID;
+        CREATE TRIGGER {table}_rollup AFTER INSERT ON llm_usage BEGIN
+            INSERT INTO {table} ({key_cols}, {", ".join(_SUMS)})
+            VALUES ({", ".join(keys.values())}, {", ".join(values[c] for c in _SUMS)})
+            ON CONFLICT ({key_cols}) DO UPDATE SET {merge};
+        END
+    """
+
+
+@migration
+def m004_rollups_all_users_and_user_month(db: sqlite_utils.Database) -> None:
+    """Two more roll-ups so every dashboard query reads a few hundred rows at most:
+    ``llm_usage_daily_all`` (no user: the all-users views) and ``llm_usage_user_month`` (one row per
+    user and month: spend by user, the user filter, the month picker)."""
+    _run(db, _m004_rollup("llm_usage_daily_all", {
+        "day": "substr(NEW.created_at, 1, 10)", "model": "NEW.model", "provider": "NEW.provider",
+        "use_case": "NEW.use_case"}))
+    _run(db, _m004_rollup("llm_usage_user_month", {"month": "substr(NEW.created_at, 1, 7)", "user_id": "NEW.user_id"}))
+    from core.usage.rollup import aggregate_since
+
+    aggregate_since(db.conn, 0, tables=("llm_usage_daily_all", "llm_usage_user_month"))
 
 
 def applied(db: sqlite_utils.Database) -> list[str]:

@@ -130,8 +130,10 @@ def test_200_concurrent_spenders_never_exceed_the_quota(db_path: str) -> None:
     assert all(n == 1 for n in counts.values())
     assert db.execute("SELECT count(*) FROM llm_usage WHERE status = 'unavailable'").fetchone()[0] == len(failed)
     assert db.execute("SELECT count(*) FROM quota_reservations").fetchone()[0] == 0
-    # The roll-up the dashboard reads agrees with the ledger to the micro-dollar.
-    assert db.execute("SELECT SUM(cost_micro_usd) FROM llm_usage_daily").fetchone()[0] == spent
+    # The roll-ups the dashboard and the quota read agree with the ledger to the micro-dollar.
+    for table in ("llm_usage_daily", "llm_usage_daily_all", "llm_usage_user_month"):
+        assert db.execute(f"SELECT SUM(cost_micro_usd), SUM(requests) FROM {table}").fetchone() == (
+            spent, len(settled) + len(failed))
 
 
 def _kill_after(db_path: str, tokens: int, settle_first: bool) -> str:

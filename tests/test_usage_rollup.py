@@ -13,10 +13,13 @@ from tests.test_usage_seed import seed
 
 
 def _snapshot(db) -> list[tuple]:
-    return db.execute("SELECT * FROM llm_usage_daily ORDER BY 1, 2, 3, 4, 5").fetchall()
+    out = []
+    for table in rollup.ROLLUPS:
+        out += [(table, *r) for r in db.execute(f"SELECT * FROM {table}").fetchall()]
+    return sorted(out)
 
 
-def test_bulk_insert_matches_row_by_row_and_keeps_the_trigger(tmp_path: Path) -> None:
+def test_bulk_insert_matches_row_by_row_and_keeps_the_triggers(tmp_path: Path) -> None:
     one = get_db(tmp_path / "one.db")
     seed(tmp_path / "one.db", Month(2026, 10))
     rows = one.execute("SELECT * FROM llm_usage ORDER BY id").fetchall()
@@ -35,6 +38,8 @@ def test_bulk_insert_matches_row_by_row_and_keeps_the_trigger(tmp_path: Path) ->
                    created_at=datetime(2026, 10, 30, tzinfo=UTC))
     bulk.execute(rollup.INSERT_SQL, row_values(row))
     assert bulk.execute("SELECT cost_micro_usd FROM llm_usage_daily WHERE day = '2026-10-30'").fetchone() == (500000,)
+    assert bulk.execute("SELECT cost_micro_usd FROM llm_usage_daily_all WHERE day = '2026-10-30'").fetchone() == (
+        500000,)
 
 
 def test_rebuild_recomputes_a_damaged_rollup(tmp_path: Path) -> None:
@@ -60,6 +65,7 @@ def test_m003_upgrades_an_m002_rollup_to_billed_tokens(tmp_path: Path) -> None:
     db.execute(rollup.INSERT_SQL, ("r", None, "local", "market_analysis", "openai", "m", None, 900, 100, 0, 0, 0, 0,
                                    0, 77, "", 0, None, "cached", None, "2026-10-01T00:00:00.000000+00:00"))
     assert db.execute("SELECT input_tokens FROM llm_usage_daily").fetchone() == (900,)
-    assert migrate(db) == ["m003_rollup_billed_tokens"]
-    assert db.execute("SELECT input_tokens, cache_hits, cost_saved_micro_usd FROM llm_usage_daily").fetchone() == (
-        0, 1, 77)
+    assert migrate(db) == ["m003_rollup_billed_tokens", "m004_rollups_all_users_and_user_month"]
+    for table in rollup.ROLLUPS:  # rows written before the upgrade are in every roll-up, by the new rules
+        assert db.execute(f"SELECT input_tokens, cache_hits, cost_saved_micro_usd FROM {table}").fetchone() == (
+            0, 1, 77)

@@ -1,9 +1,10 @@
 """The dashboard's queries. Each takes ``user`` (None = all users) and a ``Month``.
 
-Everything is aggregated in SQL. Totals and breakdowns read ``llm_usage_daily`` (one row per day,
-user, model, provider and use case, kept exact by a trigger), so their cost does not grow with the
-number of calls. Recent requests and the CSV export read ``llm_usage`` through its time indexes,
-the first with a LIMIT and the second streamed in chunks.
+Everything is aggregated in SQL. Totals and breakdowns read the roll-ups kept exact by triggers
+(``llm_usage_daily`` for one user, ``llm_usage_daily_all`` for all users, ``llm_usage_user_month``
+for per-user figures; see core/usage/rollup.py), so their cost does not grow with the number of
+calls. Recent requests and the CSV export read ``llm_usage`` through its time indexes, the first
+with a LIMIT and the second streamed in chunks.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sqlite_utils
 
 from core.usage.money import from_micro
 from core.usage.period import Month
+from core.usage.quota import month_spend_micro
 
 TOKEN_KINDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
 DIMENSIONS = ("model", "provider", "use_case", "user_id")
@@ -41,13 +43,12 @@ class Filters:
     status: str | None = None  # a status, or ERROR_STATUS for every failed attempt
 
 
-def _daily_scope(user: str | None, month: Month) -> tuple[str, list[Any]]:
-    where = "day >= ? AND day < ?"
+def _daily_scope(user: str | None, month: Month) -> tuple[str, str, list[Any]]:
+    """The roll-up to read and its WHERE clause: per-user days, or the all-users days."""
     params: list[Any] = [month.start.isoformat(), month.end.isoformat()]
-    if user is not None:
-        where += " AND user_id = ?"
-        params.append(user)
-    return where, params
+    if user is None:
+        return "llm_usage_daily_all", "day >= ? AND day < ?", params
+    return "llm_usage_daily", "day >= ? AND day < ? AND user_id = ?", [*params, user]
 
 
 def _sums() -> str:
@@ -74,8 +75,8 @@ def _rows(db: sqlite_utils.Database, sql: str, params: list[Any]) -> list[dict[s
 
 def totals(db: sqlite_utils.Database, user: str | None, month: Month) -> dict[str, Any]:
     """Requests, cache hits, errors, spend, savings and every token kind of the month."""
-    where, params = _daily_scope(user, month)
-    row = _rows(db, f"SELECT {_sums()} FROM llm_usage_daily WHERE {where}", params)[0]
+    table, where, params = _daily_scope(user, month)
+    row = _rows(db, f"SELECT {_sums()} FROM {table} WHERE {where}", params)[0]
     out = _money(row)
     out["cache_hit_rate"] = (out["cache_hits"] / out["requests"]) if out["requests"] else 0.0
     return out
@@ -85,10 +86,16 @@ def breakdown(db: sqlite_utils.Database, user: str | None, month: Month, dimensi
     """Spend, requests and tokens grouped by model, provider, use case or user; costliest first."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"Cannot group usage by {dimension!r}; choose one of {', '.join(DIMENSIONS)}.")
-    where, params = _daily_scope(user, month)
+    if dimension == "user_id":
+        table, where, params = "llm_usage_user_month", "month = ?", [str(month)]
+        if user is not None:
+            where += " AND user_id = ?"
+            params.append(user)
+    else:
+        table, where, params = _daily_scope(user, month)
     rows = _rows(
         db,
-        f"SELECT {dimension}, {_sums()} FROM llm_usage_daily WHERE {where} GROUP BY {dimension} "
+        f"SELECT {dimension}, {_sums()} FROM {table} WHERE {where} GROUP BY {dimension} "
         f"ORDER BY spend DESC, {dimension}",
         params,
     )
@@ -96,18 +103,18 @@ def breakdown(db: sqlite_utils.Database, user: str | None, month: Month, dimensi
 
 
 def by_day(db: sqlite_utils.Database, user: str | None, month: Month) -> list[dict[str, Any]]:
-    where, params = _daily_scope(user, month)
-    rows = _rows(db, f"SELECT day, {_sums()} FROM llm_usage_daily WHERE {where} GROUP BY day ORDER BY day", params)
+    table, where, params = _daily_scope(user, month)
+    rows = _rows(db, f"SELECT day, {_sums()} FROM {table} WHERE {where} GROUP BY day ORDER BY day", params)
     return [_money(r) for r in rows]
 
 
 def by_day_and_model(db: sqlite_utils.Database, user: str | None, month: Month) -> list[dict[str, Any]]:
     """Daily spend per model: the stacked bars of the dashboard."""
-    where, params = _daily_scope(user, month)
+    table, where, params = _daily_scope(user, month)
     rows = _rows(
         db,
         f"SELECT day, model, COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(cost_micro_usd), 0) AS spend, "
-        f"0 AS saved FROM llm_usage_daily WHERE {where} GROUP BY day, model ORDER BY day, model",
+        f"0 AS saved FROM {table} WHERE {where} GROUP BY day, model ORDER BY day, model",
         params,
     )
     out = []
@@ -119,9 +126,7 @@ def by_day_and_model(db: sqlite_utils.Database, user: str | None, month: Month) 
 
 
 def spend_micro(db: sqlite_utils.Database, user: str | None, month: Month) -> int:
-    where, params = _daily_scope(user, month)
-    return int(db.execute(f"SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_usage_daily WHERE {where}",
-                          params).fetchone()[0])
+    return month_spend_micro(db.conn, user, month)
 
 
 def projected_usd(spend_usd: Decimal, month: Month, now: datetime) -> Decimal:
@@ -234,7 +239,7 @@ def _csv_cell(value: Any) -> Any:
 
 def months_with_usage(db: sqlite_utils.Database, user: str | None) -> list[str]:
     """Months that have ledger rows, newest first (for the month picker)."""
-    sql = "SELECT DISTINCT substr(day, 1, 7) FROM llm_usage_daily"
+    sql = "SELECT DISTINCT month FROM llm_usage_user_month"
     params: list[Any] = []
     if user is not None:
         sql += " WHERE user_id = ?"
@@ -244,9 +249,15 @@ def months_with_usage(db: sqlite_utils.Database, user: str | None) -> list[str]:
 
 def filter_values(db: sqlite_utils.Database, user: str | None, month: Month) -> dict[str, list[str]]:
     """Distinct models, providers, use cases and users of the month (the filter choices)."""
-    where, params = _daily_scope(user, month)
+    table, where, params = _daily_scope(user, month)
     out: dict[str, list[str]] = {}
-    for column in DIMENSIONS:
+    for column in ("model", "provider", "use_case"):
         out[column] = [r[0] for r in db.execute(
-            f"SELECT DISTINCT {column} FROM llm_usage_daily WHERE {where} ORDER BY 1", params).fetchall()]
+            f"SELECT DISTINCT {column} FROM {table} WHERE {where} ORDER BY 1", params).fetchall()]
+    users_sql = "SELECT user_id FROM llm_usage_user_month WHERE month = ?"
+    users_params: list[Any] = [str(month)]
+    if user is not None:
+        users_sql += " AND user_id = ?"
+        users_params.append(user)
+    out["user_id"] = [r[0] for r in db.execute(users_sql + " ORDER BY 1", users_params).fetchall()]
     return out

@@ -32,9 +32,9 @@ def set_quota(conn: sqlite3.Connection, user_id: str, usd: Decimal | str | float
 
 
 def month_spend_micro(conn: sqlite3.Connection, user_id: str | None, month: Month) -> int:
-    """Settled spend of the month from the daily roll-up (a handful of rows, never the ledger)."""
-    sql = "SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_usage_daily WHERE day >= ? AND day < ?"
-    params: list[object] = [month.start.isoformat(), month.end.isoformat()]
+    """Settled spend of the month from the per-user-month roll-up (one row per user, never the ledger)."""
+    sql = "SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_usage_user_month WHERE month = ?"
+    params: list[object] = [str(month)]
     if user_id is not None:
         sql += " AND user_id = ?"
         params.append(user_id)

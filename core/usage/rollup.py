@@ -1,56 +1,69 @@
-"""Bulk loading and repair of the daily roll-up (``llm_usage_daily``).
+"""Bulk loading and repair of the roll-up tables that the dashboard and the quota read.
 
-Normally the AFTER INSERT trigger keeps the roll-up exact, at ~50 us per inserted row. For a bulk
-load (an import, the benchmark) that is most of the cost, so ``bulk_insert`` drops the trigger,
-inserts, aggregates the new rows in one GROUP BY and recreates the trigger from its stored SQL,
-all in one write transaction: no other writer can insert while the trigger is absent, and a failure
-rolls everything back, trigger included.
+Roll-ups (each kept exact by its own AFTER INSERT trigger on ``llm_usage``; see core/migrations.py):
+- ``llm_usage_daily``: per day, user, model, provider and use case (per-user views, the quota check);
+- ``llm_usage_daily_all``: per day, model, provider and use case (all-users views);
+- ``llm_usage_user_month``: per month and user (spend by user, user filter, month picker).
+Counting rules: one request per row; cache hits and failures counted; tokens are billed tokens only.
+
+The triggers cost ~100 us per inserted row together. For a bulk load (an import, the benchmark) that
+is most of the cost, so ``bulk_insert`` drops them, inserts, aggregates the new rows with one
+GROUP BY per roll-up and recreates the triggers from their stored SQL, all in one write
+transaction: no other writer can insert while they are absent, and a failure rolls everything back.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from core.llm.ledger import INSERT_SQL
 
-TRIGGER = "llm_usage_rollup"
-# Billed tokens only: a cache hit's tokens were saved, not processed (migration m003).
+ROLLUPS: dict[str, dict[str, str]] = {
+    "llm_usage_daily": {"day": "substr(created_at, 1, 10)", "user_id": "user_id", "model": "model",
+                        "provider": "provider", "use_case": "use_case"},
+    "llm_usage_daily_all": {"day": "substr(created_at, 1, 10)", "model": "model", "provider": "provider",
+                            "use_case": "use_case"},
+    "llm_usage_user_month": {"month": "substr(created_at, 1, 7)", "user_id": "user_id"},
+}
 _TOKENS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
-_COLUMNS = ("requests, cache_hits, errors, cost_micro_usd, cost_saved_micro_usd, input_tokens, output_tokens, "
-            "cache_read_tokens, cache_write_tokens, reasoning_tokens")
-_AGGREGATE = (
-    "SELECT substr(created_at, 1, 10), user_id, model, provider, use_case, count(*), "
-    "SUM(status = 'cached'), SUM(status NOT IN ('ok', 'cached')), SUM(cost_micro_usd), SUM(cost_saved_micro_usd), "
-    + ", ".join(f"SUM(iif(status = 'cached', 0, {k}))" for k in _TOKENS)
-    + " FROM llm_usage WHERE id > ? GROUP BY 1, 2, 3, 4, 5"
+_SUMS = ("requests", "cache_hits", "errors", "cost_micro_usd", "cost_saved_micro_usd", *_TOKENS)
+_VALUES = (
+    "count(*)", "SUM(status = 'cached')", "SUM(status NOT IN ('ok', 'cached'))", "SUM(cost_micro_usd)",
+    "SUM(cost_saved_micro_usd)", *(f"SUM(iif(status = 'cached', 0, {k}))" for k in _TOKENS),
 )
-_MERGE = ", ".join(f"{c} = {c} + excluded.{c}" for c in _COLUMNS.split(", "))
 
 
-def aggregate_since(conn: sqlite3.Connection, after_id: int) -> None:
-    # "WHERE true" disambiguates the upsert's ON CONFLICT from a join constraint (SQLite's documented rule).
-    conn.execute(
-        f"INSERT INTO llm_usage_daily (day, user_id, model, provider, use_case, {_COLUMNS}) "
-        f"SELECT * FROM ({_AGGREGATE}) WHERE true "
-        f"ON CONFLICT (day, user_id, model, provider, use_case) DO UPDATE SET {_MERGE}",
-        (after_id,),
-    )
+def aggregate_since(conn: sqlite3.Connection, after_id: int, tables: Sequence[str] = tuple(ROLLUPS)) -> None:
+    """Add the ledger rows with ``id > after_id`` to the given roll-ups (inside the caller's transaction)."""
+    merge = ", ".join(f"{c} = {c} + excluded.{c}" for c in _SUMS)
+    for table in tables:
+        keys = ROLLUPS[table]
+        groups = ", ".join(str(i + 1) for i in range(len(keys)))
+        select = (f"SELECT {', '.join(keys.values())}, {', '.join(_VALUES)} FROM llm_usage WHERE id > ? "
+                  f"GROUP BY {groups}")
+        # "WHERE true" disambiguates the upsert's ON CONFLICT from a join constraint (SQLite's documented rule).
+        conn.execute(
+            f"INSERT INTO {table} ({', '.join(keys)}, {', '.join(_SUMS)}) SELECT * FROM ({select}) WHERE true "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {merge}",
+            (after_id,),
+        )
 
 
 def bulk_insert(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> int:
     """Insert ledger rows (``core.llm.ledger.row_values`` tuples) fast; returns how many."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        trigger_sql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                                   (TRIGGER,)).fetchone()[0]
+        triggers = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'llm_usage'").fetchall()
         last = conn.execute("SELECT COALESCE(MAX(id), 0) FROM llm_usage").fetchone()[0]
-        conn.execute(f"DROP TRIGGER {TRIGGER}")
-        cursor = conn.executemany(INSERT_SQL, rows)
-        count = cursor.rowcount
+        for name, _ in triggers:
+            conn.execute(f"DROP TRIGGER {name}")
+        count = conn.executemany(INSERT_SQL, rows).rowcount
         aggregate_since(conn, last)
-        conn.execute(trigger_sql)
+        for _, sql in triggers:
+            conn.execute(sql)
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -60,10 +73,11 @@ def bulk_insert(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> in
 
 
 def rebuild(conn: sqlite3.Connection) -> None:
-    """Recompute the roll-up from every ledger row (a repair tool; the trigger normally suffices)."""
+    """Recompute every roll-up from the ledger (a repair tool; the triggers normally suffice)."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute("DELETE FROM llm_usage_daily")
+        for table in ROLLUPS:
+            conn.execute(f"DELETE FROM {table}")
         aggregate_since(conn, 0)
     except BaseException:
         if conn.in_transaction:
