@@ -117,7 +117,7 @@ def open_graph(browser: Any, html: str) -> tuple[Any, dict[str, list[str]]]:
     page.add_init_script("window.__csp=[];document.addEventListener('securitypolicyviolation',"
                          "e=>window.__csp.push(e.blockedURI+' '+e.violatedDirective));")
     page.goto(PAGE_URL)
-    page.wait_for_function("window.network && Object.keys(network.getPositions()).length > 0")
+    page.wait_for_function("() => window.network && Object.keys(network.getPositions()).length > 0")
     return page, seen
 
 
