@@ -140,3 +140,12 @@ def test_gateway_count_labels_other_vendors_as_estimates(monkeypatch: pytest.Mon
     for model in ("claude-3-opus", "glm-5.1"):
         counted = gw.count(model, msgs)
         assert counted.estimated and counted.tokens > exact.tokens
+
+
+def test_unused_tokens_are_given_back() -> None:
+    limiter = RateLimiter({"openai": Limits(tpm=600)}, clock=lambda: 0.0)
+    assert limiter.acquire("openai", 600) == 0
+    limiter.refund("openai", 300)  # the answer used less than max_tokens
+    assert limiter.acquire("openai", 300, max_wait_s=0) == 0
+    with pytest.raises(RateLimited):
+        limiter.acquire("openai", 1, max_wait_s=0)

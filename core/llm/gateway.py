@@ -337,6 +337,7 @@ class Gateway:
                     self.ledger.release(res, None)
                 raise
             latency = (time.monotonic() - t0) * 1000
+            self._refund(prep, call, reply.usage)
             completion = self._completion(run, prep, reply, latency, None)
             self._settle(run, prep, res, completion)
             return completion
@@ -348,6 +349,11 @@ class Gateway:
                                       max_wait_s=max(0.0, run.remaining() - 1.0))
         if waited:
             log.info("local rate limit for %s: waited %.2f s", prep.info.provider, waited)
+
+    def _refund(self, prep: _Prepared, call: Call, usage: Usage) -> None:
+        """The token bucket held input + max_tokens; give back what the answer did not use."""
+        if prep.info.provider != OFFLINE:
+            self.limiter.refund(prep.info.provider, prep.input_tokens + call.max_tokens - usage.total_tokens)
 
     # ------------------------------------------------------------------ stream
     def stream(self, req: ChatRequest) -> Iterator[TextDelta | StreamEnd]:
@@ -418,6 +424,7 @@ class Gateway:
                 raise
             latency = (time.monotonic() - t0) * 1000
             reply = Reply("".join(parts), done.usage, done.finish_reason)
+            self._refund(prep, call, reply.usage)
             completion = self._completion(run, prep, reply, latency, ttft)
             self._settle(run, prep, res, completion)
             yield StreamEnd(completion)
@@ -505,6 +512,7 @@ class Gateway:
                 if self.ledger is not None and res is not None:
                     self.ledger.release(res, None)
                 raise
+            self._refund(prep, call, reply.usage)
             completion = self._completion(run, prep, reply, (time.monotonic() - t0) * 1000, None)
             await self._io(self._settle, run, prep, res, completion)
             return completion
@@ -578,6 +586,7 @@ class Gateway:
                     self.ledger.release(res, None)
                 raise
             reply = Reply("".join(parts), done.usage, done.finish_reason)
+            self._refund(prep, call, reply.usage)
             completion = self._completion(run, prep, reply, (time.monotonic() - t0) * 1000, ttft)
             await self._io(self._settle, run, prep, res, completion)
             yield StreamEnd(completion)

@@ -72,13 +72,16 @@ class RateLimiter:
                     rpm.give(1)
                 if tpm is not None:
                     tpm.give(tokens)
-                raise RateLimited(
+                err = RateLimited(
                     f"The local {provider} rate limit needs a {wait:.1f} s wait, longer than the "
                     f"{max(max_wait_s, 0):.1f} s left for this request.",
                     provider=provider,
                     hint="Raise the provider's rpm/tpm in STUDIO_MODELS_FILE or try again shortly.",
                     local=True,
                 )
+                # Retrying could only ask for the same too-long wait; another provider may serve.
+                err.retryable = False
+                raise err
             return wait
 
     def acquire(self, provider: str, tokens: int, max_wait_s: float | None = None) -> float:
