@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -39,7 +41,29 @@ def build_pages() -> list[st.Page]:
     return pages
 
 
+@st.cache_resource(show_spinner=False)
+def start_warm_up() -> threading.Thread:
+    """Once per server process, after the first page: import the model gateway and its vendor SDKs in
+    the background, so that the first Generate does not pay seconds of imports on the click."""
+
+    def work() -> None:
+        try:
+            from core.services import generation  # noqa: F401 - importing is the point
+            from core.services.models import get_gateway
+
+            get_gateway().configured_providers()
+        except Exception as exc:  # a warm-up failure only costs time; the page that needs it says why
+            from core.llm.errors import redact
+
+            logging.getLogger("studio.app").warning("warm-up failed: %s", redact(f"{type(exc).__name__}: {exc}"))
+
+    thread = threading.Thread(target=work, name="studio-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 st.set_page_config(page_title=t("common.app_title"), page_icon="📈", layout="wide")
 navigation = st.navigation(build_pages(), position="sidebar")
 render_sidebar()
 navigation.run()
+start_warm_up()

@@ -53,6 +53,22 @@ _SCRUB = re.compile(
     r"^(OPENAI_|ANTHROPIC_|GLM_|ZAI_|ZHIPU|CUSTOM_LLM_|LLM_|STUDIO_|STREAMLIT_)|_API_KEY$", re.IGNORECASE
 )
 STARTUP_TIMEOUT_S = 60.0
+# Counts finished script runs in the page (window.__studioRuns), so a test can wait for the rerun an
+# action caused instead of racing the "running" state (a quick rerun may finish before we look).
+RUN_COUNTER_JS = """
+(() => {
+  window.__studioRuns = 0;
+  const observer = new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === 'attributes' && r.attributeName === 'data-test-script-state' && r.oldValue === 'running') {
+        window.__studioRuns += 1;
+      }
+    }
+  });
+  observer.observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                              attributeFilter: ['data-test-script-state']});
+})();
+"""
 
 pytestmark = pytest.mark.browser
 
@@ -216,6 +232,18 @@ def wait_idle(page: Page, timeout_ms: int = 30_000) -> None:
     )
 
 
+def finished_runs(page: Page) -> int:
+    return int(page.evaluate("() => window.__studioRuns || 0"))
+
+
+def rerun(page: Page, action: Callable[[], Any], timeout_ms: int = 60_000) -> None:
+    """Do ``action`` (a click, a commit) and wait until the script run it triggered has finished."""
+    before = finished_runs(page)
+    action()
+    page.wait_for_function("n => (window.__studioRuns || 0) > n", arg=before, timeout=timeout_ms)
+    wait_idle(page, timeout_ms)
+
+
 def main_area(page: Page) -> Any:
     return page.get_by_test_id("stMain")
 
@@ -226,8 +254,7 @@ def sidebar(page: Page) -> Any:
 
 def switch_language(page: Page, label: str) -> None:
     """Click the sidebar language switch ('한국어' or 'English') and wait for the rerun."""
-    sidebar(page).get_by_role("radio", name=label, exact=True).click()
-    wait_idle(page)
+    rerun(page, sidebar(page).get_by_role("radio", name=label, exact=True).click)
 
 
 # ---------------------------------------------------------------- fixtures
@@ -280,6 +307,7 @@ def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Calla
     def make(locale: str = "ko-KR") -> Page:
         context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 1000})
         guard_context(context, violations)
+        context.add_init_script(RUN_COUNTER_JS)
         page = context.new_page()
 
         def on_dialog(dialog: Any) -> None:
@@ -353,6 +381,6 @@ def _save_screenshots(item: pytest.Item) -> None:
 
 
 __all__ = [
-    "StudioServer", "clean_env", "expect", "goto", "main_area", "sidebar", "start_studio",
+    "StudioServer", "clean_env", "expect", "goto", "main_area", "rerun", "sidebar", "start_studio",
     "switch_language", "wait_idle",
 ]
