@@ -31,8 +31,8 @@ def _row(i: int) -> str:
     return f"row {i + 1} (file line {i + 2})"
 
 
-def _read_text(source: bytes | str | Path, name: str) -> tuple[str, str]:
-    """The CSV text and a display name; a str is a path unless it already contains a newline."""
+def _read_bytes(source: bytes | str | Path, name: str) -> tuple[bytes, str]:
+    """The CSV bytes and a display name; a str is a path unless it already contains a newline."""
     if isinstance(source, bytes):
         raw = source
     elif isinstance(source, Path) or (isinstance(source, str) and "\n" not in source):
@@ -49,15 +49,10 @@ def _read_text(source: bytes | str | Path, name: str) -> tuple[str, str]:
             raise DataError(f"Cannot read {path}: {exc.strerror}.", hint="Check the file's permissions.") from None
         name = path.name if name == "upload" else name
     else:
-        return source, name
+        raw = source.encode("utf-8")
     if len(raw) > MAX_BYTES:
         raise DataError(f"{name} is larger than {MAX_BYTES // 2**20} MB.", hint="Resample it first.")
-    try:
-        return raw.decode("utf-8-sig"), name
-    except UnicodeDecodeError:
-        raise DataError(
-            f"{name} is not a UTF-8 text file.", hint="Export the data as CSV (comma-separated, UTF-8)."
-        ) from None
+    return raw, name
 
 
 def _shown(value: object) -> str:
@@ -193,13 +188,17 @@ def gap_warnings(index: pd.DatetimeIndex, timeframe: str) -> list[str]:
     ]
 
 
-def parse_csv(text: str, name: str = "upload", symbol: str = "BTC/USDT", source: str = "upload") -> MarketData:
-    if not text.strip():
+def parse_csv(raw: bytes, name: str = "upload", symbol: str = "BTC/USDT", source: str = "upload") -> MarketData:
+    if not raw or raw.isspace():
         raise DataError(f"{name} is empty.", hint=FORMAT_HINT)
     try:
-        # pandas' own type inference: numeric columns arrive as float64 (fast); a column with text in
-        # it arrives as strings and the checks below find the row.
-        frame = pd.read_csv(io.StringIO(text), skipinitialspace=True)
+        # pandas' own type inference from the bytes (no decoded copy): numeric columns arrive as
+        # float64; a column with text in it arrives as strings and the checks below find the row.
+        frame = pd.read_csv(io.BytesIO(raw), skipinitialspace=True, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(
+            f"{name} is not a UTF-8 text file.", hint="Export the data as CSV (comma-separated, UTF-8)."
+        ) from None
     except (pd.errors.ParserError, ValueError) as exc:
         raise DataError(f"{name} is not a readable CSV file: {str(exc).strip()}.", hint=FORMAT_HINT) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
@@ -232,5 +231,5 @@ def parse_csv(text: str, name: str = "upload", symbol: str = "BTC/USDT", source:
 def load_csv_source(
     source: bytes | str | Path, name: str = "upload", symbol: str = "BTC/USDT", origin: str = "upload"
 ) -> MarketData:
-    text, shown = _read_text(source, name)
-    return parse_csv(text, shown, symbol=symbol, source=origin)
+    raw, shown = _read_bytes(source, name)
+    return parse_csv(raw, shown, symbol=symbol, source=origin)
