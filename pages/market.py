@@ -80,11 +80,11 @@ def _chart(data: MarketData) -> None:
         "price": t("market.chart.price"),
         "time": t("market.chart.time"),
         "rsi": t("market.chart.rsi"),
-        "macd": t("market.chart.macd_axis"),
+        "macd_axis": t("market.chart.macd_axis"),
         "bb_upper": t("market.chart.bb_upper"),
         "bb_middle": t("market.chart.bb_middle"),
         "bb_lower": t("market.chart.bb_lower"),
-        "macd_line": t("market.chart.macd"),
+        "macd": t("market.chart.macd"),
         "macd_signal": t("market.chart.macd_signal"),
     }
     st.altair_chart(candlestick(view, labels=labels), width="stretch")

@@ -34,7 +34,7 @@ def candlestick(frame: pd.DataFrame, *, labels: dict[str, str], height: int = 36
     """Candles with Bollinger bands, then RSI(14) and MACD(12,26,9) panels sharing the time axis.
 
     ``frame`` comes from ``indicator_frame`` (columns open..volume, bb_*, rsi_14, macd*).
-    ``labels``: price, rsi, macd, signal, hist, bb_upper, bb_middle, bb_lower, time.
+    ``labels``: price, time, rsi, macd_axis (panel title), macd, macd_signal, bb_upper, bb_middle, bb_lower.
     """
     data = _reset(frame)
     data["direction"] = (data["close"] >= data["open"]).map({True: "up", False: "down"})
@@ -70,7 +70,7 @@ def candlestick(frame: pd.DataFrame, *, labels: dict[str, str], height: int = 36
     ).properties(height=110)
     macd = alt.layer(
         base.mark_bar(opacity=0.5).encode(
-            y=alt.Y("macd_hist:Q", title=labels.get("macd", "MACD")),
+            y=alt.Y("macd_hist:Q", title=labels.get("macd_axis", "MACD")),
             color=alt.condition("datum.macd_hist >= 0", alt.value(UP), alt.value(DOWN)),
         ),
         base.transform_fold(["macd", "macd_signal"], as_=["line", "value"])
