@@ -11,6 +11,7 @@ import json
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Any, Literal, get_args, get_origin
 
 import networkx as nx
@@ -33,6 +34,7 @@ SYMBOL_RE = re.compile(r"^[A-Z0-9]+/[A-Z0-9]+$")
 TOP_LEVEL_KEYS = ("schema_version", "name", "description", "nodes", "edges")
 NODE_KEYS = ("id", "type", "config")
 EDGE_KEYS = ("from", "to", "condition")
+EDGE_KEY_SET = frozenset(EDGE_KEYS)
 
 
 class _Collector:
@@ -228,7 +230,7 @@ def _check_config(node: dict[str, Any], norm: Normaliser, out: _Collector) -> bo
         out.error("BAD_CONFIG", f"Node {node_id}: {key} {what}.", node_id=node_id, field=key,
                   hint=f"Use one of: {', '.join(models)}.")
         return False
-    known = set(model.model_fields)
+    known = _fields(model)
     for extra in [k for k in config if k not in known]:
         out.warn("UNKNOWN_FIELD", f"Node {node_id}: unknown config field '{_short(extra)}' was ignored.",
                  node_id=node_id, field=str(extra), hint="Fields of this kind: " + ", ".join(model.model_fields) + ".")
@@ -246,6 +248,11 @@ def _check_config(node: dict[str, Any], norm: Normaliser, out: _Collector) -> bo
                       node_id=node_id, field=field or None, hint=_pyd_hint(field, model))
         return False
     return semantic_ok
+
+
+@lru_cache(maxsize=32)
+def _fields(model: type) -> frozenset[str]:
+    return frozenset(model.model_fields)  # type: ignore[attr-defined]
 
 
 def _pyd_message(err: dict[str, Any]) -> str:
@@ -328,6 +335,18 @@ def _check_action(node_id: str, config: dict[str, Any], out: _Collector) -> bool
     return ok
 
 
+@lru_cache(maxsize=8192)
+def _analyse(text: str) -> tuple[OperandError | None, frozenset[str]]:
+    """Parse once per distinct operand text: (the error or None, the data sources it names).
+
+    Graphs repeat operands a lot, and both the operand rule and the source rule need the parse.
+    """
+    try:
+        return None, frozenset(sources_in(parse_operand(text)))
+    except OperandError as exc:
+        return exc, frozenset()
+
+
 def _check_operand(node_id: str, side: str, value: Any, out: _Collector) -> bool:
     if isinstance(value, float) and not math.isfinite(value):
         out.error("BAD_OPERAND", f"Node {node_id}: {side} is not a finite number.", node_id=node_id, field=side,
@@ -337,9 +356,8 @@ def _check_operand(node_id: str, side: str, value: Any, out: _Collector) -> bool
         out.error("BAD_OPERAND", f"Node {node_id}: {side} must be a number or an expression text.",
                   node_id=node_id, field=side, hint="Use a number or an expression such as rsi(14).")
         return False
-    try:
-        parse_operand(value)
-    except OperandError as exc:
+    exc = _analyse(value)[0] if isinstance(value, str) else None
+    if exc is not None:
         out.error("BAD_OPERAND", f"Node {node_id}: {side} operand: {exc.short} in '{_short(value, 120)}'.",
                   node_id=node_id, field=side, column=exc.column,
                   hint=exc.hint or "Operands are numbers, price columns, indicator calls like rsi(14), + - * / ( ).")
@@ -375,11 +393,13 @@ def _check_edges(raw_edges: list[Any], by_id: dict[str, dict[str, Any]], norm: N
             out.error("BAD_EDGE", f"edges[{index}] needs 'from' and 'to' node ids (text).",
                       hint='Write {"from": "data_1", "to": "condition_1"}.')
             continue
-        for key in raw:
-            if key not in EDGE_KEYS:
+        if len(raw) > 2 and not raw.keys() <= EDGE_KEY_SET:
+            for key in raw.keys() - EDGE_KEY_SET:
                 out.warn("UNKNOWN_FIELD", f"Edge {src} → {dst}: unknown field '{_short(key)}' was ignored.",
                          edge=(src, dst), hint="An edge has only from, to and condition.")
-        label = norm.branch(f"edge {src} → {dst}", raw.get("condition"))
+        label = raw.get("condition")
+        if label is not None and label not in ("true", "false"):
+            label = norm.branch(f"edge {src} → {dst}", label)
         edge: dict[str, Any] = {"from": src, "to": dst}
         if label is not None:
             edge["condition"] = label
@@ -446,9 +466,8 @@ def _check_operand_sources(by_id: dict[str, dict[str, Any]], out: _Collector) ->
             value = node["config"].get(side)
             if not isinstance(value, str):
                 continue
-            try:
-                names = sources_in(parse_operand(value))
-            except OperandError:
+            error, names = _analyse(value)
+            if error is not None:
                 continue  # reported already
             for name in sorted(names - sources):
                 out.error("UNKNOWN_SOURCE", f"Node {node_id}: {side} reads from '{name}', which is not a data "
