@@ -37,9 +37,11 @@ def test_news_batch_completes_with_table_and_chart(studio: StudioServer, page: P
     main.locator("input[type=file]").set_input_files(str(_news_csv(tmp_path)))
     expect(main).to_contain_text("12 news items ready.")
     main.get_by_role("button", name="Analyse all").click()
+    # The click's rerun may not have started yet, so wait for its outcome rather than for idleness.
+    expect(main.get_by_test_id("stAlertContentSuccess")).to_contain_text("Done: 12 analysed, 0 failed",
+                                                                          timeout=60_000)
     wait_idle(page, 60_000)
     expect(main.get_by_test_id("stProgress")).to_contain_text("Analysed 12 of 12")
-    expect(main.get_by_test_id("stAlertContentSuccess")).to_contain_text("Done: 12 analysed, 0 failed")
     chart = main.get_by_test_id("stVegaLiteChart")
     expect(chart).to_be_visible()
     expect(chart.locator("canvas, svg").first).to_be_visible()
@@ -52,6 +54,7 @@ def test_news_single_item_in_korean_gives_a_korean_card(studio: StudioServer, pa
     main = main_area(page)
     main.get_by_label("제목").fill("거래소 해킹으로 이더리움 탈취")
     main.get_by_role("button", name="감성 분석").click()
+    expect(main).to_contain_text("부정적 소식", timeout=30_000)
     wait_idle(page)
     expect(main).to_contain_text("부정")
     expect(main).to_contain_text("부정적 소식")
@@ -72,9 +75,9 @@ def test_optimisation_shows_before_and_after(studio: StudioServer, page: Page, t
     main.locator("input[type=file]").first.set_input_files(str(path))
     wait_idle(page)
     main.get_by_role("button", name="Optimise", exact=True).click()
-    wait_idle(page, 90_000)
     table = main.get_by_test_id("stTable")
-    expect(table).to_be_visible()
+    expect(table).to_be_visible(timeout=90_000)
+    wait_idle(page, 90_000)
     header = table.get_by_role("row").first
     expect(header).to_contain_text("Before")
     expect(header).to_contain_text("After")
