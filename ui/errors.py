@@ -4,29 +4,65 @@ from __future__ import annotations
 
 import logging
 import traceback
+from decimal import Decimal
+from typing import Any
 
 import streamlit as st
 
 from core.config import ConfigError
-from core.llm.errors import StudioError, redact
-from ui.i18n import t
+from core.llm.errors import QuotaExceeded, StudioError, redact
+from ui.i18n import current_language, t
 
 log = logging.getLogger("studio.ui")
+OFFLINE_MODEL = "offline"
+
+
+def _usd(value: Any) -> str:
+    from ui.sidebar import format_usd  # local: the sidebar imports this module
+
+    return "$" + format_usd(Decimal(str(value)))
+
+
+def _quota_text(exc: QuotaExceeded) -> str:
+    """The quota message in the interface language, from the figures the ledger attached."""
+    d = exc.details
+    if current_language() != "en" and {"spend_usd", "quota_usd", "reset_date"} <= d.keys():
+        return t(
+            "common.error.quota", spend=_usd(d["spend_usd"]), quota=_usd(d["quota_usd"]),
+            worst=_usd(d.get("worst_case_usd", 0)), reset=d["reset_date"], user=d.get("user_id", ""),
+        )
+    return str(exc)
 
 
 def error_text(exc: BaseException) -> str:
     """What the user reads: the core's own message and hint, or a generic next step."""
+    if isinstance(exc, QuotaExceeded):
+        # The offline engine costs nothing, so the quota never stops it: say so on every page.
+        return _quota_text(exc) + "\n\n" + t("common.error.quota_offline")
     if isinstance(exc, StudioError | ConfigError):
         # Both carry a message written for the user: what is wrong, where, and how to fix it.
         return str(exc)
     return t("common.error.unexpected", kind=type(exc).__name__)
 
 
-def show_error(exc: BaseException) -> None:
-    """Show ``exc`` as an st.error. Unexpected exceptions are logged, redacted, for the operator."""
+def _use_offline(model_key: str) -> None:
+    st.session_state[model_key] = OFFLINE_MODEL
+
+
+def show_error(exc: BaseException, *, offline_model_key: str | None = None) -> None:
+    """Show ``exc`` as an st.error. Unexpected exceptions are logged, redacted, for the operator.
+
+    ``offline_model_key``: the session-state key of the page's model picker. When given and the
+    quota stopped the call, a button switches the picker to the offline engine.
+    """
     if not isinstance(exc, StudioError | ConfigError):
         # The traceback goes to the server log only; its text is scrubbed of keys first, because
         # an SDK exception may quote a request header.
         text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
         log.error("unexpected error on a page:\n%s", redact(text))
     st.error(error_text(exc), icon=":material/error:")
+    if isinstance(exc, QuotaExceeded) and offline_model_key:
+        st.button(
+            t("common.error.use_offline"), key=f"{offline_model_key}__use_offline",
+            on_click=_use_offline, args=(offline_model_key,), icon=":material/offline_bolt:",
+        )

@@ -1,0 +1,72 @@
+"""How a page shows a failure: the core's actionable message, never a traceback or a key."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def _page(kind: str, lang: str, with_key: bool = False) -> AppTest:
+    def script() -> None:
+        from decimal import Decimal
+
+        import streamlit as st
+
+        from core.llm.errors import ProviderUnavailable, QuotaExceeded
+        from ui.errors import show_error
+
+        kind = st.session_state["kind"]
+        st.selectbox("Model", ["gpt-5.4-mini", "offline"], key="model")
+        if kind == "quota":
+            exc: Exception = QuotaExceeded(
+                "Monthly LLM quota reached for user 'local': $0.00 spent in 2026-11 of $0.000001; this request "
+                "could cost up to $0.019063. The quota resets on 2026-12-01 (UTC).",
+                hint="Raise LLM_MONTHLY_QUOTA_USD.", spend_usd=Decimal("0"), quota_usd=Decimal("0.000001"),
+                worst_case_usd=Decimal("0.019063"), reset_date="2026-12-01", user_id="local",
+            )
+        elif kind == "vendor":
+            exc = ProviderUnavailable("openai is unreachable (HTTP 503).", hint="Try again in a minute.")
+        else:
+            exc = RuntimeError("boom with key sk-test-abcdefghijklmnop in it")
+        show_error(exc, offline_model_key="model" if st.session_state.get("with_key") else None)
+
+    at = AppTest.from_function(script, default_timeout=30)
+    at.session_state["kind"] = kind
+    at.session_state["lang"] = lang
+    at.session_state["with_key"] = with_key
+    return at.run()
+
+
+def test_quota_error_names_the_reset_date_and_offers_offline() -> None:
+    at = _page("quota", "en")
+    text = at.error[0].value
+    assert "2026-12-01" in text
+    assert "offline" in text
+    assert not at.exception
+
+
+def test_quota_error_in_korean_keeps_the_figures() -> None:
+    at = _page("quota", "ko")
+    text = at.error[0].value
+    assert "2026-12-01" in text and "$0.019063" in text and "$0.000001" in text
+    assert "오프라인" in text
+
+
+def test_use_offline_button_switches_the_model_picker() -> None:
+    at = _page("quota", "en", with_key=True)
+    assert at.selectbox[0].value == "gpt-5.4-mini"
+    at.button[0].click().run()
+    assert at.selectbox[0].value == "offline"
+
+
+def test_vendor_down_shows_the_core_message() -> None:
+    at = _page("vendor", "en")
+    assert at.error[0].value == "openai is unreachable (HTTP 503). Try again in a minute."
+    assert not at.button
+
+
+def test_unexpected_error_is_generic_without_traceback_or_key() -> None:
+    at = _page("bug", "en")
+    text = at.error[0].value
+    assert "RuntimeError" in text and "server log" in text
+    assert "sk-test" not in text and "Traceback" not in text
+    assert not at.exception
