@@ -182,9 +182,9 @@ def main() -> int:
           f"-> slowest dashboard query is {worst / base_count:.2f}x a bare count")
 
     size = sum(f.stat().st_size for f in path.parent.glob(path.name + "*"))
-    daily = db.execute("SELECT count(*) FROM llm_usage_daily").fetchone()[0]
+    rolled_rows = ", ".join(f"{t} {db.execute(f'SELECT count(*) FROM {t}').fetchone()[0]:,}" for t in rollup.ROLLUPS)
     print(f"\ndatabase on disk: {size / 1e6:,.1f} MB ({size / args.rows:,.0f} B per ledger row); "
-          f"roll-up rows: {daily:,}")
+          f"roll-up rows: {rolled_rows}")
     peak = peak_mb()
     print(f"peak memory (ru_maxrss): {peak:,.1f} MB (after fill: {peak_after_fill:,.1f} MB) "
           f"{'ok' if peak < TARGET_PEAK_MB else 'OVER'}")
