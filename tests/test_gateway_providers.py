@@ -297,3 +297,12 @@ def test_caller_stopping_a_stream_early_is_fine(env: Path, fake: FakeVendor, cas
     assert isinstance(next(stream), TextDelta)
     stream.close()  # e.g. the user navigated away
     assert gw.complete(request(case)).text  # the client and the connection pool still work
+
+
+def test_sampling_parameters_only_where_the_model_accepts_them(env: Path, fake: FakeVendor) -> None:
+    case = CASES["openai"]
+    gw = make_gateway(fake, case, env)
+    gw.complete(request(case, temperature=0.3))  # gpt-5.x reasoning models reject temperature
+    gw.complete(ChatRequest("news_sentiment", [Message("user", "x")], model="gpt-4o", temperature=0.3))
+    first, second = (a.body for a in fake.attempts)
+    assert "temperature" not in first and second["temperature"] == 0.3

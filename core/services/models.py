@@ -66,10 +66,24 @@ def reset_gateway() -> None:
         _gateway = None
 
 
+_registry_cache: dict[tuple[Any, ...], Registry] = {}
+
+
 def _registry() -> Registry:
+    """The gateway's registry when it exists; otherwise one loaded per models-file version (pages call
+    this several times per rerun and must not re-parse the TOML each time)."""
     if _gateway is not None:
         return _gateway.registry
-    return registry_from_settings(get_settings())
+    s = get_settings()
+    path = s.studio_models_file
+    mtime = path.stat().st_mtime_ns if path is not None and path.is_file() else None
+    key = (str(path), mtime, tuple(s.custom_llm_models))
+    reg = _registry_cache.get(key)
+    if reg is None:
+        reg = registry_from_settings(s)
+        _registry_cache.clear()
+        _registry_cache[key] = reg
+    return reg
 
 
 def _configured(settings: Any) -> dict[str, bool]:
