@@ -58,6 +58,7 @@ def test_description_says_what_was_assumed() -> None:
         ("오늘 점심 뭐 먹을까?", ["매수, 매도, 알림", "비트코인 1시간봉"]),
         ("Buy ETH on the 2h chart when RSI is below 30", ["2h", "1m, 5m"]),
         ("Sell half my BTC when RSI > 70", ["part of a position"]),
+        ("Buy BTC when RSI < 30 and when Powell speaks", ["'powell speaks'"]),  # never drop a part silently
     ],
 )
 def test_declines_say_why_and_show_examples(prompt: str, words: list[str]) -> None:

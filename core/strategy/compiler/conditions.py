@@ -167,6 +167,13 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
     operands = sorted(operands + numbers, key=lambda o: o.start)
     operands = _merge_multipliers(operands)
     kinds = {name for _, name in specials}
+    if not operands and not cmps and not specials:
+        unknown = unknown_words(rest)
+        if unknown:
+            # Words that are neither filler nor anything we read: dropping them silently would
+            # return a strategy that does not match the request.
+            seg.problems.append(f"'{' '.join(unknown[:6])}' is not something I can turn into a condition")
+        return None
     op = cmps[0][1] if cmps else None
     if "oversold" in kinds or "overbought" in kinds:
         rsi = next((o.expr for o in operands if o.expr.startswith("rsi(")), "rsi(14)")
@@ -184,6 +191,32 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
             seg.problems.append(f"no comparison for {names} (say e.g. 'below 30' or '30 아래')")
         return None
     return _assemble(op, operands, ctx, seg, text)
+
+
+_EN_FILLER = frozenset({
+    "the", "when", "whenever", "if", "its", "it", "is", "are", "was", "be", "been", "being", "goes", "go",
+    "going", "gets", "get", "then", "also", "please", "me", "my", "i", "you", "we", "our", "of", "on", "at",
+    "for", "with", "chart", "charts", "candle", "candles", "timeframe", "frame", "every", "each", "worth",
+    "and", "or", "to", "by", "in", "a", "an", "as", "from", "into", "onto", "up", "down", "this", "that",
+    "there", "here", "now", "currently", "just", "once", "again", "same", "time", "times", "should",
+    "would", "could", "can", "will", "do", "does", "did", "let", "lets", "want", "like", "wanna", "some",
+    "any", "coin", "coins", "token", "tokens", "position", "trade", "trading", "strategy", "using", "use",
+    "based", "signal", "signals", "level", "levels", "line", "zone", "area", "market", "both", "either",
+    "new"
+})
+_KO_FILLER = re.compile(
+    r"^(?:이|가|을|를|은|는|의|에|에서|으로|로|면|이면|하면|되면|이라면|라면|때|일때|할때|경우|경우에|구간|구간에|구간이면|"
+    r"구간에서|나오면|나올때|생기면|발생하면|떨어지면|떨어질때|내려가면|내려갈때|올라가면|올라갈때|오르면|가면|지면|치면|"
+    r"찍으면|닿으면|보다|값|값이|값을|선|선을|선이|라인|라인을|봉|봉에서|봉의|봉으로|기준|기준으로|현재|지금|만약|혹시|"
+    r"좀|제발|해줘|해주세요|줘|주세요|해|하고|하기|할|및|또|다시|그|이거|차트|차트에서|시장|코인|전략|신호|시그널|"
+    r"진입|포지션|상태|상황|정도|이하로|이상으로|미만으로|초과로|아래로|위로|쪽|선에서|에서의|에서는|에는|에도|도|만|"
+    r"나|내|저|제|우리|모든|모두|바로|즉시|자동으로|자동|있으면|없으면|이고|이며|이면서|거나|이거나|그리고|또는|혹은|"
+    r"보내줘|보내|보내주세요|보내기|해줘요|주라|하자|받기|받고|싶어|싶다|원해|부탁해|부탁|요)$")
+
+
+def unknown_words(text: str) -> list[str]:
+    words = re.findall(r"[a-z]{2,}|[가-힣]+", text)
+    return [w for w in words if w not in _EN_FILLER and not (_KO_FILLER.match(w))]
 
 
 def _merge_multipliers(operands: list[ind.Operand]) -> list[ind.Operand]:
