@@ -87,7 +87,8 @@ def _chart(data: MarketData) -> None:
         "macd": t("market.chart.macd"),
         "macd_signal": t("market.chart.macd_signal"),
     }
-    st.altair_chart(candlestick(view, labels=labels), width="stretch")
+    for chart in candlestick(view, labels=labels):
+        st.altair_chart(chart, width="stretch")
 
 
 def main() -> None:

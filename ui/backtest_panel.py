@@ -218,6 +218,8 @@ def _render_result(result: BacktestResult) -> None:
     else:
         for money in ("pnl", "fees"):  # decimal strings in JSON; numbers here so the table sorts them
             trades[money] = pd.to_numeric(trades[money])
+        for when in ("entry_time", "exit_time"):
+            trades[when] = pd.to_datetime(trades[when], utc=True).dt.strftime("%Y-%m-%d %H:%M")
         trades = trades[list(TRADE_COLUMNS)].rename(columns={c: t(f"market.bt.col.{c}") for c in TRADE_COLUMNS})
         st.dataframe(trades, hide_index=True, width="stretch")
     if result.notifications:

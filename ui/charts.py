@@ -11,7 +11,10 @@ import pandas as pd
 
 UP = "#26a69a"
 DOWN = "#ef5350"
-MAX_POINTS = 5000  # Altair's default row limit; callers thin longer series first
+MAX_POINTS = 5000
+_Y_AXIS = alt.Axis(
+    minExtent=56, maxExtent=56
+)  # same axis width on every panel keeps time aligned  # Altair's default row limit; callers thin longer series first
 
 
 def _reset(frame: pd.DataFrame | pd.Series, name: str = "time") -> pd.DataFrame:
@@ -30,22 +33,29 @@ def thin(series: pd.Series | pd.DataFrame, points: int = 2000) -> pd.Series | pd
     return pd.concat([picked, series.iloc[[-1]]]) if picked.index[-1] != series.index[-1] else picked
 
 
-def candlestick(frame: pd.DataFrame, *, labels: dict[str, str], height: int = 360) -> alt.VConcatChart:
-    """Candles with Bollinger bands, then RSI(14) and MACD(12,26,9) panels sharing the time axis.
+def candlestick(frame: pd.DataFrame, *, labels: dict[str, str], height: int = 420) -> list[alt.LayerChart]:
+    """Three panels to show one under another: candles with Bollinger bands, RSI(14), MACD(12,26,9).
+
+    Separate charts (not a vconcat) so each one stretches to the page width; the same time domain
+    and a fixed y-axis width keep their time axes aligned.
 
     ``frame`` comes from ``indicator_frame`` (columns open..volume, bb_*, rsi_14, macd*).
     ``labels``: price, time, rsi, macd_axis (panel title), macd, macd_signal, bb_upper, bb_middle, bb_lower.
     """
     data = _reset(frame)
     data["direction"] = (data["close"] >= data["open"]).map({True: "up", False: "down"})
-    x = alt.X("time:T", title=labels.get("time", "time"))
+    domain = [data["time"].min().isoformat(), data["time"].max().isoformat()]
+    # Times are UTC (the page says so once); a title per panel would only take height.
+    x = alt.X("time:T", title=None, scale=alt.Scale(domain=domain))
     color = alt.Color("direction:N", scale=alt.Scale(domain=["up", "down"], range=[UP, DOWN]), legend=None)
     tooltip = [alt.Tooltip("time:T", format="%Y-%m-%d %H:%M")] + [
         alt.Tooltip(f"{c}:Q", format=",.4~f") for c in ("open", "high", "low", "close", "volume")
     ]
     base = alt.Chart(data).encode(x=x)
     wicks = base.mark_rule().encode(
-        y=alt.Y("low:Q", title=labels.get("price", "price"), scale=alt.Scale(zero=False)), y2="high:Q", color=color
+        y=alt.Y("low:Q", title=labels.get("price", "price"), scale=alt.Scale(zero=False), axis=_Y_AXIS),
+        y2="high:Q",
+        color=color,
     )
     bodies = base.mark_bar().encode(y="open:Q", y2="close:Q", color=color, tooltip=tooltip)
     bands = (
@@ -57,34 +67,48 @@ def candlestick(frame: pd.DataFrame, *, labels: dict[str, str], height: int = 36
             color=alt.Color(
                 "band:N",
                 scale=alt.Scale(domain=["bb_upper", "bb_middle", "bb_lower"], range=["#7e57c2", "#9e9e9e", "#7e57c2"]),
-                legend=alt.Legend(title=None, orient="top", labelExpr=_label_expr(labels, "bb_")),
+                legend=alt.Legend(
+                    title=None,
+                    orient="top-left",
+                    fillColor="rgba(128,128,128,0.15)",
+                    labelExpr=_label_expr(labels, "bb_"),
+                ),
             ),
         )
     )
     price = alt.layer(wicks, bodies, bands).resolve_scale(color="independent").properties(height=height)
     rsi = alt.layer(
         base.mark_line(color="#1e88e5").encode(
-            y=alt.Y("rsi_14:Q", title=labels.get("rsi", "RSI"), scale=alt.Scale(domain=[0, 100]))
+            y=alt.Y("rsi_14:Q", title=labels.get("rsi", "RSI"), scale=alt.Scale(domain=[0, 100]), axis=_Y_AXIS)
         ),
         alt.Chart(pd.DataFrame({"level": [30, 70]})).mark_rule(strokeDash=[4, 3], color="#9e9e9e").encode(y="level:Q"),
-    ).properties(height=110)
-    macd = alt.layer(
-        base.mark_bar(opacity=0.5).encode(
-            y=alt.Y("macd_hist:Q", title=labels.get("macd_axis", "MACD")),
-            color=alt.condition("datum.macd_hist >= 0", alt.value(UP), alt.value(DOWN)),
-        ),
-        base.transform_fold(["macd", "macd_signal"], as_=["line", "value"])
-        .mark_line()
-        .encode(
-            y="value:Q",
-            color=alt.Color(
-                "line:N",
-                scale=alt.Scale(domain=["macd", "macd_signal"], range=["#1e88e5", "#fb8c00"]),
-                legend=alt.Legend(title=None, orient="top", labelExpr=_label_expr(labels, "macd")),
+    ).properties(height=170)
+    macd = (
+        alt.layer(
+            base.mark_bar(opacity=0.5).encode(
+                y=alt.Y("macd_hist:Q", title=labels.get("macd_axis", "MACD"), axis=_Y_AXIS),
+                color=alt.condition("datum.macd_hist >= 0", alt.value(UP), alt.value(DOWN)),
             ),
-        ),
-    ).properties(height=130)
-    return alt.vconcat(price, rsi, macd).resolve_scale(x="shared")
+            base.transform_fold(["macd", "macd_signal"], as_=["line", "value"])
+            .mark_line()
+            .encode(
+                y="value:Q",
+                color=alt.Color(
+                    "line:N",
+                    scale=alt.Scale(domain=["macd", "macd_signal"], range=["#1e88e5", "#fb8c00"]),
+                    legend=alt.Legend(
+                        title=None,
+                        orient="top-left",
+                        fillColor="rgba(128,128,128,0.15)",
+                        labelExpr=_label_expr(labels, "macd"),
+                    ),
+                ),
+            ),
+        )
+        .encode(x=alt.X("time:T", title=labels.get("time", "time"), scale=alt.Scale(domain=domain)))
+        .properties(height=200)
+    )
+    return [price, rsi, macd]
 
 
 def _label_expr(labels: dict[str, str], prefix: str) -> str:
