@@ -23,6 +23,7 @@ from ui.model_picker import call_caption, pick_model
 
 PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED = "gen_prompt", "gen_json", "gen_strategy", "gen_source", "gen_used"
 HISTORY, SAVED_ID, CALL, ISSUE = "gen_history", "gen_saved_id", "gen_call", "gen_issue"
+SAVED_FLASH = "gen_saved_flash"  # kept until the strategy changes, so the link survives reruns
 STREAM_TAIL = 4000  # characters of streamed text kept on screen
 
 
@@ -36,6 +37,7 @@ def _set_strategy(strategy: dict[str, Any], source: str, model: str | None) -> N
     st.session_state[SOURCE] = source
     st.session_state[MODEL_USED] = model
     st.session_state.pop(ISSUE, None)
+    st.session_state.pop(SAVED_FLASH, None)
 
 
 def _use_example(text: str) -> None:
@@ -43,7 +45,7 @@ def _use_example(text: str) -> None:
 
 
 def _start_over() -> None:
-    for key in (PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED, HISTORY, SAVED_ID, CALL, ISSUE):
+    for key in (PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED, HISTORY, SAVED_ID, CALL, ISSUE, SAVED_FLASH):
         st.session_state.pop(key, None)
 
 
@@ -53,6 +55,7 @@ def _on_json_edit() -> None:
     if report.strategy is not None:
         st.session_state[STRATEGY] = report.strategy
         st.session_state[SOURCE] = "edited"
+    st.session_state.pop(SAVED_FLASH, None)
 
 
 def _examples() -> None:
@@ -166,7 +169,10 @@ def _save(report: Any) -> None:
             show_error(exc)
             return
         st.session_state[SAVED_ID] = sid
-        st.success(t("strategy.gen.saved", name=report.strategy.get("name", ""), version=version))
+        st.session_state[SAVED_FLASH] = {"name": report.strategy.get("name", ""), "version": version}
+    flash = st.session_state.get(SAVED_FLASH)
+    if flash:
+        st.success(t("strategy.gen.saved", name=flash["name"], version=flash["version"]))
         # Outside st.navigation (the page run on its own, e.g. in AppTest) there is no page to link to.
         with contextlib.suppress(StreamlitPageNotFoundError):
             st.page_link("pages/strategies.py", label=t("strategy.gen.open_library"), icon=":material/account_tree:")

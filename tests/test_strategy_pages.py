@@ -1,0 +1,95 @@
+"""Generate and Strategies page logic with Streamlit's AppTest (the browser tests cover drawing)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.config import reset_settings_cache
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def studio_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("STUDIO_DB", str(tmp_path / "studio.db"))
+    for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GLM_API_KEY", "ZAI_API_KEY", "CUSTOM_LLM_BASE_URL"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("STUDIO_SECRETS_FILE", str(tmp_path / "none.toml"))
+    reset_settings_cache()
+    yield tmp_path / "studio.db"
+    reset_settings_cache()
+
+
+def page(name: str, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=60)
+    at.session_state["lang"] = lang
+    at.session_state["user"] = "tester"
+    return at.run()
+
+
+def test_generate_refine_save_then_listed_with_versions() -> None:
+    at = page("generate")
+    assert not at.exception and at.title[0].value == "Generate a strategy"
+    at.text_area(key="gen_prompt").set_value("Buy 100 USDT of ETH when the 4h RSI(14) drops below 25")
+    at.button(key="gen_go").click().run()
+    assert not at.exception and not at.error
+    assert any("Valid" in s.value for s in at.success)
+    srcdoc = at.get("iframe")[0].proto.srcdoc
+    assert "RSI(14) \\u003c 25" in srcdoc and "BUY 100 USDT · ETH/USDT" in srcdoc
+    assert any("tokens" in c.value or "$" in c.value for c in at.caption)  # the call's tokens and cost
+
+    at.text_input(key="gen_refine_text").set_value("make the amount 250 USDT")
+    at.button(key="FormSubmitter:gen_refine_form-Apply").click().run()
+    assert not at.exception
+    assert json.loads(at.text_area(key="gen_json").value)["nodes"][3]["config"]["amount"] == 250
+    assert any("250" in t.value for t in at.text)  # the history lists the change
+
+    at.button(key="gen_save").click().run()
+    assert any("as version 1" in s.value for s in at.success)
+    at.text_area(key="gen_json").set_value(at.text_area(key="gen_json").value.replace("250", "300")).run()
+    at.button(key="gen_save").click().run()
+    assert any("as version 2" in s.value for s in at.success)
+
+    lib = page("strategies")
+    assert not lib.exception
+    assert lib.subheader[0].value.startswith("ETH 4h")
+    assert '"amount": 250' in lib.code[0].value and '"amount": 300' in lib.code[0].value  # v1 → v2 diff
+
+
+def test_unknown_request_shows_the_reason_and_examples() -> None:
+    at = page("generate", "ko")
+    at.text_area(key="gen_prompt").set_value("오늘 점심 뭐 먹을까?")
+    at.button(key="gen_go").click().run()
+    assert not at.exception
+    assert at.error and "비트코인 1시간봉" in at.error[0].value
+
+
+def test_json_edit_revalidates_and_blocks_saving() -> None:
+    at = page("generate")
+    at.text_area(key="gen_prompt").set_value("Sell all BTC when RSI is above 70")
+    at.button(key="gen_go").click().run()
+    text = at.text_area(key="gen_json").value
+    at.text_area(key="gen_json").set_value(text.replace('"trigger_1"', '"Trigger-1"', 1)).run()
+    assert any("error" in e.value for e in at.error)
+    assert at.button(key="gen_save").disabled
+    at.text_area(key="gen_json").set_value("{ not json").run()
+    assert not at.exception and any("BAD_JSON" in r for r in at.radio(key="gen_issue").options)
+
+
+def test_strategies_page_delete_asks_first() -> None:
+    from core.services import strategy_library
+    from core.strategy.compiler import compile_prompt
+
+    sid, _ = strategy_library.save_strategy(compile_prompt("Buy BTC when RSI < 30").strategy, user="tester")
+    at = page("strategies")
+    at.button(key=f"lib_delete_{sid}").click().run()
+    assert strategy_library.list_strategies("tester")  # not yet
+    assert any("cannot be undone" in w.value for w in at.warning)
+    at.button(key=f"lib_delete_yes_{sid}").click().run()
+    assert strategy_library.list_strategies("tester") == []
+    assert not at.exception
