@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from core.llm.errors import BadRequest, ContextTooLong, StreamInterrupted
+from core.llm.errors import BadRequest, ContextTooLong, ProviderUnavailable, StreamInterrupted
 from core.llm.gateway import Gateway
 from core.llm.registry import registry_from_settings
 from core.llm.retry import RetryPolicy
@@ -306,3 +306,21 @@ def test_sampling_parameters_only_where_the_model_accepts_them(env: Path, fake: 
     gw.complete(ChatRequest("news_sentiment", [Message("user", "x")], model="gpt-4o", temperature=0.3))
     first, second = (a.body for a in fake.attempts)
     assert "temperature" not in first and second["temperature"] == 0.3
+
+
+def test_total_deadline_stops_vendor_attempts(env: Path, fake: FakeVendor) -> None:
+    case = CASES["openai"]
+    gw = make_gateway(fake, case, env)
+    gw.complete(request(case))  # warm up: SDK import and tokenizer load are not part of the budget
+    fake.reset()
+    fake.script(Reply(delay_s=1.5, repeat=3), vendor="openai")
+    t0 = time.monotonic()
+    with pytest.raises(ProviderUnavailable, match=r"deadline has passed|did not answer in time"):
+        gw.complete(request(case, deadline_s=1.0, fallback=False))
+    assert time.monotonic() - t0 < 2.5
+    # With fallback the chain skips the remaining vendor models and ends at the offline engine.
+    fake.reset()
+    fake.script(Reply(delay_s=1.5, repeat=3), vendor="openai")
+    item = {"title": "BTC ETF inflows surge", "content": "", "source": "x", "published_at": "", "language": "en"}
+    c = gw.complete(request(case, deadline_s=1.0, offline_context=item))
+    assert c.provider == "offline" and c.tried[0] == case.first and fake.count() == 1

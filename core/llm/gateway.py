@@ -30,6 +30,7 @@ from core.llm.errors import (
     PriceUnknown,
     ProviderError,
     ProviderNotConfigured,
+    ProviderUnavailable,
     StreamInterrupted,
     StudioError,
     UnknownModel,
@@ -132,14 +133,13 @@ class Gateway:
     def configured_providers(self) -> list[str]:
         # Settings do not change under a gateway (a new gateway is built when they do): compute once.
         if self._configured is None:
-            out = []
-            for name in ("openai", "anthropic", "glm", "custom"):
-                try:
-                    if self.provider(name).configured():
-                        out.append(name)
-                except ImportError:
-                    continue
-            self._configured = out
+            from core.llm.providers import configured_in
+
+            from_settings = configured_in(self.settings)
+            self._configured = [
+                name for name in ("openai", "anthropic", "glm", "custom")
+                if (self._providers[name].configured() if name in self._providers else from_settings[name])
+            ]
         return self._configured
 
     def chain(self, req: ChatRequest) -> list[ModelInfo]:
@@ -180,6 +180,13 @@ class Gateway:
             )
         if info.provider == OFFLINE:
             return _Prepared(info, provider, 0, False, None)
+        if run.remaining() <= 0:
+            # The request's total deadline is spent: only the instant offline engine may still answer.
+            raise ProviderUnavailable(
+                f"No time left to try {info.name}: the request's deadline has passed.",
+                provider=info.provider, model=info.name,
+                hint="Raise LLM_REQUEST_TIMEOUT (the total deadline is three times it) or try again.",
+            )
         if not info.price.known:
             raise PriceUnknown(
                 f"{info.name} has no known price, so it cannot be used against the monthly quota.",
@@ -302,8 +309,9 @@ class Gateway:
 
     # ------------------------------------------------------------------ complete
     def complete(self, req: ChatRequest) -> Completion:
+        chain = self.chain(req)
         run = self._start(req)
-        for i, info in enumerate(self.chain(req)):
+        for i, info in enumerate(chain):
             try:
                 prep = self._prepare(info, run)
                 hit = self._cache_hit(run, prep)
@@ -357,8 +365,9 @@ class Gateway:
 
     # ------------------------------------------------------------------ stream
     def stream(self, req: ChatRequest) -> Iterator[TextDelta | StreamEnd]:
+        chain = self.chain(req)
         run = self._start(req)
-        for i, info in enumerate(self.chain(req)):
+        for i, info in enumerate(chain):
             try:
                 prep = self._prepare(info, run)
                 hit = self._cache_hit(run, prep)
@@ -478,8 +487,9 @@ class Gateway:
             log.info("local rate limit for %s: waited %.2f s", prep.info.provider, waited)
 
     async def acomplete(self, req: ChatRequest) -> Completion:
+        chain = self.chain(req)
         run = self._start(req)
-        for i, info in enumerate(self.chain(req)):
+        for i, info in enumerate(chain):
             try:
                 prep = self._prepare(info, run)
                 hit = await self._io(self._cache_hit, run, prep)
@@ -518,8 +528,9 @@ class Gateway:
             return completion
 
     async def astream(self, req: ChatRequest) -> AsyncIterator[TextDelta | StreamEnd]:
+        chain = self.chain(req)
         run = self._start(req)
-        for i, info in enumerate(self.chain(req)):
+        for i, info in enumerate(chain):
             try:
                 prep = self._prepare(info, run)
                 hit = await self._io(self._cache_hit, run, prep)

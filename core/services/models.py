@@ -9,6 +9,7 @@ from typing import Any
 
 from core.config import get_settings
 from core.llm.gateway import Gateway
+from core.llm.providers import configured_in
 from core.llm.registry import OFFLINE, Registry, registry_from_settings
 from core.llm.types import USE_CASES
 
@@ -87,13 +88,7 @@ def _registry() -> Registry:
 
 
 def _configured(settings: Any) -> dict[str, bool]:
-    return {
-        "openai": settings.openai_api_key is not None,
-        "anthropic": settings.anthropic_api_key is not None,
-        "glm": settings.glm_api_key is not None,
-        "custom": bool(settings.custom_llm_base_url and settings.custom_llm_models),
-        OFFLINE: True,
-    }
+    return configured_in(settings)
 
 
 def provider_status() -> list[ProviderStatus]:

@@ -16,6 +16,17 @@ _MODULES = {
 }
 
 
+def configured_in(settings: Any) -> dict[str, bool]:
+    """Which providers have what they need, read from settings alone (importing an SDK takes ~0.5 s)."""
+    return {
+        "openai": getattr(settings, "openai_api_key", None) is not None,
+        "anthropic": getattr(settings, "anthropic_api_key", None) is not None,
+        "glm": getattr(settings, "glm_api_key", None) is not None,
+        "custom": bool(getattr(settings, "custom_llm_base_url", None) and getattr(settings, "custom_llm_models", None)),
+        "offline": True,
+    }
+
+
 def make_provider(name: str, settings: Any) -> Provider:
     module_name, cls_name = _MODULES[name]
     cls = getattr(importlib.import_module(module_name), cls_name)
