@@ -14,7 +14,11 @@ languages instead of copying it.
 from __future__ import annotations
 
 import json
+import re
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from playwright.sync_api import Frame, Locator, Page, expect
@@ -28,6 +32,7 @@ from tests.browser.conftest import (
     switch_language,
     wait_idle,
 )
+from tests.fakes.vendor import FakeVendor, Reply
 from ui.i18n import translate
 
 PROMPT_KO = "비트코인 1시간봉 RSI가 30 아래로 떨어지면 100 USDT 매수"
@@ -215,3 +220,192 @@ def test_journey_no_key_english(studio: StudioServer, page: Page) -> None:
     save(page, "en", strategy)
     open_and_backtest(page, "en", strategy)
     usage_shows(page, studio, "en", "$0.00", 1)
+
+
+# ---------------------------------------------------------------- with a (fake) vendor key
+
+FAKE_OPENAI_KEY = "sk-test-journey-0123456789abcdef"
+VENDOR_STRATEGY = {
+    "schema_version": 1,
+    "name": "ETH EMA cross seller",
+    "description": "Sells all ETH when the 4h close crosses below the 50 EMA.",
+    "nodes": [
+        {"id": "trigger_1", "type": "trigger", "config": {"trigger_type": "time", "interval": "4h"}},
+        {"id": "data_1", "type": "data_source",
+         "config": {"source_type": "ohlcv", "symbol": "ETH/USDT", "timeframe": "4h", "exchange": "binance"}},
+        {"id": "condition_1", "type": "condition",
+         "config": {"operator": "crosses_below", "left": "close", "right": "ema(50)"}},
+        {"id": "action_1", "type": "action",
+         "config": {"action_type": "sell", "symbol": "ETH/USDT", "amount": "all", "unit": "ETH"}},
+    ],
+    "edges": [
+        {"from": "trigger_1", "to": "data_1"},
+        {"from": "data_1", "to": "condition_1"},
+        {"from": "condition_1", "to": "action_1", "condition": "true"},
+    ],
+}
+
+
+def dollars(text: str) -> Decimal:
+    found = re.findall(r"\$([0-9][0-9,]*\.?[0-9]*)", text)
+    assert found, f"no dollar amount in {text!r}"
+    return Decimal(found[-1].replace(",", ""))
+
+
+STREAM_SAMPLER_JS = """
+() => {
+  // Sampled in the page itself: a slow test process must not miss the text growing.
+  window.__streamSeen = [];
+  window.__streamSampler = setInterval(() => {
+    const code = document.querySelector('[data-testid="stMain"] [data-testid="stCode"]');
+    const n = code ? code.innerText.length : 0;
+    const seen = window.__streamSeen;
+    if (n && seen[seen.length - 1] !== n) seen.push(n);
+  }, 25);
+}
+"""
+
+
+def start_watching_stream(page: Page) -> None:
+    page.evaluate(STREAM_SAMPLER_JS)
+
+
+def streamed_lengths(page: Page) -> list[int]:
+    """Lengths of the streamed text the page showed, in the order they appeared."""
+    return list(page.evaluate("() => { clearInterval(window.__streamSampler); return window.__streamSeen; }"))
+
+
+def test_journey_fake_openai_streams_and_costs_the_same_everywhere(
+    studio_factory: Callable[..., StudioServer], new_page: Callable[..., Page]
+) -> None:
+    with FakeVendor() as fake:
+        text = json.dumps(VENDOR_STRATEGY, indent=2)
+        pieces = [text[i:i + 40] for i in range(0, len(text), 40)]
+        fake.script(Reply(text=text, chunks=pieces, chunk_delay_s=0.15, input_tokens=1830, output_tokens=412),
+                    vendor="openai")
+        server = studio_factory({"OPENAI_API_KEY": FAKE_OPENAI_KEY, "OPENAI_BASE_URL": fake.openai_base_url})
+        page = new_page("en-US")
+        goto(page, server, "", heading="Strategy Studio")
+        nav_to(page, "generate", "en", "strategy.gen.title")
+        type_and_commit(page, field(page, L("strategy.gen.prompt", "en")), PROMPT_EN.replace("BTC", "ETH"))
+        # The picker offers the configured vendor model first.
+        picked = main_area(page).get_by_test_id("stSelectbox").first
+        expect(picked).not_to_contain_text("offline")
+        start_watching_stream(page)
+        click(page, L("strategy.gen.generate", "en"))
+        valid = main_area(page).get_by_text(L("strategy.gen.valid", "en"), exact=True)
+        seen = streamed_lengths(page)
+        no_traceback(page)
+        # The answer streamed in: the page showed the text growing, piece by piece.
+        assert len(seen) >= 3 and seen == sorted(seen), f"streamed lengths seen: {seen}"
+        expect(valid).to_be_visible()
+        assert graph_node_ids(page) == ["action_1", "condition_1", "data_1", "trigger_1"]
+        assert fake.count("openai") == 1
+        assert fake.attempts[0].body.get("stream") is True
+        assert all(c in (None, "0") for c in fake.retry_counts())
+        caption = main_area(page).get_by_test_id("stCaptionContainer").filter(has_text="1830")
+        expect(caption).to_be_visible()
+        cost = dollars(caption.inner_text())
+        assert cost > 0
+        # Usage shows the same cost, to the last digit.
+        nav_to(page, "usage", "en", "usage.title")
+        no_traceback(page)
+        spend = metric(page, L("usage.kpi.spend", "en")).get_by_test_id("stMetricValue")
+        assert dollars(spend.inner_text()) == cost
+        assert dollars(sidebar(page).get_by_test_id("stProgress").inner_text().split(" of ")[0]) == cost
+        assert FAKE_OPENAI_KEY not in page.content()
+
+
+def first_of_next_month() -> str:
+    today = datetime.now(UTC).date()
+    return (today.replace(day=28) + timedelta(days=4)).replace(day=1).isoformat()
+
+
+def choose_model(page: Page, containing: str) -> None:
+    main_area(page).get_by_test_id("stSelectbox").filter(
+        has=page.get_by_text(L("services.model", "en"), exact=True)
+    ).first.click()
+    rerun(page, page.get_by_role("option").filter(has_text=containing).first.click)
+
+
+def test_journey_quota_exhausted_explains_and_offers_offline(
+    studio_factory: Callable[..., StudioServer], new_page: Callable[..., Page]
+) -> None:
+    with FakeVendor() as fake:
+        server = studio_factory({
+            "OPENAI_API_KEY": FAKE_OPENAI_KEY, "OPENAI_BASE_URL": fake.openai_base_url,
+            "LLM_MONTHLY_QUOTA_USD": "0.000001",
+        })
+        page = new_page("en-US")
+        goto(page, server, "", heading="Strategy Studio")
+        nav_to(page, "generate", "en", "strategy.gen.title")
+        type_and_commit(page, field(page, L("strategy.gen.prompt", "en")), PROMPT_EN)
+        click(page, L("strategy.gen.generate", "en"))
+        no_traceback(page)
+        error = main_area(page).get_by_test_id("stAlertContentError").first
+        expect(error).to_contain_text("quota")
+        expect(error).to_contain_text(first_of_next_month())  # the reset date, named
+        expect(error).to_contain_text("offline")  # the way out, offered
+        assert fake.count("openai") == 0, "the quota must stop the call before it reaches the vendor"
+        # Taking the offer: the offline engine answers, free, despite the spent quota.
+        choose_model(page, "offline")
+        click(page, L("strategy.gen.generate", "en"))
+        expect(main_area(page).get_by_text(L("strategy.gen.valid", "en"), exact=True)).to_be_visible()
+        assert graph_node_ids(page) == ["action_1", "condition_1", "data_1", "trigger_1"]
+        assert fake.count("openai") == 0
+
+
+# ---------------------------------------------------------------- forced failures, page by page
+
+BAD_CSV = b"timestamp,open,high,low,close,volume\n2024-01-01,1,2,0.5,1.5,10\n2024-01-02,abc,2,0.5,1.5,10\n"
+
+
+def upload(page: Page, name: str, content: bytes, mime: str) -> None:
+    dropzone = main_area(page).get_by_test_id("stFileUploaderDropzoneInput").first
+    rerun(page, lambda: dropzone.set_input_files(files=[{"name": name, "mimeType": mime, "buffer": content}]))
+
+
+def test_bad_csv_on_market_is_an_actionable_error(studio: StudioServer, page: Page) -> None:
+    goto(page, studio, "market", L("market.title", "ko"))
+    main = main_area(page)
+    rerun(page, main.get_by_text(L("market.source.upload", "ko"), exact=True).click)
+    upload(page, "prices.csv", BAD_CSV, "text/csv")
+    error = main.get_by_test_id("stAlertContentError").first
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("3")  # the offending row is named
+    no_traceback(page)
+
+
+def test_invalid_json_import_on_strategies_is_an_actionable_error(studio: StudioServer, page: Page) -> None:
+    goto(page, studio, "strategies", L("strategy.lib.title", "ko"))
+    main = main_area(page)
+    main.get_by_test_id("stExpander").filter(has_text=L("strategy.lib.import", "ko")).first.click()
+    upload(page, "broken.json", b'{"schema_version": 1, "nodes": [', "application/json")
+    click(page, L("strategy.lib.import_button", "ko"))
+    expect(main.get_by_test_id("stAlertContentError").first).to_be_visible()
+    no_traceback(page)
+
+
+def test_vendor_down_on_generate_falls_back_and_says_so(
+    studio_factory: Callable[..., StudioServer], new_page: Callable[..., Page]
+) -> None:
+    with FakeVendor() as fake:
+        fake.script(Reply(status=503, error_message="upstream overloaded", repeat=50), vendor="openai")
+        server = studio_factory({
+            "OPENAI_API_KEY": FAKE_OPENAI_KEY, "OPENAI_BASE_URL": fake.openai_base_url, "LLM_MAX_RETRIES": "0",
+        })
+        page = new_page("en-US")
+        goto(page, server, "", heading="Strategy Studio")
+        nav_to(page, "generate", "en", "strategy.gen.title")
+        type_and_commit(page, field(page, L("strategy.gen.prompt", "en")), PROMPT_EN)
+        click(page, L("strategy.gen.generate", "en"))
+        no_traceback(page)
+        assert fake.count("openai") >= 1
+        main = main_area(page)
+        # Either the offline engine answered (and the page says which model did), or an error explains.
+        answered = main.get_by_text(L("strategy.gen.valid", "en"), exact=True)
+        if answered.count():
+            expect(main.get_by_text(L("services.offline_label", "en"), exact=False).first).to_be_visible()
+        else:
+            expect(main.get_by_test_id("stAlertContentError").first).to_contain_text("openai")
+        assert FAKE_OPENAI_KEY not in page.content()
