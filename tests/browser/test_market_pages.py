@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from core.services.strategy_library import save_strategy
+from core.storage import get_db
 from tests.browser.conftest import StudioServer, goto, main_area, start_studio, wait_idle
 
-HERE = Path(__file__).resolve().parent
 BAD_CSV = (
     "timestamp,open,high,low,close,volume\n"
     "2024-01-01T00:00:00Z,100,110,95,105,12\n"
@@ -42,23 +43,68 @@ def test_market_page_draws_the_sample_and_explains_a_bad_csv(studio: StudioServe
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
+SMA_CROSS = {
+    "schema_version": 1,
+    "name": "SMA cross for the browser",
+    "description": "Buys when SMA(10) crosses above SMA(30), sells everything on the cross back.",
+    "nodes": [
+        {"id": "trigger_1", "type": "trigger", "config": {"trigger_type": "time", "interval": "1d"}},
+        {
+            "id": "data_1",
+            "type": "data_source",
+            "config": {"source_type": "ohlcv", "symbol": "BTC/USDT", "timeframe": "1d"},
+        },
+        {
+            "id": "condition_1",
+            "type": "condition",
+            "config": {"operator": "crosses_above", "left": "sma(10)", "right": "sma(30)"},
+        },
+        {
+            "id": "condition_2",
+            "type": "condition",
+            "config": {"operator": "crosses_below", "left": "sma(10)", "right": "sma(30)"},
+        },
+        {
+            "id": "action_1",
+            "type": "action",
+            "config": {"action_type": "buy", "symbol": "BTC/USDT", "amount": 5000, "unit": "USDT"},
+        },
+        {"id": "action_2", "type": "action", "config": {"action_type": "sell", "symbol": "BTC/USDT", "amount": "all"}},
+    ],
+    "edges": [
+        {"from": "trigger_1", "to": "data_1"},
+        {"from": "data_1", "to": "condition_1"},
+        {"from": "data_1", "to": "condition_2"},
+        {"from": "condition_1", "to": "action_1", "condition": "true"},
+        {"from": "condition_2", "to": "action_2", "condition": "true"},
+    ],
+}
+
+
 @pytest.fixture(scope="module")
-def panel_app() -> Iterator[StudioServer]:
-    server = start_studio(script=HERE / "market_panel_app.py")
-    server.warmed = True  # a single-script app: no navigation shell to warm up
-    yield server
-    server.stop()
+def library_studio() -> Iterator[StudioServer]:
+    """A server of its own (the shared one must stay empty for other tests) with one saved strategy."""
+    server = start_studio()
+    try:
+        db = get_db(server.db_path)
+        save_strategy(SMA_CROSS, user="local", note="browser test", source="imported", db=db)
+        yield server
+    finally:
+        server.stop()
 
 
-def test_backtest_shows_metrics_and_charts(panel_app: StudioServer, page: Page) -> None:
-    goto(page, panel_app, "", heading="Backtest panel")
-    main_area(page).get_by_role("button", name="Run backtest", exact=True).click()
+@pytest.mark.parametrize("page", ["en-US"], indirect=True)
+def test_backtest_on_the_strategies_page_shows_metrics_and_charts(library_studio: StudioServer, page: Page) -> None:
+    goto(page, library_studio, "strategies", heading="Strategies")
+    main = main_area(page)
+    main.get_by_role("tab", name="Backtest", exact=True).click()
+    main.get_by_role("button", name="Run backtest", exact=True).click()
     wait_idle(page, 60_000)
-    metrics = main_area(page).get_by_test_id("stMetric")
+    metrics = main.get_by_test_id("stMetric")
     expect(metrics.filter(has_text="Total return")).to_be_visible(timeout=20_000)
     expect(metrics.filter(has_text="Closed trades")).to_contain_text("13")
     expect(metrics.filter(has_text="Max drawdown")).to_contain_text("%")
     _chart_drawn(page, 0)  # equity vs buy and hold
     _chart_drawn(page, 1)  # drawdown
-    expect(main_area(page).get_by_test_id("stDataFrame")).to_be_visible()
+    expect(main.get_by_test_id("stDataFrame").last).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
