@@ -440,3 +440,32 @@ def test_minute_data_is_resampled_to_the_strategys_timeframe() -> None:
     raw = run_backtest(sma_cross(5, 20, "1h"), minute, match_timeframe=False)
     assert raw.settings["bars"] == 6 * 60 * 24
     assert any("asks for 1h bars but the data has 1m bars" in w for w in raw.warnings)
+
+
+@pytest.mark.parametrize("peak_bar", [255, 256, 300, 700])
+def test_crossing_on_position_pnl_across_evaluation_windows(peak_bar: int) -> None:
+    # Up 0.1 % a bar until peak_bar, then down: the sell fires where the PnL crosses below 2 %.
+    n = peak_bar * 2 + 50
+    steps = np.where(np.arange(n) < peak_bar, 1.001, 0.999)
+    closes = 100 * np.cumprod(steps)
+    opens = np.concatenate(([100.0], closes[:-1]))
+    data = frame(list(opens), list(closes), freq="1h")
+    strat = strategy(
+        [cond("condition_1", "close", ">", 0), cond("condition_2", "position_pnl_pct", "crosses_below", 2)],
+        [buy(amount=1000), sell()],
+        [
+            edge("data_1", "condition_1"),
+            edge("condition_1", "action_1", "true"),
+            edge("data_1", "condition_2"),
+            edge("condition_2", "action_2", "true"),
+        ],
+        "1h",
+    )
+    strat["nodes"][3]["config"]["left"] = "position_pnl_pct"
+    result = run_backtest(strat, data, fee_bps=0, slippage_bps=0, cash=1000, match_timeframe=False)
+    first_buy = result.fills[0]
+    assert (first_buy.signal_bar, first_buy.bar) == (0, 1)
+    pnl = (closes / opens[1] - 1) * 100
+    below = np.flatnonzero((pnl[2:] < 2) & (pnl[1:-1] >= 2)) + 2
+    sells = [f for f in result.fills if f.side == "sell"]
+    assert sells and sells[0].signal_bar == int(below[0])
