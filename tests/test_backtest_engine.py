@@ -461,7 +461,6 @@ def test_crossing_on_position_pnl_across_evaluation_windows(peak_bar: int) -> No
         ],
         "1h",
     )
-    strat["nodes"][3]["config"]["left"] = "position_pnl_pct"
     result = run_backtest(strat, data, fee_bps=0, slippage_bps=0, cash=1000, match_timeframe=False)
     first_buy = result.fills[0]
     assert (first_buy.signal_bar, first_buy.bar) == (0, 1)
