@@ -105,3 +105,17 @@ def test_quota_exceeded_exits_4(tmp_path: Path) -> None:
         assert fake.count("openai") == 0
     assert proc.returncode == 4, proc.stderr
     assert "quota" in proc.stderr.lower()
+
+
+def test_provider_failure_after_fallback_exits_5(tmp_path: Path) -> None:
+    from tests.fakes.vendor import FakeVendor, Reply
+
+    with FakeVendor() as fake:
+        fake.script(Reply(status=500, error_message="upstream exploded", repeat=5), vendor="openai")
+        # The vendor fails, and the offline fallback cannot compile this request either.
+        proc = run(tmp_path, "generate", "what a lovely day", "--model", "gpt-5.4-mini",
+                   extra_env={"OPENAI_API_KEY": "sk-test-0000000", "OPENAI_BASE_URL": fake.openai_base_url,
+                              "LLM_MAX_RETRIES": "0", "NO_PROXY": "127.0.0.1,localhost"})
+        assert fake.count("openai") >= 1
+    assert proc.returncode == 5, proc.stderr
+    assert "gpt-5.4-mini" in proc.stderr and proc.stdout == ""
