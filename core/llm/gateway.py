@@ -196,10 +196,11 @@ class Gateway:
         from core.llm.tokens import count_messages
 
         counted = count_messages(info.provider, info.name, req.messages)
-        if info.context_window and counted.tokens + req.max_tokens > info.context_window:
+        out_cap = min(req.max_tokens, info.max_output) if info.max_output else req.max_tokens
+        if info.context_window and counted.tokens + out_cap > info.context_window:
             approx = "about " if counted.estimated else ""
             raise ContextTooLong(
-                f"The request needs {approx}{counted.tokens} input tokens + {req.max_tokens} output tokens, "
+                f"The request needs {approx}{counted.tokens} input tokens + {out_cap} output tokens, "
                 f"more than {info.name}'s context window of {info.context_window}.",
                 provider=info.provider, model=info.name,
                 hint="Shorten the input, lower max_tokens, or choose a model with a larger context window.",
@@ -252,14 +253,18 @@ class Gateway:
             return None
         return self.ledger.reserve(
             user_id=run.req.user, request_id=f"{run.request_id}:{attempt}", model=prep.info.name,
-            price=prep.info.price, input_tokens=prep.input_tokens, max_tokens=run.req.max_tokens,
+            price=prep.info.price, input_tokens=prep.input_tokens, max_tokens=self._max_tokens(run, prep),
             allow_shrink=run.req.allow_shrink,
         )
 
+    @staticmethod
+    def _max_tokens(run: _Run, prep: _Prepared) -> int:
+        """The request's cap, within the model's own maximum output (the reservation holds no more)."""
+        cap = prep.info.max_output
+        return min(run.req.max_tokens, cap) if cap else run.req.max_tokens
+
     def _call(self, run: _Run, prep: _Prepared, res: Reservation | None) -> Call:
-        max_tokens = res.max_tokens if res is not None else run.req.max_tokens
-        if prep.info.max_output:
-            max_tokens = min(max_tokens, prep.info.max_output)
+        max_tokens = res.max_tokens if res is not None else self._max_tokens(run, prep)
         timeout = max(0.5, min(self.timeout_s, run.remaining()))
         return Call(prep.info, run.req, max_tokens, timeout, prep.input_tokens)
 
