@@ -158,3 +158,14 @@ def test_async_calls_settle_rows_too(fake: FakeVendor, tmp_path: Path, monkeypat
     assert first.cost_usd == Decimal("0.00120") and isinstance(end, StreamEnd)
     assert [r["status"] for r in rows(gw)] == ["ok", "unavailable", "ok"]
     assert holds(gw) == 0
+
+
+def test_one_gateway_serves_many_threads(fake: FakeVendor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    gw = gateway(fake, tmp_path, monkeypatch)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda i: gw.complete(req(user=f"u{i % 3}")), range(24)))
+    assert all(r.text for r in results)
+    assert len(rows(gw)) == 24 and holds(gw) == 0
+    assert fake.count() == 24
