@@ -148,3 +148,14 @@ def test_models_command_human_says_what_aliases_point_to(env: Path, capsys: pyte
     assert "claude-3-opus is an alias of claude-opus-4-7" in out
     assert "glm-5.2" in out and "unknown" in out
     assert "news_sentiment: offline" in out
+
+
+def test_example_models_file_loads_and_does_what_it_says() -> None:
+    example = DATA_FILE.parent / "models.example.toml"
+    reg = load_registry(example, ["llama3.3:70b"])
+    assert reg.get("glm-5.2").price.known
+    local = reg.get("llama3.3:70b")
+    assert local.provider == "custom" and local.price.known and local.price.input == 0
+    assert reg.resolve("house-model").info.name == "gpt-5.4-mini"
+    assert reg.routing["news_sentiment"][0] == "llama3.3:70b"
+    assert reg.limits["openai"].rpm == 500
