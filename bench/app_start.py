@@ -37,6 +37,7 @@ from tests.browser.conftest import (  # noqa: E402 - the harness is the one way 
     streamlit_command,
     wait_healthy,
 )
+from ui.i18n import translate  # noqa: E402
 
 TARGET_START_S = 3.0
 TARGET_GENERATE_S = 1.5
@@ -108,17 +109,21 @@ def graph_drawn(page: Page) -> bool:
     ))
 
 
-def click_generate(page: Page) -> float:
+def click_generate(page: Page, amount: int) -> float:
     """Seconds from clicking Generate (offline) to the graph drawn in its iframe."""
     main = page.get_by_test_id("stMain")
-    box = main.get_by_test_id("stTextArea").first.locator("textarea")
-    box.fill(PROMPT_KO)
+    box = main.get_by_label(translate("strategy.gen.prompt", "ko"), exact=True)
+    # A different amount each run, so that no run is answered from the response cache.
+    box.fill(PROMPT_KO.replace("100", str(amount)))
     box.blur()
+    page.wait_for_timeout(300)
     idle(page)
-    button = main.get_by_test_id("stButton").locator("button").filter(has_text="생성").first
+    button = main.get_by_role("button", name=translate("strategy.gen.generate", "ko"), exact=True)
+    # Forget the previous graph so that only a newly drawn one counts.
+    page.evaluate("() => document.querySelectorAll('[data-testid=stIFrame]').forEach(f => f.remove())")
     t0 = time.monotonic()
     button.click()
-    deadline = t0 + 60
+    deadline = t0 + 120
     while time.monotonic() < deadline:
         try:
             if page.get_by_test_id("stIFrame").count() and graph_drawn(page):
@@ -126,7 +131,7 @@ def click_generate(page: Page) -> float:
         except Exception:  # the iframe is being replaced by the rerun; look again
             pass
         time.sleep(0.02)
-    raise RuntimeError("the graph was not drawn within 60 s of clicking Generate")
+    raise RuntimeError("the graph was not drawn within 120 s of clicking Generate")
 
 
 def hello_click(page: Page) -> float:
@@ -199,11 +204,11 @@ def main(argv: list[str] | None = None) -> int:
         gen = []
         gen_error = ""
         try:
-            for _ in range(args.runs):
+            for _ in range(args.runs + 1):
                 pg.goto(f"{srv.url}/generate")
                 pg.get_by_test_id("stMain").get_by_test_id("stHeading").first.wait_for(timeout=60_000)
                 idle(pg)
-                gen.append(click_generate(pg))
+                gen.append(click_generate(pg, 100 + len(gen)))
         except Exception as exc:  # the Generate page may not exist yet; report it rather than crash
             gen_error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
         visited = visit_all(pg, srv)
@@ -221,7 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"runs per figure: {args.runs} (median); machine: {psutil.cpu_count()} cores")
     print(line("start -> first page rendered in Chromium", a_start, "s", TARGET_START_S, b_start))
     if gen:
-        print(line("click Generate (offline) -> graph drawn", statistics.median(gen), "s",
+        # The first click after a server start also pays for importing the model gateway (a
+        # background warm-up starts after the first page); later clicks are the steady state.
+        steady = gen[1:] or gen
+        print(line("click Generate (offline) -> graph drawn", statistics.median(steady), "s",
+                   TARGET_GENERATE_S, statistics.median(base_click)))
+        print(line("  the same, first click after server start", gen[0], "s",
                    TARGET_GENERATE_S, statistics.median(base_click)))
     else:
         print(f"click Generate (offline) -> graph drawn: not measured ({gen_error})")
