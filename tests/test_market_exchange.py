@@ -180,3 +180,18 @@ def test_unknown_exchange_symbol_and_timeframe_are_explained(fake: FakeBinance) 
         fetch_exchange("binance", "DOGE/EUR", "1h", api_base=fake.base)
     with pytest.raises(DataError, match="Unknown timeframe '1hour'"):
         fetch_exchange("binance", "BTC/USDT", "1hour", api_base=fake.base)
+
+
+def test_a_closed_past_range_is_served_from_the_cache(fake: FakeBinance, studio_db: Path) -> None:
+    first = fetch_exchange("binance", "BTC/USDT", "1h", since=START_MS, limit=24, api_base=fake.base)
+    assert first.df.index[0].value // 1_000_000 == START_MS
+    get_db(studio_db).execute(
+        "UPDATE ohlcv_cache SET fetched_at = '2025-01-01T00:00:00.000000+00:00'"
+    ).connection.commit()
+    before = len(fake.requests)
+    again = fetch_exchange("binance", "BTC/USDT", "1h", since=START_MS, limit=12, api_base=fake.base)
+    assert len(fake.requests) == before  # bars of 2024 fetched in 2025 had all closed: no request
+    assert len(again.df) == 12 and again.df.index[0] == first.df.index[0]
+    # "The latest bars" are never answered from an old cache.
+    fetch_exchange("binance", "BTC/USDT", "1h", limit=12, api_base=fake.base)
+    assert len(fake.requests) > before

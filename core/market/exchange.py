@@ -90,12 +90,29 @@ def _cached(db: Any, exchange: str, symbol: str, timeframe: str, since: int | No
     rows = list(
         db.query(
             "SELECT ts, open, high, low, close, volume, fetched_at FROM ohlcv_cache "
-            "WHERE exchange = ? AND symbol = ? AND timeframe = ? AND ts >= ? ORDER BY ts DESC LIMIT ?",
+            "WHERE exchange = ? AND symbol = ? AND timeframe = ? AND ts >= ? "
+            # With 'since' the exchange returns the bars from then on; without, the latest ones.
+            f"ORDER BY ts {'ASC' if since is not None else 'DESC'} LIMIT ?",
             [exchange, symbol, timeframe, since or 0, limit],
         )
     )
     frame = pd.DataFrame(rows, columns=["ts", "open", "high", "low", "close", "volume", "fetched_at"])
     return frame.sort_values("ts") if not frame.empty else frame
+
+
+def _cache_answers(cached: pd.DataFrame, limit: int, since_ms: int | None, timeframe: str) -> bool:
+    """Serve from the cache without a request: a recent fetch, or a complete range of closed bars."""
+    if len(cached) < limit or cached.empty:
+        return False
+    fetched = cached["fetched_at"].map(lambda v: datetime.fromisoformat(str(v)))
+    if (datetime.now(UTC) - fetched.max()).total_seconds() < FRESH_S:
+        return True
+    if since_ms is None:
+        return False  # "the latest bars" changes with time
+    # A past range never changes once every bar in it had closed when it was fetched.
+    last = cached.iloc[-1]
+    closes_ms = int(last["ts"]) + timeframe_seconds(timeframe) * 1000
+    return closes_ms <= fetched.iloc[-1].timestamp() * 1000
 
 
 def _frame_to_data(frame: pd.DataFrame, exchange: str, symbol: str, timeframe: str) -> MarketData:
@@ -130,10 +147,8 @@ def fetch(
     db = db if db is not None else get_db()
     name = exchange.strip().lower()
     cached = _cached(db, name, symbol, timeframe, since_ms, limit)
-    if len(cached) >= min(limit, 2):
-        newest = datetime.fromisoformat(str(cached["fetched_at"].max()))
-        if (datetime.now(UTC) - newest).total_seconds() < FRESH_S:
-            return _frame_to_data(cached, name, symbol, timeframe)
+    if _cache_answers(cached, limit, since_ms, timeframe):
+        return _frame_to_data(cached, name, symbol, timeframe)
     ex = make_exchange(name, api_base)
     pool = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="ccxt")
     try:
