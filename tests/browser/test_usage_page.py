@@ -33,6 +33,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioServer]:
 
 @pytest.mark.parametrize("page", ["en-US"], indirect=True)
 def test_seeded_rows_appear_in_charts_table_and_csv(page: Page, server: StudioServer, tmp_path: Path) -> None:
+    page.set_default_timeout(45_000)  # a loaded 2-core CI box can take long over one rerun
     goto(page, server, "usage", heading="LLM usage and cost")
     main = main_area(page)
 
@@ -68,6 +69,7 @@ def test_seeded_rows_appear_in_charts_table_and_csv(page: Page, server: StudioSe
 
 @pytest.mark.parametrize("page", ["en-US"], indirect=True)
 def test_filter_narrows_the_table_and_quota_banner_shows(page: Page, server: StudioServer) -> None:
+    page.set_default_timeout(45_000)  # a loaded 2-core CI box can take long over one rerun
     goto(page, server, "usage", heading="LLM usage and cost")
     main = main_area(page)
     expect(main.get_by_test_id("stAlertContentWarning")).to_contain_text("87%")
