@@ -3,6 +3,7 @@ saved, and found again on Strategies with its versions."""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -14,7 +15,7 @@ from tests.browser.conftest import StudioServer, goto, main_area, wait_idle
 PROMPT = "도지코인 1시간봉 볼린저 밴드 하단 아래로 내려가면 30 USDT 매수, 익절 5% 손절 3%"
 
 
-def graph_frame(page: Page, nodes: int | None = None, timeout_s: float = 20.0) -> Any:
+def graph_frame(page: Page, nodes: int | None = None, timeout_s: float = 20.0, until: str = "() => true") -> Any:
     """The graph iframe's frame once vis-network has drawn (``nodes`` of them, when given).
 
     A rerun replaces the iframe, so a handle can go stale between lookups: poll until a frame
@@ -29,7 +30,7 @@ def graph_frame(page: Page, nodes: int | None = None, timeout_s: float = 20.0) -
             frame = handle.content_frame() if handle else None
             if frame is not None:
                 last = frame.evaluate("() => window.network ? network.body.data.nodes.length : null")
-                if last and (nodes is None or last == nodes):
+                if last and (nodes is None or last == nodes) and frame.evaluate(until):
                     return frame
         except PlaywrightError:
             pass  # the iframe was replaced while we looked; try again
@@ -76,6 +77,7 @@ def test_invalid_edit_is_shown_and_selecting_an_issue_highlights_its_node(studio
     wait_idle(page, 60_000)
     expect(main.get_by_test_id("stAlertContentSuccess").first).to_contain_text("유효함", timeout=60_000)
     editor = main.get_by_role("textbox", name="전략 JSON (수정하면 바로 재검증)")
+    expect(editor).to_have_value(re.compile('"amount": 100'), timeout=30_000)  # filled by the finished run
     text = editor.input_value().replace('"amount": 100', '"amount": -100')
     editor.fill(text)
     editor.press("Control+Enter")
@@ -83,8 +85,9 @@ def test_invalid_edit_is_shown_and_selecting_an_issue_highlights_its_node(studio
     expect(main.get_by_test_id("stAlertContentError").first).to_contain_text("오류 1개")
     main.get_by_text("BAD_AMOUNT", exact=False).first.click()
     wait_idle(page)
-    frame = graph_frame(page)
-    selected = frame.evaluate("network.getSelectedNodes().map(id => network.body.data.nodes.get(id).sid)")
-    assert selected == ["action_1"]
+    # The rerun draws a new iframe with the selection; wait for that one, not the old one.
+    selected_js = "() => network.getSelectedNodes().map(id => network.body.data.nodes.get(id).sid)"
+    frame = graph_frame(page, until=f"() => ({selected_js})().length > 0")
+    assert frame.evaluate(selected_js) == ["action_1"]
     assert frame.evaluate("network.body.data.nodes.get().filter(n => n.invalid).map(n => n.sid)") == ["action_1"]
     expect(main.get_by_role("button", name="저장", exact=True)).to_be_disabled()
