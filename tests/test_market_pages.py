@@ -144,3 +144,20 @@ def test_backtest_panel_reports_an_invalid_strategy_without_a_traceback() -> Non
     at.button(key="test_bt_run").click().run()
     assert not at.exception
     assert at.error and "invalid" in at.error[0].value.lower()
+
+
+def test_panel_in_korean_uses_translated_labels_for_every_metric_and_column() -> None:
+    from ui.backtest_panel import METRICS, TRADE_COLUMNS
+    from ui.i18n import catalog
+
+    keys = [f"market.bt.metric.{k}" for k, _ in METRICS] + [f"market.bt.formula.{k}" for k, _ in METRICS]
+    keys += [f"market.bt.col.{c}" for c in TRADE_COLUMNS] + [f"market.source.{s}" for s in ("sample", "upload")]
+    assert all(catalog()[k]["ko"] and catalog()[k]["en"] for k in keys)
+    at = AppTest.from_function(_panel_app, default_timeout=30)
+    at.session_state["lang"] = "ko"
+    at.session_state["strategy_json"] = json.dumps(SMA)
+    at.run()
+    at.button(key="test_bt_run").click().run()
+    assert not at.exception
+    labels = {m.label for m in at.metric}
+    assert "총 수익률" in labels and "최대 낙폭" in labels and "샤프 지수 (일간, √365)" in labels
