@@ -101,6 +101,22 @@ def test_refinement(instruction: str, check_fn) -> None:  # type: ignore[no-unty
     assert before == compile_prompt(BASE).strategy  # the input is not modified
 
 
+def test_refinement_applies_every_change_it_names_and_removes_exits() -> None:
+    base = compile_prompt("Buy 100 USDT of BTC when RSI(14) < 30 and MACD histogram > 0, stop loss 3%").strategy
+    switched, changes = refine(base, "buy 0.5 ETH instead")
+    buy = next(n["config"] for n in switched["nodes"] if n["config"].get("action_type") == "buy")
+    assert buy == {"action_type": "buy", "symbol": "ETH/USDT", "amount": 0.5, "unit": "ETH"}
+    assert len(changes) == 4
+    trimmed, _ = refine(base, "손절 삭제")
+    assert validate(trimmed).valid
+    assert not any("position_pnl_pct" in str(n["config"].get("left")) for n in trimmed["nodes"])
+    assert not any(n["config"].get("amount") == "all" for n in trimmed["nodes"])  # its exit sell went too
+    macd, _ = refine(base, "MACD 8,21,5로")
+    assert any(n["config"].get("left") == "macd_hist(8,21,5)" for n in macd["nodes"])
+    with pytest.raises(EngineCannotAnswer, match="name the indicator"):
+        refine(base, "threshold 25")  # two conditions have one: ask, do not guess
+
+
 def test_refinement_declines_what_it_does_not_understand() -> None:
     with pytest.raises(EngineCannotAnswer) as err:
         refine(compile_prompt(BASE).strategy, "make it better")

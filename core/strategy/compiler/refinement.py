@@ -146,7 +146,11 @@ def _set_threshold(strategy: dict[str, Any], value: float, text: str, changes: l
         if isinstance(right, int | float) and isinstance(left, str) and left != "position_pnl_pct" and (
                 family is None or family in left):
             candidates.append(node)
-    if len(candidates) != 1:
+    if len(candidates) > 1:
+        names = ", ".join(str(n["config"]["left"]) for n in candidates)
+        raise CompileProblem(
+            f"several conditions have a threshold ({names}); name the indicator, e.g. 'RSI threshold 25'")
+    if not candidates:
         return False
     node = candidates[0]
     old = node["config"]["right"]
@@ -256,6 +260,11 @@ def _set_exit(strategy: dict[str, Any], take_profit: float | None, stop_loss: fl
 
 
 def _set_timeframe(strategy: dict[str, Any], interval: str, changes: list[Change]) -> None:
+    current = {n["config"].get("timeframe") for n in _nodes(strategy, "data_source")} | {
+        n["config"].get("interval") for n in _nodes(strategy, "trigger")}
+    if current == {interval}:
+        changes.append((f"the timeframe is already {interval}", f"이미 {interval} 봉입니다"))
+        return
     for node in _nodes(strategy, "trigger"):
         if node["config"].get("trigger_type") == "time":
             changes.append((f"{node['id']}: interval {node['config'].get('interval')} → {interval}",
@@ -349,12 +358,20 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
     return result, [ko if lang == "ko" else en for en, ko in changes]
 
 
+_MACD_TRIPLE = re.compile(r"macd\D{0,12}?(\d+)\s*[,/ ]\s*(\d+)\s*[,/ ]\s*(\d+)")
+_EXIT_WORDS = re.compile(r"(stop[\s-]*loss|(?<![a-z])sl(?![a-z])|손절)|(take[\s-]*profit|(?<![a-z])tp(?![a-z])|익절)")
+
+
 def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes: list[Change]) -> None:
+    """Apply every change the instruction names ("buy 0.5 ETH instead" switches the coin and the amount)."""
     rename = _RENAME.search(original)
     if rename and re.search(r"rename|call it|name it|이름", text):
         name = rename.group(1).strip()[:200]
         changes.append((f"name → {name}", f"이름 → {name}"))
         result["name"] = name
+        return
+    if _REMOVE.search(text) and _EXIT_WORDS.search(text) and not re.search(r"\d\s*%", text):
+        _remove_exits(result, text, changes)
         return
     exits, rest = act.find_exits(text)
     if exits.take_profit is not None or exits.stop_loss is not None:
@@ -367,6 +384,10 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
         elif not _add_notify(result, lang, changes):
             raise CompileProblem("there is no buy or sell to notify about")
         return
+    triple = _MACD_TRIPLE.search(text)
+    if triple:
+        _set_macd(result, tuple(int(g) for g in triple.groups()), changes)
+        return
     period = _PERIOD.search(text)
     if period:
         groups = [g for g in period.groups() if g]
@@ -375,16 +396,19 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
         _set_period(result, family, value, changes)
         return
     frames = [f for f in find_timeframes(text) if f.interval]
-    if frames and re.search(r"봉|chart|timeframe|interval|candle|으로|로|use|switch|change|바꿔|변경", text):
+    if frames:
         _set_timeframe(result, frames[0].interval or "1h", changes)
         for f in frames:
             text = blank(text, f.start, f.end)
-    amount_said = _AMOUNT_WORDS.search(text) or re.search(r"\d\s*(usdt|usd|달러|\$)|\$\s*\d", text)
+    symbols = find_symbols(text, original if len(original) == len(text) else text)
+    switch = re.search(r"switch|change|use|instead|trade|바꿔|변경|대신|으로|로\b|로\s", text)
+    amount_said = _AMOUNT_WORDS.search(text) or re.search(r"\d\s*(usdt|usd|달러|\$)|\$\s*\d", text) or any(
+        a.unit not in (None, "USDT") for a in act.find_amounts(text, symbols))
+    if symbols and switch:
+        _set_symbol(result, symbols[0].base, changes)
     if amount_said and _set_amount(result, text, changes):
         return
-    symbols = find_symbols(text, original if len(original) == len(text) else text)
-    if symbols and re.search(r"switch|change|use|instead|trade|바꿔|변경|으로|로\b|로\s", text):
-        _set_symbol(result, symbols[0].base, changes)
+    if symbols and switch:
         return
     replace = _REPLACE_NUMBER.search(text)
     if replace and _replace_number(result, float(replace.group(1)), float(replace.group(2)), changes):
@@ -392,6 +416,50 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
     threshold = _THRESHOLD.search(text)
     if threshold and _set_threshold(result, float(threshold.group(1)), text, changes):
         return
+    if changes:
+        return
     if _ADD_CONDITION.search(text) or re.search(r"\b(?:and|also)\b|그리고|도\s", text):
         _add_conditions(result, text, changes)
 
+
+def _set_macd(strategy: dict[str, Any], args: tuple[int, ...], changes: list[Change]) -> None:
+    fast, slow, signal = args
+    if not 0 < fast < slow or signal < 1 or slow > 10_000:
+        raise CompileProblem(f"MACD({fast},{slow},{signal}) needs 0 < fast < slow and a signal period of 1 or more")
+
+    def fn(ind: Indicator) -> Indicator | None:
+        return Indicator(ind.name, (float(fast), float(slow), float(signal)), ind.source) \
+            if ind.name.startswith("macd") else None
+
+    hit = False
+    for node in _nodes(strategy, "condition"):
+        for side in ("left", "right"):
+            old = node["config"].get(side)
+            new = _map_operand(old, fn)
+            if new != old:
+                node["config"][side] = new
+                hit = True
+                changes.append((f"{node['id']}: {side} {old} → {new}", f"{node['id']}: {side} {old} → {new}"))
+    if not hit:
+        raise CompileProblem("the strategy has no MACD to change")
+
+
+def _remove_exits(strategy: dict[str, Any], text: str, changes: list[Change]) -> None:
+    """"remove the stop loss" / "익절 삭제": drop those position_pnl_pct conditions (and an exit sell
+    action nothing reaches any more)."""
+    wants_sl = bool(re.search(r"stop[\s-]*loss|(?<![a-z])sl(?![a-z])|손절", text))
+    wants_tp = bool(re.search(r"take[\s-]*profit|(?<![a-z])tp(?![a-z])|익절", text))
+    ops = ({"<=", "<"} if wants_sl else set()) | ({">=", ">"} if wants_tp else set())
+    gone = {n["id"] for n in _nodes(strategy, "condition")
+            if n["config"].get("left") == "position_pnl_pct" and n["config"].get("operator") in ops}
+    if not gone:
+        raise CompileProblem("there is no such exit to remove")
+    strategy["nodes"] = [n for n in strategy["nodes"] if n.get("id") not in gone]
+    targets = {e.get("to") for e in strategy.get("edges", []) if e.get("from") in gone}
+    strategy["edges"] = [e for e in strategy.get("edges", []) if e.get("from") not in gone and e.get("to") not in gone]
+    still_reached = {e.get("to") for e in strategy["edges"]}
+    orphans = {t for t in targets if t not in still_reached}
+    strategy["nodes"] = [n for n in strategy["nodes"] if n.get("id") not in orphans]
+    strategy["edges"] = [e for e in strategy["edges"] if e.get("from") not in orphans]
+    removed = ", ".join(sorted(gone | orphans))
+    changes.append((f"removed {removed}", f"{removed} 삭제"))
