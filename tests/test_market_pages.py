@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -125,7 +126,12 @@ def test_backtest_panel_shows_metrics_charts_trades_and_formulas() -> None:
     specs = _specs(at)
     assert len(specs) == 2  # equity vs buy and hold, drawdown
     assert "Buy and hold" in json.dumps(specs[0])
-    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 13
+    assert len(at.dataframe) == 2 and len(at.dataframe[0].value) == 13  # trades, then orders
+    fills = at.dataframe[1].value
+    assert len(fills) == 26
+    signal = pd.to_datetime(fills["Signal bar (UTC)"])
+    filled = pd.to_datetime(fills["Filled at open of (UTC)"])
+    assert (filled > signal).all()  # every order fills on a later bar than its signal
     assert any("Only 13" not in w.value for w in at.warning)
     # Changing the strategy marks the shown result as stale instead of silently mixing them.
     changed = json.loads(json.dumps(SMA))

@@ -222,6 +222,22 @@ def _render_result(result: BacktestResult) -> None:
             trades[when] = pd.to_datetime(trades[when], utc=True).dt.strftime("%Y-%m-%d %H:%M")
         trades = trades[list(TRADE_COLUMNS)].rename(columns={c: t(f"market.bt.col.{c}") for c in TRADE_COLUMNS})
         st.dataframe(trades, hide_index=True, width="stretch")
+    if result.fills:
+        # Signal bar next to fill bar: the user can see every order filled at the next bar's open.
+        with st.expander(t("market.bt.fills", count=len(result.fills))):
+            rows = [
+                {
+                    t("market.bt.col.signal_time"): f.signal_time.strftime("%Y-%m-%d %H:%M"),
+                    t("market.bt.col.fill_time"): f.time.strftime("%Y-%m-%d %H:%M"),
+                    t("market.bt.col.side"): t(f"market.bt.side.{f.side}"),
+                    t("market.bt.col.qty"): round(f.qty, 10),
+                    t("market.bt.col.price"): round(f.price, 8),
+                    t("market.bt.col.fees"): round(f.fee, 8),
+                    t("market.bt.col.action"): f.action_id,
+                }
+                for f in result.fills[-2000:]
+            ]
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     if result.notifications:
         with st.expander(t("market.bt.notifications", count=len(result.notifications))):
             rows = [
