@@ -147,7 +147,7 @@ def test_script_payloads_stay_text_in_chromium(browser: Any) -> None:
     strategy = hostile()
     report = validate_strategy(strategy)
     assert {"BAD_NODE_ID", "BAD_OPERAND", "BAD_SYMBOL", "DANGLING_EDGE"} <= set(report.codes())
-    html = render_strategy_html(strategy, highlight=f"x{SHORT_XSS}")
+    html = render_strategy_html(strategy, highlight=f"x{SHORT_XSS}", legend={"action": SHORT_XSS})
     page, seen = open_graph(browser, html)
     try:
         nodes = page.evaluate("network.body.data.nodes.length")
@@ -158,6 +158,7 @@ def test_script_payloads_stay_text_in_chromium(browser: Any) -> None:
         assert page.evaluate("window.__xss") is None
         assert page.evaluate("document.querySelectorAll('img, a, iframe').length") == 0
         assert page.title().startswith("name <img")  # the title element holds the name as text
+        assert SHORT_XSS in page.locator("#legend").inner_text()
         assert seen["dialogs"] == [] and seen["errors"] == []
         assert seen["requests"] == [] and page.evaluate("window.__csp") == []
     finally:

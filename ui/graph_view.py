@@ -12,15 +12,19 @@ from typing import Any
 import streamlit as st
 
 from core.services.strategy_library import render_strategy_html
+from ui.i18n import t
+
+LEGEND_KEYS = ("trigger", "data_source", "condition", "action", "problem")
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _page(strategy_text: str, highlight: str | None) -> str:
-    return render_strategy_html(json.loads(strategy_text), highlight=highlight)
+def _page(strategy_text: str, highlight: str | None, legend: tuple[tuple[str, str], ...]) -> str:
+    return render_strategy_html(json.loads(strategy_text), highlight=highlight, legend=dict(legend))
 
 
 def graph_html(strategy: dict[str, Any], highlight: str | None = None) -> str:
-    return _page(json.dumps(strategy, sort_keys=True, ensure_ascii=False), highlight)
+    legend = tuple((key, t(f"strategy.legend.{key}")) for key in LEGEND_KEYS)
+    return _page(json.dumps(strategy, sort_keys=True, ensure_ascii=False), highlight, legend)
 
 
 def show_graph(strategy: dict[str, Any], highlight: str | None = None, height: int = 440) -> None:

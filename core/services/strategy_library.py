@@ -64,6 +64,7 @@ def render_strategy_html(
     strategy: Strategy | dict[str, Any] | str,
     issues: list[Issue] | None = None,
     highlight: str | None = None,
+    legend: dict[str, str] | None = None,
 ) -> str:
     """A self-contained interactive page of the graph; invalid parts highlighted.
 
@@ -73,7 +74,7 @@ def render_strategy_html(
     data = report.strategy
     if data is None:  # unreadable or over a size cap: draw nothing, the issues say why
         data = {"name": "Unreadable strategy", "nodes": [], "edges": []}
-    return render_html(data, report.issues if issues is None else issues, highlight)
+    return render_html(data, report.issues if issues is None else issues, highlight, legend=legend)
 
 
 # --- the saved library -----------------------------------------------------------------------

@@ -186,11 +186,14 @@ html,body{{margin:0;height:100%;font-family:sans-serif;background:#fff}}
 #graph{{position:absolute;top:0;bottom:0;left:0;right:0}}
 #summary{{position:absolute;top:6px;left:8px;z-index:2;font-size:13px;color:#334155;background:#ffffffcc;
 padding:2px 6px;border-radius:4px}}
+#legend{{position:absolute;bottom:6px;left:8px;z-index:2;font-size:12px;color:#334155;background:#ffffffcc;
+padding:2px 6px;border-radius:4px}}
+#legend span.key{{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;vertical-align:middle}}
 div.vis-tooltip{{position:absolute;visibility:hidden;padding:6px 8px;white-space:pre-wrap;max-width:420px;
 font-size:13px;color:#111;background:#fffbe6;border:1px solid #d4b106;border-radius:4px;
 box-shadow:2px 2px 8px rgba(0,0,0,.2);pointer-events:none;z-index:5}}
 </style></head>
-<body><div id="summary"></div><div id="graph"></div>
+<body><div id="summary"></div><div id="legend"></div><div id="graph"></div>
 <script>{vis_js}</script>
 <script>
 (function () {{
@@ -202,6 +205,15 @@ box-shadow:2px 2px 8px rgba(0,0,0,.2);pointer-events:none;z-index:5}}
   window.network = network;
   window.graphData = DATA;
   document.getElementById("summary").textContent = DATA.summary;
+  var legend = document.getElementById("legend");
+  DATA.legend.forEach(function (item) {{
+    var key = document.createElement("span");
+    key.className = "key";
+    key.style.background = item.color;
+    if (item.dashed) {{ key.style.border = "2px dashed " + item.color; key.style.background = "none"; }}
+    legend.appendChild(key);
+    legend.appendChild(document.createTextNode(item.label));
+  }});
   if (DATA.highlight !== null && DATA.highlight !== undefined) {{
     network.selectNodes([DATA.highlight]);
     network.once("afterDrawing", function () {{
@@ -216,9 +228,17 @@ box-shadow:2px 2px 8px rgba(0,0,0,.2);pointer-events:none;z-index:5}}
 """
 
 
+LEGEND = {"trigger": "trigger", "data_source": "data source", "condition": "condition", "action": "action",
+          "problem": "problem"}
+
+
 def render_html(strategy: dict[str, Any], issues: list[Issue], highlight: str | None = None,
-                summary: str | None = None) -> str:
+                summary: str | None = None, legend: dict[str, str] | None = None) -> str:
+    """The page. ``legend`` overrides the legend's words (keys of LEGEND), e.g. translated ones."""
     data = graph_data(strategy, issues, highlight)
+    words = {**LEGEND, **(legend or {})}
+    data["legend"] = [{"label": str(words[k])[:40], "color": STYLE[k]["color"]} for k in STYLE] + [
+        {"label": str(words["problem"])[:40], "color": ERROR_COLOR, "dashed": True}]
     errors = sum(1 for i in issues if i.severity == "error")
     warnings = len(issues) - errors
     data["summary"] = summary if summary is not None else (

@@ -61,6 +61,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                                  "ko": "아직 전략이 없습니다. 위에 입력하고 생성을 누르세요."},
     "strategy.gen.unreadable": {"en": "The JSON cannot be read as a strategy; the last readable graph is shown.",
                                 "ko": "JSON을 전략으로 읽을 수 없어 마지막으로 읽은 그래프를 표시합니다."},
+    "strategy.legend.trigger": {"en": "trigger", "ko": "트리거"},
+    "strategy.legend.data_source": {"en": "data source", "ko": "데이터"},
+    "strategy.legend.condition": {"en": "condition", "ko": "조건"},
+    "strategy.legend.action": {"en": "action", "ko": "액션"},
+    "strategy.legend.problem": {"en": "problem", "ko": "문제"},
     # --- Strategies ---
     "strategy.lib.title": {"en": "Strategies", "ko": "전략 목록"},
     "strategy.lib.intro": {"en": "Your saved strategies with every version.",
