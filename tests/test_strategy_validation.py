@@ -243,6 +243,10 @@ def test_too_many_issues_are_capped() -> None:
     assert len(report.issues) == limits.MAX_ISSUES + 1 and report.issues[-1].code == "TOO_MANY_ISSUES"
 
 
+def test_deeply_nested_json_is_refused_not_crashed() -> None:
+    assert validate("[" * 100_000 + "]" * 100_000).codes() == ["TOO_LARGE"]
+
+
 def test_text_input_and_bad_json() -> None:
     assert validate(json.dumps(EXAMPLE)).valid
     report = validate('{"name": "x", "nodes": [')

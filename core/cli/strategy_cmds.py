@@ -61,6 +61,8 @@ def _load(name: str) -> Any:
     text = _read(name)
     try:
         return json.loads(text)
+    except RecursionError:
+        raise _Unreadable(f"{name}: the JSON is nested too deeply to be a strategy.") from None
     except json.JSONDecodeError as exc:
         where = "standard input" if name == "-" else name
         raise _Unreadable(

@@ -62,6 +62,10 @@ def validate(data: dict[str, Any] | str | bytes) -> ValidationReport:
             return _report(out, None, [])
         try:
             data = json.loads(text)
+        except RecursionError:
+            out.error("TOO_LARGE", "The JSON is nested too deeply to read.",
+                      hint="A strategy nests only a few levels; check that the right file was given.")
+            return _report(out, None, [])
         except json.JSONDecodeError as exc:
             out.error(
                 "BAD_JSON",
