@@ -169,3 +169,15 @@ def test_one_gateway_serves_many_threads(fake: FakeVendor, tmp_path: Path, monke
     assert all(r.text for r in results)
     assert len(rows(gw)) == 24 and holds(gw) == 0
     assert fake.count() == 24
+
+
+def test_stream_closed_by_the_caller_is_settled_as_cancelled(fake: FakeVendor, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    gw = gateway(fake, tmp_path, monkeypatch)
+    fake.script(Reply(chunks=["partial ", "answer ", "here"], chunk_delay_s=0.05), vendor="openai")
+    stream = gw.stream(req())
+    next(stream)
+    stream.close()
+    [row] = rows(gw)
+    assert row["status"] == "cancelled" and row["output_tokens"] > 0 and row["estimated"] == 1
+    assert holds(gw) == 0
