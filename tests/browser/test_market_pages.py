@@ -106,5 +106,6 @@ def test_backtest_on_the_strategies_page_shows_metrics_and_charts(library_studio
     expect(metrics.filter(has_text="Max drawdown")).to_contain_text("%")
     _chart_drawn(page, 0)  # equity vs buy and hold
     _chart_drawn(page, 1)  # drawdown
-    expect(main.get_by_test_id("stDataFrame").last).to_be_visible()
+    # The library list and the trades table (orders sit in a collapsed expander).
+    expect(main.locator('[data-testid="stDataFrame"]:visible')).to_have_count(2)
     expect(page.get_by_test_id("stException")).to_have_count(0)
