@@ -133,6 +133,8 @@ class Completion:
     request_id: str = ""
     cache_key: str | None = None
     user: str = "local"
+    # Time this request spent waiting on local rate limits and retry backoff, all attempts together.
+    wait_ms: float = 0.0
 
 
 @dataclass(frozen=True)
