@@ -153,6 +153,7 @@ def test_429_retry_after_is_honoured_then_success(env: Path, fake: FakeVendor, c
     t0 = time.monotonic()
     c = gw.complete(request(case))
     assert time.monotonic() - t0 >= 0.95  # the server's 1 s, not our 10 ms backoff
+    assert c.wait_ms >= 950  # and the wait is reported
     assert c.tried == [case.first] and c.text
     assert fake.count() == 2
 

@@ -70,7 +70,8 @@ def test_rate_limits_from_the_models_file_bound_the_wait(env: pytest.MonkeyPatch
         fake.script(Reply(text="one"), vendor="openai")
         req = ChatRequest("news_sentiment", [Message("user", "x")], model="gpt-5.4-nano", fallback=False,
                           deadline_s=3)
-        assert gw.complete(req).text == "one"
+        first = gw.complete(req)
+        assert first.text == "one" and first.wait_ms == 0
         # The second request in the same minute would wait ~60 s, beyond its 3 s deadline: refused at once.
         with pytest.raises(RateLimited, match="local openai rate limit"):
             gw.complete(req)

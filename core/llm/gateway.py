@@ -55,6 +55,7 @@ class _Run:
     deadline: float
     tried: list[str] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    waited_s: float = 0.0  # local rate-limit waits and retry backoff, reported on the completion
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -218,7 +219,7 @@ class Gateway:
             text=reply.text, model=info.name, provider=info.provider, requested_model=run.req.model,
             usage=reply.usage, cost_usd=cost, finish_reason=reply.finish_reason,
             tried=[*run.tried, info.name], latency_ms=latency_ms, ttft_ms=ttft_ms,
-            request_id=run.request_id, cache_key=prep.cache_key, user=run.req.user,
+            request_id=run.request_id, cache_key=prep.cache_key, user=run.req.user, wait_ms=run.waited_s * 1000,
         )
 
     def _row(self, run: _Run, info: ModelInfo, usage: Usage, status: str, *, latency_ms: float = 0.0,
@@ -343,6 +344,7 @@ class Gateway:
                 if delay is None:
                     raise
                 log.info("retrying %s in %.2f s (attempt %d)", prep.info.name, delay, attempt + 1)
+                run.waited_s += delay
                 time.sleep(delay)
                 continue
             except BaseException:
@@ -360,6 +362,7 @@ class Gateway:
             return
         waited = self.limiter.acquire(prep.info.provider, prep.input_tokens + call.max_tokens,
                                       max_wait_s=max(0.0, run.remaining() - 1.0))
+        run.waited_s += waited
         if waited:
             log.info("local rate limit for %s: waited %.2f s", prep.info.provider, waited)
 
@@ -427,6 +430,7 @@ class Gateway:
                 delay = self.retry.next_delay(err, attempt, run.remaining())
                 if delay is None:
                     raise err from None
+                run.waited_s += delay
                 time.sleep(delay)
                 continue
             except GeneratorExit:
@@ -488,6 +492,7 @@ class Gateway:
             return
         waited = await self.limiter.aacquire(prep.info.provider, prep.input_tokens + call.max_tokens,
                                              max_wait_s=max(0.0, run.remaining() - 1.0))
+        run.waited_s += waited
         if waited:
             log.info("local rate limit for %s: waited %.2f s", prep.info.provider, waited)
 
@@ -520,6 +525,7 @@ class Gateway:
                 delay = self.retry.next_delay(err, attempt, run.remaining())
                 if delay is None:
                     raise
+                run.waited_s += delay
                 await asyncio.sleep(delay)
                 continue
             except BaseException:
@@ -592,6 +598,7 @@ class Gateway:
                 delay = self.retry.next_delay(err, attempt, run.remaining())
                 if delay is None:
                     raise err from None
+                run.waited_s += delay
                 await asyncio.sleep(delay)
                 continue
             except GeneratorExit:
