@@ -192,6 +192,12 @@ def _check_nodes(raw_nodes: list[Any], norm: Normaliser, out: _Collector) -> lis
                 out.warn("UNKNOWN_FIELD", f"Node {node_id}: unknown field '{_short(key)}' was ignored.",
                          node_id=node_id, hint="A node has only id, type and config.")
         node_type = norm.node_type(node_id, raw.get("type"))
+        if not isinstance(node_type, str):
+            # Reported below as BAD_NODE_TYPE; a non-text type must not reach the counters and sets.
+            out.error("BAD_NODE_TYPE", f"Node {node_id} has a type that is not text ({type(node_type).__name__}).",
+                      node_id=node_id, hint="Use one of: " + ", ".join(NODE_TYPES) + ".")
+            nodes.append(({"id": node_id, "type": "", "config": {}}, False))
+            continue
         config = raw.get("config")
         if config is None:
             config = {}
@@ -411,7 +417,7 @@ def _check_edges(raw_edges: list[Any], by_id: dict[str, dict[str, Any]], norm: N
         if label is not None and label not in ("true", "false"):
             out.error("MISSING_BRANCH_LABEL", f"Edge {src} → {dst}: condition '{_short(label)}' is not true/false.",
                       edge=(src, dst), node_id=src, hint='Use "condition": "true" or "false".')
-        key = (src, dst, label)
+        key = (src, dst, label if label is None or isinstance(label, str) else repr(label))
         seen[key] += 1
         if seen[key] == 2:
             out.warn("DUPLICATE_EDGE", f"Edge {src} → {dst} appears more than once.", edge=(src, dst),
@@ -485,8 +491,8 @@ def _check_operand_sources(by_id: dict[str, dict[str, Any]], out: _Collector) ->
 
 def _check_symbols_agree(by_id: dict[str, dict[str, Any]], out: _Collector) -> None:
     read = {n["config"].get("symbol") for n in by_id.values()
-            if n["type"] == "data_source" and isinstance(n["config"], dict)}
-    read.discard(None)
+            if n["type"] == "data_source" and isinstance(n["config"], dict)
+            and isinstance(n["config"].get("symbol"), str)}
     if not read:
         return
     for node_id, node in by_id.items():

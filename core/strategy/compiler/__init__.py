@@ -30,6 +30,7 @@ from core.strategy.compiler.lexicon import (
 )
 from core.strategy.compiler.symbols import DEFAULT_BASE, DEFAULT_QUOTE, SymbolHit, find_symbols
 from core.strategy.compiler.timeframes import DEFAULT, SUPPORTED, find_timeframes
+from core.strategy.validation import validate
 
 MAX_PROMPT = 1_000
 DEFAULT_BUY_USDT = 100
@@ -140,6 +141,9 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
                              else f"금액이 없어 {DEFAULT_BUY_USDT} {DEFAULT_QUOTE} 사용")
             elif spec.kind == "sell" and spec.amount is None:
                 spec.amount = "all"
+            if isinstance(spec.amount, int | float) and spec.amount <= 0:
+                raise decline(f"the amount {spec.amount} is not above zero.",
+                              f"수량 {spec.amount}은(는) 0보다 커야 합니다.", lang)
     name = strategy_name(rules, symbol, interval, lang)
     quoted = original if len(original) <= 300 else original[:299] + "…"
     notes = list(dict.fromkeys(notes))
@@ -150,6 +154,12 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
         description = f"Compiled offline from: “{quoted}”" + (f" (assumed: {'; '.join(notes)})" if notes else "")
     strategy = build_strategy(rules, symbol=symbol, interval=interval, take_profit=exits.take_profit,
                               stop_loss=exits.stop_loss, name=name, description=description, lang=lang)
+    # Safety net: whatever the phrase rules produced, never hand out a graph that breaks a rule.
+    report = validate(strategy)
+    if not report.valid:
+        first = report.errors[0]
+        raise decline(f"the result would be invalid ({first.code}: {first.message}).",
+                      f"결과가 규칙에 어긋납니다 ({first.code}: {first.message}).", lang)
     return Compiled(strategy, notes, lang)
 
 
