@@ -76,3 +76,13 @@ def test_rate_limits_from_the_models_file_bound_the_wait(env: pytest.MonkeyPatch
         with pytest.raises(RateLimited, match="local openai rate limit"):
             gw.complete(req)
         assert fake.count() == 1
+
+
+def test_malformed_setting_is_a_studio_error_for_pages(env: pytest.MonkeyPatch) -> None:
+    from core.llm.errors import StudioError
+
+    env.setenv("LLM_REQUEST_TIMEOUT", "soon")
+    with pytest.raises(StudioError, match="LLM_REQUEST_TIMEOUT"):
+        models.provider_status()
+    with pytest.raises(StudioError, match="LLM_REQUEST_TIMEOUT"):
+        models.get_gateway()

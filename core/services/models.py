@@ -7,13 +7,30 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from core.config import get_settings
+from core.config import ConfigError
+from core.config import get_settings as _raw_settings
+from core.llm.errors import StudioError
 from core.llm.gateway import Gateway
 from core.llm.providers import configured_in
 from core.llm.registry import OFFLINE, Registry, registry_from_settings
 from core.llm.types import USE_CASES
 
 _lock = threading.Lock()
+
+
+class SettingsInvalid(StudioError):
+    """A malformed setting (environment or .streamlit/secrets.toml), shown as a message, not a traceback."""
+
+    kind = "settings_invalid"
+    exit_code = 2
+
+
+def get_settings() -> Any:
+    try:
+        return _raw_settings()
+    except ConfigError as exc:
+        raise SettingsInvalid(str(exc)) from None
+
 _gateway: Gateway | None = None
 
 _DEFAULT_URLS = {
