@@ -262,3 +262,40 @@ def test_warnings_do_not_make_a_strategy_invalid() -> None:
     assert report.valid
     assert {"UNKNOWN_FIELD", "DUPLICATE_EDGE"} <= set(report.codes())
     assert "position" not in report.strategy["nodes"][3]  # type: ignore[index]
+
+
+def _paths(obj: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [path]
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            out += _paths(value, (*path, key))
+    elif isinstance(obj, list):
+        for i, value in enumerate(obj):
+            out += _paths(value, (*path, i))
+    return out
+
+
+def test_any_value_anywhere_gives_a_report_not_a_crash() -> None:
+    """Seeded mutation sweep: every field replaced by values of every JSON type (and NaN)."""
+    import random
+
+    from core.services.strategy_library import render_strategy_html
+
+    values: list[Any] = [None, True, 0, -1, 1.5, float("nan"), float("inf"), "", "<b>x</b>", [], [1], {},
+                         {"a": 1}, "rsi(", "BTC/USDT", "all", "true", 10**30]
+    paths = [p for p in _paths(EXAMPLE) if p]
+    rng = random.Random(1)
+    for _ in range(400):
+        s = copy.deepcopy(EXAMPLE)
+        for _ in range(rng.randint(1, 3)):
+            path = rng.choice(paths)
+            target: Any = s
+            try:
+                for key in path[:-1]:
+                    target = target[key]
+                target[path[-1]] = rng.choice(values)
+            except (KeyError, IndexError, TypeError):
+                continue  # an earlier mutation removed this path
+        report = validate(s)
+        assert report.valid or report.errors
+        assert "<html" in render_strategy_html(s)
