@@ -159,3 +159,19 @@ def test_example_models_file_loads_and_does_what_it_says() -> None:
     assert reg.resolve("house-model").info.name == "gpt-5.4-mini"
     assert reg.routing["news_sentiment"][0] == "llama3.3:70b"
     assert reg.limits["openai"].rpm == 500
+
+
+def test_retry_strategy_is_selectable_in_the_models_file(env: Path) -> None:
+    from core.config import load_settings
+    from core.llm.gateway import Gateway
+
+    tmp_path = env
+    assert load_registry().retry["strategy"] == "exponential"
+    example = load_registry(DATA_FILE.parent / "models.example.toml")
+    assert example.retry == {"strategy": "linear", "base_s": 1.0, "cap_s": 8.0, "retry_after_cap_s": 30.0}
+    gw = Gateway(load_settings(llm_max_retries=2), example)
+    assert (gw.retry.strategy, gw.retry.max_retries, gw.retry.backoff(3)) == ("linear", 2, 3.0)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[retry]\nstrategy = "random"\n', encoding="utf-8")
+    with pytest.raises(RegistryError, match="exponential, linear, fixed"):
+        load_registry(bad)

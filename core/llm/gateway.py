@@ -106,7 +106,8 @@ class Gateway:
         self.registry = registry
         self.ledger = ledger
         self.cache = cache
-        self.retry = retry_policy or RetryPolicy(max_retries=int(getattr(settings, "llm_max_retries", 3)))
+        self.retry = retry_policy or RetryPolicy(max_retries=int(getattr(settings, "llm_max_retries", 3)),
+                                                 **registry.retry)
         self.timeout_s = float(getattr(settings, "llm_request_timeout", 60.0))
         # One logical request (all attempts and fallbacks) gets this much wall time by default.
         self.deadline_s = deadline_s or max(self.timeout_s * 3, 30.0)

@@ -23,6 +23,7 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "models.toml"
 PROVIDERS = ("openai", "anthropic", "glm", "custom", "offline")
 STRUCTURED_MODES = ("json_schema", "json_object", "none")
 OFFLINE = "offline"
+RETRY_STRATEGIES = ("exponential", "linear", "fixed")
 
 
 class RegistryError(UnknownModel):
@@ -66,6 +67,7 @@ class Registry:
     routing: dict[str, list[str]] = field(default_factory=dict)
     limits: dict[str, ProviderLimits] = field(default_factory=dict)
     price_date: str = ""
+    retry: dict[str, Any] = field(default_factory=dict)  # RetryPolicy fields: strategy, base_s, cap_s, ...
 
     # ------------------------------------------------------------------ look-ups
     def resolve(self, name: str) -> Resolved:
@@ -237,6 +239,18 @@ def _merge(reg: Registry, data: Mapping[str, Any], source: str) -> None:
         if not isinstance(names, list):
             raise RegistryError(f"routing.{use_case} ({source}): expected a list of model names.")
         reg.routing[use_case] = [str(n) for n in names]
+    retry = data.get("retry") or {}
+    for key, value in retry.items():
+        if key == "strategy":
+            if value not in RETRY_STRATEGIES:
+                raise RegistryError(f"retry.strategy ({source}) must be one of {', '.join(RETRY_STRATEGIES)}.")
+        elif key in ("base_s", "cap_s", "retry_after_cap_s"):
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise RegistryError(f"retry.{key} ({source}) must be a number of seconds >= 0, got {value!r}.")
+        else:
+            raise RegistryError(f"retry.{key} ({source}) is not a retry setting; use strategy, base_s, cap_s or "
+                                "retry_after_cap_s (the retry count is LLM_MAX_RETRIES).")
+        reg.retry[key] = value
     for provider, raw in (data.get("providers") or {}).items():
         base_limits = reg.limits.get(provider, ProviderLimits())
         reg.limits[provider] = ProviderLimits(
