@@ -90,6 +90,11 @@ def cache_key(provider: str, model: str, req: ChatRequest) -> str:
 
 
 class Gateway:
+    """``complete`` / ``stream`` (and ``acomplete`` / ``astream``) one ``ChatRequest`` through the
+    routing chain. Thread-safe and shareable: build one per process (``core.llm.factory``). The
+    answer (``Completion``) says which model answered, which were tried, the usage, the cost and the
+    time spent waiting; ``store_in_cache`` is for callers that have validated the answer."""
+
     def __init__(
         self,
         settings: Any,
