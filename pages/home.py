@@ -60,17 +60,17 @@ def recent_strategies(user: str) -> None:
     if not items:
         st.caption(t("home.recent_none"))
         return
-    rows = []
-    for item in items:
-        get = item.get if isinstance(item, dict) else lambda k, _i=item: getattr(_i, k, None)
-        rows.append(
-            {
-                t("home.col.name"): get("name"),
-                t("home.col.version"): get("latest_version"),
-                t("home.col.updated"): get("updated_at"),
-            }
-        )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    rows = [
+        {
+            t("home.col.name"): item.name,
+            t("home.col.version"): item.latest_version,
+            t("home.col.updated"): str(item.updated_at)[:19].replace("T", " "),
+        }
+        for item in items
+    ]
+    # A small static table (real HTML text) rather than the canvas grid: five rows need no sorting.
+    st.table(pd.DataFrame(rows).set_index(t("home.col.name")))
+    st.page_link("pages/strategies.py", label=t("home.open_library"), icon=":material/account_tree:")
 
 
 st.title(t("home.title"))

@@ -37,6 +37,7 @@ from ui.i18n import translate
 
 PROMPT_KO = "비트코인 1시간봉 RSI가 30 아래로 떨어지면 100 USDT 매수"
 PROMPT_EN = "Buy 100 USDT of BTC when the 1h RSI(14) falls below 30"
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def L(key: str, lang: str, **fmt: Any) -> str:  # reads like the pages t()
@@ -207,6 +208,9 @@ def test_journey_no_key_korean(studio: StudioServer, page: Page) -> None:
     save(page, "ko", strategy)
     open_and_backtest(page, "ko", strategy)
     usage_shows(page, studio, "ko", "$0.00", 1)
+    # Home lists it among the recent strategies.
+    nav_to(page, "home", "ko", "home.title")
+    expect(main_area(page).get_by_test_id("stTable")).to_contain_text(strategy["name"])
 
 
 def test_journey_no_key_english(studio: StudioServer, page: Page) -> None:
@@ -214,8 +218,12 @@ def test_journey_no_key_english(studio: StudioServer, page: Page) -> None:
     goto(page, studio, "", heading="Strategy Studio")
     switch_language(page, "English")
     sign_in_as(page, "en", "journey-en")
+    # The answer follows the language of the request, not the interface's.
+    korean = generate_offline(page, studio, "en", PROMPT_KO)
+    assert HANGUL.search(korean["description"]), korean["description"]
     strategy = generate_offline(page, studio, "en", PROMPT_EN)
     assert strategy["nodes"][1]["config"]["symbol"] == "BTC/USDT"
+    assert not HANGUL.search(strategy["description"]), strategy["description"]
     strategy = fix_an_issue_in_the_editor(page, "en", strategy)
     save(page, "en", strategy)
     open_and_backtest(page, "en", strategy)
@@ -413,3 +421,36 @@ def test_vendor_down_on_generate_falls_back_and_says_so(
         ).filter(has_text="gpt-5.4-mini")
         expect(notices.first).to_be_visible()
         assert FAKE_OPENAI_KEY not in page.content()
+
+
+def quota_error_shown(page: Page) -> None:
+    error = main_area(page).get_by_test_id("stAlertContentError").first
+    expect(error).to_contain_text("quota", timeout=30_000)
+    expect(error).to_contain_text(first_of_next_month())
+    expect(error).to_contain_text("offline")
+    no_traceback(page)
+
+
+def test_quota_exceeded_on_market_analysis_and_news(
+    studio_factory: Callable[..., StudioServer], new_page: Callable[..., Page]
+) -> None:
+    with FakeVendor() as fake:
+        server = studio_factory({
+            "OPENAI_API_KEY": FAKE_OPENAI_KEY, "OPENAI_BASE_URL": fake.openai_base_url,
+            "LLM_MONTHLY_QUOTA_USD": "0.000001",
+        })
+        page = new_page("en-US")
+        goto(page, server, "", heading="Strategy Studio")
+        nav_to(page, "market", "en", "market.title")
+        run = main_area(page).get_by_test_id("stButton").filter(has_text=L("services.card.run", "en", symbol=""))
+        rerun(page, run.first.click)
+        quota_error_shown(page)
+        nav_to(page, "news", "en", "services.news.title")
+        # Fields inside a form: no rerun until the form is submitted.
+        field(page, L("services.news.item_title", "en")).fill("Bitcoin ETF inflows hit a record")
+        field(page, L("services.news.item_content", "en")).fill(
+            "Spot bitcoin ETFs took in $1.2bn on Monday, the largest daily inflow so far."
+        )
+        click(page, L("services.news.analyse", "en"))
+        quota_error_shown(page)
+        assert fake.count("openai") == 0

@@ -99,6 +99,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No saved strategy yet. Start on the Generate page.",
         "ko": "저장된 전략이 아직 없습니다. 전략 생성 페이지에서 시작하세요.",
     },
+    "home.open_library": {"en": "Open the strategy library", "ko": "전략 목록 열기"},
     "home.col.name": {"en": "Name", "ko": "이름"},
     "home.col.version": {"en": "Version", "ko": "버전"},
     "home.col.updated": {"en": "Updated", "ko": "수정 시각"},
