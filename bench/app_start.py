@@ -72,7 +72,8 @@ def spawn(script: Path, cwd: Path) -> tuple[StudioServer, float]:
 
 
 def first_render(browser: Browser, script: Path, cwd: Path, heading: str) -> tuple[float, StudioServer, Page]:
-    """Seconds from spawning `streamlit run` to ``heading`` visible in Chromium."""
+    """Seconds from spawning `streamlit run` to the first page rendered in Chromium: its heading
+    visible and its script run finished (so the whole page, sidebar included, is on screen)."""
     server, t0 = spawn(script, cwd)
     wait_healthy(server.url, server.process, 60, server.log_path)
     page = browser.new_page(locale="ko-KR", viewport={"width": 1400, "height": 1000})
@@ -80,6 +81,7 @@ def first_render(browser: Browser, script: Path, cwd: Path, heading: str) -> tup
     page.get_by_test_id("stMain").get_by_test_id("stHeading").filter(has_text=heading).first.wait_for(
         timeout=60_000
     )
+    idle(page)
     return time.monotonic() - t0, server, page
 
 
