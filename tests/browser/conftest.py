@@ -71,6 +71,8 @@ RUN_COUNTER_JS = """
 """
 
 pytestmark = pytest.mark.browser
+# Two cores shared by a server, Chromium and pytest: give assertions room before calling a failure.
+expect.set_options(timeout=15_000)
 
 _page_registry = pytest.StashKey[list[Page]]()
 guard_violations = pytest.StashKey[list[str]]()
