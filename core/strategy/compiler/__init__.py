@@ -166,6 +166,9 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
 def _clauses(text: str) -> list[tuple[int, int]]:
     spans, pos = [], 0
     for m in CLAUSE_SPLIT.finditer(text):
+        before = text[: m.start()]
+        if before.count("(") > before.count(")"):
+            continue  # a comma inside "macd(12,26,9)" separates arguments, not clauses
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))
