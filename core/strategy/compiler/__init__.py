@@ -18,7 +18,7 @@ from typing import Any
 from core.llm.errors import EngineCannotAnswer
 from core.strategy.compiler import actions as act
 from core.strategy.compiler.builder import ActionSpec, Rule, build_strategy, strategy_name
-from core.strategy.compiler.conditions import Context, Segment, parse_conditions
+from core.strategy.compiler.conditions import SPIKE, Context, Segment, parse_conditions
 from core.strategy.compiler.indicators import CompileProblem
 from core.strategy.compiler.lexicon import (
     CLAUSE_SPLIT,
@@ -133,6 +133,9 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
         raise decline("only an exit (take profit / stop loss) was given; say also when to buy.",
                       "익절/손절만 있고 매수 조건이 없습니다.", lang)
     notes.extend(n for r in rules for chain in r.chains for c in chain for n in c.notes)
+    if SPIKE.search(original.lower()):
+        notes.append("volume spike read as volume > 2 × its 20-bar average" if lang == "en"
+                     else "거래량 급증을 20봉 평균의 2배 초과로 해석")
     for rule in rules:
         for spec in rule.actions:
             if spec.kind == "buy" and spec.amount is None:

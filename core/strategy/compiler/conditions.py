@@ -65,6 +65,10 @@ _MOVE_EN = re.compile(
 _MOVE_KO = re.compile(
     r"(?:(?:가격|시세|종가)(?:이|가|은|는)?\s*)?(?:(\d+)\s*(시간|일|분|개\s*봉|봉|캔들)\s*(?:동안|만에|내에|이내|사이)?\s*)?(?:에\s*)?(\d+(?:\.\d+)?)\s*%\s*"
     r"(?:이상\s*|넘게\s*|초과\s*)?(하락|떨어|급락|빠지|빠져|내리|내려|상승|오르|올라|급등|뛰)")
+# "volume spikes" / "거래량 급증": read as volume above twice its 20-bar average (stated in the graph).
+SPIKE = re.compile(r"(?:trading\s+)?volume\s+(?:spikes?|surges?|explodes?)"
+                    r"|(?:a\s+)?(?:volume\s+spike|spike\s+in\s+volume)"
+                    r"|거래량\s*(?:이|가)?\s*(?:급증|폭증|폭발|터지|터질)")
 _DOWN = ("fall", "drop", "dump", "decline", "decrease", "plunge", "crash", "tank", "down",
          "하락", "떨어", "급락", "빠지", "빠져", "내리", "내려")
 _BETWEEN_EN = re.compile(r"between\s+(-?\d+(?:\.\d+)?)\s+and\s+(-?\d+(?:\.\d+)?)")
@@ -96,7 +100,7 @@ def _moves(text: str, ctx: Context) -> str:
         down = any(w in m.group(4) for w in _DOWN)
         return " " + _move(_window_bars(m.group(1), m.group(2), ctx.interval), float(m.group(3)), down) + " "
 
-    return _MOVE_KO.sub(ko, _MOVE_EN.sub(en, text))
+    return SPIKE.sub(" volume > 2 * volume_sma(20) ", _MOVE_KO.sub(ko, _MOVE_EN.sub(en, text)))
 
 
 def _move(bars: int, pct: float, down: bool) -> str:
@@ -284,6 +288,9 @@ def _assemble(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, 
         if only.is_number:
             subject = ctx.subject or "close"
             return _finish(subject, op, _number(only), ctx, notes)
+        if only.role == ind.AVG and "volume_sma" in only.expr:
+            # "거래량 평균 이상" / "above average volume": the volume is the subject, not the price
+            return _finish("volume", op, only.expr, ctx, notes)
         if only.role in (ind.LEVEL, ind.BB_AUTO, ind.AVG):
             return _finish("close", op, _resolve(only.expr, op, "close"), ctx, notes)
         if only.role == ind.MACD and op.startswith("crosses"):

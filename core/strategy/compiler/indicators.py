@@ -96,7 +96,7 @@ _OPEN = re.compile(r"open(?:ing)?\s+price|시가(?!총액)")
 _HIGH = re.compile(r"(?<![a-z])(?:high\s+price|candle\s+high|the\s+high)(?![a-z])|고가")
 _LOW = re.compile(r"(?<![a-z])(?:low\s+price|candle\s+low|the\s+low)(?![a-z])|저가")
 _NUMBER = re.compile(r"(?<![a-z_\d.])(-?\$?\s?\d+(?:,\d{3})*(?:\.\d+)?)"
-                     r"\s*(k|만|천|%|퍼센트|percent|x|배|usdt|usd|달러|dollars?)?"
+                     r"\s*(k|만|천|%|퍼센트|percent|x|배|\*|usdt|usd|달러|dollars?)?"
                      r"|(?<![a-z])(zero)(?![a-z])|(0)\s*선|영선")
 
 
@@ -242,7 +242,7 @@ def find_numbers(text: str) -> list[Operand]:
             unit = None
         elif unit in ("%", "퍼센트", "percent"):
             unit = "%"
-        elif unit in ("x", "배"):
+        elif unit in ("x", "배", "*"):
             unit = "x"
         elif unit:
             unit = "usd"
