@@ -15,6 +15,7 @@ from core.strategy.compiler.refinement import refine
 from core.strategy.validation import validate
 
 PROMPTS = load(Path(__file__).parent / "data" / "prompts.json")
+REFINEMENTS = load(Path(__file__).parent / "data" / "prompts_refine.json")
 
 
 def test_prompt_set_is_big_enough_and_half_korean() -> None:
@@ -34,6 +35,11 @@ def test_the_examples_shown_to_users_compile(lang: str) -> None:
 
     for example in EXAMPLES[lang]:
         assert validate(compile_prompt(example).strategy).valid, example
+
+
+@pytest.mark.parametrize("case", REFINEMENTS, ids=[p["id"] for p in REFINEMENTS])
+def test_refinement_set(case: dict) -> None:
+    assert check(case) == []
 
 
 def test_compiler_is_deterministic() -> None:

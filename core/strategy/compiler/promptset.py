@@ -12,6 +12,7 @@ from typing import Any
 
 from core.llm.errors import EngineCannotAnswer
 from core.strategy.compiler import compile_prompt
+from core.strategy.compiler.refinement import refine
 from core.strategy.validation import validate
 
 
@@ -26,14 +27,28 @@ def _norm(value: Any) -> Any:
 
 
 def check(case: dict[str, Any]) -> list[str]:
-    """Problems with the compiler's answer to one case ([] when it meets every expectation)."""
+    """Problems with the compiler's answer to one case ([] when it meets every expectation).
+
+    A case with "base" and "instruction" is a refinement: the base sentence is compiled, then the
+    instruction applied, and the expectations hold for the revised strategy.
+    """
     expect = case["expect"]
     try:
-        strategy = compile_prompt(case["prompt"], case.get("lang")).strategy
+        if "instruction" in case:
+            base = compile_prompt(case["base"], case.get("lang")).strategy
+            strategy, changes = refine(base, case["instruction"], case.get("lang"))
+            if not changes:
+                return ["no changes listed"]
+        else:
+            strategy = compile_prompt(case["prompt"], case.get("lang")).strategy
     except EngineCannotAnswer as exc:
         return [] if expect.get("decline") else [f"declined: {exc.message}"]
     if expect.get("decline"):
         return [f"should decline but produced '{strategy['name']}'"]
+    return _meets(strategy, expect)
+
+
+def _meets(strategy: dict[str, Any], expect: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     report = validate(strategy)
     if not report.valid:
