@@ -118,6 +118,9 @@ def main() -> int:
           f"(per prompt {seconds:.3f} ms; validating the 1,000 results took {check_s * 1000:.0f} ms, "
           f"ratio {seconds / check_s:.2f}x)")
     print(f"prompt set: {passed}/{len(cases)} pass ({100 * passed / len(cases):.0f}%)")
+    refinements = load(PROMPTS.with_name("prompts_refine.json"))
+    ok = sum(not check(c) for c in refinements)
+    print(f"refinement set: {ok}/{len(refinements)} pass ({100 * ok / len(refinements):.0f}%)")
     v1000, r1000 = results[1000]
     print("\ntargets: validate 1,000 nodes <= 50 ms: "
           f"{'OK' if v1000 <= 50 else 'MISSED'} ({v1000:.1f}); render <= 300 ms: "
