@@ -62,7 +62,9 @@ def render_providers() -> None:
     statuses = provider_status()
     lines = []
     for status in statuses:
-        if status.configured:
+        if status.name == "offline":
+            lines.append(":green[●] " + t("common.sidebar.provider_offline", name=status.name))
+        elif status.configured:
             lines.append(":green[●] " + t("common.sidebar.provider_on", name=status.name))
         else:
             lines.append(":gray[○] " + t("common.sidebar.provider_off", name=status.name))

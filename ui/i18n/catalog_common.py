@@ -26,6 +26,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "common.sidebar.providers": {"en": "Providers", "ko": "LLM 제공자"},
     "common.sidebar.provider_on": {"en": "{name}: configured", "ko": "{name}: 설정됨"},
+    "common.sidebar.provider_offline": {"en": "{name}: always on, free", "ko": "{name}: 항상 사용 가능, 무료"},
     "common.sidebar.provider_off": {"en": "{name}: no key", "ko": "{name}: 키 없음"},
     "common.sidebar.offline_note": {
         "en": "No key needed: the offline rule-based engine always answers.",
