@@ -20,6 +20,7 @@ from ui.errors import show_error
 from ui.graph_view import show_graph
 from ui.i18n import t
 from ui.model_picker import call_caption, pick_model
+from ui.plain_text import escape_markdown as md
 
 PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED = "gen_prompt", "gen_json", "gen_strategy", "gen_source", "gen_used"
 HISTORY, SAVED_ID, CALL, ISSUE = "gen_history", "gen_saved_id", "gen_call", "gen_issue"
@@ -115,9 +116,11 @@ def _refine(instruction: str, model: str) -> None:
 
 
 def _issue_text(issue: Any) -> str:
+    """Radio labels are Markdown; ids and messages quote the (untrusted) strategy, so escape them."""
     mark = "⛔" if issue.severity == "error" else "⚠️"
     where = issue.node_id or (f"{issue.edge[0]} → {issue.edge[1]}" if issue.edge else "")
-    return f"{mark} {issue.code} · {where}: {issue.message}" if where else f"{mark} {issue.code}: {issue.message}"
+    text = f"{issue.code} · {where}: {issue.message}" if where else f"{issue.code}: {issue.message}"
+    return f"{mark} {md(text)}"
 
 
 def _validation(report: Any) -> str | None:
@@ -139,7 +142,7 @@ def _validation(report: Any) -> str | None:
             issue = issues[choice]
             highlight = issue.node_id or (issue.edge[0] if issue.edge else None)
             if issue.hint:
-                st.info(t("strategy.gen.hint", hint=issue.hint))
+                st.info(t("strategy.gen.hint", hint=md(issue.hint)))
     if report.warnings:
         with st.expander(t("strategy.gen.notes")):
             for note in report.warnings:
@@ -153,7 +156,7 @@ def _history() -> None:
         return
     with st.expander(t("strategy.gen.history"), expanded=True):
         for item in history:
-            st.markdown(t("strategy.gen.history_item", instruction=item["instruction"]))
+            st.markdown(t("strategy.gen.history_item", instruction=md(item["instruction"])))
             for change in item["changes"]:
                 st.text(f"  • {change}")
 
@@ -172,7 +175,7 @@ def _save(report: Any) -> None:
         st.session_state[SAVED_FLASH] = {"name": report.strategy.get("name", ""), "version": version}
     flash = st.session_state.get(SAVED_FLASH)
     if flash:
-        st.success(t("strategy.gen.saved", name=flash["name"], version=flash["version"]))
+        st.success(t("strategy.gen.saved", name=md(flash["name"]), version=flash["version"]))
         # Outside st.navigation (the page run on its own, e.g. in AppTest) there is no page to link to.
         with contextlib.suppress(StreamlitPageNotFoundError):
             st.page_link("pages/strategies.py", label=t("strategy.gen.open_library"), icon=":material/account_tree:")

@@ -14,6 +14,7 @@ from ui.backtest_panel import render_backtest_panel
 from ui.errors import show_error
 from ui.graph_view import show_graph
 from ui.i18n import t
+from ui.plain_text import escape_markdown as md
 
 SELECTED, CONFIRM, FLASH = "lib_selected", "lib_confirm_delete", "lib_flash"
 
@@ -34,7 +35,7 @@ def _import() -> None:
                 show_error(exc)
                 return
             st.session_state[SELECTED] = sid
-            st.session_state[FLASH] = t("strategy.lib.imported", name=strategy_library.get_strategy(sid).name)
+            st.session_state[FLASH] = t("strategy.lib.imported", name=md(strategy_library.get_strategy(sid).name))
             st.rerun()
 
 
@@ -89,7 +90,7 @@ def _manage_tab(stored: Any) -> None:
             st.session_state[CONFIRM] = stored.id
             st.rerun()
         return
-    st.warning(t("strategy.lib.delete_confirm", name=stored.name))
+    st.warning(t("strategy.lib.delete_confirm", name=md(stored.name)))
     c1, c2 = st.columns([1, 4])
     if c1.button(t("strategy.lib.delete_yes"), type="primary", key=f"lib_delete_yes_{stored.id}"):
         try:
@@ -99,7 +100,7 @@ def _manage_tab(stored: Any) -> None:
             return
         st.session_state.pop(CONFIRM, None)
         st.session_state.pop(SELECTED, None)
-        st.session_state[FLASH] = t("strategy.lib.deleted", name=stored.name)
+        st.session_state[FLASH] = t("strategy.lib.deleted", name=md(stored.name))
         st.rerun()
     if c2.button(t("strategy.lib.delete_no"), key=f"lib_delete_no_{stored.id}"):
         st.session_state.pop(CONFIRM, None)
@@ -111,11 +112,11 @@ def _open(sid: str) -> None:
     numbers = list(range(latest.latest_version, 0, -1))
     version = st.selectbox(t("strategy.lib.version"), numbers, key=f"lib_version_{sid}")
     stored = strategy_library.get_strategy(sid, int(version))
-    st.subheader(stored.name)
+    st.subheader(md(stored.name))  # names come from models and files: show them as text
     st.caption(t("strategy.lib.meta", version=stored.version, latest=stored.latest_version,
                  created=stored.created_at[:19].replace("T", " "), source=stored.source or "—"))
     if stored.strategy.get("description"):
-        st.caption(stored.strategy["description"])
+        st.caption(md(stored.strategy["description"]))
     preview, versions, backtest, manage = st.tabs([t("strategy.lib.tab_preview"), t("strategy.lib.tab_versions"),
                                                    t("strategy.lib.tab_backtest"), t("strategy.lib.tab_manage")])
     with preview:

@@ -78,7 +78,7 @@ def test_json_edit_revalidates_and_blocks_saving() -> None:
     assert any("error" in e.value for e in at.error)
     assert at.button(key="gen_save").disabled
     at.text_area(key="gen_json").set_value("{ not json").run()
-    assert not at.exception and any("BAD_JSON" in r for r in at.radio(key="gen_issue").options)
+    assert not at.exception and any("BAD_JSON" in r.replace("\\", "") for r in at.radio(key="gen_issue").options)
 
 
 def test_strategies_page_delete_asks_first() -> None:
@@ -93,3 +93,16 @@ def test_strategies_page_delete_asks_first() -> None:
     at.button(key=f"lib_delete_yes_{sid}").click().run()
     assert strategy_library.list_strategies("tester") == []
     assert not at.exception
+
+
+def test_untrusted_names_are_shown_as_text_not_markdown() -> None:
+    from core.services import strategy_library
+    from core.strategy.compiler import compile_prompt
+
+    strategy = compile_prompt("Buy BTC when RSI < 30").strategy
+    strategy["name"] = "![x](http://example.invalid/p.png) **bold**"
+    strategy_library.save_strategy(strategy, user="tester")
+    at = page("strategies")
+    assert not at.exception
+    shown = at.subheader[0].value
+    assert shown.startswith("\\!\\[x\\]\\(") and "\\*\\*bold\\*\\*" in shown
