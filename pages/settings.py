@@ -77,7 +77,7 @@ def registry_section() -> None:
                 t("settings.col.context"): _count(r.get("context_window")),
                 t("settings.col.max_output"): _count(r.get("max_output")),
                 t("settings.col.structured"): _yes_no(r.get("structured_output")),
-                t("settings.col.use_cases"): ", ".join(r.get("use_cases") or []),
+                t("settings.col.use_cases"): ", ".join(t(f"common.use_case.{u}") for u in r.get("use_cases") or []),
                 t("settings.col.configured"): _yes_no(r.get("configured")),
             }
         )

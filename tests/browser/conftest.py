@@ -224,6 +224,10 @@ def goto(page: Page, server: StudioServer, path: str = "", heading: str | None =
         main.get_by_test_id("stHeading").first.wait_for(timeout=timeout_ms)
     else:
         main.get_by_test_id("stHeading").filter(has_text=heading).first.wait_for(timeout=timeout_ms)
+    # A fresh page reports "notRunning" before its first run starts; with the run counter installed
+    # (pages from ``new_page``), wait for that first run to have finished.
+    page.wait_for_function("() => window.__studioRuns === undefined || window.__studioRuns >= 1",
+                           timeout=timeout_ms)
     wait_idle(page, timeout_ms)
 
 
