@@ -70,7 +70,6 @@ RUN_COUNTER_JS = """
 })();
 """
 
-pytestmark = pytest.mark.browser
 # Two cores shared by a server, Chromium and pytest: give assertions room before calling a failure.
 expect.set_options(timeout=15_000)
 
