@@ -32,6 +32,22 @@ def literal_keys(path: Path) -> set[str]:
     return keys
 
 
+def test_every_catalog_module_imports_and_has_messages() -> None:
+    import importlib
+    import pkgutil
+
+    import ui.i18n
+
+    names = [m.name for m in pkgutil.iter_modules(ui.i18n.__path__) if m.name.startswith("catalog_")]
+    assert "catalog_common" in names
+    for name in names:
+        module = importlib.import_module(f"ui.i18n.{name}")
+        assert module.MESSAGES, f"{name} has no MESSAGES"
+        area_keys = {key.split(".", 1)[0] for key in module.MESSAGES}
+        assert all("." in key for key in module.MESSAGES), f"{name}: keys must be prefixed by their area"
+        assert area_keys, name
+
+
 def test_every_key_used_in_a_page_is_in_a_catalog() -> None:
     known = catalog()
     missing = {
