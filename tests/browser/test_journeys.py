@@ -454,3 +454,19 @@ def test_quota_exceeded_on_market_analysis_and_news(
         click(page, L("services.news.analyse", "en"))
         quota_error_shown(page)
         assert fake.count("openai") == 0
+
+
+def test_bad_csv_on_news_and_invalid_json_on_optimize(studio: StudioServer, page: Page) -> None:
+    goto(page, studio, "", heading="Strategy Studio")
+    sign_in_as(page, "ko", "errors-news-opt")  # no saved strategies: Optimize asks for a file
+    nav_to(page, "news", "ko", "services.news.title")
+    main = main_area(page)
+    main.get_by_role("tab", name=L("services.news.tab_batch", "ko"), exact=True).click()
+    upload(page, "headlines.csv", b"headline;body\nno title column here;x\n", "text/csv")
+    expect(main.get_by_test_id("stAlertContentError").first).to_be_visible()
+    no_traceback(page)
+    nav_to(page, "optimize", "ko", "services.opt.title")
+    upload(page, "broken.json", b'{"schema_version": 1, "nodes": [', "application/json")
+    error = main.get_by_test_id("stAlertContentError").first
+    expect(error).to_contain_text("broken.json")  # it says which file, and where it broke
+    no_traceback(page)
