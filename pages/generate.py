@@ -24,6 +24,7 @@ from ui.plain_text import escape_markdown as md
 
 PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED = "gen_prompt", "gen_json", "gen_strategy", "gen_source", "gen_used"
 HISTORY, SAVED_ID, CALL, ISSUE = "gen_history", "gen_saved_id", "gen_call", "gen_issue"
+FALLBACK = "gen_fallback"  # models that failed before another answered, shown so no switch is silent
 SAVED_FLASH = "gen_saved_flash"  # kept until the strategy changes, so the link survives reruns
 STREAM_TAIL = 4000  # characters of streamed text kept on screen
 
@@ -46,7 +47,8 @@ def _use_example(text: str) -> None:
 
 
 def _start_over() -> None:
-    for key in (PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED, HISTORY, SAVED_ID, CALL, ISSUE, SAVED_FLASH):
+    for key in (PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED, HISTORY, SAVED_ID, CALL, ISSUE, SAVED_FLASH,
+                FALLBACK):
         st.session_state.pop(key, None)
 
 
@@ -96,7 +98,13 @@ def _generate(prompt: str, model: str) -> None:
     _set_strategy(result.strategy, "generated", result.model)
     st.session_state[HISTORY] = []
     st.session_state.pop(SAVED_ID, None)
+    _remember_call(result)
+
+
+def _remember_call(result: Any) -> None:
     st.session_state[CALL] = call_caption(result)
+    failed = [m for m in dict.fromkeys(result.tried) if m != result.model]
+    st.session_state[FALLBACK] = (failed, result.model) if failed else None
 
 
 def _refine(instruction: str, model: str) -> None:
@@ -112,7 +120,7 @@ def _refine(instruction: str, model: str) -> None:
     placeholder.empty()
     _set_strategy(result.strategy, "refined", result.model)
     st.session_state.setdefault(HISTORY, []).append({"instruction": instruction, "changes": result.changes})
-    st.session_state[CALL] = call_caption(result)
+    _remember_call(result)
 
 
 def _issue_text(issue: Any) -> str:
@@ -201,6 +209,10 @@ def main() -> None:
         return
     if st.session_state.get(CALL):
         st.caption(st.session_state[CALL])
+    if st.session_state.get(FALLBACK):
+        failed, answered = st.session_state[FALLBACK]
+        st.warning(t("strategy.gen.fallback", failed=", ".join(failed), model=answered),
+                   icon=":material/alt_route:")
 
     # Refinement first: it may replace the editor's text, which must happen before the editor exists.
     with st.form("gen_refine_form", clear_on_submit=True, border=False):

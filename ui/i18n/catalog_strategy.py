@@ -27,6 +27,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "strategy.gen.working": {"en": "Generating…", "ko": "생성 중…"},
     "strategy.gen.done": {"en": "Strategy ready: {name}", "ko": "전략 완성: {name}"},
     "strategy.gen.graph": {"en": "Graph", "ko": "그래프"},
+    "strategy.gen.fallback": {
+        "en": "{failed} could not answer, so {model} answered instead.",
+        "ko": "{failed} 모델이 응답하지 못해 {model}이(가) 대신 답했습니다.",
+    },
     "strategy.gen.issues": {"en": "Validation", "ko": "검증"},
     "strategy.gen.valid": {"en": "Valid: every rule passes.", "ko": "유효함: 모든 규칙을 통과했습니다."},
     "strategy.gen.invalid": {"en": "{n} error(s) — fix them before saving.",
