@@ -79,10 +79,10 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
                       f"요청이 {MAX_PROMPT}자를 넘습니다.", lang)
     text = original.lower()
     notes: list[str] = []
-    for regex, name in UNSUPPORTED:
+    for regex, name, name_ko in UNSUPPORTED:
         if regex.search(text):
             raise decline(f"it uses {name}, which the strategy format cannot express.",
-                          f"{name}은(는) 전략 형식으로 표현할 수 없습니다.", lang)
+                          f"{name_ko}은(는) 전략 형식으로 표현할 수 없습니다.", lang)
     if act.PARTIAL_SELL.search(text):
         raise decline("selling a percentage of the position is not in the format; say 'sell all' or a coin amount.",
                       "포지션의 일부 비율 매도는 형식에 없습니다. '전량 매도'나 코인 수량으로 말해 주세요.", lang)
@@ -120,11 +120,11 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
     try:
         units = _units(text, actions, ctx)
     except CompileProblem as exc:
-        raise decline(f"{exc}.", f"{exc}.", lang) from None
+        raise decline(f"{exc}.", f"{exc.ko}.", lang) from None
     problems = [p for u in units for p in u.segment.problems]
     if problems:
-        raise decline(f"I could not read this part: {problems[0]}.",
-                      f"이 부분을 이해하지 못했습니다: {problems[0]}.", lang)
+        raise decline(f"I could not read this part: {problems[0][0]}.",
+                      f"이 부분을 이해하지 못했습니다: {problems[0][1]}.", lang)
     rules = _rules(units, symbols, symbol, lang)
     if not rules and exits.take_profit is None and exits.stop_loss is None:
         raise decline("I found no condition saying when to act (e.g. 'when RSI is below 30').",

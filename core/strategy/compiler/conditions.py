@@ -45,7 +45,7 @@ class Segment:
     """Conditions of one clause: OR of AND-chains."""
 
     chains: list[list[Condition]] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (English, Korean)
 
 
 class Context:
@@ -176,7 +176,9 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
         if unknown:
             # Words that are neither filler nor anything we read: dropping them silently would
             # return a strategy that does not match the request.
-            seg.problems.append(f"'{' '.join(unknown[:6])}' is not something I can turn into a condition")
+            part = " ".join(unknown[:6])
+            seg.problems.append((f"'{part}' is not something I can turn into a condition",
+                                 f"'{part}'은(는) 조건으로 바꿀 수 없습니다"))
         return None
     op = cmps[0][1] if cmps else None
     if "oversold" in kinds or "overbought" in kinds:
@@ -192,7 +194,8 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
         if any(not o.is_number for o in operands):
             names = ", ".join("price" if o.role == ind.PRICE else o.expr.split("(")[0].upper()
                               for o in operands if not o.is_number)
-            seg.problems.append(f"no comparison for {names} (say e.g. 'below 30' or '30 아래')")
+            seg.problems.append((f"no comparison for {names} (say e.g. 'below 30')",
+                                 f"{names}을(를) 무엇과 비교할지 없습니다 (예: '30 아래')"))
         return None
     return _assemble(op, operands, ctx, seg, text)
 
@@ -267,7 +270,7 @@ def _assemble(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, 
     if op == "touch":
         band = next((o for o in operands if "bb_" in o.expr), None)
         if band is None:
-            seg.problems.append("'touches' needs a band or moving average")
+            seg.problems.append(("'touches' needs a band or moving average", "'터치'에는 밴드나 이동평균이 필요합니다"))
             return None
         op = "<=" if ("lower" in band.expr or "bb_auto" in band.expr) else ">="
     if len(operands) >= 2:
@@ -297,12 +300,14 @@ def _assemble(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, 
             return _finish(only.expr, op, only.expr.replace("macd(", "macd_signal("), ctx, notes)
         if only.role in (ind.OSC, ind.MACD, ind.CHANGE) and op.startswith("crosses"):
             return _finish(only.expr, op, 0, ctx, notes)
-        seg.problems.append(f"{only.expr} is compared with nothing (say e.g. '{only.expr} below 30')")
+        seg.problems.append((f"{only.expr} is compared with nothing (say e.g. '{only.expr} below 30')",
+                             f"{only.expr}을(를) 비교할 값이 없습니다 (예: '{only.expr} 30 아래')"))
         return None
     if op.startswith("crosses"):
         notes.append("golden/dead cross read as SMA(50) against SMA(200)")
         return _finish("sma(50)", op, "sma(200)", ctx, notes)
-    seg.problems.append(f"a comparison without anything to compare in '{text.strip()}'")
+    seg.problems.append((f"a comparison without anything to compare in '{text.strip()}'",
+                         f"'{text.strip()}'에 비교할 대상이 없습니다"))
     return None
 
 

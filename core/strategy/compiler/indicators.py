@@ -35,7 +35,11 @@ class Operand:
 
 
 class CompileProblem(ValueError):
-    """A phrase was recognised but cannot become a valid operand (e.g. rsi(0))."""
+    """A phrase was recognised but cannot be compiled (e.g. rsi(0)); ``ko`` is the Korean wording."""
+
+    def __init__(self, message: str, ko: str | None = None) -> None:
+        super().__init__(message)
+        self.ko = ko or message
 
 
 def _int(text: str | None, default: int) -> int:

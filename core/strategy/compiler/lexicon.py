@@ -70,29 +70,30 @@ OR_WORDS = re.compile(r"\bor\b|\|\||또는|혹은|이거나|거나")
 CLAUSE_SPLIT = re.compile(r",(?!\d{3})|[;\n!?]|\.(?!\d)|\bthen\b|(?<=[가-힣])(?:고|며)\s*,|\s그\s*다음")
 
 # Terms we recognise as real trading concepts but cannot express in format v1.
-UNSUPPORTED: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(p), name)
-    for p, name in [
-        (r"ichimoku|일목", "Ichimoku"),
-        (r"stoch(?:astic)?|스토캐스틱", "Stochastic"),
-        (r"fibonacci|\bfib\b|피보나치", "Fibonacci"),
-        (r"\bvwap\b", "VWAP"),
-        (r"\bobv\b", "OBV"),
-        (r"\bcci\b", "CCI"),
-        (r"\badx\b|\bdmi\b", "ADX/DMI"),
-        (r"williams|%r\b", "Williams %R"),
-        (r"parabolic|\bsar\b|파라볼릭", "Parabolic SAR"),
-        (r"supertrend|슈퍼\s*트렌드", "Supertrend"),
-        (r"funding\s*rate|펀딩", "funding rate"),
-        (r"open\s*interest|미결제", "open interest"),
-        (r"kimchi|김프|김치\s*프리미엄", "kimchi premium"),
-        (r"tweet|트윗|twitter|트위터|\belon\b|일론", "social media posts"),
-        (r"\bnews\b|뉴스|headline|헤드라인", "news events"),
-        (r"\bweekly\b|주봉|\bmonthly\b|월봉|\b1w\b|\b1m(?:o|onth)\b", "weekly/monthly candles"),
-        (r"trailing|트레일링", "trailing stops"),
-        (r"\bshort(?:ing)?\b|숏|공매도", "short selling"),
-        (r"\bleverage\b|레버리지|\b\d+x\s+long\b", "leverage"),
-        (r"\bhalf\b|절반|\b\d+\s*%\s+of\s+(?:my|the)\s+(?:position|holdings|bag)", "selling part of a position"),
+UNSUPPORTED: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(p), en, ko)
+    for p, en, ko in [
+        (r"ichimoku|일목", "Ichimoku", "일목균형표"),
+        (r"stoch(?:astic)?|스토캐스틱", "Stochastic", "스토캐스틱"),
+        (r"fibonacci|\bfib\b|피보나치", "Fibonacci", "피보나치"),
+        (r"\bvwap\b", "VWAP", "VWAP"),
+        (r"\bobv\b", "OBV", "OBV"),
+        (r"\bcci\b", "CCI", "CCI"),
+        (r"\badx\b|\bdmi\b", "ADX/DMI", "ADX/DMI"),
+        (r"williams|%r\b", "Williams %R", "윌리엄스 %R"),
+        (r"parabolic|\bsar\b|파라볼릭", "Parabolic SAR", "파라볼릭 SAR"),
+        (r"supertrend|슈퍼\s*트렌드", "Supertrend", "슈퍼트렌드"),
+        (r"funding\s*rate|펀딩", "funding rate", "펀딩비"),
+        (r"open\s*interest|미결제", "open interest", "미결제약정"),
+        (r"kimchi|김프|김치\s*프리미엄", "kimchi premium", "김치 프리미엄"),
+        (r"tweet|트윗|twitter|트위터|\belon\b|일론", "social media posts", "소셜 미디어 글"),
+        (r"\bnews\b|뉴스|headline|헤드라인", "news events", "뉴스"),
+        (r"\bweekly\b|주봉|\bmonthly\b|월봉|\b1w\b|\b1m(?:o|onth)\b", "weekly/monthly candles", "주봉/월봉"),
+        (r"trailing|트레일링", "trailing stops", "트레일링 스탑"),
+        (r"\bshort(?:ing)?\b|숏|공매도", "short selling", "숏(공매도)"),
+        (r"\bleverage\b|레버리지|\b\d+x\s+long\b", "leverage", "레버리지"),
+        (r"\bhalf\b|절반|\b\d+\s*%\s+of\s+(?:my|the)\s+(?:position|holdings|bag)", "selling part of a position",
+         "포지션 일부 매도"),
     ]
 ]
 

@@ -100,14 +100,16 @@ def _set_period(strategy: dict[str, Any], family: str, period: int, changes: lis
     names = {"bb": ("bb_upper", "bb_middle", "bb_lower"), "macd": ("macd", "macd_signal", "macd_hist")}.get(
         family, (family,))
     if period < 1 or period > 10_000:
-        raise CompileProblem(f"period {period} is out of range (1..10000)")
+        raise CompileProblem(f"period {period} is out of range (1..10000)",
+                             f"기간 {period}은(는) 1~10000 범위를 벗어납니다")
 
     def fn(ind: Indicator) -> Indicator | None:
         if ind.name not in names:
             return None
         args = (float(period), *ind.args[1:])
         if ind.name.startswith("macd") and args[0] >= args[1]:
-            raise CompileProblem(f"MACD fast period {period} must be shorter than the slow one ({int(args[1])})")
+            raise CompileProblem(f"MACD fast period {period} must be shorter than the slow one ({int(args[1])})",
+                                 f"MACD 단기 기간 {period}은(는) 장기 기간({int(args[1])})보다 짧아야 합니다")
         return Indicator(ind.name, args, ind.source)
 
     hit = False
@@ -120,7 +122,8 @@ def _set_period(strategy: dict[str, Any], family: str, period: int, changes: lis
                 hit = True
                 changes.append((f"{node['id']}: {side} {old} → {new}", f"{node['id']}: {side} {old} → {new}"))
     if not hit:
-        raise CompileProblem(f"the strategy has no {family.upper()} to change")
+        raise CompileProblem(f"the strategy has no {family.upper()} to change",
+                             f"전략에 바꿀 {family.upper()}이(가) 없습니다")
 
 
 def _replace_number(strategy: dict[str, Any], old: float, new: float, changes: list[Change]) -> bool:
@@ -149,7 +152,8 @@ def _set_threshold(strategy: dict[str, Any], value: float, text: str, changes: l
     if len(candidates) > 1:
         names = ", ".join(str(n["config"]["left"]) for n in candidates)
         raise CompileProblem(
-            f"several conditions have a threshold ({names}); name the indicator, e.g. 'RSI threshold 25'")
+            f"several conditions have a threshold ({names}); name the indicator, e.g. 'RSI threshold 25'",
+            f"기준값이 있는 조건이 여러 개입니다 ({names}). 지표를 밝혀 주세요 (예: 'RSI 기준을 25로')")
     if not candidates:
         return False
     node = candidates[0]
@@ -227,7 +231,8 @@ def _set_exit(strategy: dict[str, Any], take_profit: float | None, stop_loss: fl
         (n["config"].get("symbol") for n in _nodes(strategy, "action") if n["config"].get("symbol")), "BTC/USDT")
     start = data[0]["id"] if data else next((n["id"] for n in _nodes(strategy, "trigger")), None)
     if start is None:
-        raise CompileProblem("the strategy has no data source to attach the exit to")
+        raise CompileProblem("the strategy has no data source to attach the exit to",
+                             "청산 조건을 연결할 데이터 노드가 없습니다")
     edges = strategy.setdefault("edges", [])
     plan = ((take_profit, ">=", "take profit", "익절"), (stop_loss, "<=", "stop loss", "손절"))
     for value, op, word_en, word_ko in plan:
@@ -351,7 +356,7 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
     try:
         _apply(result, text, original, lang, changes)
     except CompileProblem as exc:
-        raise _decline(f"{exc}.", f"{exc}.", lang) from None
+        raise _decline(f"{exc}.", f"{exc.ko}.", lang) from None
     if not changes:
         raise _decline(f"nothing in '{original}' matched a change I can make.",
                        f"'{original}'에서 적용할 수 있는 변경을 찾지 못했습니다.", lang)
@@ -380,9 +385,9 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
     if re.search(r"notif|alert|알림|알려", text):
         if _REMOVE.search(text):
             if not _remove_notify(result, changes):
-                raise CompileProblem("there is no notification to remove")
+                raise CompileProblem("there is no notification to remove", "삭제할 알림이 없습니다")
         elif not _add_notify(result, lang, changes):
-            raise CompileProblem("there is no buy or sell to notify about")
+            raise CompileProblem("there is no buy or sell to notify about", "알림을 붙일 매수/매도가 없습니다")
         return
     triple = _MACD_TRIPLE.search(text)
     if triple:
@@ -425,7 +430,8 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
 def _set_macd(strategy: dict[str, Any], args: tuple[int, ...], changes: list[Change]) -> None:
     fast, slow, signal = args
     if not 0 < fast < slow or signal < 1 or slow > 10_000:
-        raise CompileProblem(f"MACD({fast},{slow},{signal}) needs 0 < fast < slow and a signal period of 1 or more")
+        raise CompileProblem(f"MACD({fast},{slow},{signal}) needs 0 < fast < slow and a signal period of 1 or more",
+                             f"MACD({fast},{slow},{signal})는 0 < 단기 < 장기, 시그널 1 이상이어야 합니다")
 
     def fn(ind: Indicator) -> Indicator | None:
         return Indicator(ind.name, (float(fast), float(slow), float(signal)), ind.source) \
@@ -441,7 +447,7 @@ def _set_macd(strategy: dict[str, Any], args: tuple[int, ...], changes: list[Cha
                 hit = True
                 changes.append((f"{node['id']}: {side} {old} → {new}", f"{node['id']}: {side} {old} → {new}"))
     if not hit:
-        raise CompileProblem("the strategy has no MACD to change")
+        raise CompileProblem("the strategy has no MACD to change", "전략에 바꿀 MACD가 없습니다")
 
 
 def _remove_exits(strategy: dict[str, Any], text: str, changes: list[Change]) -> None:
@@ -453,7 +459,7 @@ def _remove_exits(strategy: dict[str, Any], text: str, changes: list[Change]) ->
     gone = {n["id"] for n in _nodes(strategy, "condition")
             if n["config"].get("left") == "position_pnl_pct" and n["config"].get("operator") in ops}
     if not gone:
-        raise CompileProblem("there is no such exit to remove")
+        raise CompileProblem("there is no such exit to remove", "삭제할 익절/손절 조건이 없습니다")
     strategy["nodes"] = [n for n in strategy["nodes"] if n.get("id") not in gone]
     targets = {e.get("to") for e in strategy.get("edges", []) if e.get("from") in gone}
     strategy["edges"] = [e for e in strategy.get("edges", []) if e.get("from") not in gone and e.get("to") not in gone]
