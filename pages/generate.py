@@ -149,8 +149,8 @@ def _validation(report: Any) -> str | None:
         if choice is not None and choice < len(issues):
             issue = issues[choice]
             highlight = issue.node_id or (issue.edge[0] if issue.edge else None)
-            if issue.hint:
-                st.info(t("strategy.gen.hint", hint=md(issue.hint)))
+            st.info(t(f"strategy.code.{issue.code}") + (
+                "\n\n" + t("strategy.gen.hint", hint=md(issue.hint)) if issue.hint else ""))
     if report.warnings:
         with st.expander(t("strategy.gen.notes")):
             for note in report.warnings:

@@ -106,3 +106,12 @@ def test_untrusted_names_are_shown_as_text_not_markdown() -> None:
     assert not at.exception
     shown = at.subheader[0].value
     assert shown.startswith("\\!\\[x\\]\\(") and "\\*\\*bold\\*\\*" in shown
+
+
+def test_every_validation_code_is_explained_in_both_languages() -> None:
+    from core.strategy.issues import CODES
+    from ui.i18n.catalog_strategy import MESSAGES
+
+    for code in CODES:
+        texts = MESSAGES[f"strategy.code.{code}"]
+        assert texts["en"] and texts["ko"], code
