@@ -47,3 +47,11 @@ def test_route_guard_aborts_and_records_outside_requests(
     assert recorded == ["request outside loopback: https://example.com/x"]
     # Left in place, this record fails the test (pytest_runtest_call); it was deliberate here.
     recorded.clear()
+
+
+def test_settings_language_choice_also_moves_the_sidebar_switch(studio: StudioServer, page: Page) -> None:
+    goto(page, studio, "settings", heading="설정")
+    main_area(page).get_by_test_id("stRadio").get_by_text("English", exact=True).click()
+    expect(main_area(page).get_by_test_id("stHeading").filter(has_text="Settings")).to_be_visible()
+    expect(sidebar(page).get_by_text("User ID", exact=True)).to_be_visible()
+    expect(sidebar(page).get_by_role("radio", name="English", exact=True)).to_be_checked()
