@@ -254,6 +254,18 @@ def test_text_input_and_bad_json() -> None:
     assert validate("[1, 2]").codes() == ["BAD_STRUCTURE"]
 
 
+def test_operands_must_name_their_source_when_there_are_several() -> None:
+    s = copy.deepcopy(EXAMPLE)
+    s["nodes"].append({"id": "data_2", "type": "data_source",
+                       "config": {"source_type": "ohlcv", "symbol": "ETH/USDT", "timeframe": "1h"}})
+    s["edges"].append({"from": "trigger_1", "to": "data_2"})
+    s["edges"].append({"from": "data_2", "to": "condition_1"})
+    report = validate(s)
+    assert report.valid and "AMBIGUOUS_SOURCE" in report.codes()
+    cfg(s, "condition_1")["left"] = "data_2.rsi(14)"
+    assert "AMBIGUOUS_SOURCE" not in validate(s).codes()
+
+
 def test_warnings_do_not_make_a_strategy_invalid() -> None:
     s = copy.deepcopy(EXAMPLE)
     s["nodes"][3]["position"] = {"x": 1}  # a UI field some models add

@@ -35,6 +35,7 @@ CODES: dict[str, str] = {
     "BAD_UNIT": "unit is neither the base nor the quote currency of the symbol",
     "BAD_OPERAND": "an operand does not parse (with its column)",
     "UNKNOWN_SOURCE": "an operand names a data source that does not exist",
+    "AMBIGUOUS_SOURCE": "several market data sources and an operand names none (warning)",
     "CONSTANT_CONDITION": "both operands are numbers (warning)",
     "SYMBOL_MISMATCH": "an action trades a symbol no data source reads (warning)",
     "UNKNOWN_FIELD": "an unknown field was dropped (warning)",

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from core.strategy import limits
 from core.strategy.issues import Issue, ValidationReport
-from core.strategy.operands import OperandError, parse_operand, sources_in
+from core.strategy.operands import Column, Indicator, OperandError, parse_operand, sources_in, walk
 from core.strategy.schema import (
     ACTION_TYPES,
     CONFIG_MODELS,
@@ -346,15 +346,18 @@ def _check_action(node_id: str, config: dict[str, Any], out: _Collector) -> bool
 
 
 @lru_cache(maxsize=8192)
-def _analyse(text: str) -> tuple[OperandError | None, frozenset[str]]:
-    """Parse once per distinct operand text: (the error or None, the data sources it names).
+def _analyse(text: str) -> tuple[OperandError | None, frozenset[str], bool]:
+    """Parse once per distinct operand text: (the error or None, the data sources it names, whether
+    it reads market data without naming a source).
 
-    Graphs repeat operands a lot, and both the operand rule and the source rule need the parse.
+    Graphs repeat operands a lot, and both the operand rule and the source rules need the parse.
     """
     try:
-        return None, frozenset(sources_in(parse_operand(text)))
+        expr = parse_operand(text)
     except OperandError as exc:
-        return exc, frozenset()
+        return exc, frozenset(), False
+    unprefixed = any(isinstance(n, Column | Indicator) and n.source is None for n in walk(expr))
+    return None, frozenset(sources_in(expr)), unprefixed
 
 
 def _check_operand(node_id: str, side: str, value: Any, out: _Collector) -> bool:
@@ -469,6 +472,8 @@ def _check_counts(by_id: dict[str, dict[str, Any]], out: _Collector) -> None:
 
 def _check_operand_sources(by_id: dict[str, dict[str, Any]], out: _Collector) -> None:
     sources = {i for i, n in by_id.items() if n["type"] == "data_source"}
+    market = sorted(i for i, n in by_id.items() if n["type"] == "data_source" and isinstance(n["config"], dict)
+                    and n["config"].get("source_type") in ("ohlcv", "orderbook"))
     for node_id, node in by_id.items():
         if node["type"] != "condition" or not isinstance(node["config"], dict):
             continue
@@ -476,9 +481,13 @@ def _check_operand_sources(by_id: dict[str, dict[str, Any]], out: _Collector) ->
             value = node["config"].get(side)
             if not isinstance(value, str):
                 continue
-            error, names = _analyse(value)
+            error, names, unprefixed = _analyse(value)
             if error is not None:
                 continue  # reported already
+            if unprefixed and len(market) > 1:
+                out.warn("AMBIGUOUS_SOURCE", f"Node {node_id}: {side} does not say which of {', '.join(market)} "
+                         "it reads.", node_id=node_id, field=side,
+                         hint=f"Prefix it with the data source, e.g. {market[0]}.{value.strip()}.")
             for name in sorted(names - sources):
                 out.error("UNKNOWN_SOURCE", f"Node {node_id}: {side} reads from '{name}', which is not a data "
                           "source.", node_id=node_id, field=side, column=value.find(name + ".") + 1,

@@ -147,6 +147,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "An operand names a data source that does not exist.",
         "ko": "없는 데이터 노드를 참조합니다.",
     },
+    "strategy.code.AMBIGUOUS_SOURCE": {
+        "en": "There are several market data sources; say which one the operand reads (data_1.rsi(14)).",
+        "ko": "시장 데이터 노드가 여러 개입니다. 어느 노드를 읽는지 밝혀 주세요 (data_1.rsi(14)).",
+    },
     "strategy.code.CONSTANT_CONDITION": {
         "en": "Both sides are numbers, so the condition never changes.",
         "ko": "양쪽이 모두 숫자라 조건이 변하지 않습니다.",
