@@ -68,6 +68,14 @@ def test_korean_prompt_to_graph_refine_save_and_find(studio: StudioServer, page:
     graph_frame(page, nodes=9)
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
+    # Back to Generate with the saved strategy loaded for more edits.
+    main.get_by_role("tab", name="내보내기 / 삭제").click()
+    main.get_by_role("button", name="생성 화면에서 수정", exact=True).click()
+    expect(main_area(page).get_by_test_id("stHeading").filter(has_text="전략 생성")).to_be_visible(timeout=30_000)
+    editor = main_area(page).get_by_role("textbox", name="전략 JSON (수정하면 바로 재검증)")
+    expect(editor).to_have_value(re.compile("DOGE/USDT"))
+    graph_frame(page, nodes=9)
+
 
 def test_invalid_edit_is_shown_and_selecting_an_issue_highlights_its_node(studio: StudioServer, page: Page) -> None:
     goto(page, studio, "generate", heading="전략 생성")
