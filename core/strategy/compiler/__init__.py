@@ -256,10 +256,12 @@ def _rules(units: list[_Unit], symbols: list[SymbolHit], default: str, lang: str
             rules.append(Rule(_and_all(pending_chains, chains), specs))
             pending_chains = []
         elif specs:
-            if pending_actions or not rules:
-                pending_actions.extend(specs)
-            else:
+            if rules and not pending_actions and all(s.kind == "notify" for s in specs):
                 rules[-1].actions.extend(specs)  # "..., also notify me"
+            else:
+                # A buy or sell without its own condition never joins the previous rule's: "buy
+                # when X, sell when <unreadable>" must not sell on X.
+                pending_actions.extend(specs)
         elif chains:
             if pending_actions:
                 rules.append(Rule(chains, pending_actions))
@@ -273,7 +275,10 @@ def _rules(units: list[_Unit], symbols: list[SymbolHit], default: str, lang: str
     if pending_chains and rules:
         rules[-1].chains = _and_all(rules[-1].chains, pending_chains)
     if pending_actions and rules:
-        rules[-1].actions.extend(pending_actions)
+        kinds = list(dict.fromkeys(s.kind for s in pending_actions))
+        ko_kinds = ", ".join({"buy": "매수", "sell": "매도", "notify": "알림"}[k] for k in kinds)
+        raise decline(f"I found no condition for the {', '.join(kinds)} (say when, e.g. 'sell when RSI is above 70').",
+                      f"{ko_kinds} 조건을 찾지 못했습니다 (예: 'RSI가 70 이상이면 매도').", lang)
     return rules
 
 

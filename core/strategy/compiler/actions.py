@@ -9,7 +9,8 @@ from core.strategy.compiler.lexicon import blank
 from core.strategy.compiler.symbols import SymbolHit
 
 BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?|purchase|go\s+long|long|enter(?:\s+a)?(?:\s+long)?|accumulate)(?![a-z])"
-                 r"|(?<!과)매수|구매|구입|사줘|사 줘|사고|산다|사라|사자|살래|롱\s*진입|진입")
+                 r"|(?<!과)매수(?!가\s*(?:대비|보다|에서|기준)|가격|단가)"  # not 과매수, not 매수가 (entry price)
+                 r"|구매|구입|사줘|사 줘|사고|산다|사라|사자|살래|롱\s*진입|진입")
 SELL = re.compile(r"(?<![a-z])(?:sell(?:s|ing)?|dump|exit|close\s+(?:the\s+|my\s+)?position|liquidate)(?![a-z])"
                   r"|(?<!과)매도|팔아|팔고|판다|팔자|팔기|팔래|청산|정리")
 NOTIFY = re.compile(r"(?<![a-z])(?:notify|notification|alert|message\s+me|tell\s+me|let\s+me\s+know|ping\s+me|warn\s+me"
@@ -25,12 +26,14 @@ COUNT_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*개")
 TAKE_PROFIT = re.compile(
     r"(?:take[\s-]*profit|(?<![a-z])tp(?![a-z])|익절|이익\s*실현|수익\s*실현|목표\s*수익)\s*(?:at|of|to|:|=|은|는|을|를|가|이)?"
     r"\s*\+?(\d+(?:\.\d+)?)\s*(?:%|퍼센트|percent)"
-    r"|\+?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:에서|에|면|이면|수익(?:이면|에서|시|일\s*때|에)?|이익(?:이면|에서|시|에)?"
-    r"|profit)?\s*(?:익절|take[\s-]*profit|이익\s*실현)")
+    r"|\+?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:이상\s*)?(?:오르면|상승하면|올라가면|오를\s*때|수익(?:이\s*나면|나면)?\s*)?"
+    r"(?:에서|에|면|이면|시|수익(?:이면|에서|시|일\s*때|에)?|이익(?:이면|에서|시|에)?|profit)?\s*"
+    r"(?:익절|take[\s-]*profit|이익\s*실현)")
 STOP_LOSS = re.compile(
     r"(?:stop[\s-]*loss|(?<![a-z])sl(?![a-z])|손절(?:매)?|손실\s*제한)\s*(?:at|of|to|:|=|은|는|을|를|가|이)?"
     r"\s*-?(\d+(?:\.\d+)?)\s*(?:%|퍼센트|percent)"
-    r"|-?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:에서|에|면|이면|손실(?:이면|에서|시|일\s*때|에)?|loss)?\s*(?:손절(?:매)?|stop[\s-]*loss)")
+    r"|-?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:이상\s*)?(?:떨어지면|하락하면|내려가면|빠지면|떨어질\s*때|손실(?:이\s*나면|나면)?\s*)?"
+    r"(?:에서|에|면|이면|시|손실(?:이면|에서|시|일\s*때|에)?|loss)?\s*(?:손절(?:매)?|stop[\s-]*loss)")
 PARTIAL_SELL = re.compile(r"(?<![a-z])sell\s+(\d+)\s*%|(\d+)\s*%\s*(?:만\s*)?(?:를\s*|을\s*)?(?:매도|팔)")
 _SCALE = {"k": 1_000, "만": 10_000, "천": 1_000}
 

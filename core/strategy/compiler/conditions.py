@@ -69,6 +69,14 @@ _MOVE_KO = re.compile(
 SPIKE = re.compile(r"(?:trading\s+)?volume\s+(?:spikes?|surges?|explodes?)"
                     r"|(?:a\s+)?(?:volume\s+spike|spike\s+in\s+volume)"
                     r"|거래량\s*(?:이|가)?\s*(?:급증|폭증|폭발|터지|터질)")
+# Moves measured from the position's entry are position_pnl_pct, not a candle's change.
+_FROM_ENTRY_EN = re.compile(
+    r"(?:it\s+|price\s+)?(falls?|drops?|declines?|goes\s+down|is\s+down|rises?|gains?|goes\s+up|is\s+up)\s+"
+    r"(?:by\s+)?(\d+(?:\.\d+)?)\s*%\s+(?:below|under|above|over|from)\s+(?:my|the|our)\s+"
+    r"(?:entry(?:\s+price)?|buy(?:ing)?\s+price|purchase\s+price|average\s+price)")
+_FROM_ENTRY_KO = re.compile(
+    r"(?:매수가|진입가|평단가?|매입가|구매가)\s*(?:대비|보다|에서|기준)?\s*(\d+(?:\.\d+)?)\s*%\s*(?:이상\s*)?"
+    r"(하락|떨어|빠지|빠져|내려|상승|오르|올라)")
 _DOWN = ("fall", "drop", "dump", "decline", "decrease", "plunge", "crash", "tank", "down",
          "하락", "떨어", "급락", "빠지", "빠져", "내리", "내려")
 _BETWEEN_EN = re.compile(r"between\s+(-?\d+(?:\.\d+)?)\s+and\s+(-?\d+(?:\.\d+)?)")
@@ -100,6 +108,15 @@ def _moves(text: str, ctx: Context) -> str:
         down = any(w in m.group(4) for w in _DOWN)
         return " " + _move(_window_bars(m.group(1), m.group(2), ctx.interval), float(m.group(3)), down) + " "
 
+    def entry(m: re.Match[str]) -> str:
+        groups = [g for g in m.groups() if g]
+        verb, pct = (groups[0], groups[1]) if not groups[0][0].isdigit() else (groups[1], groups[0])
+        down = any(w in verb for w in _DOWN)
+        value = float(pct)
+        text_value = str(int(value)) if value.is_integer() else str(value)
+        return f" position_pnl_pct <= -{text_value} " if down else f" position_pnl_pct >= {text_value} "
+
+    text = _FROM_ENTRY_KO.sub(entry, _FROM_ENTRY_EN.sub(entry, text))
     return SPIKE.sub(" volume > 2 * volume_sma(20) ", _MOVE_KO.sub(ko, _MOVE_EN.sub(en, text)))
 
 
