@@ -10,7 +10,7 @@ from core.strategy.compiler.symbols import SymbolHit
 
 BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?|purchase|go\s+long|long|enter(?:\s+a)?(?:\s+long)?|accumulate)(?![a-z])"
                  r"|(?<!과)매수(?!가\s*(?:대비|보다|에서|기준)|가격|단가)"  # not 과매수, not 매수가 (entry price)
-                 r"|구매|구입|사줘|사 줘|사고|산다|사라|사자|살래|롱\s*진입|진입")
+                 r"|구매|구입|사줘|사 줘|사고|사서|산다|사라|사자|살래|롱\s*진입|진입")
 SELL = re.compile(r"(?<![a-z])(?:sell(?:s|ing)?|dump|exit|close\s+(?:the\s+|my\s+)?position|liquidate)(?![a-z])"
                   r"|(?<!과)매도|팔아|팔고|판다|팔자|팔기|팔래|청산|정리")
 NOTIFY = re.compile(r"(?<![a-z])(?:notify|notification|alert|message\s+me|tell\s+me|let\s+me\s+know|ping\s+me|warn\s+me"

@@ -8,6 +8,7 @@ come out as ``left op right`` in the order the operands were written.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -178,10 +179,10 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
         for m in regex.finditer(rest):
             specials.append((m.start(), name))
             rest = blank(rest, m.start(), m.end())
-    cmps: list[tuple[int, str]] = []
+    cmps: list[tuple[int, int, str]] = []
     for regex, op in COMPARATORS:
         for m in regex.finditer(rest):
-            cmps.append((m.start(), op))
+            cmps.append((m.start(), m.end(), op))
             rest = blank(rest, m.start(), m.end())
     cmps.sort()
     numbers = ind.find_numbers(rest)
@@ -197,7 +198,19 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
             seg.problems.append((f"'{part}' is not something I can turn into a condition",
                                  f"'{part}'은(는) 조건으로 바꿀 수 없습니다"))
         return None
-    op = cmps[0][1] if cmps else None
+    for (_, end, _), (start, _, _) in itertools.pairwise(cmps):
+        if re.search(r"[0-9a-z가-힣]{3,}|\d", rest[end:start].replace(" ", "")) or start - end > 12:
+            # Two comparisons with something between them and no and/or: reading one would drop
+            # the other, so say so instead.
+            seg.problems.append(("two comparisons without 'and' or 'or' between them",
+                                 "비교가 두 개인데 '그리고'나 '또는'으로 이어지지 않았습니다"))
+            return None
+    op = cmps[0][2] if cmps else None
+    if len(operands) > 2:
+        extra = ", ".join(o.expr for o in operands[2:])
+        seg.problems.append((f"more values than one comparison uses ({extra})",
+                             f"비교 하나에 값이 너무 많습니다 ({extra})"))
+        return None
     if "oversold" in kinds or "overbought" in kinds:
         rsi = next((o.expr for o in operands if o.expr.startswith("rsi(")), "rsi(14)")
         ctx.subject = rsi

@@ -52,7 +52,7 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         (r"<|\bless\s+than\b|\blower\s+than\b|\bbelow\b|\bunder\b|\bbeneath\b|미만|아래|밑|하회"
          r"|(?:보다\s*)?(?:낮|작)(?:아지|으|아|을|은|다)", "<"),
         (r">|\bgreater\s+than\b|\bhigher\s+than\b|\bmore\s+than\b|\babove\b|\bover\b|\bexceeds?\b|\btops?\b"
-         r"|초과|위로|위에|위면|위일|위이|상회|넘|(?:보다\s*)?(?:높|크)(?:아지|으|아|을|은|다|면)", ">"),
+         r"|초과|위로|위에|위면|위일|위이|위(?=\s|$)|상회|넘|(?:보다\s*)?(?:높|크)(?:아지|으|아|을|은|다|면)", ">"),
     ]
 ]
 
@@ -64,7 +64,8 @@ NEGATIVE = re.compile(r"\b(?:turns?\s+)?negative\b|음전환|음수|음으로|�
 TOUCH = re.compile(r"\btouch(?:es|ed|ing)?\b|\bhits?\b|닿|터치")
 
 AND_WORDS = re.compile(r"\band\b|&&|&|그리고|이고|이며|이면서|면서|동시에|(?<=[가-힣])고(?=\s)|\bwhile\b|\bplus\b")
-OR_WORDS = re.compile(r"\bor\b|\|\||또는|혹은|이거나|거나")
+OR_WORDS = re.compile(r"\bor\b(?!\s+(?:less|lower|below|more|higher|above|fewer|greater|equal))"
+                      r"|\|\||또는|혹은|이거나|거나")
 
 # Clause boundaries: where one rule may end and another begin.
 CLAUSE_SPLIT = re.compile(r",(?!\d{3})|[;\n!?]|\.(?!\d)|\bthen\b|(?<=[가-힣])(?:고|며)\s*,|\s그\s*다음")
@@ -90,6 +91,8 @@ UNSUPPORTED: list[tuple[re.Pattern[str], str, str]] = [
         (r"\bnews\b|뉴스|headline|헤드라인", "news events", "뉴스"),
         (r"\bweekly\b|주봉|\bmonthly\b|월봉|\b1w\b|\b1m(?:o|onth)\b", "weekly/monthly candles", "주봉/월봉"),
         (r"trailing|트레일링", "trailing stops", "트레일링 스탑"),
+        (r"전봉|이전\s*봉|직전\s*봉|previous\s+(?:candle|bar|close|high|low|day)|prior\s+(?:candle|bar)|yesterday",
+         "earlier candles' values", "이전 봉의 값"),
         (r"\bshort(?:ing)?\b|숏|공매도", "short selling", "숏(공매도)"),
         (r"\bleverage\b|레버리지|\b\d+x\s+long\b", "leverage", "레버리지"),
         (r"\bhalf\b|절반|\b\d+\s*%\s+of\s+(?:my|the)\s+(?:position|holdings|bag)", "selling part of a position",
