@@ -88,6 +88,12 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
                       "포지션의 일부 비율 매도는 형식에 없습니다. '전량 매도'나 코인 수량으로 말해 주세요.", lang)
 
     symbols = find_symbols(text, original)
+    coins = list(dict.fromkeys(s.symbol for s in symbols))
+    if len(coins) > 1:
+        # Which coin the conditions read and which one is traded would be a guess.
+        raise decline(f"it names several markets ({', '.join(coins)}); the offline engine builds one per strategy.",
+                      f"여러 종목({', '.join(coins)})이 있습니다. 오프라인 엔진은 전략 하나에 한 종목만 만듭니다.",
+                      lang)
     primary = symbols[0] if symbols else None
     symbol = primary.symbol if primary else f"{DEFAULT_BASE}/{DEFAULT_QUOTE}"
     if primary is None:
