@@ -187,6 +187,9 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
     cmps.sort()
     numbers = ind.find_numbers(rest)
     operands = sorted(operands + numbers, key=lambda o: o.start)
+    # "price closes under ...": two words for the same operand, written side by side
+    operands = [o for i, o in enumerate(operands) if i == 0 or o.is_number or o.expr != operands[i - 1].expr
+                or any(operands[i - 1].end <= c[0] < o.start for c in cmps)]
     operands = _merge_multipliers(operands)
     kinds = {name for _, name in specials}
     if not operands and not cmps and not specials:

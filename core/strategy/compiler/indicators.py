@@ -65,7 +65,7 @@ _MACD_HIST = re.compile(r"macd" + _MACD_ARGS + r"\s*(?:의\s*)?(?:histogram|hist
 _MACD_SIGNAL = re.compile(r"macd" + _MACD_ARGS + r"\s*(?:의\s*)?(?:signal(?:\s*line)?|시그널(?:\s*선|\s*라인)?)"
                           r"|\bsignal(?:\s*line)?\b|시그널(?:\s*선|\s*라인)?")
 _MACD = re.compile(r"macd" + _MACD_ARGS + r"(?:\s*(?:line|선|라인))?")
-_RSI = re.compile(r"(?:(\d+)\s*-?\s*(?:period|기간|일)\s*)?(?:rsi|상대\s*강도\s*지수)"
+_RSI = re.compile(r"(?:(\d+)\s*-?\s*(?:period\s*|기간\s*|일\s*)?)?(?:rsi|상대\s*강도\s*지수)"
                   r"(?:\s*\(\s*(\d+)\s*\)|(\d+)(?![\d.%])|\s+(\d+)\s*-?\s*(?:period|기간)(?:\s*짜리)?)?")
 _BB_SIDE = {"lower": "bb_lower", "bottom": "bb_lower", "하단": "bb_lower", "아랫": "bb_lower",
             "upper": "bb_upper", "top": "bb_upper", "상단": "bb_upper", "윗": "bb_upper",
@@ -73,7 +73,7 @@ _BB_SIDE = {"lower": "bb_lower", "bottom": "bb_lower", "하단": "bb_lower", "�
             "중간": "bb_middle", "중심": "bb_middle"}
 _SIDE = r"(lower|upper|middle|bottom|top|mid|basis|하단|상단|중단|중간|중심|아랫|윗)"
 _BB_ARGS = r"(?:\s*\(\s*(\d+)\s*,\s*(\d+(?:\.\d+)?)\s*\))?"
-_BB_A = re.compile(_SIDE + r"\s+(?:bollinger|볼린저|bb)(?:\s*bands?|\s*밴드)?" + _BB_ARGS)
+_BB_A = re.compile(_SIDE + r"\s+(?:(?:bollinger|볼린저|bb)(?:\s*bands?|\s*밴드)?|bands?(?![a-z]))" + _BB_ARGS)
 _BB_B = re.compile(r"(?:bollinger|볼린저|\bbb\b)(?:\s*bands?|\s*밴드)?" + _BB_ARGS + r"(?:\s*의)?\s*" + _SIDE
                    + r"?(?:\s*(?:band|밴드|선|line))?")
 _MA = re.compile(

@@ -56,8 +56,10 @@ def find_timeframes(text: str) -> list[TimeframeHit]:
         unit = m.group(2)
         if m.group(3) is None and unit in ("일", "day", "days") and not re.match(r"\s*(마다|간격)", after):
             continue  # "50일 이동평균" is a period; "1d" alone is a timeframe
+        hyphenated = "-" in m.group(0)  # "4-hour RSI", "15-minute chart": an adjective naming the candles
         if m.group(3) is None and unit in ("분", "시간", "minute", "minutes", "hour", "hours") and \
-                not re.match(r"\s*(마다|간격|기준)", after) and not re.search(r"every\s*$|매\s*$", before):
+                not hyphenated and not re.match(r"\s*(마다|간격|기준)", after) and \
+                not re.search(r"every\s*$|매\s*$", before):
             continue
         hits.append(TimeframeHit(_to_interval(int(m.group(1)), unit), m.group(0), m.start(), m.end()))
     for regex, interval in _WORDS:
