@@ -161,10 +161,11 @@ def test_429_retry_after_is_honoured_then_success(env: Path, fake: FakeVendor, c
 def test_retry_after_beyond_cap_falls_back_at_once(env: Path, fake: FakeVendor, case: Case) -> None:
     gw = make_gateway(fake, case, env)
     fake.script(Reply(status=429, headers={"retry-after": "3600"}), vendor=case.vendor)
-    t0 = time.monotonic()
     c = gw.complete(request(case))
-    assert time.monotonic() - t0 < 5
+    # Nothing was slept (the reported wait, not wall time, which a loaded machine stretches).
+    assert c.wait_ms < 1000
     assert c.tried == [case.first, case.second]
+    assert fake.count() == 2  # one try of the first model, then the fallback at once
 
 
 def test_repeated_500s_then_fallback_and_no_sdk_retries(env: Path, fake: FakeVendor, case: Case) -> None:
