@@ -33,7 +33,8 @@ _PERIOD = re.compile(
     r"(rsi|sma|ema|macd|atr|이동\s*평균|이평|볼린저|bollinger|(?<![a-z])bb(?![a-z])|moving\s+average|volume|거래량)"
     r"[^0-9]{0,30}?(?:period|기간|length|길이)[^0-9]{0,20}?(\d+)"
     r"|(rsi|sma|ema|atr)\s*(?:\(\s*)?(\d+)\s*\)?\s*(?:로|으로)\s*(?:바꿔|변경|수정|해)?"
-    r"|(?:use|make\s+it|switch\s+to|change\s+(?:it\s+)?to)\s+(rsi|sma|ema|atr)\s*\(?\s*(\d+)\s*\)?")
+    r"|(?:use|make\s+it|switch\s+to|change\s+(?:it\s+)?to)\s+(rsi|sma|ema|atr)\s*\(?\s*(\d+)\s*\)?"
+    r"|(\d+)[\s-]*(?:period|기간|일)\s+(rsi|sma|ema|atr)")
 _REPLACE_NUMBER = re.compile(r"(?:from\s+)?(-?\d+(?:\.\d+)?)\s*(?:을|를|에서|->|→|to|=>)\s*(-?\d+(?:\.\d+)?)"
                              r"\s*(?:으로|로)?")
 _THRESHOLD = re.compile(r"(?:threshold|level|기준(?:값|선)?|수치)\D{0,20}?(-?\d+(?:\.\d+)?)")
@@ -396,7 +397,8 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
     period = _PERIOD.search(text)
     if period:
         groups = [g for g in period.groups() if g]
-        word, value = groups[0], int(groups[1])
+        word, number = (groups[1], groups[0]) if groups[0].isdigit() else (groups[0], groups[1])
+        value = int(number)
         family = next(fam for key, fam in _IND_NAMES.items() if re.sub(r"\s+", "", key) in re.sub(r"\s+", "", word))
         _set_period(result, family, value, changes)
         return
@@ -418,6 +420,11 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
     replace = _REPLACE_NUMBER.search(text)
     if replace and _replace_number(result, float(replace.group(1)), float(replace.group(2)), changes):
         return
+    if replace and _replace_period(result, text, float(replace.group(1)), float(replace.group(2)), changes):
+        return  # "RSI 14를 7로": the number was a period
+    if _AMOUNT_WORDS.search(text) and re.search(r"두\s*배|2\s*배|\bdouble\b|\btwice\b", text):
+        _scale_amount(result, 2, changes)
+        return
     threshold = _THRESHOLD.search(text)
     if threshold and _set_threshold(result, float(threshold.group(1)), text, changes):
         return
@@ -425,6 +432,32 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
         return
     if _ADD_CONDITION.search(text) or re.search(r"\b(?:and|also)\b|그리고|도\s", text):
         _add_conditions(result, text, changes)
+
+
+def _replace_period(strategy: dict[str, Any], text: str, old: float, new: float, changes: list[Change]) -> bool:
+    family = next((fam for word, fam in _IND_NAMES.items() if word in text and fam != "volume_sma"), None)
+    if family is None or not float(new).is_integer():
+        return False
+    has_old = any(f"{family}({int(old)}" in str(n["config"].get(side)) for n in _nodes(strategy, "condition")
+                  for side in ("left", "right"))
+    if not has_old:
+        return False
+    _set_period(strategy, family, int(new), changes)
+    return True
+
+
+def _scale_amount(strategy: dict[str, Any], factor: float, changes: list[Change]) -> None:
+    buys = [n for n in _nodes(strategy, "action") if n["config"].get("action_type") == "buy"
+            and isinstance(n["config"].get("amount"), int | float)]
+    if not buys:
+        raise CompileProblem("there is no buy amount to change", "바꿀 매수 금액이 없습니다")
+    for node in buys:
+        old = node["config"]["amount"]
+        new = old * factor
+        node["config"]["amount"] = int(new) if float(new).is_integer() else round(new, 8)
+        unit = node["config"].get("unit", "")
+        changes.append((f"{node['id']}: amount {old} → {node['config']['amount']} {unit}",
+                        f"{node['id']}: 금액 {old} → {node['config']['amount']} {unit}"))
 
 
 def _set_macd(strategy: dict[str, Any], args: tuple[int, ...], changes: list[Change]) -> None:
