@@ -62,8 +62,15 @@ def start_warm_up() -> threading.Thread:
     return thread
 
 
+def warm_up_wanted() -> bool:
+    # Not under AppTest: a background thread building the process-wide gateway would race the
+    # settings of the next test in the same process.
+    return not st.get_option("global.appTest")
+
+
 st.set_page_config(page_title=t("common.app_title"), page_icon="📈", layout="wide")
 navigation = st.navigation(build_pages(), position="sidebar")
 render_sidebar()
 navigation.run()
-start_warm_up()
+if warm_up_wanted():
+    start_warm_up()
