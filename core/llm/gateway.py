@@ -70,6 +70,41 @@ class _Prepared:
     cache_key: str | None
 
 
+@dataclass
+class _StreamState:
+    """What one streamed attempt has delivered so far (shared by the sync and async paths)."""
+
+    t0: float = field(default_factory=time.monotonic)
+    parts: list[str] = field(default_factory=list)
+    ttft: float | None = None
+    done: StreamDone | None = None
+
+    def take(self, item: str | StreamDone) -> str | None:
+        """The text to hand on, or None for the final event and empty deltas."""
+        if isinstance(item, StreamDone):
+            self.done = item
+            return None
+        if not item:
+            return None
+        if self.ttft is None:
+            self.ttft = self.elapsed_ms()
+        self.parts.append(item)
+        return item
+
+    def elapsed_ms(self) -> float:
+        return (time.monotonic() - self.t0) * 1000
+
+    def check_done(self, prep: _Prepared) -> None:
+        if self.done is None:
+            raise StreamInterrupted(f"The {prep.info.name} stream ended without its final event.",
+                                    provider=prep.info.provider, model=prep.info.name,
+                                    partial_text="".join(self.parts), usage=None)
+
+    def reply(self) -> Reply:
+        assert self.done is not None  # check_done ran inside the attempt
+        return Reply("".join(self.parts), self.done.usage, self.done.finish_reason)
+
+
 def cache_key(provider: str, model: str, req: ChatRequest) -> str:
     """SHA-256 of the canonical JSON of everything that shapes the answer (roles included)."""
     payload = {
@@ -346,22 +381,35 @@ class Gateway:
                 reply = prep.provider.complete(call)
             except ProviderError as err:
                 self._failed_attempt(run, prep, res, err, (time.monotonic() - t0) * 1000)
-                delay = self.retry.next_delay(err, attempt, run.remaining())
+                delay = self._retry_delay(run, prep, err, attempt)
                 if delay is None:
                     raise
-                log.info("retrying %s in %.2f s (attempt %d)", prep.info.name, delay, attempt + 1)
-                run.waited_s += delay
                 time.sleep(delay)
                 continue
             except BaseException:
-                if self.ledger is not None and res is not None:
-                    self.ledger.release(res, None)
+                self._release(res)
                 raise
-            latency = (time.monotonic() - t0) * 1000
-            self._refund(prep, call, reply.usage)
-            completion = self._completion(run, prep, reply, latency, None)
+            completion = self._answered(run, prep, call, reply, (time.monotonic() - t0) * 1000, None)
             self._settle(run, prep, res, completion)
             return completion
+
+    def _retry_delay(self, run: _Run, prep: _Prepared, err: ProviderError, attempt: int) -> float | None:
+        """Our one retry policy: the wait before the next attempt (reported as waiting), or None to stop."""
+        delay = self.retry.next_delay(err, attempt, run.remaining())
+        if delay is not None:
+            log.info("retrying %s in %.2f s (attempt %d)", prep.info.name, delay, attempt + 1)
+            run.waited_s += delay
+        return delay
+
+    def _release(self, res: Reservation | None) -> None:
+        """Any other exit (cancellation included): give the reservation back, synchronously."""
+        if self.ledger is not None and res is not None:
+            self.ledger.release(res, None)
+
+    def _answered(self, run: _Run, prep: _Prepared, call: Call, reply: Reply, latency_ms: float,
+                  ttft_ms: float | None) -> Completion:
+        self._refund(prep, call, reply.usage)
+        return self._completion(run, prep, reply, latency_ms, ttft_ms)
 
     def _rate_limit(self, run: _Run, prep: _Prepared, call: Call) -> None:
         if prep.info.provider == OFFLINE:
@@ -402,57 +450,51 @@ class Gateway:
         while True:
             attempt += 1
             res = self._reserve(run, prep, attempt)
-            t0 = time.monotonic()
-            parts: list[str] = []
-            ttft: float | None = None
-            done: StreamDone | None = None
+            state = _StreamState()
             try:
                 call = self._call(run, prep, res)
                 self._rate_limit(run, prep, call)
                 with contextlib.closing(prep.provider.stream(call)) as items:
                     for item in items:
-                        if isinstance(item, StreamDone):
-                            done = item
-                            continue
-                        if not item:
-                            continue
-                        if ttft is None:
-                            ttft = (time.monotonic() - t0) * 1000
-                        parts.append(item)
-                        yield TextDelta(item)
-                if done is None:
-                    raise StreamInterrupted(f"The {prep.info.name} stream ended without its final event.",
-                                            provider=prep.info.provider, model=prep.info.name,
-                                            partial_text="".join(parts), usage=None)
+                        text = state.take(item)
+                        if text is not None:
+                            yield TextDelta(text)
+                state.check_done(prep)
             except ProviderError as err:
-                latency = (time.monotonic() - t0) * 1000
-                if parts:
-                    cut = self._as_cut(prep, err, parts)
-                    self._failed_attempt(run, prep, res, cut, latency, cut.usage)
-                    raise cut from None
-                self._failed_attempt(run, prep, res, err, latency)
-                if isinstance(err, StreamInterrupted):
-                    err = ProviderErrorRetry(err)
-                delay = self.retry.next_delay(err, attempt, run.remaining())
+                recorded, usage = self._stream_failure(prep, err, state)
+                self._failed_attempt(run, prep, res, recorded, state.elapsed_ms(), usage)
+                if state.parts:
+                    raise recorded from None
+                retry = self._retryable(err)
+                delay = self._retry_delay(run, prep, retry, attempt)
                 if delay is None:
-                    raise err from None
-                run.waited_s += delay
+                    raise retry from None
                 time.sleep(delay)
                 continue
             except GeneratorExit:
-                self._cancelled(run, prep, res, parts)
+                self._cancelled(run, prep, res, state.parts)
                 raise
             except BaseException:
-                if self.ledger is not None and res is not None:
-                    self.ledger.release(res, None)
+                self._release(res)
                 raise
-            latency = (time.monotonic() - t0) * 1000
-            reply = Reply("".join(parts), done.usage, done.finish_reason)
-            self._refund(prep, call, reply.usage)
-            completion = self._completion(run, prep, reply, latency, ttft)
+            completion = self._answered(run, prep, call, state.reply(), state.elapsed_ms(), state.ttft)
             self._settle(run, prep, res, completion)
             yield StreamEnd(completion)
             return
+
+    def _stream_failure(self, prep: _Prepared, err: ProviderError,
+                        state: _StreamState) -> tuple[ProviderError, Usage | None]:
+        """The error to record for a failed stream attempt, and the usage to bill: once text was
+        delivered it is a cut, which is never retried."""
+        if state.parts:
+            cut = self._as_cut(prep, err, state.parts)
+            return cut, cut.usage
+        return err, None
+
+    @staticmethod
+    def _retryable(err: ProviderError) -> ProviderError:
+        """A stream that broke before its first token is as retryable as a failed connection."""
+        return ProviderErrorRetry(err) if isinstance(err, StreamInterrupted) else err
 
     def _as_cut(self, prep: _Prepared, err: ProviderError, parts: list[str]) -> StreamInterrupted:
         """Text already reached the caller: the attempt is settled as billed and never retried or
@@ -528,19 +570,16 @@ class Gateway:
                 reply = await prep.provider.acomplete(call)
             except ProviderError as err:
                 await self._io(self._failed_attempt, run, prep, res, err, (time.monotonic() - t0) * 1000)
-                delay = self.retry.next_delay(err, attempt, run.remaining())
+                delay = self._retry_delay(run, prep, err, attempt)
                 if delay is None:
                     raise
-                run.waited_s += delay
                 await asyncio.sleep(delay)
                 continue
             except BaseException:
                 # Also on cancellation: release synchronously (a short SQLite write), never await here.
-                if self.ledger is not None and res is not None:
-                    self.ledger.release(res, None)
+                self._release(res)
                 raise
-            self._refund(prep, call, reply.usage)
-            completion = self._completion(run, prep, reply, (time.monotonic() - t0) * 1000, None)
+            completion = self._answered(run, prep, call, reply, (time.monotonic() - t0) * 1000, None)
             await self._io(self._settle, run, prep, res, completion)
             return completion
 
@@ -570,53 +609,34 @@ class Gateway:
         while True:
             attempt += 1
             res = await self._io(self._reserve, run, prep, attempt)
-            t0 = time.monotonic()
-            parts: list[str] = []
-            ttft: float | None = None
-            done: StreamDone | None = None
+            state = _StreamState()
             try:
                 call = self._call(run, prep, res)
                 await self._arate_limit(run, prep, call)
                 async with contextlib.aclosing(prep.provider.astream(call)) as items:
                     async for item in items:
-                        if isinstance(item, StreamDone):
-                            done = item
-                            continue
-                        if not item:
-                            continue
-                        if ttft is None:
-                            ttft = (time.monotonic() - t0) * 1000
-                        parts.append(item)
-                        yield TextDelta(item)
-                if done is None:
-                    raise StreamInterrupted(f"The {prep.info.name} stream ended without its final event.",
-                                            provider=prep.info.provider, model=prep.info.name,
-                                            partial_text="".join(parts), usage=None)
+                        text = state.take(item)
+                        if text is not None:
+                            yield TextDelta(text)
+                state.check_done(prep)
             except ProviderError as err:
-                latency = (time.monotonic() - t0) * 1000
-                if parts:
-                    cut = self._as_cut(prep, err, parts)
-                    await self._io(self._failed_attempt, run, prep, res, cut, latency, cut.usage)
-                    raise cut from None
-                await self._io(self._failed_attempt, run, prep, res, err, latency)
-                if isinstance(err, StreamInterrupted):
-                    err = ProviderErrorRetry(err)
-                delay = self.retry.next_delay(err, attempt, run.remaining())
+                recorded, usage = self._stream_failure(prep, err, state)
+                await self._io(self._failed_attempt, run, prep, res, recorded, state.elapsed_ms(), usage)
+                if state.parts:
+                    raise recorded from None
+                retry = self._retryable(err)
+                delay = self._retry_delay(run, prep, retry, attempt)
                 if delay is None:
-                    raise err from None
-                run.waited_s += delay
+                    raise retry from None
                 await asyncio.sleep(delay)
                 continue
             except GeneratorExit:
-                self._cancelled(run, prep, res, parts)
+                self._cancelled(run, prep, res, state.parts)
                 raise
             except BaseException:
-                if self.ledger is not None and res is not None:
-                    self.ledger.release(res, None)
+                self._release(res)
                 raise
-            reply = Reply("".join(parts), done.usage, done.finish_reason)
-            self._refund(prep, call, reply.usage)
-            completion = self._completion(run, prep, reply, (time.monotonic() - t0) * 1000, ttft)
+            completion = self._answered(run, prep, call, state.reply(), state.elapsed_ms(), state.ttft)
             await self._io(self._settle, run, prep, res, completion)
             yield StreamEnd(completion)
             return
