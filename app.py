@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import streamlit as st
+from streamlit import config as st_config
 
 from ui.i18n import t
 from ui.sidebar import render_sidebar
@@ -65,7 +66,7 @@ def start_warm_up() -> threading.Thread:
 def warm_up_wanted() -> bool:
     # Not under AppTest: a background thread building the process-wide gateway would race the
     # settings of the next test in the same process.
-    return not st.get_option("global.appTest")
+    return not st_config.get_option("global.appTest")
 
 
 st.set_page_config(page_title=t("common.app_title"), page_icon="📈", layout="wide")
