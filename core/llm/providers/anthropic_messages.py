@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
-import weakref
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from core.llm.errors import StreamInterrupted, register_secret
-from core.llm.providers.base import Call, Provider, Reply, StreamDone, StreamItem, bind_to_loop
-from core.llm.providers.errmap import map_error, sdk_errors
-from core.llm.providers.usage import partial_usage
+from core.llm.providers.base import Call, Reply, StreamDone, StreamItem
+from core.llm.providers.chatstream import StreamFold
+from core.llm.providers.errmap import sdk_errors
+from core.llm.providers.sdk import SdkProvider
 from core.llm.types import Usage
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
@@ -34,14 +31,11 @@ def _pick(value: Any, fallback: int) -> int:
     return int(value) if value is not None else fallback
 
 
-class _MessageStreamState:
+class _MessageStreamState(StreamFold):
     """Folds message events: usage from message_start, overwritten by the cumulative message_delta."""
 
     def __init__(self, vendor: str, call: Call) -> None:
-        self.vendor, self.call = vendor, call
-        self.parts: list[str] = []
-        self.usage: Usage | None = None
-        self.finish: str | None = None
+        super().__init__("anthropic", vendor, call)
         self.stopped = False
 
     def feed(self, event: Any) -> str | None:
@@ -66,72 +60,23 @@ class _MessageStreamState:
             self.stopped = True
         return None
 
-    def broken(self, exc: BaseException) -> StreamInterrupted:
-        err = map_error(exc, provider="anthropic", model=self.call.model.name, vendor=self.vendor)
-        text = "".join(self.parts)
-        return StreamInterrupted(
-            f"The {self.vendor} stream for {self.call.model.name} broke off after {len(text)} characters: "
-            f"{err.message}", provider="anthropic", model=self.call.model.name, status_code=err.status_code,
-            partial_text=text, usage=partial_usage(self.call, text, self.usage))
-
     def done(self) -> StreamDone:
         if not self.stopped:
-            text = "".join(self.parts)
-            raise StreamInterrupted(
-                f"The {self.vendor} stream for {self.call.model.name} ended before message_stop.",
-                provider="anthropic", model=self.call.model.name, partial_text=text,
-                usage=partial_usage(self.call, text, self.usage))
+            raise self.ended_early("before message_stop")
         return StreamDone(self.usage or Usage(), self.finish)
 
 
-class AnthropicProvider(Provider):
+class AnthropicProvider(SdkProvider):
     name = "anthropic"
     vendor = "Anthropic"
+    key_setting = "anthropic_api_key"
+    base_url_setting = "anthropic_base_url"
+    default_base_url = DEFAULT_BASE_URL
 
-    def __init__(self, settings: Any) -> None:
-        self.settings = settings
-        self._client: Any = None
-        self._aclients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
-        register_secret(self._key())
+    def _new_client(self, asynchronous: bool) -> Any:
+        import anthropic
 
-    def _key(self) -> str | None:
-        secret = self.settings.anthropic_api_key
-        return secret.get_secret_value() if secret is not None else None
-
-    def configured(self) -> bool:
-        return self._key() is not None
-
-    def base_url(self) -> str | None:
-        return self.settings.anthropic_base_url or DEFAULT_BASE_URL
-
-    def _options(self) -> dict[str, Any]:
-        return {"api_key": self._key() or "unset", "base_url": self.base_url(), "max_retries": 0,
-                "timeout": float(self.settings.llm_request_timeout)}
-
-    def client(self) -> Any:
-        if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    import anthropic
-
-                    self._client = anthropic.Anthropic(**self._options())
-        return self._client
-
-    async def aclient(self) -> Any:
-        loop = asyncio.get_running_loop()
-        client = self._aclients.get(loop)
-        if client is None:
-            # The client holds its loop alive through its connections, so weak keys alone never
-            # drop it: forget clients of loops that have ended (asyncio.run per batch, say).
-            for old in [lp for lp in list(self._aclients) if lp.is_closed()]:
-                self._aclients.pop(old, None)
-            import anthropic
-
-            client = anthropic.AsyncAnthropic(**self._options())
-            self._aclients[loop] = (client, await bind_to_loop(client))
-            return client
-        return client[0]
+        return (anthropic.AsyncAnthropic if asynchronous else anthropic.Anthropic)(**self._options())
 
     def _params(self, call: Call) -> dict[str, Any]:
         req = call.request
@@ -155,9 +100,6 @@ class AnthropicProvider(Provider):
     def _reply(msg: Any) -> Reply:
         text = "".join(getattr(b, "text", "") for b in msg.content if getattr(b, "type", "") == "text")
         return Reply(text, usage_from_anthropic(msg.usage), msg.stop_reason, msg.model)
-
-    def _mapped(self, exc: BaseException, call: Call) -> Exception:
-        return map_error(exc, provider=self.name, model=call.model.name, vendor=self.vendor)
 
     def complete(self, call: Call) -> Reply:
         try:

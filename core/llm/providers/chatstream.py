@@ -5,20 +5,47 @@ from __future__ import annotations
 from typing import Any
 
 from core.llm.errors import StreamInterrupted
-from core.llm.providers.base import Call, StreamDone
+from core.llm.providers.base import Call, Reply, StreamDone
 from core.llm.providers.errmap import map_error
 from core.llm.providers.usage import partial_usage, usage_from_openai
 from core.llm.types import Usage
 
 
-class ChatStreamState:
-    """Folds chat-completion chunks (OpenAI, GLM and compatible servers) into text, usage and finish."""
+class StreamFold:
+    """What a vendor stream has delivered so far, and the typed error when it breaks off."""
 
     def __init__(self, provider: str, vendor: str, call: Call) -> None:
         self.provider, self.vendor, self.call = provider, vendor, call
         self.parts: list[str] = []
         self.usage: Usage | None = None
         self.finish: str | None = None
+
+    def broken(self, exc: BaseException) -> StreamInterrupted:
+        err = map_error(exc, provider=self.provider, model=self.call.model.name, vendor=self.vendor)
+        text = "".join(self.parts)
+        return StreamInterrupted(
+            f"The {self.vendor} stream for {self.call.model.name} broke off after {len(text)} characters: "
+            f"{err.message}", provider=self.provider, model=self.call.model.name, status_code=err.status_code,
+            partial_text=text, usage=partial_usage(self.call, text, self.usage))
+
+    def ended_early(self, what: str) -> StreamInterrupted:
+        """The stream closed cleanly but without its last event (``what`` says which)."""
+        text = "".join(self.parts)
+        return StreamInterrupted(
+            f"The {self.vendor} stream for {self.call.model.name} ended {what}.",
+            provider=self.provider, model=self.call.model.name, partial_text=text,
+            usage=partial_usage(self.call, text, self.usage))
+
+
+def chat_reply(resp: Any) -> Reply:
+    """A non-streamed chat completion (OpenAI, GLM and compatible servers) as our Reply."""
+    choice = resp.choices[0] if resp.choices else None
+    text = (choice.message.content or "") if choice is not None else ""
+    return Reply(text, usage_from_openai(resp.usage), choice.finish_reason if choice else None, resp.model)
+
+
+class ChatStreamState(StreamFold):
+    """Folds chat-completion chunks (OpenAI, GLM and compatible servers) into text, usage and finish."""
 
     def feed(self, chunk: Any) -> list[str]:
         if getattr(chunk, "usage", None) is not None:
@@ -33,20 +60,9 @@ class ChatStreamState:
                 pieces.append(piece)
         return pieces
 
-    def broken(self, exc: BaseException) -> StreamInterrupted:
-        err = map_error(exc, provider=self.provider, model=self.call.model.name, vendor=self.vendor)
-        text = "".join(self.parts)
-        return StreamInterrupted(
-            f"The {self.vendor} stream for {self.call.model.name} broke off after {len(text)} characters: "
-            f"{err.message}", provider=self.provider, model=self.call.model.name, status_code=err.status_code,
-            partial_text=text, usage=partial_usage(self.call, text, self.usage))
-
     def done(self) -> StreamDone:
-        text = "".join(self.parts)
         if self.finish is None:
-            raise StreamInterrupted(
-                f"The {self.vendor} stream for {self.call.model.name} ended without a finish reason.",
-                provider=self.provider, model=self.call.model.name, partial_text=text,
-                usage=partial_usage(self.call, text, self.usage))
+            raise self.ended_early("without a finish reason")
         # A server that ignored include_usage: count ourselves, labelled as an estimate.
+        text = "".join(self.parts)
         return StreamDone(self.usage or partial_usage(self.call, text), self.finish)

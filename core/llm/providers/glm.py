@@ -8,52 +8,30 @@ and the caller validates.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
-from core.llm.errors import register_secret
-from core.llm.providers.base import Call, Provider, Reply, StreamItem
-from core.llm.providers.chatstream import ChatStreamState
-from core.llm.providers.errmap import map_error, sdk_errors
-from core.llm.providers.usage import usage_from_openai
+from core.llm.providers.base import Call, Reply, StreamItem
+from core.llm.providers.chatstream import ChatStreamState, chat_reply
+from core.llm.providers.errmap import sdk_errors
+from core.llm.providers.sdk import SdkProvider
 
 DEFAULT_BASE_URL = "https://api.z.ai/api/paas/v4"
 SDK_ERRORS = sdk_errors("zai", "httpx")
 
 
-class GLMProvider(Provider):
+class GLMProvider(SdkProvider):
     name = "glm"
     vendor = "GLM"
+    key_setting = "glm_api_key"
+    base_url_setting = "glm_base_url"
+    default_base_url = DEFAULT_BASE_URL
 
-    def __init__(self, settings: Any) -> None:
-        self.settings = settings
-        self._client: Any = None
-        self._lock = threading.Lock()
-        register_secret(self._key())
+    def _new_client(self, asynchronous: bool) -> Any:
+        from zai import ZaiClient
 
-    def _key(self) -> str | None:
-        secret = self.settings.glm_api_key
-        return secret.get_secret_value() if secret is not None else None
-
-    def configured(self) -> bool:
-        return self._key() is not None
-
-    def base_url(self) -> str | None:
-        return self.settings.glm_base_url or DEFAULT_BASE_URL
-
-    def client(self) -> Any:
-        if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    from zai import ZaiClient
-
-                    # zai retries 3 times by default and ignores Retry-After: ours is the only policy.
-                    self._client = ZaiClient(
-                        api_key=self._key() or "unset", base_url=self.base_url(), max_retries=0,
-                        timeout=float(self.settings.llm_request_timeout),
-                    )
-        return self._client
+        # zai retries 3 times by default and ignores Retry-After: ours is the only policy.
+        return ZaiClient(**self._options())
 
     def _params(self, call: Call) -> dict[str, Any]:
         req = call.request
@@ -76,16 +54,14 @@ class GLMProvider(Provider):
         try:
             resp = self.client().chat.completions.create(**self._params(call))
         except SDK_ERRORS as exc:
-            raise map_error(exc, provider=self.name, model=call.model.name, vendor=self.vendor) from None
-        choice = resp.choices[0] if resp.choices else None
-        text = (choice.message.content or "") if choice is not None else ""
-        return Reply(text, usage_from_openai(resp.usage), choice.finish_reason if choice else None, resp.model)
+            raise self._mapped(exc, call) from None
+        return chat_reply(resp)
 
     def stream(self, call: Call) -> Iterator[StreamItem]:
         try:
             stream = self.client().chat.completions.create(**self._params(call), stream=True)
         except SDK_ERRORS as exc:
-            raise map_error(exc, provider=self.name, model=call.model.name, vendor=self.vendor) from None
+            raise self._mapped(exc, call) from None
         state = ChatStreamState(self.name, self.vendor, call)
         try:
             for chunk in stream:

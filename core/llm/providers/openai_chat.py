@@ -4,73 +4,29 @@ async (``AsyncOpenAI``) clients, both with ``max_retries=0``."""
 
 from __future__ import annotations
 
-import asyncio
-import threading
-import weakref
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from core.llm.errors import register_secret
-from core.llm.providers.base import Call, Provider, Reply, StreamItem, bind_to_loop
-from core.llm.providers.chatstream import ChatStreamState
-from core.llm.providers.errmap import map_error, sdk_errors
-from core.llm.providers.usage import usage_from_openai
+from core.llm.providers.base import Call, Reply, StreamItem
+from core.llm.providers.chatstream import ChatStreamState, chat_reply
+from core.llm.providers.errmap import sdk_errors
+from core.llm.providers.sdk import SdkProvider
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 SDK_ERRORS = sdk_errors("openai", "httpx2", "httpx")
 
 
-class OpenAIProvider(Provider):
+class OpenAIProvider(SdkProvider):
     name = "openai"
     vendor = "OpenAI"
-    placeholder_key = "unset"
+    key_setting = "openai_api_key"
+    base_url_setting = "openai_base_url"
+    default_base_url = DEFAULT_BASE_URL
 
-    def __init__(self, settings: Any) -> None:
-        self.settings = settings
-        self._client: Any = None
-        # httpx async pools belong to one event loop: one async client per loop.
-        self._aclients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
-        register_secret(self._key())
+    def _new_client(self, asynchronous: bool) -> Any:
+        import openai
 
-    def _key(self) -> str | None:
-        secret = self.settings.openai_api_key
-        return secret.get_secret_value() if secret is not None else None
-
-    def configured(self) -> bool:
-        return self._key() is not None
-
-    def base_url(self) -> str | None:
-        return self.settings.openai_base_url or DEFAULT_BASE_URL
-
-    def _options(self) -> dict[str, Any]:
-        # max_retries=0: our retry policy is the only one (vendor-sdks.md section 2).
-        return {"api_key": self._key() or self.placeholder_key, "base_url": self.base_url(), "max_retries": 0,
-                "timeout": float(self.settings.llm_request_timeout)}
-
-    def client(self) -> Any:
-        if self._client is None:
-            with self._lock:
-                if self._client is None:
-                    import openai
-
-                    self._client = openai.OpenAI(**self._options())
-        return self._client
-
-    async def aclient(self) -> Any:
-        loop = asyncio.get_running_loop()
-        client = self._aclients.get(loop)
-        if client is None:
-            # The client holds its loop alive through its connections, so weak keys alone never
-            # drop it: forget clients of loops that have ended (asyncio.run per batch, say).
-            for old in [lp for lp in list(self._aclients) if lp.is_closed()]:
-                self._aclients.pop(old, None)
-            import openai
-
-            client = openai.AsyncOpenAI(**self._options())
-            self._aclients[loop] = (client, await bind_to_loop(client))
-            return client
-        return client[0]
+        return (openai.AsyncOpenAI if asynchronous else openai.OpenAI)(**self._options())
 
     # ------------------------------------------------------------------ request body
     def _sampling_allowed(self, model: str) -> bool:
@@ -107,21 +63,13 @@ class OpenAIProvider(Provider):
             return {"type": "json_object"}
         return None
 
-    def _reply(self, resp: Any) -> Reply:
-        choice = resp.choices[0] if resp.choices else None
-        text = (choice.message.content or "") if choice is not None else ""
-        return Reply(text, usage_from_openai(resp.usage), choice.finish_reason if choice else None, resp.model)
-
-    def _mapped(self, exc: BaseException, call: Call) -> Exception:
-        return map_error(exc, provider=self.name, model=call.model.name, vendor=self.vendor)
-
     # ------------------------------------------------------------------ sync
     def complete(self, call: Call) -> Reply:
         try:
             resp = self.client().chat.completions.create(**self._params(call))
         except SDK_ERRORS as exc:
             raise self._mapped(exc, call) from None
-        return self._reply(resp)
+        return chat_reply(resp)
 
     def stream(self, call: Call) -> Iterator[StreamItem]:
         try:
@@ -143,7 +91,7 @@ class OpenAIProvider(Provider):
             resp = await (await self.aclient()).chat.completions.create(**self._params(call))
         except SDK_ERRORS as exc:
             raise self._mapped(exc, call) from None
-        return self._reply(resp)
+        return chat_reply(resp)
 
     async def astream(self, call: Call) -> AsyncIterator[StreamItem]:
         try:
@@ -166,17 +114,13 @@ class CustomProvider(OpenAIProvider):
 
     name = "custom"
     vendor = "the custom endpoint"
+    key_setting = "custom_llm_api_key"
+    base_url_setting = "custom_llm_base_url"
+    default_base_url = None
     placeholder_key = "no-key"  # local servers usually need no key, but the SDK insists on one
-
-    def _key(self) -> str | None:
-        secret = self.settings.custom_llm_api_key
-        return secret.get_secret_value() if secret is not None else None
 
     def configured(self) -> bool:
         return bool(self.settings.custom_llm_base_url and self.settings.custom_llm_models)
-
-    def base_url(self) -> str | None:
-        return self.settings.custom_llm_base_url
 
     def _sampling_allowed(self, model: str) -> bool:
         return True

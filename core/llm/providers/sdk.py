@@ -1,0 +1,74 @@
+"""Plumbing shared by the adapters over an official SDK (no SDK imports here).
+
+The key and base URL come from settings; every client is built with ``max_retries=0`` (our retry
+policy is the only one, vendor-sdks.md section 2) and the settings' timeout; one sync client per
+adapter and, for SDKs with an async client, one async client per event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import weakref
+from typing import Any
+
+from core.llm.errors import register_secret
+from core.llm.providers.base import Call, Provider, bind_to_loop
+from core.llm.providers.errmap import map_error
+
+
+class SdkProvider(Provider):
+    vendor = ""
+    key_setting = ""  # the settings field holding the API key (a SecretStr)
+    base_url_setting = ""
+    default_base_url: str | None = None
+    placeholder_key = "unset"  # the SDKs insist on a key even where the server needs none
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+        self._client: Any = None
+        # httpx async pools belong to one event loop: one async client per loop.
+        self._aclients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+        register_secret(self._key())
+
+    def _key(self) -> str | None:
+        secret = getattr(self.settings, self.key_setting)
+        return secret.get_secret_value() if secret is not None else None
+
+    def configured(self) -> bool:
+        return self._key() is not None
+
+    def base_url(self) -> str | None:
+        return getattr(self.settings, self.base_url_setting) or self.default_base_url
+
+    def _options(self) -> dict[str, Any]:
+        return {"api_key": self._key() or self.placeholder_key, "base_url": self.base_url(), "max_retries": 0,
+                "timeout": float(self.settings.llm_request_timeout)}
+
+    def _new_client(self, asynchronous: bool) -> Any:
+        """The SDK's client (imported here, lazily: importing an SDK takes ~0.5 s)."""
+        raise NotImplementedError
+
+    def client(self) -> Any:
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = self._new_client(False)
+        return self._client
+
+    async def aclient(self) -> Any:
+        loop = asyncio.get_running_loop()
+        client = self._aclients.get(loop)
+        if client is None:
+            # The client holds its loop alive through its connections, so weak keys alone never
+            # drop it: forget clients of loops that have ended (asyncio.run per batch, say).
+            for old in [lp for lp in list(self._aclients) if lp.is_closed()]:
+                self._aclients.pop(old, None)
+            client = self._new_client(True)
+            self._aclients[loop] = (client, await bind_to_loop(client))
+            return client
+        return client[0]
+
+    def _mapped(self, exc: BaseException, call: Call) -> Exception:
+        return map_error(exc, provider=self.name, model=call.model.name, vendor=self.vendor)
