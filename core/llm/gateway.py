@@ -40,7 +40,7 @@ from core.llm.providers.base import Call, Provider, Reply, StreamDone
 from core.llm.ratelimit import Limits, RateLimiter
 from core.llm.registry import OFFLINE, ModelInfo, Registry
 from core.llm.retry import RetryPolicy
-from core.llm.types import ChatRequest, Completion, Message, StreamEnd, TextDelta, Usage, UsageRow
+from core.llm.types import ChatRequest, Completion, Message, StreamEnd, TextDelta, Usage, UsageRow, charged
 
 log = logging.getLogger("core.llm.gateway")
 
@@ -255,7 +255,7 @@ class Gateway:
     def _completion(self, run: _Run, prep: _Prepared, reply: Reply, latency_ms: float,
                     ttft_ms: float | None) -> Completion:
         info = prep.info
-        cost = info.price.cost(reply.usage) if info.price.known else Decimal(0)
+        cost = charged(info.price.cost(reply.usage)) if info.price.known else Decimal(0)
         return Completion(
             text=reply.text, model=info.name, provider=info.provider, requested_model=run.req.model,
             usage=reply.usage, cost_usd=cost, finish_reason=reply.finish_reason,
@@ -265,7 +265,7 @@ class Gateway:
 
     def _row(self, run: _Run, info: ModelInfo, usage: Usage, status: str, *, latency_ms: float = 0.0,
              ttft_ms: float | None = None, error: str | None = None, cost_saved: Decimal = Decimal(0)) -> UsageRow:
-        cost = Decimal(0) if status == "cached" or not info.price.known else info.price.cost(usage)
+        cost = Decimal(0) if status == "cached" or not info.price.known else charged(info.price.cost(usage))
         return UsageRow(
             request_id=run.request_id, user_id=run.req.user, use_case=run.req.use_case,
             provider=info.provider, model=info.name, requested_model=run.req.model, usage=usage,

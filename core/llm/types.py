@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 Role = Literal["system", "user", "assistant"]
@@ -17,6 +17,16 @@ USE_CASES = (
     "strategy_optimization",
 )
 MTOK = Decimal(1_000_000)
+MICRO_USD = Decimal("0.000001")
+
+
+def charged(usd: Decimal) -> Decimal:
+    """What a call is billed: the exact cost rounded half up to the micro-dollar.
+
+    The ledger stores integer micro-dollars; rounding once, here, means the figure a page shows
+    for a call is the figure the Usage dashboard adds up.
+    """
+    return usd.quantize(MICRO_USD, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
