@@ -51,6 +51,35 @@ def _run(db: sqlite_utils.Database, script: str) -> None:
         db.conn.execute(statement)
 
 
+_SUMS = ("requests", "cache_hits", "errors", "cost_micro_usd", "cost_saved_micro_usd", "input_tokens",
+         "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
+_DAILY_KEYS = {"day": "substr(NEW.created_at, 1, 10)", "user_id": "NEW.user_id", "model": "NEW.model",
+               "provider": "NEW.provider", "use_case": "NEW.use_case"}
+
+
+def _rollup_trigger(table: str, keys: dict[str, str], *, billed_only: bool = True, trigger: str = "") -> str:
+    """The AFTER INSERT trigger that adds each ledger row into roll-up ``table`` keyed by ``keys``
+    (column -> expression on NEW). Each migration's SQL must stay what it was when it shipped:
+    m002 summed every row's tokens (``billed_only=False``); m003 on count billed tokens only, so a
+    cache hit's saved tokens stay out of "tokens by kind"."""
+    tokens = {k: f"iif(NEW.status = 'cached', 0, NEW.{k})" if billed_only else f"NEW.{k}" for k in _SUMS[5:]}
+    values = {
+        "requests": "1",
+        "cache_hits": "NEW.status = 'cached'",
+        "errors": "NEW.status NOT IN ('ok', 'cached')",
+        "cost_micro_usd": "NEW.cost_micro_usd",
+        "cost_saved_micro_usd": "NEW.cost_saved_micro_usd",
+        **tokens,
+    }
+    key_cols = ", ".join(keys)
+    merge = ", ".join(f"{c} = {c} + excluded.{c}" for c in _SUMS)
+    return f"""CREATE TRIGGER {trigger or table + "_rollup"} AFTER INSERT ON llm_usage BEGIN
+            INSERT INTO {table} ({key_cols}, {", ".join(_SUMS)})
+            VALUES ({", ".join(keys.values())}, {", ".join(values[c] for c in _SUMS)})
+            ON CONFLICT ({key_cols}) DO UPDATE SET {merge};
+        END"""
+
+
 @migration
 def m001_initial(db: sqlite_utils.Database) -> None:
     _run(
@@ -153,29 +182,7 @@ def m002_llm_usage(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (day, user_id, model, provider, use_case)
         ) WITHOUT ROWID;
         CREATE INDEX idx_llm_usage_daily_user ON llm_usage_daily (user_id, day);
-        CREATE TRIGGER llm_usage_rollup AFTER INSERT ON llm_usage BEGIN
-            INSERT INTO llm_usage_daily (
-                day, user_id, model, provider, use_case, requests, cache_hits, errors,
-                cost_micro_usd, cost_saved_micro_usd, input_tokens, output_tokens,
-                cache_read_tokens, cache_write_tokens, reasoning_tokens
-            ) VALUES (
-                substr(NEW.created_at, 1, 10), NEW.user_id, NEW.model, NEW.provider, NEW.use_case, 1,
-                NEW.status = 'cached', NEW.status NOT IN ('ok', 'cached'),
-                NEW.cost_micro_usd, NEW.cost_saved_micro_usd, NEW.input_tokens, NEW.output_tokens,
-                NEW.cache_read_tokens, NEW.cache_write_tokens, NEW.reasoning_tokens
-            )
-            ON CONFLICT (day, user_id, model, provider, use_case) DO UPDATE SET
-                requests = requests + 1,
-                cache_hits = cache_hits + excluded.cache_hits,
-                errors = errors + excluded.errors,
-                cost_micro_usd = cost_micro_usd + excluded.cost_micro_usd,
-                cost_saved_micro_usd = cost_saved_micro_usd + excluded.cost_saved_micro_usd,
-                input_tokens = input_tokens + excluded.input_tokens,
-                output_tokens = output_tokens + excluded.output_tokens,
-                cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-                cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
-                reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens;
-        END;
+        """ + _rollup_trigger("llm_usage_daily", _DAILY_KEYS, billed_only=False, trigger="llm_usage_rollup") + """;
         CREATE TABLE quota_reservations (
             id TEXT PRIMARY KEY,
             user_id TEXT NOT NULL,
@@ -218,32 +225,7 @@ def m003_rollup_billed_tokens(db: sqlite_utils.Database) -> None:
         db,
         """
         DROP TRIGGER llm_usage_rollup;
-        CREATE TRIGGER llm_usage_rollup AFTER INSERT ON llm_usage BEGIN
-            INSERT INTO llm_usage_daily (
-                day, user_id, model, provider, use_case, requests, cache_hits, errors,
-                cost_micro_usd, cost_saved_micro_usd, input_tokens, output_tokens,
-                cache_read_tokens, cache_write_tokens, reasoning_tokens
-            ) VALUES (
-                substr(NEW.created_at, 1, 10), NEW.user_id, NEW.model, NEW.provider, NEW.use_case, 1,
-                NEW.status = 'cached', NEW.status NOT IN ('ok', 'cached'),
-                NEW.cost_micro_usd, NEW.cost_saved_micro_usd,
-                iif(NEW.status = 'cached', 0, NEW.input_tokens), iif(NEW.status = 'cached', 0, NEW.output_tokens),
-                iif(NEW.status = 'cached', 0, NEW.cache_read_tokens),
-                iif(NEW.status = 'cached', 0, NEW.cache_write_tokens),
-                iif(NEW.status = 'cached', 0, NEW.reasoning_tokens)
-            )
-            ON CONFLICT (day, user_id, model, provider, use_case) DO UPDATE SET
-                requests = requests + 1,
-                cache_hits = cache_hits + excluded.cache_hits,
-                errors = errors + excluded.errors,
-                cost_micro_usd = cost_micro_usd + excluded.cost_micro_usd,
-                cost_saved_micro_usd = cost_saved_micro_usd + excluded.cost_saved_micro_usd,
-                input_tokens = input_tokens + excluded.input_tokens,
-                output_tokens = output_tokens + excluded.output_tokens,
-                cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
-                cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
-                reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens;
-        END;
+        """ + _rollup_trigger("llm_usage_daily", _DAILY_KEYS, trigger="llm_usage_rollup") + """;
         DELETE FROM llm_usage_daily
         """,
     )
@@ -252,33 +234,14 @@ def m003_rollup_billed_tokens(db: sqlite_utils.Database) -> None:
     aggregate_since(db.conn, 0, tables=("llm_usage_daily",))
 
 
-_SUMS = ("requests", "cache_hits", "errors", "cost_micro_usd", "cost_saved_micro_usd", "input_tokens",
-         "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
-
-
 def _m004_rollup(table: str, keys: dict[str, str]) -> str:
-    """CREATE TABLE + AFTER INSERT trigger of one roll-up keyed by ``keys`` (column -> expression on NEW).
-
-    Frozen with m004 (same counting rules as m003: billed tokens only)."""
-    values = {
-        "requests": "1",
-        "cache_hits": "NEW.status = 'cached'",
-        "errors": "NEW.status NOT IN ('ok', 'cached')",
-        "cost_micro_usd": "NEW.cost_micro_usd",
-        "cost_saved_micro_usd": "NEW.cost_saved_micro_usd",
-        **{k: f"iif(NEW.status = 'cached', 0, NEW.{k})" for k in _SUMS[5:]},
-    }
+    """CREATE TABLE + AFTER INSERT trigger of one roll-up keyed by ``keys`` (column -> expression on NEW)."""
     key_cols = ", ".join(keys)
     columns = ",\n".join(f"{k} TEXT NOT NULL" for k in keys) + ",\n" + ",\n".join(
         f"{c} INTEGER NOT NULL DEFAULT 0" for c in _SUMS)
-    merge = ", ".join(f"{c} = {c} + excluded.{c}" for c in _SUMS)
     return f"""
         CREATE TABLE {table} ({columns}, PRIMARY KEY ({key_cols})) WITHOUT ROWID;
-        CREATE TRIGGER {table}_rollup AFTER INSERT ON llm_usage BEGIN
-            INSERT INTO {table} ({key_cols}, {", ".join(_SUMS)})
-            VALUES ({", ".join(keys.values())}, {", ".join(values[c] for c in _SUMS)})
-            ON CONFLICT ({key_cols}) DO UPDATE SET {merge};
-        END
+        {_rollup_trigger(table, keys)}
     """
 
 
