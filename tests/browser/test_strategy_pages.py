@@ -3,8 +3,10 @@ saved, and found again on Strategies with its versions."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
@@ -99,3 +101,41 @@ def test_invalid_edit_is_shown_and_selecting_an_issue_highlights_its_node(studio
     assert frame.evaluate(selected_js) == ["action_1"]
     assert frame.evaluate("network.body.data.nodes.get().filter(n => n.invalid).map(n => n.sid)") == ["action_1"]
     expect(main.get_by_role("button", name="저장", exact=True)).to_be_disabled()
+
+
+def test_hostile_strategy_imported_on_strategies_runs_no_script(
+    studio: StudioServer, page: Page, tmp_path: Path
+) -> None:
+    """A valid strategy whose texts are script payloads: imported, listed, drawn, hovered; the harness
+    fails the test on any dialog, and the parent page must not gain an injected element."""
+    payload = "<img src=x onerror=\"alert('xss')\">"
+    strategy = {
+        "schema_version": 1, "name": f"hostile {payload}", "description": "</script><script>alert(2)</script>",
+        "nodes": [
+            {"id": "trigger_1", "type": "trigger", "config": {"trigger_type": "time", "interval": "1h"}},
+            {"id": "data_1", "type": "data_source", "config": {"source_type": "ohlcv", "symbol": "BTC/USDT",
+                                                             "timeframe": "1h", "exchange": payload[:40]}},
+            {"id": "condition_1", "type": "condition", "config": {"operator": "<", "left": "rsi(14)", "right": 30}},
+            {"id": "action_1", "type": "action", "config": {"action_type": "notify", "message": payload + " href"}},
+        ],
+        "edges": [{"from": "trigger_1", "to": "data_1"}, {"from": "data_1", "to": "condition_1"},
+                  {"from": "condition_1", "to": "action_1", "condition": "true"}],
+    }
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(strategy), encoding="utf-8")
+    goto(page, studio, "strategies", heading="전략 목록")
+    main = main_area(page)
+    main.get_by_text("전략 JSON 파일 가져오기").first.click()
+    main.locator("input[type=file]").set_input_files(str(path))
+    main.get_by_role("button", name="가져오기", exact=True).click()
+    expect(main.get_by_test_id("stHeading").filter(has_text="hostile <img")).to_be_visible(timeout=30_000)
+    frame = graph_frame(page, nodes=4)
+    box = main.get_by_test_id("stIFrame").first.bounding_box()
+    for vis_id in frame.evaluate("() => network.body.data.nodes.getIds()"):
+        dom = frame.evaluate(f"() => network.canvasToDOM(network.getPositions([{vis_id}])[{vis_id}])")
+        page.mouse.move(box["x"] + dom["x"], box["y"] + dom["y"])
+        page.wait_for_timeout(300)
+    assert frame.evaluate("() => document.querySelectorAll('img').length") == 0
+    assert frame.evaluate("() => document.querySelectorAll('script').length") == 2  # vis-network and ours
+    assert page.evaluate("() => document.querySelectorAll('img[src=\"x\"]').length") == 0
+    expect(page.get_by_test_id("stException")).to_have_count(0)
