@@ -55,3 +55,13 @@ def test_settings_language_choice_also_moves_the_sidebar_switch(studio: StudioSe
     expect(main_area(page).get_by_test_id("stHeading").filter(has_text="Settings")).to_be_visible()
     expect(sidebar(page).get_by_text("User ID", exact=True)).to_be_visible()
     expect(sidebar(page).get_by_role("radio", name="English", exact=True)).to_be_checked()
+
+
+def test_dialog_listener_records_any_alert(
+    studio: StudioServer, page: Page, request: pytest.FixtureRequest
+) -> None:
+    goto(page, studio, "", heading="Strategy Studio")
+    page.evaluate("() => alert('XSS')")
+    recorded = request.node.stash[guard_violations]
+    assert recorded == ["unexpected alert dialog: 'XSS'"]
+    recorded.clear()  # deliberate here; left in place it fails the test
