@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from core.llm.structured import OutputProblem, ask_structured
-from core.llm.types import ChatRequest, Usage
+from core.llm.types import ChatRequest
 from core.prompts.builder import Language, build_prompt, detect_language
 from core.services.common import BadInput, CallInfo, gateway_or_default, require_text
 from core.services.outputs import Refinement, strategy_schema, vendor_schema
@@ -25,20 +24,14 @@ MAX_PROMPT_CHARS = 4000
 MAX_STRATEGY_TOKENS = 4096
 
 
-@dataclass
-class StrategyResult:
+@dataclass(kw_only=True)
+class StrategyResult(CallInfo):
+    """A validated strategy plus the call's metadata (model, tried, usage, cost, attempts, ...)."""
+
     strategy: dict[str, Any]
     report: ValidationReport
     changes: list[str] = field(default_factory=list)
-    model: str = ""
-    provider: str = ""
-    tried: list[str] = field(default_factory=list)
-    usage: Usage = field(default_factory=Usage)
-    cost_usd: Decimal = Decimal(0)
     attempts: int = 1
-    repaired: bool = False
-    cached: bool = False
-    offline: bool = False
     language: Language = "en"
 
 
@@ -68,11 +61,8 @@ def check_strategy(obj: dict[str, Any]) -> ValidationReport:
 
 def _result(report: ValidationReport, info: CallInfo, changes: list[str], language: Language) -> StrategyResult:
     assert report.strategy is not None
-    return StrategyResult(
-        strategy=report.strategy, report=report, changes=changes, model=info.model, provider=info.provider,
-        tried=info.tried, usage=info.usage, cost_usd=info.cost_usd, attempts=info.attempts,
-        repaired=info.repaired, cached=info.cached, offline=info.offline, language=language,
-    )
+    return StrategyResult(strategy=report.strategy, report=report, changes=changes, language=language,
+                          **{f.name: getattr(info, f.name) for f in fields(CallInfo)})
 
 
 def generate_strategy(
