@@ -51,8 +51,14 @@ def _alias_pattern(alias: str) -> str:
 
 
 _ALIASES = sorted(((a, base) for base, names in COINS.items() for a in names), key=lambda x: -len(x[0]))
-ALIAS_RE = re.compile("|".join(f"(?P<c{i}>{_alias_pattern(a)})" for i, (a, _) in enumerate(_ALIASES)))
-_GROUP_BASE = {f"c{i}": base for i, (_, base) in enumerate(_ALIASES)}
+# One alternation per script with the word-boundary checks outside it (one lookaround per match
+# instead of one per alias: several times faster); the matched text is looked up afterwards.
+_EN = [a for a, _ in _ALIASES if not _KO.search(a)]
+_KO_NAMES = [a for a, _ in _ALIASES if _KO.search(a)]
+ALIAS_RE = re.compile(
+    r"(?<![a-z0-9])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s*") for a in _EN) + r")(?![a-z0-9])"
+    r"|" + "|".join(_alias_pattern(a) for a in _KO_NAMES))
+_BASE_OF_ALIAS = {re.sub(r"\s+", "", a): base for a, base in _ALIASES}
 PAIR_RE = re.compile(r"(?<![a-z0-9])([a-z0-9]{2,10})\s*[/-]\s*(usdt|usdc|busd|usd|btc|eth|krw)(?![a-z0-9])")
 JOINED_RE = re.compile(r"(?<![a-z0-9])([a-z0-9]{2,10})(usdt|usdc|busd)(?![a-z0-9])")
 CAPS_RE = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(CAPS_ONLY) + r")(?![A-Za-z0-9])")
@@ -86,7 +92,7 @@ def find_symbols(text: str, original: str) -> list[SymbolHit]:
             taken.append((m.start(), m.end()))
     for m in ALIAS_RE.finditer(text):
         if free(m.start(), m.end()):
-            hits.append(SymbolHit(_GROUP_BASE[m.lastgroup or ""], DEFAULT_QUOTE, m.start(), m.end()))
+            hits.append(SymbolHit(_BASE_OF_ALIAS[re.sub(r"\s+", "", m.group(0))], DEFAULT_QUOTE, m.start(), m.end()))
             taken.append((m.start(), m.end()))
     if len(original) == len(text):
         for m in CAPS_RE.finditer(original):
