@@ -51,6 +51,13 @@ def _load(path: str, symbol: str = "BTC/USDT") -> Any:
     return load_csv(Path(path), name=Path(path).name, symbol=symbol)
 
 
+def _show(result: Any, as_json: bool, human: Any) -> int:
+    """The answer on stdout (JSON or text); which model answered and what it cost on stderr."""
+    emit(result.as_json(), as_json, human)
+    _footer(result.info)
+    return OK
+
+
 def _footer(info: CallInfo) -> None:
     label = "offline rule engine" if info.offline else f"{info.model} ({info.provider})"
     extra = ", from cache" if info.cached else ""
@@ -69,9 +76,7 @@ def handle_market(args: argparse.Namespace) -> int:
         return (f"{args.symbol}: {d['trend']}, {d['recommendation']} (confidence {d['confidence']:.0%}, "
                 f"risk {d['risk_level']})\n{d['analysis']}\nReason: {d['reason']}")
 
-    emit(result.as_json(), args.json, human)
-    _footer(result.info)
-    return OK
+    return _show(result, args.json, human)
 
 
 def handle_sentiment(args: argparse.Namespace) -> int:
@@ -84,9 +89,7 @@ def handle_sentiment(args: argparse.Namespace) -> int:
         return (f"{d['sentiment']} (score {d['score']:+.2f}, impact {d['impact']}, {d['price_implication']})\n"
                 f"{d['summary']}\nKeywords: {', '.join(d['keywords'])}")
 
-    emit(result.as_json(), args.json, human)
-    _footer(result.info)
-    return OK
+    return _show(result, args.json, human)
 
 
 def handle_optimize(args: argparse.Namespace) -> int:
@@ -109,6 +112,4 @@ def handle_optimize(args: argparse.Namespace) -> int:
             lines += [f"- {c}" for c in changes]
         return "\n".join(lines)
 
-    emit(result.as_json(), args.json, human)
-    _footer(result.info)
-    return OK
+    return _show(result, args.json, human)
