@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.strategy_builders import buy_and_sell
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample" / "bittrex_btc-usdt.csv"
 KEYS = {
@@ -22,33 +24,7 @@ KEYS = {
     "exposure_pct",
     "buy_hold_return_pct",
 }
-STRATEGY = {
-    "schema_version": 1,
-    "name": "RSI dip buyer",
-    "nodes": [
-        {"id": "trigger_1", "type": "trigger", "config": {"trigger_type": "time", "interval": "1d"}},
-        {
-            "id": "data_1",
-            "type": "data_source",
-            "config": {"source_type": "ohlcv", "symbol": "BTC/USDT", "timeframe": "1d"},
-        },
-        {"id": "condition_1", "type": "condition", "config": {"operator": "<", "left": "rsi(14)", "right": 35}},
-        {"id": "condition_2", "type": "condition", "config": {"operator": ">", "left": "rsi(14)", "right": 70}},
-        {
-            "id": "action_1",
-            "type": "action",
-            "config": {"action_type": "buy", "symbol": "BTC/USDT", "amount": 1000, "unit": "USDT"},
-        },
-        {"id": "action_2", "type": "action", "config": {"action_type": "sell", "symbol": "BTC/USDT", "amount": "all"}},
-    ],
-    "edges": [
-        {"from": "trigger_1", "to": "data_1"},
-        {"from": "data_1", "to": "condition_1"},
-        {"from": "data_1", "to": "condition_2"},
-        {"from": "condition_1", "to": "action_1", "condition": "true"},
-        {"from": "condition_2", "to": "action_2", "condition": "true"},
-    ],
-}
+STRATEGY = buy_and_sell(("rsi(14)", "<", 35), ("rsi(14)", ">", 70), amount=1000, name="RSI dip buyer")
 
 
 def cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:

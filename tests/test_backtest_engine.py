@@ -14,60 +14,7 @@ from core.market.data import MarketData
 from core.market.errors import StrategyNotRunnable
 from core.services.backtesting import metric_formulas, run_backtest
 from core.services.market_data import load_sample
-
-
-def node(nid: str, typ: str, **config: Any) -> dict[str, Any]:
-    return {"id": nid, "type": typ, "config": config}
-
-
-def edge(a: str, b: str, label: str | None = None) -> dict[str, Any]:
-    return {"from": a, "to": b, **({"condition": label} if label else {})}
-
-
-def strategy(conditions: list[dict], actions: list[dict], edges: list[dict], interval: str = "1d") -> dict:
-    return {
-        "schema_version": 1,
-        "name": "test",
-        "nodes": [
-            node("trigger_1", "trigger", trigger_type="time", interval=interval),
-            node("data_1", "data_source", source_type="ohlcv", symbol="BTC/USDT", timeframe=interval),
-            *conditions,
-            *actions,
-        ],
-        "edges": [edge("trigger_1", "data_1"), *edges],
-    }
-
-
-def buy(nid: str = "action_1", amount: float = 1e12, unit: str = "USDT") -> dict:
-    return node(nid, "action", action_type="buy", symbol="BTC/USDT", amount=amount, unit=unit)
-
-
-def sell(nid: str = "action_2", amount: float | str = "all", unit: str | None = None) -> dict:
-    cfg: dict[str, Any] = {"action_type": "sell", "symbol": "BTC/USDT", "amount": amount}
-    if unit:
-        cfg["unit"] = unit
-    return {"id": nid, "type": "action", "config": cfg}
-
-
-def cond(nid: str, left: Any, op: str, right: Any) -> dict:
-    return node(nid, "condition", operator=op, left=left, right=right)
-
-
-def sma_cross(fast: int, slow: int, interval: str = "1d") -> dict:
-    return strategy(
-        [
-            cond("condition_1", f"sma({fast})", "crosses_above", f"sma({slow})"),
-            cond("condition_2", f"sma({fast})", "crosses_below", f"sma({slow})"),
-        ],
-        [buy(), sell()],
-        [
-            edge("data_1", "condition_1"),
-            edge("data_1", "condition_2"),
-            edge("condition_1", "action_1", "true"),
-            edge("condition_2", "action_2", "true"),
-        ],
-        interval,
-    )
+from tests.strategy_builders import buy, cond, edge, node, sell, sma_cross, strategy
 
 
 def frame(opens: list[float], closes: list[float], freq: str = "1D") -> MarketData:

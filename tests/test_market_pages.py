@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.config import reset_settings_cache
+from tests.strategy_builders import sma_cross
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKET = str(ROOT / "pages" / "market.py")
@@ -63,41 +64,7 @@ def _panel_app() -> None:
     render_backtest_panel(_json.loads(_st.session_state["strategy_json"]), "test")
 
 
-SMA = {
-    "schema_version": 1,
-    "name": "SMA cross",
-    "nodes": [
-        {"id": "trigger_1", "type": "trigger", "config": {"trigger_type": "time", "interval": "1d"}},
-        {
-            "id": "data_1",
-            "type": "data_source",
-            "config": {"source_type": "ohlcv", "symbol": "BTC/USDT", "timeframe": "1d"},
-        },
-        {
-            "id": "condition_1",
-            "type": "condition",
-            "config": {"operator": "crosses_above", "left": "sma(10)", "right": "sma(30)"},
-        },
-        {
-            "id": "condition_2",
-            "type": "condition",
-            "config": {"operator": "crosses_below", "left": "sma(10)", "right": "sma(30)"},
-        },
-        {
-            "id": "action_1",
-            "type": "action",
-            "config": {"action_type": "buy", "symbol": "BTC/USDT", "amount": 5000, "unit": "USDT"},
-        },
-        {"id": "action_2", "type": "action", "config": {"action_type": "sell", "symbol": "BTC/USDT", "amount": "all"}},
-    ],
-    "edges": [
-        {"from": "trigger_1", "to": "data_1"},
-        {"from": "data_1", "to": "condition_1"},
-        {"from": "data_1", "to": "condition_2"},
-        {"from": "condition_1", "to": "action_1", "condition": "true"},
-        {"from": "condition_2", "to": "action_2", "condition": "true"},
-    ],
-}
+SMA = sma_cross(10, 30, amount=5000, name="SMA cross")
 
 
 def test_backtest_panel_shows_metrics_charts_trades_and_formulas() -> None:

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from core.services.strategy_library import save_strategy
 from core.storage import get_db
 from tests.browser.conftest import StudioServer, goto, main_area, start_studio, wait_idle
+from tests.strategy_builders import sma_cross
 
 BAD_CSV = (
     "timestamp,open,high,low,close,volume\n"
@@ -44,40 +45,8 @@ def test_market_page_draws_the_sample_and_explains_a_bad_csv(studio: StudioServe
 
 
 SMA_CROSS = {
-    "schema_version": 1,
-    "name": "SMA cross for the browser",
+    **sma_cross(10, 30, amount=5000, name="SMA cross for the browser"),
     "description": "Buys when SMA(10) crosses above SMA(30), sells everything on the cross back.",
-    "nodes": [
-        {"id": "trigger_1", "type": "trigger", "config": {"trigger_type": "time", "interval": "1d"}},
-        {
-            "id": "data_1",
-            "type": "data_source",
-            "config": {"source_type": "ohlcv", "symbol": "BTC/USDT", "timeframe": "1d"},
-        },
-        {
-            "id": "condition_1",
-            "type": "condition",
-            "config": {"operator": "crosses_above", "left": "sma(10)", "right": "sma(30)"},
-        },
-        {
-            "id": "condition_2",
-            "type": "condition",
-            "config": {"operator": "crosses_below", "left": "sma(10)", "right": "sma(30)"},
-        },
-        {
-            "id": "action_1",
-            "type": "action",
-            "config": {"action_type": "buy", "symbol": "BTC/USDT", "amount": 5000, "unit": "USDT"},
-        },
-        {"id": "action_2", "type": "action", "config": {"action_type": "sell", "symbol": "BTC/USDT", "amount": "all"}},
-    ],
-    "edges": [
-        {"from": "trigger_1", "to": "data_1"},
-        {"from": "data_1", "to": "condition_1"},
-        {"from": "data_1", "to": "condition_2"},
-        {"from": "condition_1", "to": "action_1", "condition": "true"},
-        {"from": "condition_2", "to": "action_2", "condition": "true"},
-    ],
 }
 
 
