@@ -124,3 +124,32 @@ def test_cache_survives_a_new_process(tmp_path: Path) -> None:
     path = tmp_path / "studio.db"
     SqliteCache(get_db(path)).put("alice", "k1", _answer(), ttl_s=900)
     assert SqliteCache(get_db(path)).get("alice", "k1") is not None
+
+
+def test_cache_key_covers_everything_that_shapes_the_answer() -> None:
+    from dataclasses import replace
+
+    from core.llm.gateway import cache_key
+    from core.llm.types import ChatRequest, Message
+
+    base = ChatRequest("market_analysis", [Message("system", "Be terse."), Message("user", "BTC?")],
+                       template_version="market_analysis.en:1")
+    key = cache_key("openai", "gpt-x", base)
+    assert len(key) == 64 and key == cache_key("openai", "gpt-x", replace(base))  # SHA-256, deterministic
+    variants = {
+        "provider": cache_key("custom", "gpt-x", base),
+        "model": cache_key("openai", "gpt-y", base),
+        "roles": cache_key("openai", "gpt-x", replace(base, messages=[Message("user", "Be terse."),
+                                                                     Message("user", "BTC?")])),
+        "messages": cache_key("openai", "gpt-x", replace(base, messages=[Message("system", "Be terse."),
+                                                                        Message("user", "ETH?")])),
+        "temperature": cache_key("openai", "gpt-x", replace(base, temperature=0.9)),
+        "top_p": cache_key("openai", "gpt-x", replace(base, top_p=0.5)),
+        "max_tokens": cache_key("openai", "gpt-x", replace(base, max_tokens=100)),
+        "output_schema": cache_key("openai", "gpt-x", replace(base, output_schema={"type": "object"})),
+        "template_version": cache_key("openai", "gpt-x", replace(base, template_version="market_analysis.en:2")),
+    }
+    for what, other in variants.items():
+        assert other != key, f"changing the {what} must change the cache key"
+    # What does not shape the answer does not split the cache (the user scopes entries separately).
+    assert cache_key("openai", "gpt-x", replace(base, user="carol", request_id="r9", deadline_s=5)) == key
