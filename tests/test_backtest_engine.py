@@ -14,7 +14,7 @@ from core.market.data import MarketData
 from core.market.errors import StrategyNotRunnable
 from core.services.backtesting import metric_formulas, run_backtest
 from core.services.market_data import load_sample
-from tests.strategy_builders import buy, cond, edge, node, sell, sma_cross, strategy
+from tests.strategy_builders import buy, buy_and_sell, cond, edge, node, sell, sma_cross, strategy
 
 
 def frame(opens: list[float], closes: list[float], freq: str = "1D") -> MarketData:
@@ -97,16 +97,7 @@ def test_no_look_ahead_a_close_fill_would_win_but_the_next_open_fill_loses() -> 
     opens = [100.0, 110.0, 100.0] * cycles
     closes = [101.0, 110.0, 100.0] * cycles
     data = frame(opens, closes)
-    strat = strategy(
-        [cond("condition_1", "close", ">", "open"), cond("condition_2", "close", "<=", "open")],
-        [buy(), sell()],
-        [
-            edge("data_1", "condition_1"),
-            edge("data_1", "condition_2"),
-            edge("condition_1", "action_1", "true"),
-            edge("condition_2", "action_2", "true"),
-        ],
-    )
+    strat = buy_and_sell(("close", ">", "open"), ("close", "<=", "open"))
     result = run_backtest(strat, data, fee_bps=0, slippage_bps=0, cash=1000)
     assert result.metrics["trades"] == cycles
     for fill in result.fills:
@@ -119,17 +110,7 @@ def test_no_look_ahead_a_close_fill_would_win_but_the_next_open_fill_loses() -> 
 
 def test_results_before_a_bar_do_not_depend_on_later_bars() -> None:
     data = random_walk(1500, seed=11)
-    strat = strategy(
-        [cond("condition_1", "rsi(14)", "<", 35), cond("condition_2", "rsi(14)", ">", 65)],
-        [buy(amount=2000), sell()],
-        [
-            edge("data_1", "condition_1"),
-            edge("data_1", "condition_2"),
-            edge("condition_1", "action_1", "true"),
-            edge("condition_2", "action_2", "true"),
-        ],
-        "1h",
-    )
+    strat = buy_and_sell(("rsi(14)", "<", 35), ("rsi(14)", ">", 65), amount=2000, interval="1h")
     full = run_backtest(strat, data, fee_bps=10, slippage_bps=5)
     cut = MarketData(df=data.df.iloc[:900], symbol=data.symbol, timeframe="1h")
     part = run_backtest(strat, cut, fee_bps=10, slippage_bps=5)
