@@ -17,6 +17,7 @@ import streamlit as st
 from core.services import usage as usage_service
 from ui.errors import show_error
 from ui.i18n import t
+from ui.plain_text import escape_markdown
 from ui.sidebar import current_user, format_usd
 
 TOKEN_KINDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
@@ -232,7 +233,9 @@ def main() -> None:
         quota_banner(user)
         summary = usage_service.month_summary(scope, month)
         totals = usage_service.usage_totals(scope, month)
-        st.markdown(t("usage.viewing", user=scope, month=month) if scope else t("usage.viewing_all", month=month))
+        # The user id is free text typed on Settings: shown literally, never as Markdown.
+        st.markdown(t("usage.viewing", user=escape_markdown(scope), month=month) if scope
+                    else t("usage.viewing_all", month=month))
         kpis(summary, totals)
         if summary["requests"] == 0:
             st.info(t("usage.empty", month=month), icon=":material/info:")

@@ -156,3 +156,11 @@ def test_broken_database_shows_a_message_not_a_traceback(tmp_path: Path, monkeyp
         assert str(bad) in at.error[0].value
     finally:
         reset_settings_cache()
+
+
+def test_user_id_is_shown_literally_not_as_markdown(studio_db: Path) -> None:
+    at = _run(user="![x](http://evil.example/p.png)")
+    assert not at.exception
+    line = next(m.value for m in at.markdown if "Showing user" in m.value)
+    assert "](" not in line.replace("\\]\\(", "")  # no live Markdown image/link syntax left
+    assert "\\!\\[x\\]" in line
