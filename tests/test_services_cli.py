@@ -74,6 +74,12 @@ def test_sentiment_json_has_the_contract_keys(tmp_path: Path) -> None:
                       "--model", "offline", "--json"))
     assert list(out) == ["sentiment", "score", "keywords", "summary", "impact", "price_implication"]
     assert out["sentiment"] == "NEGATIVE" and out["price_implication"] == "BEARISH"
+    # The command went through the gateway and its ledger: one free row for the offline answer.
+    from core.storage import get_db
+
+    rows = list(get_db(tmp_path / "studio.db")["llm_usage"].rows)
+    assert [(r["use_case"], r["model"], r["status"], r["cost_micro_usd"]) for r in rows] == [
+        ("news_sentiment", "offline", "ok", 0)]
 
 
 def test_optimize_json_has_before_and_after(tmp_path: Path, strategy_file: Path) -> None:
