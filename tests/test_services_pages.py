@@ -124,3 +124,40 @@ def test_model_text_cannot_inject_markdown_on_the_news_card(monkeypatch: pytest.
         assert "\\!\\[x\\]\\(http\\://evil" in keywords
     finally:
         vendor.close()
+
+
+def _picker_app() -> None:
+    import streamlit as st
+
+    from ui.model_picker import pick_model
+
+    st.session_state["picked"] = pick_model("market_analysis", key="picker")
+
+
+def test_model_picker_offers_configured_models_with_prices_and_defaults_to_the_recommended(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.config import reset_settings_cache
+    from core.services.models import reset_gateway
+
+    at = AppTest.from_function(_picker_app, default_timeout=30)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.session_state["picked"] == "offline" and at.selectbox(key="picker").options == [
+        "offline (rule-based, free)"]  # no key: only the rule engine can answer
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-picker-0000")
+    reset_settings_cache()
+    reset_gateway()
+    at = AppTest.from_function(_picker_app, default_timeout=30)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    box = at.selectbox(key="picker")
+    # The first configured model of the use case's routing chain is the recommended default.
+    assert at.session_state["picked"] == box.value == "claude-haiku-4-5"
+    assert box.options[0] == "claude-haiku-4-5 (anthropic, $1 in / $5 out per Mtok)"
+    assert "offline (rule-based, free)" in box.options  # the rule engine is always offered
+    assert any(o.startswith("claude-sonnet-4-6 (anthropic, $3 in") for o in box.options)  # other configured ones
+    assert not any("not configured" in o for o in box.options)  # models without a key are not offered
+    assert not any("gpt-" in o for o in box.options)
