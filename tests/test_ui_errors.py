@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 
@@ -25,6 +27,8 @@ def _page(kind: str, lang: str, with_key: bool = False) -> AppTest:
             )
         elif kind == "vendor":
             exc = ProviderUnavailable("openai is unreachable (HTTP 503).", hint="Try again in a minute.")
+        elif kind == "hostile":
+            exc = ProviderUnavailable("bad file ![x](http://127.0.0.2/pixel.png) <img src=x onerror=alert(1)>")
         else:
             exc = RuntimeError("boom with key sk-test-abcdefghijklmnop in it")
         show_error(exc, offline_model_key="model" if st.session_state.get("with_key") else None)
@@ -38,7 +42,7 @@ def _page(kind: str, lang: str, with_key: bool = False) -> AppTest:
 
 def test_quota_error_names_the_reset_date_and_offers_offline() -> None:
     at = _page("quota", "en")
-    text = at.error[0].value
+    text = shown(at.error[0].value)
     assert "2026-12-01" in text
     assert "offline" in text
     assert not at.exception
@@ -46,7 +50,7 @@ def test_quota_error_names_the_reset_date_and_offers_offline() -> None:
 
 def test_quota_error_in_korean_keeps_the_figures() -> None:
     at = _page("quota", "ko")
-    text = at.error[0].value
+    text = shown(at.error[0].value)
     assert "2026-12-01" in text and "$0.019063" in text and "$0.000001" in text
     assert "오프라인" in text
 
@@ -58,15 +62,27 @@ def test_use_offline_button_switches_the_model_picker() -> None:
     assert at.selectbox[0].value == "offline"
 
 
+def shown(markdown: str) -> str:
+    """The text Markdown renders from escaped source."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def test_vendor_down_shows_the_core_message() -> None:
     at = _page("vendor", "en")
-    assert at.error[0].value == "openai is unreachable (HTTP 503). Try again in a minute."
+    assert shown(at.error[0].value) == "openai is unreachable (HTTP 503). Try again in a minute."
     assert not at.button
+
+
+def test_a_message_quoting_input_is_shown_as_text_not_markdown() -> None:
+    at = _page("hostile", "en")
+    source = at.error[0].value
+    assert not re.search(r"(?<!\\)[!\[\]()<>]", source)  # every control character escaped: no image, no HTML
+    assert shown(source) == "bad file ![x](http://127.0.0.2/pixel.png) <img src=x onerror=alert(1)>"
 
 
 def test_unexpected_error_is_generic_without_traceback_or_key() -> None:
     at = _page("bug", "en")
-    text = at.error[0].value
+    text = shown(at.error[0].value)
     assert "RuntimeError" in text and "server log" in text
     assert "sk-test" not in text and "Traceback" not in text
     assert not at.exception

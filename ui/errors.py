@@ -12,6 +12,7 @@ import streamlit as st
 from core.config import ConfigError
 from core.llm.errors import QuotaExceeded, StudioError, redact
 from ui.i18n import current_language, t
+from ui.plain_text import escape_markdown
 
 log = logging.getLogger("studio.ui")
 OFFLINE_MODEL = "offline"
@@ -29,19 +30,21 @@ def _quota_text(exc: QuotaExceeded) -> str:
     if current_language() != "en" and {"spend_usd", "quota_usd", "reset_date"} <= d.keys():
         return t(
             "common.error.quota", spend=_usd(d["spend_usd"]), quota=_usd(d["quota_usd"]),
-            worst=_usd(d.get("worst_case_usd", 0)), reset=d["reset_date"], user=d.get("user_id", ""),
+            worst=_usd(d.get("worst_case_usd", 0)), reset=escape_markdown(d["reset_date"]),
+            user=escape_markdown(d.get("user_id", "")),
         )
-    return str(exc)
+    return escape_markdown(exc)
 
 
 def error_text(exc: BaseException) -> str:
-    """What the user reads: the core's own message and hint, or a generic next step."""
+    """What the user reads (Markdown source): the core's own message and hint, or a generic next step."""
     if isinstance(exc, QuotaExceeded):
         # The offline engine costs nothing, so the quota never stops it: say so on every page.
         return _quota_text(exc) + "\n\n" + t("common.error.quota_offline")
     if isinstance(exc, StudioError | ConfigError):
-        # Both carry a message written for the user: what is wrong, where, and how to fix it.
-        return str(exc)
+        # Both carry a message written for the user: what is wrong, where, and how to fix it. It may
+        # quote user input (a file name, a user id, a CSV cell), so it is shown as text, not Markdown.
+        return escape_markdown(exc)
     return t("common.error.unexpected", kind=type(exc).__name__)
 
 
