@@ -150,6 +150,8 @@ def test_news_batch_through_a_vendor_charges_every_item_once(fake) -> None:
     results = analyze_news_batch(items, concurrency=4, model="gpt-5.4-nano", use_cache=False)
     assert all(r.ok and r.sentiment == "NEGATIVE" for r in results)
     assert fake.count("openai") == 8
+    # Bounded concurrency: parallel (each reply takes 50 ms), but never more than 4 at once.
+    assert 1 < fake.max_in_flight <= 4
     from tests.services_support import ledger_rows
 
     rows = ledger_rows(use_case="news_sentiment")

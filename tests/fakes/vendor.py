@@ -125,6 +125,8 @@ class _State:
         self.lock = threading.Lock()
         self.queues: dict[str | None, deque[Reply]] = {v: deque() for v in (*VENDORS, None)}
         self.attempts: list[Attempt] = []
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests being answered at the same moment
 
     def pop(self, vendor: str, model: str = "") -> Reply:
         with self.lock:
@@ -257,11 +259,16 @@ class _Handler(BaseHTTPRequestHandler):
         with st.lock:
             st.attempts.append(Attempt(vendor, self.path, body, headers, headers.get("x-stainless-retry-count"),
                                        time.time()))
+            st.in_flight += 1
+            st.max_in_flight = max(st.max_in_flight, st.in_flight)
         reply = st.pop(vendor, str(body.get("model") or ""))
         try:
             self._answer(vendor, body, headers, reply)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+        finally:
+            with st.lock:
+                st.in_flight -= 1
 
     def _control(self, body: dict[str, Any]) -> None:
         st = self.server.state
@@ -278,6 +285,7 @@ class _Handler(BaseHTTPRequestHandler):
                 for q in st.queues.values():
                     q.clear()
                 st.attempts.clear()
+                st.max_in_flight = 0
             self._send_json(200, {"ok": True})
         else:
             self._send_json(404, {"error": "unknown control path"})
@@ -521,6 +529,7 @@ class FakeVendor:
             for q in st.queues.values():
                 q.clear()
             st.attempts.clear()
+            st.max_in_flight = 0
 
     @property
     def attempts(self) -> list[Attempt]:
@@ -533,6 +542,11 @@ class FakeVendor:
 
     def retry_counts(self) -> list[str | None]:
         return [a.retry_count for a in self.attempts]
+
+    @property
+    def max_in_flight(self) -> int:
+        """The most requests the server was answering at once since the last reset."""
+        return self._server.state.max_in_flight
 
 
 class RemoteFake:
