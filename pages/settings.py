@@ -11,6 +11,7 @@ import streamlit as st
 from core.services import models
 from ui.errors import show_error
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, t
+from ui.plain_text import escape_markdown
 
 _LANG_WIDGET = "_settings_lang"
 
@@ -86,7 +87,9 @@ def registry_section() -> None:
     st.table(pd.DataFrame(rows).set_index(t("settings.col.model")))
     if aliases:
         st.markdown("**" + t("settings.aliases") + "**")
-        st.markdown("\n".join(f"- {t('settings.alias_line', alias=a, target=b)}" for a, b in aliases))
+        # Names may come from STUDIO_MODELS_FILE or CUSTOM_LLM_MODELS: shown as text, never as Markdown.
+        lines = (t("settings.alias_line", alias=escape_markdown(a), target=escape_markdown(b)) for a, b in aliases)
+        st.markdown("\n".join(f"- {line}" for line in lines))
 
 
 def routing_section() -> None:

@@ -134,8 +134,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "settings.col.use_cases": {"en": "Use cases", "ko": "용도"},
     "settings.aliases": {"en": "Aliases", "ko": "별칭"},
     "settings.alias_line": {
-        "en": "`{alias}` is an alias: requests for it go to its successor `{target}`.",
-        "ko": "`{alias}`은(는) 별칭입니다. 이 이름의 요청은 후속 모델 `{target}`(으)로 전달됩니다.",
+        "en": "**{alias}** is an alias: requests for it go to its successor **{target}**.",
+        "ko": "**{alias}**은(는) 별칭입니다. 이 이름의 요청은 후속 모델 **{target}**(으)로 전달됩니다.",
     },
     "settings.routing": {"en": "Routing chains", "ko": "라우팅 순서"},
     "settings.routing_help": {
