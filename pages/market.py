@@ -13,20 +13,11 @@ from core.services.market_data import MarketData
 from ui.charts import candlestick
 from ui.errors import show_error
 from ui.i18n import t
+from ui.market_loaders import cached_sample, cached_upload
 
 SOURCES = ("sample", "upload", "exchange")
 EXCHANGES = ("binance", "bybit", "okx", "kraken", "coinbase", "upbit", "bithumb")
 FETCH_TIMEFRAMES = ("1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w")
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _sample() -> MarketData:
-    return market_data.load_sample()
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _upload(content: bytes, name: str, symbol: str) -> MarketData:
-    return market_data.load_csv(content, name=name, symbol=symbol)
 
 
 def _exchange_form() -> MarketData | None:
@@ -51,7 +42,7 @@ def _exchange_form() -> MarketData | None:
 def _load(source: str) -> MarketData | None:
     if source == "sample":
         st.caption(t("market.sample_note"))
-        return _sample()
+        return cached_sample()
     if source == "upload":
         c1, c2 = st.columns([3, 1])
         file = c1.file_uploader(
@@ -61,7 +52,7 @@ def _load(source: str) -> MarketData | None:
         if file is None:
             st.info(t("market.upload_prompt"))
             return None
-        return _upload(file.getvalue(), file.name, symbol.strip().upper() or "BTC/USDT")
+        return cached_upload(file.getvalue(), file.name, symbol.strip().upper() or "BTC/USDT")
     return _exchange_form()
 
 

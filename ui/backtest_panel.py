@@ -21,6 +21,7 @@ from core.services.market_data import MarketData
 from ui.charts import drawdown, equity_vs_hold
 from ui.errors import show_error
 from ui.i18n import t
+from ui.market_loaders import cached_sample, cached_upload
 
 METRICS = (
     ("total_return_pct", "pct"),
@@ -33,16 +34,6 @@ METRICS = (
     ("buy_hold_return_pct", "pct"),
 )
 TRADE_COLUMNS = ("status", "entry_time", "exit_time", "qty", "entry_price", "exit_price", "pnl", "return_pct", "fees")
-
-
-@st.cache_data(show_spinner=False, max_entries=2)
-def _sample() -> MarketData:
-    return market_data.load_sample()
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _upload(content: bytes, name: str, symbol: str) -> MarketData:
-    return market_data.load_csv(content, name=name, symbol=symbol)
 
 
 def _symbol(strategy: dict[str, Any]) -> str:
@@ -80,14 +71,14 @@ def _fmt(value: Any, kind: str) -> str:
 def _data(source: str, key_prefix: str, symbol: str) -> MarketData | None:
     if source == "sample":
         st.caption(t("market.sample_note"))
-        return _sample()
+        return cached_sample()
     file = st.file_uploader(
         t("market.upload"), type=["csv", "txt"], help=t("market.upload_help"), key=f"{key_prefix}_bt_upload"
     )
     if file is None:
         st.info(t("market.bt.need_data"))
         return None
-    return _upload(file.getvalue(), file.name, symbol)
+    return cached_upload(file.getvalue(), file.name, symbol)
 
 
 def render_backtest_panel(strategy: dict[str, Any], key_prefix: str) -> None:
