@@ -64,6 +64,9 @@ def test_kpis_show_the_seeded_month(studio_db: Path) -> None:
     assert _metric(at, "Requests") == "7"
     assert _metric(at, "Cache savings") == "$0.01"
     assert _metric(at, "Tokens") == f"{7000 + 3100 + 300 + 600:,}"  # billed tokens; the cache hit is not
+    # The month-end projection extrapolates the pace so far: never below the spend already made.
+    projected = _metric(at, "Projected")
+    assert projected.startswith("$") and Decimal(projected[1:].replace(",", "")) >= Decimal("0.13")
 
 
 def test_charts_carry_the_seeded_models_days_and_providers(studio_db: Path) -> None:
