@@ -316,10 +316,10 @@ def test_total_deadline_stops_vendor_attempts(env: Path, fake: FakeVendor) -> No
     gw.complete(request(case))  # warm up: SDK import and tokenizer load are not part of the budget
     fake.reset()
     fake.script(Reply(delay_s=1.5, repeat=3), vendor="openai")
-    t0 = time.monotonic()
     with pytest.raises(ProviderUnavailable, match=r"deadline has passed|did not answer in time"):
         gw.complete(request(case, deadline_s=1.0, fallback=False))
-    assert time.monotonic() - t0 < 2.5
+    # One attempt, cut at the deadline (the reply would have taken 1.5 s); no retry after it.
+    assert fake.count() == 1
     # With fallback the chain skips the remaining vendor models and ends at the offline engine.
     fake.reset()
     fake.script(Reply(delay_s=1.5, repeat=3), vendor="openai")
