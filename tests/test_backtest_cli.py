@@ -86,34 +86,11 @@ def test_json_output_has_the_contract_keys(strategy_file: Path, tmp_path: Path) 
 
 
 def test_fees_and_slippage_change_the_result(strategy_file: Path, tmp_path: Path) -> None:
-    cheap = json.loads(
-        cli(
-            str(strategy_file),
-            "--data",
-            str(SAMPLE),
-            "--json",
-            "--fee-bps",
-            "0",
-            "--slippage-bps",
-            "0",
-            tmp_path=tmp_path,
-        ).stdout
-    )
-    dear = json.loads(
-        cli(
-            str(strategy_file),
-            "--data",
-            str(SAMPLE),
-            "--json",
-            "--fee-bps",
-            "50",
-            "--slippage-bps",
-            "50",
-            "--cash",
-            "20000",
-            tmp_path=tmp_path,
-        ).stdout
-    )
+    def run(*costs: str) -> dict:
+        return json.loads(cli(str(strategy_file), "--data", str(SAMPLE), "--json", *costs, tmp_path=tmp_path).stdout)
+
+    cheap = run("--fee-bps", "0", "--slippage-bps", "0")
+    dear = run("--fee-bps", "50", "--slippage-bps", "50", "--cash", "20000")
     assert dear["trades"] == cheap["trades"]
     assert dear["total_return_pct"] < cheap["total_return_pct"]
 
