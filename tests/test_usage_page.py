@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -17,22 +18,15 @@ from core.llm.ledger import SqliteLedger
 from core.llm.types import Usage, UsageRow
 from core.storage import get_db
 from core.usage.period import Month
-from tests.test_usage_seed import seed
+from tests.test_usage_seed import seeded_env
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "usage.py")
 NOW = Month.of(datetime.now(UTC))
 
 
 @pytest.fixture()
-def studio_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "studio.db"
-    monkeypatch.setenv("STUDIO_DB", str(path))
-    monkeypatch.setenv("LLM_MONTHLY_QUOTA_USD", "1.00")
-    monkeypatch.setenv("STUDIO_SECRETS_FILE", str(tmp_path / "none.toml"))
-    reset_settings_cache()
-    seed(path, NOW)
-    yield path
-    reset_settings_cache()
+def studio_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from seeded_env(monkeypatch, tmp_path, NOW, "1.00")
 
 
 def _run(lang: str = "en", user: str = "local") -> AppTest:

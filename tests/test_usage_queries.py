@@ -4,30 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from core.config import reset_settings_cache
 from core.services import usage
 from core.usage.period import Month
-from tests.test_usage_seed import BOB_SPEND, LOCAL_CACHE_HITS, LOCAL_REQUESTS, LOCAL_SAVINGS, LOCAL_SPEND, seed
+from tests.test_usage_seed import BOB_SPEND, LOCAL_CACHE_HITS, LOCAL_REQUESTS, LOCAL_SAVINGS, LOCAL_SPEND, seeded_env
 
 OCT = Month(2026, 10)
 
 
 @pytest.fixture()
-def studio_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "studio.db"
-    monkeypatch.setenv("STUDIO_DB", str(path))
-    monkeypatch.setenv("LLM_MONTHLY_QUOTA_USD", "0.50")
-    monkeypatch.setenv("STUDIO_SECRETS_FILE", str(tmp_path / "none.toml"))
-    reset_settings_cache()
-    seed(path, OCT)
-    yield path
-    reset_settings_cache()
+def studio_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from seeded_env(monkeypatch, tmp_path, OCT, "0.50")
 
 
 def test_month_summary_totals_and_quota(studio_db: Path) -> None:

@@ -6,10 +6,14 @@ dashboard must show for user "local" in that month.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
+from core.config import reset_settings_cache
 from core.llm.ledger import SqliteLedger
 from core.llm.types import Usage, UsageRow
 from core.storage import get_db
@@ -50,3 +54,15 @@ def seed(path: str | Path, month: Month) -> None:
     for row in rows:
         ledger.record(row)
     db.close()
+
+
+def seeded_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, month: Month, quota_usd: str) -> Iterator[Path]:
+    """Body of a fixture: a temp STUDIO_DB holding the rows above, the given default quota, no secrets."""
+    path = tmp_path / "studio.db"
+    monkeypatch.setenv("STUDIO_DB", str(path))
+    monkeypatch.setenv("LLM_MONTHLY_QUOTA_USD", quota_usd)
+    monkeypatch.setenv("STUDIO_SECRETS_FILE", str(tmp_path / "none.toml"))
+    reset_settings_cache()
+    seed(path, month)
+    yield path
+    reset_settings_cache()
