@@ -36,6 +36,12 @@ METRICS = (
 TRADE_COLUMNS = ("status", "entry_time", "exit_time", "qty", "entry_price", "exit_price", "pnl", "return_pct", "fees")
 
 
+def _bps_input(column: Any, what: str, default: float, key: str) -> float:
+    """A cost in basis points (fee per side, or slippage per fill), 0 to 500."""
+    return float(column.number_input(t(f"market.bt.{what}"), min_value=0.0, max_value=500.0, value=default,
+                                     step=1.0, help=t(f"market.bt.{what}_help"), key=key))
+
+
 def _symbol(strategy: dict[str, Any]) -> str:
     for node in strategy.get("nodes") or []:
         config = node.get("config") if isinstance(node, dict) else None
@@ -94,24 +100,8 @@ def render_backtest_panel(strategy: dict[str, Any], key_prefix: str) -> None:
         source = "upload" if choice == labels[1] else "sample"
         data = _data(source, key_prefix, symbol)
         c1, c2, c3, c4 = st.columns(4)
-        fee = c1.number_input(
-            t("market.bt.fee"),
-            min_value=0.0,
-            max_value=500.0,
-            value=10.0,
-            step=1.0,
-            help=t("market.bt.fee_help"),
-            key=f"{key_prefix}_bt_fee",
-        )
-        slip = c2.number_input(
-            t("market.bt.slippage"),
-            min_value=0.0,
-            max_value=500.0,
-            value=5.0,
-            step=1.0,
-            help=t("market.bt.slippage_help"),
-            key=f"{key_prefix}_bt_slip",
-        )
+        fee = _bps_input(c1, "fee", 10.0, f"{key_prefix}_bt_fee")
+        slip = _bps_input(c2, "slippage", 5.0, f"{key_prefix}_bt_slip")
         cash = c3.number_input(
             t("market.bt.cash"), min_value=1.0, value=10_000.0, step=1000.0, key=f"{key_prefix}_bt_cash"
         )
