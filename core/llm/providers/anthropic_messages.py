@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from core.llm.providers.base import Call, Reply, StreamDone, StreamItem
+from core.llm.providers.base import Call, Reply, StreamDone
 from core.llm.providers.chatstream import StreamFold
 from core.llm.providers.errmap import sdk_errors
 from core.llm.providers.sdk import SdkProvider
 from core.llm.types import Usage
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
-SDK_ERRORS = sdk_errors("anthropic", "httpx2")
 
 
 def usage_from_anthropic(u: Any, output_tokens: int | None = None) -> Usage:
@@ -38,7 +36,7 @@ class _MessageStreamState(StreamFold):
         super().__init__("anthropic", vendor, call)
         self.stopped = False
 
-    def feed(self, event: Any) -> str | None:
+    def feed(self, event: Any) -> list[str]:
         kind = event.type
         if kind == "message_start":
             self.usage = usage_from_anthropic(event.message.usage, 0)
@@ -46,7 +44,7 @@ class _MessageStreamState(StreamFold):
             piece = getattr(event.delta, "text", None)
             if piece:
                 self.parts.append(piece)
-                return piece
+                return [piece]
         elif kind == "message_delta":
             self.finish = event.delta.stop_reason or self.finish
             d, base = event.usage, self.usage or Usage()
@@ -58,7 +56,7 @@ class _MessageStreamState(StreamFold):
             )
         elif kind == "message_stop":
             self.stopped = True
-        return None
+        return []
 
     def done(self) -> StreamDone:
         if not self.stopped:
@@ -72,6 +70,7 @@ class AnthropicProvider(SdkProvider):
     key_setting = "anthropic_api_key"
     base_url_setting = "anthropic_base_url"
     default_base_url = DEFAULT_BASE_URL
+    sdk_exceptions = sdk_errors("anthropic", "httpx2")
 
     def _new_client(self, asynchronous: bool) -> Any:
         import anthropic
@@ -96,53 +95,12 @@ class AnthropicProvider(SdkProvider):
             params["output_config"] = {"format": {"type": "json_schema", "schema": req.output_schema}}
         return params
 
-    @staticmethod
-    def _reply(msg: Any) -> Reply:
-        text = "".join(getattr(b, "text", "") for b in msg.content if getattr(b, "type", "") == "text")
-        return Reply(text, usage_from_anthropic(msg.usage), msg.stop_reason, msg.model)
+    def _reply(self, resp: Any) -> Reply:
+        text = "".join(getattr(b, "text", "") for b in resp.content if getattr(b, "type", "") == "text")
+        return Reply(text, usage_from_anthropic(resp.usage), resp.stop_reason, resp.model)
 
-    def complete(self, call: Call) -> Reply:
-        try:
-            msg = self.client().messages.create(**self._params(call))
-        except SDK_ERRORS as exc:
-            raise self._mapped(exc, call) from None
-        return self._reply(msg)
+    def _create(self, client: Any, call: Call, stream: bool) -> Any:
+        return client.messages.create(**self._params(call), **({"stream": True} if stream else {}))
 
-    def stream(self, call: Call) -> Iterator[StreamItem]:
-        try:
-            stream = self.client().messages.create(**self._params(call), stream=True)
-        except SDK_ERRORS as exc:
-            raise self._mapped(exc, call) from None
-        state = _MessageStreamState(self.vendor, call)
-        try:
-            with stream:
-                for event in stream:
-                    piece = state.feed(event)
-                    if piece:
-                        yield piece
-        except SDK_ERRORS as exc:
-            raise state.broken(exc) from None
-        yield state.done()
-
-    async def acomplete(self, call: Call) -> Reply:
-        try:
-            msg = await (await self.aclient()).messages.create(**self._params(call))
-        except SDK_ERRORS as exc:
-            raise self._mapped(exc, call) from None
-        return self._reply(msg)
-
-    async def astream(self, call: Call) -> AsyncIterator[StreamItem]:
-        try:
-            stream = await (await self.aclient()).messages.create(**self._params(call), stream=True)
-        except SDK_ERRORS as exc:
-            raise self._mapped(exc, call) from None
-        state = _MessageStreamState(self.vendor, call)
-        try:
-            async with stream:
-                async for event in stream:
-                    piece = state.feed(event)
-                    if piece:
-                        yield piece
-        except SDK_ERRORS as exc:
-            raise state.broken(exc) from None
-        yield state.done()
+    def _fold(self, call: Call) -> _MessageStreamState:
+        return _MessageStreamState(self.vendor, call)

@@ -28,6 +28,14 @@ class StreamFold:
             f"{err.message}", provider=self.provider, model=self.call.model.name, status_code=err.status_code,
             partial_text=text, usage=partial_usage(self.call, text, self.usage))
 
+    def feed(self, event: Any) -> list[str]:
+        """Take one SDK stream event; return the text pieces it carried."""
+        raise NotImplementedError
+
+    def done(self) -> StreamDone:
+        """The final usage and finish reason, or StreamInterrupted when the stream ended early."""
+        raise NotImplementedError
+
     def ended_early(self, what: str) -> StreamInterrupted:
         """The stream closed cleanly but without its last event (``what`` says which)."""
         text = "".join(self.parts)

@@ -17,7 +17,6 @@ from core.llm.providers.errmap import sdk_errors
 from core.llm.providers.sdk import SdkProvider
 
 DEFAULT_BASE_URL = "https://api.z.ai/api/paas/v4"
-SDK_ERRORS = sdk_errors("zai", "httpx")
 
 
 class GLMProvider(SdkProvider):
@@ -26,6 +25,8 @@ class GLMProvider(SdkProvider):
     key_setting = "glm_api_key"
     base_url_setting = "glm_base_url"
     default_base_url = DEFAULT_BASE_URL
+    sdk_exceptions = sdk_errors("zai", "httpx")
+    async_client = False  # zai-sdk is sync only
 
     def _new_client(self, asynchronous: bool) -> Any:
         from zai import ZaiClient
@@ -50,23 +51,26 @@ class GLMProvider(SdkProvider):
             params["response_format"] = {"type": "json_object"}
         return params
 
-    def complete(self, call: Call) -> Reply:
-        try:
-            resp = self.client().chat.completions.create(**self._params(call))
-        except SDK_ERRORS as exc:
-            raise self._mapped(exc, call) from None
+    def _create(self, client: Any, call: Call, stream: bool) -> Any:
+        return client.chat.completions.create(**self._params(call), **({"stream": True} if stream else {}))
+
+    def _reply(self, resp: Any) -> Reply:
         return chat_reply(resp)
 
+    def _fold(self, call: Call) -> ChatStreamState:
+        return ChatStreamState(self.name, self.vendor, call)
+
     def stream(self, call: Call) -> Iterator[StreamItem]:
+        # zai's stream is no context manager: close its HTTP response ourselves.
         try:
-            stream = self.client().chat.completions.create(**self._params(call), stream=True)
-        except SDK_ERRORS as exc:
+            stream = self._create(self.client(), call, True)
+        except self.sdk_exceptions as exc:
             raise self._mapped(exc, call) from None
-        state = ChatStreamState(self.name, self.vendor, call)
+        state = self._fold(call)
         try:
             for chunk in stream:
                 yield from state.feed(chunk)
-        except SDK_ERRORS as exc:
+        except self.sdk_exceptions as exc:
             raise state.broken(exc) from None
         finally:
             close = getattr(getattr(stream, "response", None), "close", None)

@@ -4,16 +4,14 @@ async (``AsyncOpenAI``) clients, both with ``max_retries=0``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from core.llm.providers.base import Call, Reply, StreamItem
+from core.llm.providers.base import Call, Reply
 from core.llm.providers.chatstream import ChatStreamState, chat_reply
 from core.llm.providers.errmap import sdk_errors
 from core.llm.providers.sdk import SdkProvider
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-SDK_ERRORS = sdk_errors("openai", "httpx2", "httpx")
 
 
 class OpenAIProvider(SdkProvider):
@@ -22,6 +20,7 @@ class OpenAIProvider(SdkProvider):
     key_setting = "openai_api_key"
     base_url_setting = "openai_base_url"
     default_base_url = DEFAULT_BASE_URL
+    sdk_exceptions = sdk_errors("openai", "httpx2", "httpx")
 
     def _new_client(self, asynchronous: bool) -> Any:
         import openai
@@ -63,50 +62,15 @@ class OpenAIProvider(SdkProvider):
             return {"type": "json_object"}
         return None
 
-    # ------------------------------------------------------------------ sync
-    def complete(self, call: Call) -> Reply:
-        try:
-            resp = self.client().chat.completions.create(**self._params(call))
-        except SDK_ERRORS as exc:
-            raise self._mapped(exc, call) from None
+    # ------------------------------------------------------------------ adapter hooks
+    def _create(self, client: Any, call: Call, stream: bool) -> Any:
+        return client.chat.completions.create(**(self._stream_params(call) if stream else self._params(call)))
+
+    def _reply(self, resp: Any) -> Reply:
         return chat_reply(resp)
 
-    def stream(self, call: Call) -> Iterator[StreamItem]:
-        try:
-            stream = self.client().chat.completions.create(**self._stream_params(call))
-        except SDK_ERRORS as exc:
-            raise self._mapped(exc, call) from None
-        state = ChatStreamState(self.name, self.vendor, call)
-        try:
-            with stream:
-                for chunk in stream:
-                    yield from state.feed(chunk)
-        except SDK_ERRORS as exc:
-            raise state.broken(exc) from None
-        yield state.done()
-
-    # ------------------------------------------------------------------ async
-    async def acomplete(self, call: Call) -> Reply:
-        try:
-            resp = await (await self.aclient()).chat.completions.create(**self._params(call))
-        except SDK_ERRORS as exc:
-            raise self._mapped(exc, call) from None
-        return chat_reply(resp)
-
-    async def astream(self, call: Call) -> AsyncIterator[StreamItem]:
-        try:
-            stream = await (await self.aclient()).chat.completions.create(**self._stream_params(call))
-        except SDK_ERRORS as exc:
-            raise self._mapped(exc, call) from None
-        state = ChatStreamState(self.name, self.vendor, call)
-        try:
-            async with stream:
-                async for chunk in stream:
-                    for piece in state.feed(chunk):
-                        yield piece
-        except SDK_ERRORS as exc:
-            raise state.broken(exc) from None
-        yield state.done()
+    def _fold(self, call: Call) -> ChatStreamState:
+        return ChatStreamState(self.name, self.vendor, call)
 
 
 class CustomProvider(OpenAIProvider):

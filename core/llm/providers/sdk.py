@@ -3,6 +3,11 @@
 The key and base URL come from settings; every client is built with ``max_retries=0`` (our retry
 policy is the only one, vendor-sdks.md section 2) and the settings' timeout; one sync client per
 adapter and, for SDKs with an async client, one async client per event loop.
+
+An adapter supplies the request (``_create``), the reply reader (``_reply``) and the stream folder
+(``_fold``); the four calls below wrap them so that every SDK exception becomes one of our typed,
+redacted errors, and a stream that breaks after text becomes ``StreamInterrupted`` with its partial
+text and usage.
 """
 
 from __future__ import annotations
@@ -10,10 +15,12 @@ from __future__ import annotations
 import asyncio
 import threading
 import weakref
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from core.llm.errors import register_secret
-from core.llm.providers.base import Call, Provider, bind_to_loop
+from core.llm.providers.base import Call, Provider, Reply, StreamItem, bind_to_loop
+from core.llm.providers.chatstream import StreamFold
 from core.llm.providers.errmap import map_error
 
 
@@ -23,6 +30,8 @@ class SdkProvider(Provider):
     base_url_setting = ""
     default_base_url: str | None = None
     placeholder_key = "unset"  # the SDKs insist on a key even where the server needs none
+    sdk_exceptions: tuple[type[BaseException], ...] = ()  # what the SDK raises (errmap.sdk_errors)
+    async_client = True  # False: the SDK is sync only; async calls run it in a worker thread
 
     def __init__(self, settings: Any) -> None:
         self.settings = settings
@@ -72,3 +81,64 @@ class SdkProvider(Provider):
 
     def _mapped(self, exc: BaseException, call: Call) -> Exception:
         return map_error(exc, provider=self.name, model=call.model.name, vendor=self.vendor)
+
+    # ------------------------------------------------------------------ adapter hooks
+    def _create(self, client: Any, call: Call, stream: bool) -> Any:
+        """The SDK request (a coroutine with the async client)."""
+        raise NotImplementedError
+
+    def _reply(self, resp: Any) -> Reply:
+        raise NotImplementedError
+
+    def _fold(self, call: Call) -> StreamFold:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ calls
+    def complete(self, call: Call) -> Reply:
+        try:
+            resp = self._create(self.client(), call, False)
+        except self.sdk_exceptions as exc:
+            raise self._mapped(exc, call) from None
+        return self._reply(resp)
+
+    def stream(self, call: Call) -> Iterator[StreamItem]:
+        try:
+            stream = self._create(self.client(), call, True)
+        except self.sdk_exceptions as exc:
+            raise self._mapped(exc, call) from None
+        state = self._fold(call)
+        try:
+            with stream:
+                for event in stream:
+                    yield from state.feed(event)
+        except self.sdk_exceptions as exc:
+            raise state.broken(exc) from None
+        yield state.done()
+
+    async def acomplete(self, call: Call) -> Reply:
+        if not self.async_client:
+            return await super().acomplete(call)
+        try:
+            resp = await self._create(await self.aclient(), call, False)
+        except self.sdk_exceptions as exc:
+            raise self._mapped(exc, call) from None
+        return self._reply(resp)
+
+    async def astream(self, call: Call) -> AsyncIterator[StreamItem]:
+        if not self.async_client:
+            async for item in super().astream(call):
+                yield item
+            return
+        try:
+            stream = await self._create(await self.aclient(), call, True)
+        except self.sdk_exceptions as exc:
+            raise self._mapped(exc, call) from None
+        state = self._fold(call)
+        try:
+            async with stream:
+                async for event in stream:
+                    for piece in state.feed(event):
+                        yield piece
+        except self.sdk_exceptions as exc:
+            raise state.broken(exc) from None
+        yield state.done()
