@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -241,10 +242,23 @@ def finished_runs(page: Page) -> int:
     return int(page.evaluate("() => window.__studioRuns || 0"))
 
 
-def rerun(page: Page, action: Callable[[], Any], timeout_ms: int = 60_000) -> None:
-    """Do ``action`` (a click, a commit) and wait until the script run it triggered has finished."""
+_RUN_STARTED_JS = """
+n => (window.__studioRuns || 0) > n
+  || document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'running'
+"""
+
+
+def rerun(page: Page, action: Callable[[], Any], timeout_ms: int = 60_000, retry_after_ms: int = 10_000) -> None:
+    """Do ``action`` (a click, a commit) and wait until the script run it triggered has finished.
+
+    On a loaded machine a click can land while React swaps the element under the pointer; if no run
+    has started ``retry_after_ms`` later, the action is done once more."""
     before = finished_runs(page)
     action()
+    try:
+        page.wait_for_function(_RUN_STARTED_JS, arg=before, timeout=retry_after_ms)
+    except PlaywrightTimeoutError:
+        action()
     page.wait_for_function("n => (window.__studioRuns || 0) > n", arg=before, timeout=timeout_ms)
     wait_idle(page, timeout_ms)
 
