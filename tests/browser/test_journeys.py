@@ -18,10 +18,9 @@ import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-import pytest
 from playwright.sync_api import Frame, Locator, Page, expect
 
 from tests.browser.conftest import (
@@ -316,20 +315,13 @@ def test_journey_fake_openai_streams_and_costs_the_same_everywhere(
         expect(caption).to_be_visible()
         cost = dollars(caption.inner_text())
         assert cost > 0
-        # Usage shows the same cost: the ledger charges it rounded half up to the micro-dollar.
-        charged = cost.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+        # Usage shows the same cost, to the last digit (billed once, to the micro-dollar).
         nav_to(page, "usage", "en", "usage.title")
         no_traceback(page)
         spend = dollars(metric(page, L("usage.kpi.spend", "en")).get_by_test_id("stMetricValue").inner_text())
-        assert spend == charged
-        assert dollars(sidebar(page).get_by_test_id("stProgress").inner_text().split(" of ")[0]) == charged
+        assert spend == cost
+        assert dollars(sidebar(page).get_by_test_id("stProgress").inner_text().split(" of ")[0]) == cost
         assert FAKE_OPENAI_KEY not in page.content()
-        if cost != spend:
-            # Everything else held; what is left is a display difference a user can see.
-            pytest.xfail(
-                f"Generate shows the gateway's exact cost ${cost} while Usage shows the charged ${spend} "
-                "(micro-dollar rounding): Generate should show the charged amount"
-            )
 
 
 def first_of_next_month() -> str:
