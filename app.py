@@ -44,15 +44,17 @@ def build_pages() -> list[st.Page]:
 
 @st.cache_resource(show_spinner=False)
 def start_warm_up() -> threading.Thread:
-    """Once per server process, after the first page: import the model gateway and its vendor SDKs in
-    the background, so that the first Generate does not pay seconds of imports on the click."""
+    """Once per server process, after the first page: import the services, the model gateway and the
+    SDKs of the configured vendors in the background, so the first Generate does not pay for them."""
 
     def work() -> None:
         try:
             from core.services import generation  # noqa: F401 - importing is the point
             from core.services.models import get_gateway
 
-            get_gateway().configured_providers()
+            gateway = get_gateway()
+            for name in gateway.configured_providers():
+                gateway.provider(name)  # builds the adapter: imports that vendor's SDK
         except Exception as exc:  # a warm-up failure only costs time; the page that needs it says why
             from core.llm.errors import redact
 
