@@ -92,7 +92,7 @@ def _generate(prompt: str, model: str) -> None:
             result = generate_strategy(prompt, model=model, user=_user(), on_delta=on_delta)
     except StudioError as exc:
         placeholder.empty()
-        show_error(exc)
+        show_error(exc, offline_model_key="gen_model")
         return
     placeholder.empty()
     _set_strategy(result.strategy, "generated", result.model)
@@ -115,7 +115,7 @@ def _refine(instruction: str, model: str) -> None:
                                      on_delta=on_delta)
     except StudioError as exc:
         placeholder.empty()
-        show_error(exc)
+        show_error(exc, offline_model_key="gen_model")
         return
     placeholder.empty()
     _set_strategy(result.strategy, "refined", result.model)

@@ -62,7 +62,7 @@ def _one_item(model: str) -> None:
                     language=None,
                 )
         except StudioError as exc:
-            show_error(exc)
+            show_error(exc, offline_model_key="services_news_model")
             return
     if st.session_state.get(_ONE) is not None:
         _card(st.session_state[_ONE])
@@ -134,7 +134,7 @@ def _batch(model: str) -> None:
         try:
             results = analyze_news_batch(items, concurrency=4, progress=progress, model=model, user=_user())
         except StudioError as exc:
-            show_error(exc)
+            show_error(exc, offline_model_key="services_news_model")
             return
         st.session_state[_BATCH] = (upload.name, results)
     stored = st.session_state.get(_BATCH)

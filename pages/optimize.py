@@ -156,7 +156,7 @@ def main() -> None:
                 result = optimize_strategy(strategy, data, model=model, user=_user(), fee_bps=fee,
                                            slippage_bps=slippage, language=current_language())
         except StudioError as exc:
-            show_error(exc)
+            show_error(exc, offline_model_key="services_opt_model")
             return
         st.session_state[_RESULT] = (saved_id, name, result)
     stored = st.session_state.get(_RESULT)

@@ -44,7 +44,7 @@ def render_analysis_card(data: Any, symbol: str) -> None:
                                             language=current_language())
                 st.session_state[_STATE] = (key, result)
             except StudioError as exc:
-                show_error(exc)
+                show_error(exc, offline_model_key="services_analysis_model")
                 return
         stored = st.session_state.get(_STATE)
         if stored and stored[0] == key:

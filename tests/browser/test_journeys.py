@@ -355,8 +355,9 @@ def test_journey_quota_exhausted_explains_and_offers_offline(
         expect(error).to_contain_text(first_of_next_month())  # the reset date, named
         expect(error).to_contain_text("offline")  # the way out, offered
         assert fake.count("openai") == 0, "the quota must stop the call before it reaches the vendor"
-        # Taking the offer: the offline engine answers, free, despite the spent quota.
-        choose_model(page, "offline")
+        # Taking the offer: its button switches the picker to the offline engine, which answers,
+        # free, despite the spent quota.
+        click(page, L("common.error.use_offline", "en"))
         click(page, L("strategy.gen.generate", "en"))
         expect(main_area(page).get_by_text(L("strategy.gen.valid", "en"), exact=True)).to_be_visible()
         assert graph_node_ids(page) == ["action_1", "condition_1", "data_1", "trigger_1"]
