@@ -21,6 +21,9 @@ from ui.graph_view import show_graph
 from ui.i18n import t
 from ui.model_picker import call_caption, pick_model
 from ui.plain_text import escape_markdown as md
+from ui.shell_guard import ensure_app_shell
+
+ensure_app_shell()
 
 PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED = "gen_prompt", "gen_json", "gen_strategy", "gen_source", "gen_used"
 HISTORY, SAVED_ID, CALL, ISSUE = "gen_history", "gen_saved_id", "gen_call", "gen_issue"

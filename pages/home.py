@@ -9,7 +9,10 @@ import streamlit as st
 
 from ui.errors import show_error
 from ui.i18n import t
+from ui.shell_guard import ensure_app_shell
 from ui.sidebar import current_user, format_usd
+
+ensure_app_shell()
 
 PAGES_DIR = Path(__file__).resolve().parent
 STEPS: list[tuple[str, str]] = [

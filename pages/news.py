@@ -15,6 +15,9 @@ from ui.errors import show_error
 from ui.i18n import t
 from ui.model_picker import call_caption, enum_label, pick_model
 from ui.plain_text import escape_markdown
+from ui.shell_guard import ensure_app_shell
+
+ensure_app_shell()
 
 _ONE = "services_news_one"
 _BATCH = "services_news_batch"

@@ -12,6 +12,9 @@ from core.services import models
 from ui.errors import show_error
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, t
 from ui.plain_text import escape_markdown
+from ui.shell_guard import ensure_app_shell
+
+ensure_app_shell()
 
 _LANG_WIDGET = "_settings_lang"
 

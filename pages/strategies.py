@@ -15,6 +15,9 @@ from ui.errors import show_error
 from ui.graph_view import show_graph
 from ui.i18n import t
 from ui.plain_text import escape_markdown as md
+from ui.shell_guard import ensure_app_shell
+
+ensure_app_shell()
 
 SELECTED, CONFIRM, FLASH = "lib_selected", "lib_confirm_delete", "lib_flash"
 

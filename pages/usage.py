@@ -18,7 +18,10 @@ from core.services import usage as usage_service
 from ui.errors import show_error
 from ui.i18n import t
 from ui.plain_text import escape_markdown
+from ui.shell_guard import ensure_app_shell
 from ui.sidebar import current_user, format_usd
+
+ensure_app_shell()
 
 TOKEN_KINDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
 USE_CASES = ("strategy_generation", "strategy_refinement", "market_analysis", "news_sentiment",
