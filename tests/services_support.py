@@ -16,29 +16,13 @@ import pytest
 from core.config import reset_settings_cache
 from core.services.models import reset_gateway
 from tests.fakes.vendor import FakeVendor
+from tests.strategy_builders import DESIGN_EXAMPLE
 
 KEY_VARS = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GLM_API_KEY", "ZAI_API_KEY", "CUSTOM_LLM_BASE_URL",
             "CUSTOM_LLM_API_KEY", "CUSTOM_LLM_MODELS", "OPENAI_BASE_URL", "ANTHROPIC_BASE_URL", "GLM_BASE_URL",
             "LLM_DEFAULT_MODEL")
 
-VALID_STRATEGY: dict[str, Any] = {
-    "schema_version": 1,
-    "name": "BTC RSI dip buyer",
-    "description": "Buys 100 USDT of BTC when the 1h RSI(14) falls below 30.",
-    "nodes": [
-        {"id": "trigger_1", "type": "trigger", "config": {"trigger_type": "time", "interval": "1h"}},
-        {"id": "data_1", "type": "data_source",
-         "config": {"source_type": "ohlcv", "symbol": "BTC/USDT", "timeframe": "1h", "exchange": "binance"}},
-        {"id": "condition_1", "type": "condition", "config": {"operator": "<", "left": "rsi(14)", "right": 30}},
-        {"id": "action_1", "type": "action",
-         "config": {"action_type": "buy", "symbol": "BTC/USDT", "amount": 100, "unit": "USDT"}},
-    ],
-    "edges": [
-        {"from": "trigger_1", "to": "data_1"},
-        {"from": "data_1", "to": "condition_1"},
-        {"from": "condition_1", "to": "action_1", "condition": "true"},
-    ],
-}
+VALID_STRATEGY: dict[str, Any] = DESIGN_EXAMPLE
 
 
 def cyclic_strategy() -> dict[str, Any]:

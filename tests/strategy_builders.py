@@ -1,8 +1,28 @@
-"""Small builders of strategy JSON (DESIGN.md section 3) for the market and backtest tests."""
+"""Strategy JSON for the tests: the DESIGN.md section 3 example and small builders (DESIGN.md section 3)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+# The example of DESIGN.md section 3, verbatim: valid under every rule.
+DESIGN_EXAMPLE: dict[str, Any] = {
+    "schema_version": 1,
+    "name": "BTC RSI dip buyer",
+    "description": "Buys 100 USDT of BTC when the 1h RSI(14) falls below 30.",
+    "nodes": [
+        {"id": "trigger_1", "type": "trigger", "config": {"trigger_type": "time", "interval": "1h"}},
+        {"id": "data_1", "type": "data_source",
+         "config": {"source_type": "ohlcv", "symbol": "BTC/USDT", "timeframe": "1h", "exchange": "binance"}},
+        {"id": "condition_1", "type": "condition", "config": {"operator": "<", "left": "rsi(14)", "right": 30}},
+        {"id": "action_1", "type": "action",
+         "config": {"action_type": "buy", "symbol": "BTC/USDT", "amount": 100, "unit": "USDT"}},
+    ],
+    "edges": [
+        {"from": "trigger_1", "to": "data_1"},
+        {"from": "data_1", "to": "condition_1"},
+        {"from": "condition_1", "to": "action_1", "condition": "true"},
+    ],
+}
 
 
 def node(nid: str, typ: str, **config: Any) -> dict[str, Any]:

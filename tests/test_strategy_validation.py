@@ -11,25 +11,9 @@ import pytest
 
 from core.strategy import limits
 from core.strategy.validation import validate
+from tests.strategy_builders import DESIGN_EXAMPLE
 
-EXAMPLE: dict[str, Any] = {
-    "schema_version": 1,
-    "name": "BTC RSI dip buyer",
-    "description": "Buys 100 USDT of BTC when the 1h RSI(14) falls below 30.",
-    "nodes": [
-        {"id": "trigger_1", "type": "trigger", "config": {"trigger_type": "time", "interval": "1h"}},
-        {"id": "data_1", "type": "data_source",
-         "config": {"source_type": "ohlcv", "symbol": "BTC/USDT", "timeframe": "1h", "exchange": "binance"}},
-        {"id": "condition_1", "type": "condition", "config": {"operator": "<", "left": "rsi(14)", "right": 30}},
-        {"id": "action_1", "type": "action",
-         "config": {"action_type": "buy", "symbol": "BTC/USDT", "amount": 100, "unit": "USDT"}},
-    ],
-    "edges": [
-        {"from": "trigger_1", "to": "data_1"},
-        {"from": "data_1", "to": "condition_1"},
-        {"from": "condition_1", "to": "action_1", "condition": "true"},
-    ],
-}
+EXAMPLE = DESIGN_EXAMPLE
 
 Mutation = Callable[[dict[str, Any]], None]
 
