@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.llm.ledger import SqliteLedger
 from core.storage import get_db
@@ -73,8 +74,15 @@ def test_filter_narrows_the_table_and_quota_banner_shows(page: Page, server: Stu
     goto(page, server, "usage", heading="LLM usage and cost")
     main = main_area(page)
     expect(main.get_by_test_id("stAlertContentWarning")).to_contain_text("87%")
-    main.get_by_test_id("stSelectbox").filter(has_text="Provider").click()
-    page.get_by_role("option", name="anthropic", exact=True).click()
+    option = page.get_by_role("option", name="anthropic", exact=True)
+    for _ in range(3):  # a click can land while React swaps the box; open it again if no list came up
+        main.get_by_test_id("stSelectbox").filter(has_text="Provider").click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            continue
+    option.click()
     wait_idle(page)
     grid = main.get_by_test_id("stDataFrame").locator("table[role='grid']")
     expect(grid).to_contain_text("claude-sonnet-4-5")
