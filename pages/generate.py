@@ -22,6 +22,7 @@ from ui.i18n import t
 from ui.model_picker import call_caption, pick_model
 from ui.plain_text import escape_markdown as md
 from ui.shell_guard import ensure_app_shell
+from ui.sidebar import current_user
 
 ensure_app_shell()
 
@@ -30,10 +31,6 @@ HISTORY, SAVED_ID, CALL, ISSUE = "gen_history", "gen_saved_id", "gen_call", "gen
 FALLBACK = "gen_fallback"  # models that failed before another answered, shown so no switch is silent
 SAVED_FLASH = "gen_saved_flash"  # kept until the strategy changes, so the link survives reruns
 STREAM_TAIL = 4000  # characters of streamed text kept on screen
-
-
-def _user() -> str:
-    return str(st.session_state.get("user", "local"))
 
 
 def _set_strategy(strategy: dict[str, Any], source: str, model: str | None) -> None:
@@ -92,7 +89,7 @@ def _generate(prompt: str, model: str) -> None:
     on_delta, placeholder = _stream_target()
     try:
         with st.spinner(t("strategy.gen.working")):
-            result = generate_strategy(prompt, model=model, user=_user(), on_delta=on_delta)
+            result = generate_strategy(prompt, model=model, user=current_user(), on_delta=on_delta)
     except StudioError as exc:
         placeholder.empty()
         show_error(exc, offline_model_key="gen_model")
@@ -114,7 +111,7 @@ def _refine(instruction: str, model: str) -> None:
     on_delta, placeholder = _stream_target()
     try:
         with st.spinner(t("strategy.gen.working")):
-            result = refine_strategy(st.session_state[STRATEGY], instruction, model=model, user=_user(),
+            result = refine_strategy(st.session_state[STRATEGY], instruction, model=model, user=current_user(),
                                      on_delta=on_delta)
     except StudioError as exc:
         placeholder.empty()
@@ -177,7 +174,7 @@ def _save(report: Any) -> None:
     if st.button(t("strategy.gen.save"), type="primary", key="gen_save", disabled=not report.valid):
         try:
             sid, version = strategy_library.save_strategy(
-                report.strategy, user=_user(), note=note, source=st.session_state.get(SOURCE, "edited"),
+                report.strategy, user=current_user(), note=note, source=st.session_state.get(SOURCE, "edited"),
                 model=st.session_state.get(MODEL_USED), strategy_id=st.session_state.get(SAVED_ID))
         except StudioError as exc:
             show_error(exc)

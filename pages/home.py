@@ -9,8 +9,9 @@ import streamlit as st
 
 from ui.errors import show_error
 from ui.i18n import t
+from ui.money import usd
 from ui.shell_guard import ensure_app_shell
-from ui.sidebar import current_user, format_usd
+from ui.sidebar import current_user
 
 ensure_app_shell()
 
@@ -50,9 +51,9 @@ def spend_metric(user: str) -> None:
     from core.services.usage import quota_status
 
     status = quota_status(user)
-    st.metric(t("home.spend_metric"), f"${format_usd(status.spend_usd)}")
+    st.metric(t("home.spend_metric"), usd(status.spend_usd))
     st.progress(max(0.0, min(1.0, float(status.fraction))))
-    st.caption(f"{t('home.quota_metric')}: ${format_usd(status.quota_usd)}")
+    st.caption(f"{t('home.quota_metric')}: {usd(status.quota_usd)}")
 
 
 def recent_strategies(user: str) -> None:

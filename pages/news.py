@@ -16,6 +16,7 @@ from ui.i18n import t
 from ui.model_picker import call_caption, enum_label, pick_model
 from ui.plain_text import escape_markdown
 from ui.shell_guard import ensure_app_shell
+from ui.sidebar import current_user
 
 ensure_app_shell()
 
@@ -26,10 +27,6 @@ _COLOURS = {"POSITIVE": "green", "NEGATIVE": "red", "NEUTRAL": "gray", "HIGH": "
             "LOW": "gray", "BULLISH": "green", "BEARISH": "red"}
 TEMPLATE = "title,content,source,published_at\n" \
     "SEC approves spot Ether ETFs,The regulator approved eight funds.,Newswire,2026-05-23T20:00:00Z\n"
-
-
-def _user() -> str:
-    return str(st.session_state.get("user", "local"))
 
 
 def _badge(value: str) -> str:
@@ -61,7 +58,7 @@ def _one_item(model: str) -> None:
         try:
             with st.spinner(t("services.news.running")):
                 st.session_state[_ONE] = analyze_news(
-                    NewsItem(title, content, source, published), model=model, user=_user(),
+                    NewsItem(title, content, source, published), model=model, user=current_user(),
                     language=None,
                 )
         except StudioError as exc:
@@ -135,7 +132,7 @@ def _batch(model: str) -> None:
             bar.progress(done / total, text=t("services.news.progress", done=done, total=total))
 
         try:
-            results = analyze_news_batch(items, concurrency=4, progress=progress, model=model, user=_user())
+            results = analyze_news_batch(items, concurrency=4, progress=progress, model=model, user=current_user())
         except StudioError as exc:
             show_error(exc, offline_model_key="services_news_model")
             return

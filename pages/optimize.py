@@ -20,14 +20,11 @@ from ui.i18n import current_language, t
 from ui.model_picker import call_caption, pick_model
 from ui.plain_text import escape_markdown
 from ui.shell_guard import ensure_app_shell
+from ui.sidebar import current_user
 
 ensure_app_shell()
 
 _RESULT = "services_opt_result"
-
-
-def _user() -> str:
-    return str(st.session_state.get("user", "local"))
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
@@ -37,7 +34,7 @@ def _sample() -> Any:
 
 def _pick_strategy() -> tuple[dict[str, Any], str | None, str] | None:
     """(strategy, saved id or None, name)."""
-    saved = strategy_library.list_strategies(_user())
+    saved = strategy_library.list_strategies(current_user())
     options = [t("services.opt.strategy_saved"), t("services.opt.strategy_file")]
     mode = st.radio(t("services.opt.strategy"), options, horizontal=True, key="services_opt_strategy_mode",
                     index=0 if saved else 1)
@@ -125,7 +122,7 @@ def _show(result: OptimizationResult, saved_id: str | None, name: str) -> None:
     if result.improved and st.button(t("services.opt.accept"), type="primary", key="services_opt_accept"):
         try:
             _, version = strategy_library.save_strategy(
-                result.optimized_strategy, user=_user(), source="optimized", model=result.info.model,
+                result.optimized_strategy, user=current_user(), source="optimized", model=result.info.model,
                 note=t("services.opt.note", changes="; ".join(result.changes))[:500], strategy_id=saved_id,
             )
         except StudioError as exc:
@@ -156,7 +153,7 @@ def main() -> None:
     if st.button(t("services.opt.run"), type="primary", key="services_opt_run"):
         try:
             with st.spinner(t("services.opt.running")):
-                result = optimize_strategy(strategy, data, model=model, user=_user(), fee_bps=fee,
+                result = optimize_strategy(strategy, data, model=model, user=current_user(), fee_bps=fee,
                                            slippage_bps=slippage, language=current_language())
         except StudioError as exc:
             show_error(exc, offline_model_key="services_opt_model")

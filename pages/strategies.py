@@ -16,14 +16,11 @@ from ui.graph_view import show_graph
 from ui.i18n import t
 from ui.plain_text import escape_markdown as md
 from ui.shell_guard import ensure_app_shell
+from ui.sidebar import current_user
 
 ensure_app_shell()
 
 SELECTED, CONFIRM, FLASH = "lib_selected", "lib_confirm_delete", "lib_flash"
-
-
-def _user() -> str:
-    return str(st.session_state.get("user", "local"))
 
 
 def _import() -> None:
@@ -32,7 +29,7 @@ def _import() -> None:
                                   label_visibility="collapsed")
         if upload is not None and st.button(t("strategy.lib.import_button"), key="lib_import_go"):
             try:
-                sid, _ = strategy_library.import_strategy_json(upload.getvalue(), user=_user(),
+                sid, _ = strategy_library.import_strategy_json(upload.getvalue(), user=current_user(),
                                                                note=upload.name[:100])
             except StudioError as exc:
                 show_error(exc)
@@ -141,7 +138,7 @@ def main() -> None:
     _import()
     search = st.text_input(t("strategy.lib.search"), key="lib_search")
     try:
-        items = strategy_library.list_strategies(_user(), search)
+        items = strategy_library.list_strategies(current_user(), search)
     except StudioError as exc:
         show_error(exc)
         return

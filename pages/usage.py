@@ -17,22 +17,17 @@ import streamlit as st
 from core.services import usage as usage_service
 from ui.errors import show_error
 from ui.i18n import t
+from ui.money import usd
 from ui.plain_text import escape_markdown
 from ui.shell_guard import ensure_app_shell
-from ui.sidebar import current_user, format_usd
+from ui.sidebar import current_user
 
 ensure_app_shell()
 
 TOKEN_KINDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
-USE_CASES = ("strategy_generation", "strategy_refinement", "market_analysis", "news_sentiment",
-             "strategy_optimization")
 RECENT_LIMIT = 200
 SVG = {"embedOptions": {"renderer": "svg"}}
 NEAR_QUOTA = 0.8
-
-
-def usd(value: Decimal | float | int) -> str:
-    return f"${format_usd(value)}"
 
 
 def estimate(value: Decimal) -> Decimal:
@@ -41,7 +36,7 @@ def estimate(value: Decimal) -> Decimal:
 
 
 def use_case_label(name: str) -> str:
-    return t(f"usage.use_case.{name}") if name in USE_CASES else name
+    return t(f"usage.use_case.{name}") if name in usage_service.USE_CASES else name
 
 
 def scope_and_month() -> tuple[str | None, str, str]:

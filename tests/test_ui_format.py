@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from ui.sidebar import format_usd
+from ui.money import format_usd
 
 
 @pytest.mark.parametrize(

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import logging
 import traceback
-from decimal import Decimal
-from typing import Any
 
 import streamlit as st
 
 from core.config import ConfigError
 from core.llm.errors import QuotaExceeded, StudioError, redact
 from ui.i18n import current_language, t
+from ui.money import usd
 from ui.plain_text import escape_markdown
 
 log = logging.getLogger("studio.ui")
 OFFLINE_MODEL = "offline"
-
-
-def _usd(value: Any) -> str:
-    from ui.sidebar import format_usd  # local: the sidebar imports this module
-
-    return "$" + format_usd(Decimal(str(value)))
 
 
 def _quota_text(exc: QuotaExceeded) -> str:
@@ -29,8 +22,8 @@ def _quota_text(exc: QuotaExceeded) -> str:
     d = exc.details
     if current_language() != "en" and {"spend_usd", "quota_usd", "reset_date"} <= d.keys():
         return t(
-            "common.error.quota", spend=_usd(d["spend_usd"]), quota=_usd(d["quota_usd"]),
-            worst=_usd(d.get("worst_case_usd", 0)), reset=escape_markdown(d["reset_date"]),
+            "common.error.quota", spend=usd(d["spend_usd"]), quota=usd(d["quota_usd"]),
+            worst=usd(d.get("worst_case_usd", 0)), reset=escape_markdown(d["reset_date"]),
             user=escape_markdown(d.get("user_id", "")),
         )
     return escape_markdown(exc)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import streamlit as st
 
 from ui.errors import show_error
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, t
+from ui.money import format_usd
 
 DEFAULT_USER = "local"
 _USER_WIDGET = "_sidebar_user"
@@ -71,17 +70,6 @@ def render_providers() -> None:
     st.markdown("  \n".join(lines))
     if not any(s.configured and s.name.lower() != "offline" for s in statuses):
         st.caption(t("common.sidebar.offline_note"))
-
-
-def format_usd(value: Decimal | float | int) -> str:
-    """Money for people, exact: at least two decimals, every significant digit kept (0.002865)."""
-    amount = Decimal(str(value))
-    if amount == 0:
-        return "0.00"
-    text = format(amount.normalize(), "f")
-    whole, _, frac = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    return f"{sign}{int(whole.lstrip('-') or 0):,}.{frac.rstrip('0').ljust(2, '0')}"
 
 
 def render_spend(user: str) -> None:

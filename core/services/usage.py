@@ -19,6 +19,7 @@ import sqlite_utils
 from core.config import get_settings
 from core.llm.cache import SqliteCache
 from core.llm.errors import StudioError
+from core.llm.types import USE_CASES as USE_CASES  # re-exported: the Usage page labels each use case
 from core.storage import get_db, storage_errors
 from core.usage import queries
 from core.usage.money import from_micro
