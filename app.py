@@ -56,7 +56,7 @@ def start_warm_up() -> threading.Thread:
             for name in gateway.configured_providers():
                 gateway.provider(name)  # builds the adapter: imports that vendor's SDK
         except Exception as exc:  # a warm-up failure only costs time; the page that needs it says why
-            from core.llm.errors import redact
+            from core.errors import redact
 
             logging.getLogger("studio.app").warning("warm-up failed: %s", redact(f"{type(exc).__name__}: {exc}"))
 

@@ -45,7 +45,7 @@ def _env(tmp: Path, fake: Any | None) -> None:
 
 
 def offline_prompts() -> dict[str, Any]:
-    from core.llm.errors import StudioError
+    from core.errors import StudioError
     from core.services.generation import generate_strategy
 
     prompts = json.loads((ROOT / "tests" / "data" / "prompts.json").read_text(encoding="utf-8"))["prompts"]

@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from core.config import ConfigError
-    from core.llm.errors import StudioError, redact
+    from core.errors import StudioError, redact
 
     args = build_parser().parse_args(argv)
     try:

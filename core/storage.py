@@ -22,7 +22,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 
 # Long enough for 200 concurrent writers to queue on the write lock; each holds it for a few ms.
 BUSY_TIMEOUT_S = 30.0

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.services import strategy_library
 from core.services.generation import generate_strategy, refine_strategy
 from ui.errors import show_error

@@ -7,7 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.services import market_data
 from core.services.market_data import MarketData
 from ui.charts import candlestick

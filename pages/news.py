@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.services.news import NewsItem, SentimentResult, analyze_news, analyze_news_batch, load_news_csv
 from ui.errors import show_error
 from ui.i18n import t

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.services import market_data, strategy_library
 from core.services.optimization import METRIC_KEYS, OptimizationResult, optimize_strategy
 from ui.errors import show_error

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.services import strategy_library
 from ui.backtest_panel import render_backtest_panel
 from ui.errors import show_error

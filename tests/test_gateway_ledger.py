@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from core.llm.errors import PriceUnknown, QuotaExceeded, StreamInterrupted
+from core.errors import QuotaExceeded
+from core.llm.errors import PriceUnknown, StreamInterrupted
 from core.llm.factory import build_gateway
 from core.llm.gateway import Gateway
 from core.llm.retry import RetryPolicy

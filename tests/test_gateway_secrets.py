@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.llm.factory import build_gateway
 from core.llm.types import ChatRequest, Message, TextDelta
 from tests.fakes.studio_env import KEYS, clean_env, settings_for

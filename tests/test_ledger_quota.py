@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from core.llm.errors import PriceUnknown, QuotaExceeded
+from core.errors import QuotaExceeded
+from core.llm.errors import PriceUnknown
 from core.llm.ledger import SqliteLedger
 from core.llm.types import ModelPrice, Usage, UsageRow
 from core.storage import get_db

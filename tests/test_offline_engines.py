@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.llm.errors import EngineCannotAnswer
+from core.errors import EngineCannotAnswer
 from core.offline import answer
 from core.offline import market as market_rules
 from core.offline import optimize as optimiser

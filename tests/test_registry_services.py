@@ -79,7 +79,7 @@ def test_rate_limits_from_the_models_file_bound_the_wait(env: pytest.MonkeyPatch
 
 
 def test_malformed_setting_is_a_studio_error_for_pages(env: pytest.MonkeyPatch) -> None:
-    from core.llm.errors import StudioError
+    from core.errors import StudioError
 
     env.setenv("LLM_REQUEST_TIMEOUT", "soon")
     with pytest.raises(StudioError, match="LLM_REQUEST_TIMEOUT"):

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.services.analysis import analyze_market
 from core.services.common import BadInput
 from core.services.generation import diff_changes, generate_strategy

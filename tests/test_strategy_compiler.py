@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.llm.errors import EngineCannotAnswer
+from core.errors import EngineCannotAnswer
 from core.offline import answer
 from core.strategy.compiler import compile_prompt
 from core.strategy.compiler.promptset import check, load

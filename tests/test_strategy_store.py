@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.config import reset_settings_cache
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.services import strategy_library as lib
 from core.storage import get_db
 from tests.test_strategy_validation import EXAMPLE, cfg

@@ -13,7 +13,8 @@ def _page(kind: str, lang: str, with_key: bool = False) -> AppTest:
 
         import streamlit as st
 
-        from core.llm.errors import ProviderUnavailable, QuotaExceeded
+        from core.errors import QuotaExceeded
+        from core.llm.errors import ProviderUnavailable
         from ui.errors import show_error
 
         kind = st.session_state["kind"]

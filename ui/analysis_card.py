@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.services.analysis import MarketAnalysisResult, analyze_market
 from ui.errors import show_error
 from ui.i18n import current_language, t

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.services import market_data
 from core.services.backtesting import BacktestResult, run_backtest
 from core.services.market_data import MarketData

@@ -1,54 +1,14 @@
-"""Typed errors with user-facing messages.
+"""LLM-specific errors: provider failures, unknown models, unknown prices, invalid model output.
 
-Every message is safe to show: vendor text passes through ``redact`` before it reaches one of
-these, so no API key can leak through an exception, a log line or the UI.
+They subclass ``core.errors.StudioError`` (the ground vocabulary every layer shares); vendor text
+passes through ``redact`` before it reaches one of these.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from typing import Any
 
-_KEY_PATTERNS = [
-    re.compile(r"sk-ant-[A-Za-z0-9_\-]{6,}"),
-    re.compile(r"sk-[A-Za-z0-9_\-]{6,}"),
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-]{8,}"),
-    re.compile(r"(?i)((?:api[_-]?key|x-api-key|authorization)[\"']?\s*[:=]\s*[\"']?)[^\s\"',}]{6,}"),
-]
-
-_known_secrets: set[str] = set()
-
-
-def register_secret(value: str | None) -> None:
-    """Remember a configured key so that ``redact`` removes it verbatim wherever it appears."""
-    if value and len(value) >= 6:
-        _known_secrets.add(value)
-
-
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    out = str(text)
-    for secret in sorted({*_known_secrets, *(s for s in secrets if s)}, key=len, reverse=True):
-        out = out.replace(secret, "[REDACTED]")
-    for pattern in _KEY_PATTERNS:
-        if pattern.groups:
-            out = pattern.sub(lambda m: m.group(1) + "[REDACTED]", out)
-        else:
-            out = pattern.sub("[REDACTED]", out)
-    return out
-
-
-class StudioError(Exception):
-    """Base of every error the core raises on purpose. ``str(err)`` is the user-facing message."""
-
-    exit_code = 5
-    kind = "error"
-
-    def __init__(self, message: str, *, hint: str | None = None, **details: Any) -> None:
-        self.message = redact(message)
-        self.hint = redact(hint) if hint else None
-        self.details = details
-        super().__init__(self.message if not self.hint else f"{self.message} {self.hint}")
+from core.errors import StudioError
 
 
 class ProviderError(StudioError):
@@ -130,11 +90,6 @@ class OutputInvalid(StudioError):
         super().__init__(message, **kw)
 
 
-class QuotaExceeded(StudioError):
-    kind = "quota_exceeded"
-    exit_code = 4
-
-
 class PriceUnknown(StudioError):
     """A model without a known price cannot be used against a quota (never priced at 0)."""
 
@@ -145,13 +100,6 @@ class PriceUnknown(StudioError):
 class UnknownModel(StudioError):
     kind = "unknown_model"
     exit_code = 2
-
-
-class EngineCannotAnswer(StudioError):
-    """The offline engine (or any engine) could not turn the request into a result."""
-
-    kind = "cannot_answer"
-    exit_code = 3
 
 
 class AllModelsFailed(ProviderError):

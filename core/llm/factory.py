@@ -8,7 +8,7 @@ import threading
 from decimal import Decimal
 from typing import Any
 
-from core.llm.errors import register_secret
+from core.errors import register_secret
 from core.llm.gateway import Gateway
 from core.llm.registry import registry_from_settings
 

@@ -22,19 +22,17 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from core.errors import EngineCannotAnswer, StudioError, redact
 from core.llm.accounting import Ledger, Reservation, ResponseCache
 from core.llm.errors import (
     AllModelsFailed,
     ContextTooLong,
-    EngineCannotAnswer,
     PriceUnknown,
     ProviderError,
     ProviderNotConfigured,
     ProviderUnavailable,
     StreamInterrupted,
-    StudioError,
     UnknownModel,
-    redact,
 )
 from core.llm.providers.base import Call, Provider, Reply, StreamDone
 from core.llm.ratelimit import Limits, RateLimiter

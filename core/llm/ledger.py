@@ -25,8 +25,9 @@ from decimal import Decimal
 
 import sqlite_utils
 
+from core.errors import QuotaExceeded, redact
 from core.llm.accounting import Reservation
-from core.llm.errors import PriceUnknown, QuotaExceeded, redact
+from core.llm.errors import PriceUnknown
 from core.llm.types import ModelPrice, UsageRow
 from core.storage import ThreadConnections, iso, utc_now
 from core.usage.money import fmt_usd, from_micro, to_micro, to_micro_ceil

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 
 
 class DataError(StudioError):

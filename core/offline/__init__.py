@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from core.llm.errors import EngineCannotAnswer
+from core.errors import EngineCannotAnswer
 
 _HANDLERS = {
     "strategy_generation": "core.offline.strategy",

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from core.llm.errors import EngineCannotAnswer
+from core.errors import EngineCannotAnswer
 
 BUY_AT = 2.0
 SELL_AT = -2.0

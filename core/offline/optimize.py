@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from core.llm.errors import EngineCannotAnswer
+from core.errors import EngineCannotAnswer
 from core.strategy.operands import (
     INDICATORS,
     BinOp,

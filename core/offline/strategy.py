@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.llm.errors import EngineCannotAnswer
+from core.errors import EngineCannotAnswer
 from core.strategy.compiler import compile_prompt
 from core.strategy.compiler.refinement import refine
 

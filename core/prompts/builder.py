@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, UndefinedError
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.llm.types import Message
 
 Language = Literal["ko", "en"]

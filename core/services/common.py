@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.llm.structured import StructuredResult
 from core.llm.types import Usage
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from core.config import ConfigError
 from core.config import get_settings as _raw_settings
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.llm.gateway import Gateway
 from core.llm.providers import configured_in
 from core.llm.registry import OFFLINE, Registry, registry_from_settings

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.llm.errors import QuotaExceeded, StudioError
+from core.errors import QuotaExceeded, StudioError
 from core.llm.structured import ask_structured
 from core.llm.types import ChatRequest
 from core.prompts.builder import Language, build_prompt, detect_language

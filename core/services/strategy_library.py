@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.strategy.issues import Issue, ValidationReport
 from core.strategy.render import render_html
 from core.strategy.schema import Strategy

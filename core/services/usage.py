@@ -17,8 +17,8 @@ from typing import Any
 import sqlite_utils
 
 from core.config import get_settings
+from core.errors import StudioError
 from core.llm.cache import SqliteCache
-from core.llm.errors import StudioError
 from core.llm.types import USE_CASES as USE_CASES  # re-exported: the Usage page labels each use case
 from core.storage import get_db, storage_errors
 from core.usage import queries

@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlite_utils
 
-from core.llm.errors import StudioError
+from core.errors import StudioError
 from core.storage import immediate, iso, utc_now
 from core.strategy.schema import canonical_json
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from core.errors import redact
 from core.llm.errors import (
     AuthenticationFailed,
     BadRequest,
@@ -17,7 +18,6 @@ from core.llm.errors import (
     ProviderError,
     ProviderUnavailable,
     RateLimited,
-    redact,
 )
 from core.llm.retry import parse_retry_after
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import core.offline
-from core.llm.errors import EngineCannotAnswer
+from core.errors import EngineCannotAnswer
 from core.llm.providers.base import Call, Provider, Reply, StreamDone, StreamItem
 from core.llm.types import Usage
 

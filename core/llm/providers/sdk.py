@@ -18,7 +18,7 @@ import weakref
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from core.llm.errors import register_secret
+from core.errors import register_secret
 from core.llm.providers.base import Call, Provider, Reply, StreamItem, bind_to_loop
 from core.llm.providers.chatstream import StreamFold
 from core.llm.providers.errmap import map_error

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.llm.errors import EngineCannotAnswer
+from core.errors import EngineCannotAnswer
 from core.strategy.compiler import actions as act
 from core.strategy.compiler.builder import ActionSpec, Rule, build_strategy, strategy_name
 from core.strategy.compiler.conditions import SPIKE, Context, Segment, parse_conditions

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from core.llm.errors import EngineCannotAnswer
+from core.errors import EngineCannotAnswer
 from core.strategy.compiler import compile_prompt
 from core.strategy.compiler.refinement import refine
 from core.strategy.validation import validate

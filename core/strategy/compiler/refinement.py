@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from core.llm.errors import EngineCannotAnswer
+from core.errors import EngineCannotAnswer
 from core.strategy.compiler import actions as act
 from core.strategy.compiler.builder import condition_text
 from core.strategy.compiler.conditions import Condition, Context, parse_conditions
