@@ -11,10 +11,10 @@ import tomllib
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRETS_FILE_ENV = "STUDIO_SECRETS_FILE"
@@ -78,7 +78,8 @@ class Settings(BaseSettings):
     glm_api_key: SecretStr | None = None
     custom_llm_base_url: str | None = None
     custom_llm_api_key: SecretStr | None = None
-    custom_llm_models: list[str] = Field(default_factory=list)
+    # NoDecode: a comma list in the environment, not JSON.
+    custom_llm_models: Annotated[list[str], NoDecode] = Field(default_factory=list)
     openai_base_url: str | None = None
     anthropic_base_url: str | None = None
     glm_base_url: str | None = None
@@ -89,8 +90,11 @@ class Settings(BaseSettings):
     llm_monthly_quota_usd: Decimal = Field(default=Decimal("10.0"), ge=0)
     studio_db: Path = Field(default=PROJECT_ROOT / "data" / "studio.db")
     studio_models_file: Path | None = None
+    # Round 2 (DESIGN.md 6): admins by email or OIDC subject; the REST API's default request limit.
+    studio_admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    studio_rate_limit_per_minute: int = Field(default=60, ge=1, le=100_000)
 
-    @field_validator("custom_llm_models", mode="before")
+    @field_validator("custom_llm_models", "studio_admins", mode="before")
     @classmethod
     def _split_models(cls, value: Any) -> Any:
         if isinstance(value, str):

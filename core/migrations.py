@@ -259,6 +259,35 @@ def m004_rollups_all_users_and_user_month(db: sqlite_utils.Database) -> None:
     aggregate_since(db.conn, 0, tables=("llm_usage_daily_all", "llm_usage_user_month"))
 
 
+
+@migration
+def m005_accounts(db: sqlite_utils.Database) -> None:
+    """Users and their API keys. A key is stored as its SHA-256 hash with a short visible prefix;
+    ``rate_limit_per_minute`` NULL means the configured default."""
+    _run(
+        db,
+        """
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY,
+            display_name TEXT NOT NULL DEFAULT '',
+            email TEXT,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT,
+            rate_limit_per_minute INTEGER
+        );
+        CREATE TABLE api_keys (
+            prefix TEXT PRIMARY KEY,
+            key_hash TEXT NOT NULL UNIQUE,
+            user_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_used_at TEXT,
+            revoked_at TEXT
+        );
+        CREATE INDEX idx_api_keys_user ON api_keys (user_id, created_at)
+        """,
+    )
+
 def applied(db: sqlite_utils.Database) -> list[str]:
     if TABLE not in db.table_names():
         return []

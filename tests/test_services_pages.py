@@ -97,7 +97,7 @@ def test_accepting_an_improvement_saves_a_new_version(monkeypatch: pytest.Monkey
         _button(at, "services_opt_accept").click().run()
         assert not at.exception
         assert any("version 2" in s.value for s in at.success)
-        versions = list_versions(strategy_id)
+        versions = list_versions(strategy_id, user="local")
         assert sorted(v.version for v in versions) == [1, 2]
         assert any(v.source == "optimized" and v.model == "gpt-5.4" for v in versions)
     finally:

@@ -31,9 +31,9 @@ def test_save_new_then_versions_and_get(studio_db: Path) -> None:
     changed = copy.deepcopy(EXAMPLE)
     cfg(changed, "condition_1")["right"] = 25
     assert lib.save_strategy(changed, user="alice", source="edited", strategy_id=sid) == (sid, 2)
-    assert lib.get_strategy(sid).strategy == changed
-    assert lib.get_strategy(sid, 1).strategy == EXAMPLE
-    versions = lib.list_versions(sid)
+    assert lib.get_strategy(sid, user="alice").strategy == changed
+    assert lib.get_strategy(sid, 1, user="alice").strategy == EXAMPLE
+    versions = lib.list_versions(sid, user="alice")
     assert [(v.version, v.source, v.note, v.model) for v in versions] == [
         (2, "edited", None, None), (1, "generated", "first", "offline")]
 
@@ -43,10 +43,10 @@ def test_diff_between_any_two_versions() -> None:
     changed = copy.deepcopy(EXAMPLE)
     cfg(changed, "action_1")["amount"] = 250
     lib.save_strategy(changed, user="u", strategy_id=sid)
-    diff = lib.diff_versions(sid, 1, 2)
+    diff = lib.diff_versions(sid, 1, 2, user="u")
     assert '-        "amount": 100,' in diff and '+        "amount": 250,' in diff
     assert diff.startswith(f"--- {sid} v1")
-    assert lib.diff_versions(sid, 2, 2) == ""
+    assert lib.diff_versions(sid, 2, 2, user="u") == ""
 
 
 def test_list_is_per_user_newest_first_and_searchable() -> None:
@@ -64,12 +64,12 @@ def test_list_is_per_user_newest_first_and_searchable() -> None:
 
 def test_soft_delete_hides_but_keeps_rows(studio_db: Path) -> None:
     sid, _ = lib.save_strategy(EXAMPLE, user="u")
-    lib.delete_strategy(sid)
+    lib.delete_strategy(sid, user="u")
     assert lib.list_strategies("u") == []
     with pytest.raises(lib.StrategyNotFound):
-        lib.get_strategy(sid)
+        lib.get_strategy(sid, user="u")
     with pytest.raises(lib.StrategyNotFound):
-        lib.delete_strategy(sid)
+        lib.delete_strategy(sid, user="u")
     row = get_db(studio_db).execute("SELECT deleted_at FROM strategies WHERE id = ?", [sid]).fetchone()
     assert row[0] is not None
 
@@ -92,7 +92,7 @@ def test_a_failed_save_writes_nothing(studio_db: Path) -> None:
     db.conn.commit()
     with pytest.raises(StudioError, match="nothing was written"):
         lib.save_strategy(EXAMPLE, user="u", strategy_id=sid)
-    assert lib.get_strategy(sid).latest_version == 1
+    assert lib.get_strategy(sid, user="u").latest_version == 1
     with pytest.raises(lib.StrategyNotFound):
         lib.save_strategy(EXAMPLE, user="u", strategy_id="s-missing")
     assert len(lib.list_strategies("u")) == 1
@@ -100,11 +100,11 @@ def test_a_failed_save_writes_nothing(studio_db: Path) -> None:
 
 def test_export_then_import_round_trip() -> None:
     sid, _ = lib.save_strategy(EXAMPLE, user="u")
-    text = lib.export_strategy_json(sid)
+    text = lib.export_strategy_json(sid, user="u")
     assert json.loads(text) == EXAMPLE
     new_id, version = lib.import_strategy_json(text.encode("utf-8"), user="u")
     assert new_id != sid and version == 1
-    assert lib.list_versions(new_id)[0].source == "imported"
+    assert lib.list_versions(new_id, user="u")[0].source == "imported"
     with pytest.raises(lib.StrategyInvalid) as err:
         lib.import_strategy_json("{not json", user="u")
     assert "BAD_JSON" in str(err.value)

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "core.cli.backtest_cmd",
     "core.cli.analysis_cmds",
     "core.cli.usage_cmd",
+    "core.cli.accounts_cmds",
 )
 
 

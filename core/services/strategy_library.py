@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from core.accounts.principal import Principal, owner_id
 from core.errors import StudioError
 from core.strategy.issues import Issue, ValidationReport
 from core.strategy.render import render_html
@@ -116,49 +117,57 @@ def _checked(strategy: Strategy | dict[str, Any] | str | bytes) -> dict[str, Any
 def save_strategy(
     strategy: Strategy | dict[str, Any] | str,
     *,
-    user: str,
+    user: Principal | str,
     note: str = "",
     source: str = "edited",
     model: str | None = None,
     strategy_id: str | None = None,
     db: sqlite_utils.Database | None = None,
 ) -> tuple[str, int]:
-    """Save a valid strategy (normalised) as a new strategy or the next version; returns (id, version)."""
-    return _store().save(_db(db), _checked(strategy), user=user, note=note, source=source, model=model,
-                      strategy_id=strategy_id)
+    """Save a valid strategy (normalised) as a new strategy or the next version of one of ``user``'s
+    strategies (another user's id is not found); returns (id, version)."""
+    return _store().save(_db(db), _checked(strategy), user=owner_id(user), note=note, source=source, model=model,
+                         strategy_id=strategy_id)
 
 
-def list_strategies(user: str, search: str = "", *, db: sqlite_utils.Database | None = None) -> list[StrategySummary]:
-    return _store().list_for_user(_db(db), user, search)
+# Every read and write below is scoped to ``user``: another user's strategy answers "not found".
 
 
-def get_strategy(strategy_id: str, version: int | None = None, *,
+def list_strategies(user: Principal | str, search: str = "", *,
+                    db: sqlite_utils.Database | None = None) -> list[StrategySummary]:
+    return _store().list_for_user(_db(db), owner_id(user), search)
+
+
+def get_strategy(strategy_id: str, version: int | None = None, *, user: Principal | str,
                  db: sqlite_utils.Database | None = None) -> StoredStrategy:
-    return _store().get(_db(db), strategy_id, version)
+    return _store().get(_db(db), strategy_id, version, user=owner_id(user))
 
 
-def list_versions(strategy_id: str, *, db: sqlite_utils.Database | None = None) -> list[VersionInfo]:
-    return _store().versions(_db(db), strategy_id)
+def list_versions(strategy_id: str, *, user: Principal | str,
+                  db: sqlite_utils.Database | None = None) -> list[VersionInfo]:
+    return _store().versions(_db(db), strategy_id, user=owner_id(user))
 
 
-def diff_versions(strategy_id: str, a: int, b: int, *, db: sqlite_utils.Database | None = None) -> str:
-    return _store().diff(_db(db), strategy_id, a, b)
+def diff_versions(strategy_id: str, a: int, b: int, *, user: Principal | str,
+                  db: sqlite_utils.Database | None = None) -> str:
+    return _store().diff(_db(db), strategy_id, a, b, user=owner_id(user))
 
 
-def delete_strategy(strategy_id: str, *, db: sqlite_utils.Database | None = None) -> None:
-    _store().soft_delete(_db(db), strategy_id)
+def delete_strategy(strategy_id: str, *, user: Principal | str, db: sqlite_utils.Database | None = None) -> None:
+    _store().soft_delete(_db(db), strategy_id, user=owner_id(user))
 
 
-def export_strategy_json(strategy_id: str, version: int | None = None, *,
+def export_strategy_json(strategy_id: str, version: int | None = None, *, user: Principal | str,
                          db: sqlite_utils.Database | None = None) -> str:
     """The strategy JSON (contract shape) of a saved version, ready to download."""
-    return json.dumps(_store().get(_db(db), strategy_id, version).strategy, ensure_ascii=False, indent=2) + "\n"
+    stored = _store().get(_db(db), strategy_id, version, user=owner_id(user))
+    return json.dumps(stored.strategy, ensure_ascii=False, indent=2) + "\n"
 
 
 def import_strategy_json(
     text: str | bytes,
     *,
-    user: str,
+    user: Principal | str,
     note: str = "",
     strategy_id: str | None = None,
     db: sqlite_utils.Database | None = None,
@@ -169,7 +178,7 @@ def import_strategy_json(
         first = report.errors[0]
         raise StrategyInvalid(f"The file is not a valid strategy: {first.code}: {first.message}",
                               hint=first.hint, report=report)
-    return _store().save(_db(db), report.strategy, user=user, note=note or "imported", source="imported",
+    return _store().save(_db(db), report.strategy, user=owner_id(user), note=note or "imported", source="imported",
                       strategy_id=strategy_id)
 
 

@@ -103,8 +103,10 @@ def _save(db: sqlite_utils.Database, body: str, name: str, now: str, user: str, 
                 (strategy_id, user, name, now, now),
             )
         else:
+            # Another user's strategy is "not found", exactly like a missing one.
             row = conn.execute(
-                "SELECT latest_version FROM strategies WHERE id = ? AND deleted_at IS NULL", (strategy_id,)
+                "SELECT latest_version FROM strategies WHERE id = ? AND user_id = ? AND deleted_at IS NULL",
+                (strategy_id, user),
             ).fetchone()
             if row is None:
                 raise StrategyNotFound(f"No saved strategy has the id '{strategy_id}'.",
@@ -143,9 +145,11 @@ def list_for_user(db: sqlite_utils.Database, user: str, search: str = "") -> lis
     return [StrategySummary(*row) for row in db.execute(sql, params).fetchall()]
 
 
-def get(db: sqlite_utils.Database, strategy_id: str, version: int | None = None) -> StoredStrategy:
+def get(db: sqlite_utils.Database, strategy_id: str, version: int | None = None, *, user: str) -> StoredStrategy:
+    """A version (default: the latest) of one of ``user``'s strategies; anyone else's is not found."""
     head = db.execute(
-        "SELECT name, latest_version FROM strategies WHERE id = ? AND deleted_at IS NULL", (strategy_id,)
+        "SELECT name, latest_version FROM strategies WHERE id = ? AND user_id = ? AND deleted_at IS NULL",
+        (strategy_id, user),
     ).fetchone()
     if head is None:
         raise StrategyNotFound(f"No saved strategy has the id '{strategy_id}'.",
@@ -164,8 +168,8 @@ def get(db: sqlite_utils.Database, strategy_id: str, version: int | None = None)
                           row[4], row[5])
 
 
-def versions(db: sqlite_utils.Database, strategy_id: str) -> list[VersionInfo]:
-    get(db, strategy_id)  # raises when missing or deleted
+def versions(db: sqlite_utils.Database, strategy_id: str, *, user: str) -> list[VersionInfo]:
+    get(db, strategy_id, user=user)  # raises when missing, deleted or not the user's
     rows = db.execute(
         "SELECT version, json_extract(body, '$.name'), note, source, model, created_at FROM strategy_versions "
         "WHERE strategy_id = ? ORDER BY version DESC",
@@ -174,9 +178,9 @@ def versions(db: sqlite_utils.Database, strategy_id: str) -> list[VersionInfo]:
     return [VersionInfo(r[0], r[1] or "", r[2], r[3], r[4], r[5]) for r in rows]
 
 
-def diff(db: sqlite_utils.Database, strategy_id: str, a: int, b: int) -> str:
+def diff(db: sqlite_utils.Database, strategy_id: str, a: int, b: int, *, user: str) -> str:
     """Unified diff of the canonical JSON of two versions ("" when they are the same)."""
-    left, right = get(db, strategy_id, a), get(db, strategy_id, b)
+    left, right = get(db, strategy_id, a, user=user), get(db, strategy_id, b, user=user)
     lines = difflib.unified_diff(
         canonical_json(left.strategy).splitlines(keepends=True),
         canonical_json(right.strategy).splitlines(keepends=True),
@@ -186,10 +190,11 @@ def diff(db: sqlite_utils.Database, strategy_id: str, a: int, b: int) -> str:
     return "".join(lines)
 
 
-def soft_delete(db: sqlite_utils.Database, strategy_id: str) -> None:
+def soft_delete(db: sqlite_utils.Database, strategy_id: str, *, user: str) -> None:
     with immediate(db) as conn:
         cur = conn.execute(
-            "UPDATE strategies SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", (iso(utc_now()), strategy_id)
+            "UPDATE strategies SET deleted_at = ? WHERE id = ? AND user_id = ? AND deleted_at IS NULL",
+            (iso(utc_now()), strategy_id, user),
         )
         if cur.rowcount == 0:
             raise StrategyNotFound(f"No saved strategy has the id '{strategy_id}'.")
