@@ -45,7 +45,7 @@ def _pick_strategy() -> tuple[dict[str, Any], str | None, str] | None:
         by_id = {s.id: s for s in saved}
         chosen = st.selectbox(t("services.opt.strategy_saved"), list(by_id), key="services_opt_saved",
                               format_func=lambda i: f"{by_id[i].name} (v{by_id[i].latest_version})")
-        stored = strategy_library.get_strategy(chosen, user=_user())
+        stored = strategy_library.get_strategy(chosen, user=current_user())
         return stored.strategy, stored.id, stored.name
     upload = st.file_uploader(t("services.opt.strategy_file"), type=["json"], key="services_opt_strategy_file")
     if upload is None:

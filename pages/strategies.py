@@ -35,7 +35,7 @@ def _import() -> None:
                 show_error(exc)
                 return
             st.session_state[SELECTED] = sid
-            imported = strategy_library.get_strategy(sid, user=_user())
+            imported = strategy_library.get_strategy(sid, user=current_user())
             st.session_state[FLASH] = t("strategy.lib.imported", name=md(imported.name))
             st.rerun()
 
@@ -48,7 +48,7 @@ def _table(items: list[Any]) -> None:
 
 
 def _versions_tab(sid: str) -> None:
-    versions = strategy_library.list_versions(sid, user=_user())
+    versions = strategy_library.list_versions(sid, user=current_user())
     st.markdown(f"**{t('strategy.lib.versions_table')}**")
     st.dataframe([{t("strategy.lib.version"): v.version, t("strategy.lib.col_note"): v.note or "",
                    t("strategy.lib.col_source"): v.source or "", t("strategy.lib.col_model"): v.model or "",
@@ -61,7 +61,7 @@ def _versions_tab(sid: str) -> None:
     c1, c2 = st.columns(2)
     a = c1.selectbox(t("strategy.lib.diff_from"), numbers, index=1, key=f"lib_diff_a_{sid}")
     b = c2.selectbox(t("strategy.lib.diff_to"), numbers, index=0, key=f"lib_diff_b_{sid}")
-    diff = strategy_library.diff_versions(sid, int(a), int(b), user=_user())
+    diff = strategy_library.diff_versions(sid, int(a), int(b), user=current_user())
     if diff:
         st.code(diff, language="diff")
     else:
@@ -79,7 +79,7 @@ def _edit_on_generate(stored: Any) -> None:
 
 def _manage_tab(stored: Any) -> None:
     st.download_button(t("strategy.lib.export", version=stored.version),
-                       strategy_library.export_strategy_json(stored.id, stored.version, user=_user()),
+                       strategy_library.export_strategy_json(stored.id, stored.version, user=current_user()),
                        file_name=f"{stored.id}-v{stored.version}.json", mime="application/json",
                        key=f"lib_export_{stored.id}")
     if st.button(t("strategy.lib.edit_in_generate"), key=f"lib_edit_{stored.id}"):
@@ -95,7 +95,7 @@ def _manage_tab(stored: Any) -> None:
     c1, c2 = st.columns([1, 4])
     if c1.button(t("strategy.lib.delete_yes"), type="primary", key=f"lib_delete_yes_{stored.id}"):
         try:
-            strategy_library.delete_strategy(stored.id, user=_user())
+            strategy_library.delete_strategy(stored.id, user=current_user())
         except StudioError as exc:
             show_error(exc)
             return
@@ -109,10 +109,10 @@ def _manage_tab(stored: Any) -> None:
 
 
 def _open(sid: str) -> None:
-    latest = strategy_library.get_strategy(sid, user=_user())
+    latest = strategy_library.get_strategy(sid, user=current_user())
     numbers = list(range(latest.latest_version, 0, -1))
     version = st.selectbox(t("strategy.lib.version"), numbers, key=f"lib_version_{sid}")
-    stored = strategy_library.get_strategy(sid, int(version), user=_user())
+    stored = strategy_library.get_strategy(sid, int(version), user=current_user())
     st.subheader(md(stored.name))  # names come from models and files: show them as text
     st.caption(t("strategy.lib.meta", version=stored.version, latest=stored.latest_version,
                  created=stored.created_at[:19].replace("T", " "), source=stored.source or "—"))
