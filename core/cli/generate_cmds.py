@@ -78,7 +78,15 @@ def handle_generate(args: argparse.Namespace) -> int:
     result = generate_strategy(
         args.prompt, model=args.model, user=args.user, language=args.lang, use_cache=not args.no_cache
     )
-    sys.stdout.write(dumps(result.strategy) + "\n")
+    out = result.strategy
+    if args.json:
+        from core.prompts.builder import detect_language
+        from core.strategy.explain import explain_text
+
+        # Additive: the read-back beside the strategy's own keys (DESIGN.md §5, round 2).
+        lang = args.lang or detect_language(args.prompt)
+        out = {**result.strategy, "explanation": explain_text(result.strategy, lang)}
+    sys.stdout.write(dumps(out) + "\n")
     _report(result)
     return OK
 

@@ -1,4 +1,4 @@
-"""`validate FILE|- [--json]` and `render FILE -o OUT.html` (DESIGN.md section 5).
+"""`validate FILE|- [--json]`, `render FILE -o OUT.html` and `explain FILE|- [--lang] [--json]` (DESIGN.md §5).
 
 validate: exit 0 when valid, 1 when a rule is broken, 2 when the input cannot be read or is not
 JSON (the message says which file, line and column).
@@ -28,6 +28,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("-o", "--output", required=True, metavar="OUT.html", help="the HTML file to write")
     parser.add_argument("--highlight", default=None, metavar="NODE_ID", help="select this node in the page")
     parser.set_defaults(func=run_render)
+
+    parser = subparsers.add_parser("explain", help="read a strategy back in plain sentences, one per rule")
+    parser.add_argument("file", metavar="FILE", help="strategy JSON file, or - for standard input")
+    parser.add_argument("--lang", choices=("ko", "en"), default="ko", help="language of the sentences (default ko)")
+    add_json_flag(parser)
+    parser.set_defaults(func=run_explain)
 
 
 class _Unreadable(Exception):
@@ -114,4 +120,24 @@ def run_render(args: argparse.Namespace) -> int:
         return BAD_USAGE
     errors = len(report.errors)
     message(f"wrote {out} ({len(html):,} bytes; {errors} error(s), {len(report.issues) - errors} warning(s))")
+    return OK
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    """Exit 1 (with the issues) for an invalid strategy: reading back a broken graph would mislead."""
+    from core.services.strategy_library import validate_strategy
+    from core.strategy.explain import explain
+
+    try:
+        data = _load(args.file)
+    except _Unreadable as exc:
+        message(f"error: {exc}")
+        return BAD_USAGE
+    report = validate_strategy(data)
+    if not report.valid:
+        message(_human(report.to_dict()))
+        return INVALID
+    sentences = explain(data, args.lang)
+    emit({"lang": args.lang, "sentences": sentences, "text": " ".join(sentences)}, args.json,
+         lambda d: "\n".join(d["sentences"]))
     return OK

@@ -30,6 +30,7 @@ from core.strategy.compiler.lexicon import (
 )
 from core.strategy.compiler.symbols import DEFAULT_BASE, DEFAULT_QUOTE, SymbolHit, find_symbols
 from core.strategy.compiler.timeframes import DEFAULT, SUPPORTED, find_timeframes
+from core.strategy.explain import default_name
 from core.strategy.validation import validate
 
 MAX_PROMPT = 1_000
@@ -163,6 +164,7 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
         description = f"Compiled offline from: “{quoted}”" + (f" (assumed: {'; '.join(notes)})" if notes else "")
     strategy = build_strategy(rules, symbol=symbol, interval=interval, take_profit=exits.take_profit,
                               stop_loss=exits.stop_loss, name=name, description=description, lang=lang)
+    strategy["name"] = default_name(strategy, lang)
     # Safety net: whatever the phrase rules produced, never hand out a graph that breaks a rule.
     report = validate(strategy)
     if not report.valid:
