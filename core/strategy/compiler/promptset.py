@@ -55,7 +55,7 @@ def _meets(strategy: dict[str, Any], expect: dict[str, Any]) -> list[str]:
         problems.append("invalid: " + "; ".join(f"{i.code} {i.message}" for i in report.errors))
     nodes = strategy["nodes"]
     data = next((n["config"] for n in nodes if n["type"] == "data_source"), {})
-    for key, field in (("symbol", "symbol"), ("timeframe", "timeframe")):
+    for key, field in (("symbol", "symbol"), ("timeframe", "timeframe"), ("exchange", "exchange")):
         if key in expect and data.get(field) != expect[key]:
             problems.append(f"{key} {data.get(field)!r} != {expect[key]!r}")
     if "conditions" in expect:
