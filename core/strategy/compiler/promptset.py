@@ -26,6 +26,23 @@ def _norm(value: Any) -> Any:
     return value
 
 
+CORRECT, WRONG, DECLINED_RIGHT, DECLINED_WRONG = "correct", "wrong", "declined_right", "declined_wrong"
+
+
+def classify(case: dict[str, Any]) -> tuple[str, list[str]]:
+    """(outcome, problems): a returned graph is correct or wrong; a decline is right or wrong.
+
+    A returned graph that its case says should have been declined counts as wrong: a wrong graph is
+    the costly failure, a decline only costs a rephrase.
+    """
+    problems = check(case)
+    declined = any(p.startswith("declined: ") for p in problems) or (
+        not problems and bool(case["expect"].get("decline")))
+    if declined:
+        return (DECLINED_RIGHT if case["expect"].get("decline") else DECLINED_WRONG), problems
+    return (CORRECT if not problems else WRONG), problems
+
+
 def check(case: dict[str, Any]) -> list[str]:
     """Problems with the compiler's answer to one case ([] when it meets every expectation).
 

@@ -1,0 +1,94 @@
+"""Offline compiler evaluation: correct / wrong / declined counts on the training and holdout sets.
+
+Run: python bench/compiler_eval.py [-v]
+- training: tests/data/prompts.json (generation) + tests/data/prompts_refine.json (refinements);
+- holdout: tests/data/prompts_holdout.json, written before the compiler was tuned and never tuned on.
+A returned graph that its case finds wrong (or that should have been declined) counts as wrong.
+Targets (issue 14): holdout >= 90% correct-or-rightly-declined, <= 2% of returned graphs wrong;
+throughput >= 500 prompts/s. The throughput baseline, run in the same process, is validating the
+strategies the compiler produced: what understanding a sentence costs next to checking its result.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import contextlib
+
+from core.errors import EngineCannotAnswer
+from core.strategy.compiler import compile_prompt
+from core.strategy.compiler.promptset import (
+    CORRECT,
+    DECLINED_RIGHT,
+    DECLINED_WRONG,
+    WRONG,
+    classify,
+    load,
+)
+from core.strategy.validation import validate
+
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+
+
+def score(name: str, cases: list[dict[str, Any]], verbose: bool) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for case in cases:
+        outcome, problems = classify(case)
+        counts[outcome] += 1
+        if verbose and outcome in (WRONG, DECLINED_WRONG):
+            text = case.get("prompt") or f"{case.get('base')} ⟶ {case.get('instruction')}"
+            print(f"  {outcome:<15} {case['id']}: {text}\n      {'; '.join(problems)[:300]}")
+    total = len(cases)
+    returned = counts[CORRECT] + counts[WRONG]
+    good = counts[CORRECT] + counts[DECLINED_RIGHT]
+    print(f"{name:<22} {total:>4} cases: correct {counts[CORRECT]:>4}  wrong {counts[WRONG]:>3}  "
+          f"declined rightly {counts[DECLINED_RIGHT]:>3}  declined wrongly {counts[DECLINED_WRONG]:>3}  | "
+          f"correct-or-rightly-declined {100 * good / max(total, 1):5.1f}%  "
+          f"wrong among returned {100 * counts[WRONG] / max(returned, 1):4.1f}%")
+    return counts
+
+
+def throughput(prompts: list[str]) -> None:
+    batch = [prompts[i % len(prompts)] for i in range(2000)]
+    produced: list[dict[str, Any]] = []
+    best = float("inf")
+    for _ in range(3):
+        produced.clear()
+        start = time.perf_counter()
+        for prompt in batch:
+            with contextlib.suppress(EngineCannotAnswer):
+                produced.append(compile_prompt(prompt).strategy)
+        best = min(best, time.perf_counter() - start)
+    start = time.perf_counter()
+    for strategy in produced:
+        validate(strategy)
+    baseline = time.perf_counter() - start
+    rate = len(batch) / best
+    print(f"\nthroughput: {len(batch)} prompts (accepted and declined) in {best * 1000:.0f} ms = {rate:,.0f} prompts/s "
+          f"({'OK' if rate >= 500 else 'MISSED'} >= 500/s); baseline, validating the {len(produced)} results: "
+          f"{baseline * 1000:.0f} ms, ratio {best / max(baseline, 1e-9):.2f}x")
+
+
+def main() -> int:
+    verbose = "-v" in sys.argv
+    gen = load(DATA / "prompts.json")
+    ref = load(DATA / "prompts_refine.json")
+    hold = load(DATA / "prompts_holdout.json")
+    print("Offline compiler evaluation")
+    t1 = score("training: generation", gen, verbose)
+    t2 = score("training: refinement", ref, verbose)
+    score("training: all", gen + ref, False) if not verbose else None
+    h = score("holdout (never tuned)", hold, verbose)
+    del t1, t2, h
+    throughput([c["prompt"] for c in gen + hold])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
