@@ -66,6 +66,7 @@ class _MessageStreamState(StreamFold):
 
 class AnthropicProvider(SdkProvider):
     name = "anthropic"
+    key_help = "ANTHROPIC_API_KEY"
     vendor = "Anthropic"
     key_setting = "anthropic_api_key"
     base_url_setting = "anthropic_base_url"

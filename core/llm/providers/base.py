@@ -50,9 +50,16 @@ class Call:
 
 class Provider:
     name: str = ""
+    # A local engine (the offline rules) answers in-process: no vendor, price, quota, rate limit,
+    # cache or deadline applies to it.
+    local: bool = False
+    key_help: str = "its API key"  # what to set to configure it, for messages
 
     def configured(self) -> bool:
         raise NotImplementedError
+
+    def key_hint(self) -> str:
+        return self.key_help
 
     def base_url(self) -> str | None:
         return None

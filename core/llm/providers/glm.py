@@ -21,6 +21,7 @@ DEFAULT_BASE_URL = "https://api.z.ai/api/paas/v4"
 
 class GLMProvider(SdkProvider):
     name = "glm"
+    key_help = "GLM_API_KEY (or ZAI_API_KEY)"
     vendor = "GLM"
     key_setting = "glm_api_key"
     base_url_setting = "glm_base_url"

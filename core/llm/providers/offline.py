@@ -15,6 +15,7 @@ _SLICE = 64
 
 class OfflineProvider(Provider):
     name = "offline"
+    local = True
 
     def configured(self) -> bool:
         return True

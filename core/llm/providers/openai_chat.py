@@ -16,6 +16,7 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 class OpenAIProvider(SdkProvider):
     name = "openai"
+    key_help = "OPENAI_API_KEY"
     vendor = "OpenAI"
     key_setting = "openai_api_key"
     base_url_setting = "openai_base_url"
@@ -77,6 +78,7 @@ class CustomProvider(OpenAIProvider):
     """A self-hosted OpenAI-compatible server named by CUSTOM_LLM_BASE_URL."""
 
     name = "custom"
+    key_help = "CUSTOM_LLM_BASE_URL and CUSTOM_LLM_MODELS"
     vendor = "the custom endpoint"
     key_setting = "custom_llm_api_key"
     base_url_setting = "custom_llm_base_url"

@@ -1,0 +1,81 @@
+"""The candidate rules, written once: whether a model of the chain may be tried (configured, priced,
+fits its context window, time left), and whether a failure moves on to the next model."""
+
+from __future__ import annotations
+
+from core.errors import EngineCannotAnswer, StudioError
+from core.llm.attempt import Prepared, Run, cache_key
+from core.llm.errors import (
+    AllModelsFailed,
+    ContextTooLong,
+    PriceUnknown,
+    ProviderError,
+    ProviderNotConfigured,
+    ProviderUnavailable,
+)
+from core.llm.providers.base import Provider
+from core.llm.registry import ModelInfo
+
+# What ends one candidate and may move on to the next; anything else ends the request.
+CANDIDATE_ERRORS = (ProviderError, PriceUnknown, EngineCannotAnswer)
+
+
+def prepare(info: ModelInfo, provider: Provider, run: Run, *, use_cache: bool) -> Prepared:
+    req = run.req
+    if not provider.configured():
+        raise ProviderNotConfigured(
+            f"{info.name} needs a {info.provider} key, and none is configured.",
+            provider=info.provider, model=info.name,
+            hint=f"Set {provider.key_hint()} (environment or .streamlit/secrets.toml).",
+        )
+    if provider.local:
+        return Prepared(info, provider, 0, False, None)
+    if run.remaining() <= 0:
+        # The request's total deadline is spent: only a local engine may still answer.
+        raise ProviderUnavailable(
+            f"No time left to try {info.name}: the request's deadline has passed.",
+            provider=info.provider, model=info.name,
+            hint="Raise LLM_REQUEST_TIMEOUT (the total deadline is three times it) or try again.",
+        )
+    if not info.price.known:
+        raise PriceUnknown(
+            f"{info.name} has no known price, so it cannot be used against the monthly quota.",
+            hint="Add its prices (input, output per million tokens) to the file named by STUDIO_MODELS_FILE.",
+            model=info.name,
+        )
+    from core.llm.tokens import count_messages
+
+    counted = count_messages(info.provider, info.name, req.messages)
+    out_cap = min(req.max_tokens, info.max_output) if info.max_output else req.max_tokens
+    if info.context_window and counted.tokens + out_cap > info.context_window:
+        approx = "about " if counted.estimated else ""
+        raise ContextTooLong(
+            f"The request needs {approx}{counted.tokens} input tokens + {out_cap} output tokens, "
+            f"more than {info.name}'s context window of {info.context_window}.",
+            provider=info.provider, model=info.name,
+            hint="Shorten the input, lower max_tokens, or choose a model with a larger context window.",
+        )
+    key = cache_key(info.provider, info.name, req) if req.use_cache and use_cache else None
+    return Prepared(info, provider, counted.tokens, counted.estimated, key)
+
+
+def candidate_failed(run: Run, info: ModelInfo, err: StudioError, first: bool) -> None:
+    """Record the failure and decide whether to move to the next candidate; raise when we must not."""
+    run.tried.append(info.name)
+    run.failures.append((info.name, str(err)))
+    if isinstance(err, ProviderError) and err.details.get("delivered"):
+        raise err  # text reached the caller: a second answer must not be glued on
+    if isinstance(err, PriceUnknown):
+        if first and run.req.model:
+            raise err
+        return
+    if isinstance(err, EngineCannotAnswer):
+        raise err if len(run.tried) == 1 else all_failed(run)
+    if not isinstance(err, ProviderError) or not err.fallback or not run.req.fallback:
+        raise err
+
+
+def all_failed(run: Run) -> AllModelsFailed:
+    detail = "; ".join(f"{m}: {e}" for m, e in run.failures)
+    return AllModelsFailed(f"Every model failed for {run.req.use_case}. {detail}", attempts=list(run.failures),
+                           hint="Check the provider keys and status, or try again later.")
