@@ -72,8 +72,12 @@ def _fix_hint(path: Path) -> str:
     )
 
 
-def _check_file(path: Path) -> None:
-    """Refuse files we must not write to before SQLite gets a chance to fail half-way."""
+def _check_file(path: Path, *, read_header: bool = True) -> None:
+    """Refuse files we must not write to before SQLite gets a chance to fail half-way.
+
+    ``read_header=False`` once this process uses the file: closing any descriptor of a file drops
+    every POSIX lock the process holds on it, so opening the database file ourselves while another
+    thread's SQLite connection holds a lock would break that lock ("disk I/O error", or worse)."""
     if path.exists():
         if path.is_dir():
             raise StorageError(
@@ -88,6 +92,8 @@ def _check_file(path: Path) -> None:
                 f"The database {path} is read-only, so usage and strategies cannot be saved.",
                 hint=f"Make it writable (chmod u+w '{path}') or set STUDIO_DB to a writable file.",
             )
+        if not read_header:
+            return
         try:
             with path.open("rb") as fh:
                 head = fh.read(16)
@@ -167,7 +173,7 @@ def get_db(path: str | Path | None = None) -> sqlite_utils.Database:
         return db
     target = target.expanduser()
     fresh = not target.exists()
-    _check_file(target)
+    _check_file(target, read_header=fresh or str(target.resolve()) not in _migrated)
     try:
         conn = connect(target)
         db = sqlite_utils.Database(conn)

@@ -91,7 +91,7 @@ def authenticate(secret: str | None) -> Principal:
     """The principal a bearer key belongs to; a missing, unknown or revoked key raises KeyInvalid."""
     text = (secret or "").strip()
     if not text:
-        raise KeyInvalid("This call needs an API key: send 'Authorization: Bearer KEY'.",
+        raise KeyInvalid("This call needs an API key: send the header 'Authorization: Bearer <your key>'.",
                          hint="Create a key on the Settings page or with `python -m core keys create --user USER`.")
     if not keymod.looks_like_key(text):
         raise KeyInvalid("The API key is not valid.", hint="Copy the whole key, which starts with 'sk-studio-'.")

@@ -51,6 +51,7 @@ class CallInfo:
     repaired: bool = False
     cached: bool = False
     offline: bool = False
+    request_id: str = ""  # the ledger row of the answering attempt (the REST API returns it)
 
     @classmethod
     def of(cls, result: StructuredResult[Any]) -> CallInfo:
@@ -58,7 +59,7 @@ class CallInfo:
         return cls(
             model=c.model, provider=c.provider, tried=list(c.tried), usage=result.usage,
             cost_usd=result.cost_usd, attempts=len(result.attempts), repaired=result.repaired,
-            cached=c.cached, offline=c.provider == "offline",
+            cached=c.cached, offline=c.provider == "offline", request_id=c.request_id,
         )
 
     def as_dict(self) -> dict[str, Any]:

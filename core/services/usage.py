@@ -20,11 +20,11 @@ from core.config import get_settings
 from core.errors import StudioError
 from core.llm.cache import SqliteCache
 from core.llm.types import USE_CASES as USE_CASES  # re-exported: the Usage page labels each use case
-from core.storage import get_db, storage_errors
+from core.storage import get_db, iso, storage_errors
 from core.usage import queries
 from core.usage.money import from_micro
 from core.usage.period import Month
-from core.usage.quota import quota_usd, set_quota
+from core.usage.quota import held_micro, quota_usd, set_quota
 
 Filters = queries.Filters
 ERROR_STATUS = queries.ERROR_STATUS
@@ -80,6 +80,13 @@ def quota_status(user: str = "local", *, now: datetime | None = None) -> QuotaSt
         limit = _quota(db.conn, user)
     fraction = float(spend / limit) if limit > 0 else (1.0 if spend > 0 else 0.0)
     return QuotaStatus(spend, limit, max(Decimal(0), limit - spend), fraction, month.end, str(month))
+
+
+def held_usd(user: str, *, now: datetime | None = None) -> Decimal:
+    """Worst-case money held by this user's calls in flight (unexpired reservations)."""
+    when = iso(now or datetime.now(UTC))
+    with _open() as db:
+        return from_micro(held_micro(db.conn, user, when))
 
 
 def month_summary(user: str | None = "local", month: str | None = None, *, now: datetime | None = None) -> dict:
