@@ -23,6 +23,7 @@ from pathlib import Path
 import sqlite_utils
 
 from core.errors import StudioError
+from core.migrations import migrate
 
 # Long enough for 200 concurrent writers to queue on the write lock; each holds it for a few ms.
 BUSY_TIMEOUT_S = 30.0
@@ -167,8 +168,6 @@ def get_db(path: str | Path | None = None) -> sqlite_utils.Database:
     if str(target) == ":memory:":
         # Shared across threads (behind ThreadConnections' lock): a scratch database for tests and tools.
         db = sqlite_utils.Database(sqlite3.connect(":memory:", check_same_thread=False))
-        from core.migrations import migrate
-
         migrate(db)
         return db
     target = target.expanduser()
@@ -182,8 +181,6 @@ def get_db(path: str | Path | None = None) -> sqlite_utils.Database:
         key = str(target.resolve())
         # A file moved aside while the app runs comes back fresh at the same path: migrate it again.
         if fresh or key not in _migrated:
-            from core.migrations import migrate
-
             with _migrate_lock:
                 migrate(db)
                 _migrated.add(key)
