@@ -30,11 +30,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.llm.cache import SqliteCache
-from core.llm.ledger import SqliteLedger
 from core.llm.types import Completion, ModelPrice, Usage
 from core.storage import get_db, iso
 from core.usage import queries, rollup
+from core.usage.cache import SqliteCache
+from core.usage.ledger import SqliteLedger
 from core.usage.period import Month
 
 MODELS = [

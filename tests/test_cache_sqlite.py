@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from core.llm.cache import SqliteCache
-from core.llm.ledger import SqliteLedger
 from core.llm.types import Completion, Usage, UsageRow
 from core.storage import get_db
+from core.usage.cache import SqliteCache
+from core.usage.ledger import SqliteLedger
 
 
 class Clock:

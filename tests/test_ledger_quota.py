@@ -17,9 +17,9 @@ import pytest
 
 from core.errors import QuotaExceeded
 from core.llm.errors import PriceUnknown
-from core.llm.ledger import SqliteLedger
 from core.llm.types import ModelPrice, Usage, UsageRow
 from core.storage import get_db
+from core.usage.ledger import SqliteLedger
 
 # --- child-process bodies (module level, so they also work under the spawn start method) ---
 

@@ -14,9 +14,9 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from core.config import reset_settings_cache
-from core.llm.ledger import SqliteLedger
 from core.llm.types import Usage, UsageRow
 from core.storage import get_db
+from core.usage.ledger import SqliteLedger
 from core.usage.period import Month
 from tests.test_usage_seed import seeded_env
 

@@ -135,9 +135,9 @@ def test_months_and_filter_choices(studio_db: Path) -> None:
 
 
 def test_clear_cache_through_the_service(studio_db: Path) -> None:
-    from core.llm.cache import SqliteCache
     from core.llm.types import Completion, Usage
     from core.storage import get_db
+    from core.usage.cache import SqliteCache
 
     SqliteCache(get_db(studio_db)).put("local", "k", Completion("t", "m", "p", None, Usage(), Decimal(0)), 60)
     assert usage.cache_stats("local")["entries"] == 1

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core.llm.ledger import row_values
 from core.storage import get_db
 from core.usage import rollup
+from core.usage.ledger import row_values
 from core.usage.period import Month
 from tests.test_usage_seed import seed
 

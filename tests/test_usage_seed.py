@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from core.config import reset_settings_cache
-from core.llm.ledger import SqliteLedger
 from core.llm.types import Usage, UsageRow
 from core.storage import get_db
+from core.usage.ledger import SqliteLedger
 from core.usage.period import Month
 
 LOCAL_SPEND = Decimal("0.130000")

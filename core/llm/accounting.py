@@ -1,7 +1,7 @@
 """What the gateway needs from the usage ledger, the quota and the response cache.
 
-The gateway depends on these protocols only; ``core.llm.ledger.SqliteLedger`` and
-``core.llm.cache.SqliteCache`` implement them over the project's SQLite database.
+The gateway depends on these protocols only; ``core.usage.ledger.SqliteLedger`` and
+``core.usage.cache.SqliteCache`` implement them over the project's SQLite database.
 """
 
 from __future__ import annotations

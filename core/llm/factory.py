@@ -41,9 +41,9 @@ def build_gateway(settings: Any, *, with_ledger: bool = True, with_cache: bool =
         storage = _optional("core.storage")
         if storage is not None:
             db = storage.get_db(settings.studio_db)
-            if with_ledger and (mod := _optional("core.llm.ledger")) is not None:
+            if with_ledger and (mod := _optional("core.usage.ledger")) is not None:
                 ledger = mod.SqliteLedger(db, Decimal(settings.llm_monthly_quota_usd))
-            if with_cache and (mod := _optional("core.llm.cache")) is not None:
+            if with_cache and (mod := _optional("core.usage.cache")) is not None:
                 cache = mod.SqliteCache(db)
     gateway = Gateway(settings, registry, ledger=ledger, cache=cache)
     if gateway.configured_providers():

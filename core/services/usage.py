@@ -18,10 +18,10 @@ import sqlite_utils
 
 from core.config import get_settings
 from core.errors import StudioError
-from core.llm.cache import SqliteCache
 from core.llm.types import USE_CASES as USE_CASES  # re-exported: the Usage page labels each use case
 from core.storage import get_db, iso, storage_errors
 from core.usage import queries
+from core.usage.cache import SqliteCache
 from core.usage.money import from_micro
 from core.usage.period import Month
 from core.usage.quota import held_micro, quota_usd, set_quota

@@ -22,8 +22,8 @@ import sqlite_utils
 from core.usage.money import from_micro
 from core.usage.period import Month
 from core.usage.quota import month_spend_micro
+from core.usage.schema import DAILY_ALL, DAILY_USER, TOKEN_KINDS, USER_MONTH
 
-TOKEN_KINDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
 DIMENSIONS = ("model", "provider", "use_case", "user_id")
 ERROR_STATUS = "errors"  # filter value meaning "any status other than ok and cached"
 CSV_COLUMNS = (
@@ -47,8 +47,8 @@ def _daily_scope(user: str | None, month: Month) -> tuple[str, str, list[Any]]:
     """The roll-up to read and its WHERE clause: per-user days, or the all-users days."""
     params: list[Any] = [month.start.isoformat(), month.end.isoformat()]
     if user is None:
-        return "llm_usage_daily_all", "day >= ? AND day < ?", params
-    return "llm_usage_daily", "day >= ? AND day < ? AND user_id = ?", [*params, user]
+        return DAILY_ALL, "day >= ? AND day < ?", params
+    return DAILY_USER, "day >= ? AND day < ? AND user_id = ?", [*params, user]
 
 
 def _sums() -> str:
@@ -87,7 +87,7 @@ def breakdown(db: sqlite_utils.Database, user: str | None, month: Month, dimensi
     if dimension not in DIMENSIONS:
         raise ValueError(f"Cannot group usage by {dimension!r}; choose one of {', '.join(DIMENSIONS)}.")
     if dimension == "user_id":
-        table, where, params = "llm_usage_user_month", "month = ?", [str(month)]
+        table, where, params = USER_MONTH, "month = ?", [str(month)]
         if user is not None:
             where += " AND user_id = ?"
             params.append(user)
@@ -239,7 +239,7 @@ def _csv_cell(value: Any) -> Any:
 
 def months_with_usage(db: sqlite_utils.Database, user: str | None) -> list[str]:
     """Months that have ledger rows, newest first (for the month picker)."""
-    sql = "SELECT DISTINCT month FROM llm_usage_user_month"
+    sql = f"SELECT DISTINCT month FROM {USER_MONTH}"
     params: list[Any] = []
     if user is not None:
         sql += " WHERE user_id = ?"
@@ -254,7 +254,7 @@ def filter_values(db: sqlite_utils.Database, user: str | None, month: Month) -> 
     for column in ("model", "provider", "use_case"):
         out[column] = [r[0] for r in db.execute(
             f"SELECT DISTINCT {column} FROM {table} WHERE {where} ORDER BY 1", params).fetchall()]
-    users_sql = "SELECT user_id FROM llm_usage_user_month WHERE month = ?"
+    users_sql = f"SELECT user_id FROM {USER_MONTH} WHERE month = ?"
     users_params: list[Any] = [str(month)]
     if user is not None:
         users_sql += " AND user_id = ?"

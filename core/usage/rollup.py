@@ -1,6 +1,7 @@
 """Bulk loading and repair of the roll-up tables that the dashboard and the quota read.
 
-Roll-ups (each kept exact by its own AFTER INSERT trigger on ``llm_usage``; see core/migrations.py):
+Roll-ups (each kept exact by its own AFTER INSERT trigger on ``llm_usage``, created by migrations
+m002-m004; their keys and sums are defined in core/usage/schema.py):
 - ``llm_usage_daily``: per day, user, model, provider and use case (per-user views, the quota check);
 - ``llm_usage_daily_all``: per day, model, provider and use case (all-users views);
 - ``llm_usage_user_month``: per month and user (spend by user, user filter, month picker).
@@ -18,41 +19,29 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from core.llm.ledger import INSERT_SQL
+from core.usage.schema import INSERT_SQL, ROLLUP_SUMS, ROLLUPS
 
-ROLLUPS: dict[str, dict[str, str]] = {
-    "llm_usage_daily": {"day": "substr(created_at, 1, 10)", "user_id": "user_id", "model": "model",
-                        "provider": "provider", "use_case": "use_case"},
-    "llm_usage_daily_all": {"day": "substr(created_at, 1, 10)", "model": "model", "provider": "provider",
-                            "use_case": "use_case"},
-    "llm_usage_user_month": {"month": "substr(created_at, 1, 7)", "user_id": "user_id"},
-}
-_TOKENS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
-_SUMS = ("requests", "cache_hits", "errors", "cost_micro_usd", "cost_saved_micro_usd", *_TOKENS)
-_VALUES = (
-    "count(*)", "SUM(status = 'cached')", "SUM(status NOT IN ('ok', 'cached'))", "SUM(cost_micro_usd)",
-    "SUM(cost_saved_micro_usd)", *(f"SUM(iif(status = 'cached', 0, {k}))" for k in _TOKENS),
-)
+__all__ = ["INSERT_SQL", "ROLLUPS", "aggregate_since", "bulk_insert", "rebuild"]
 
 
 def aggregate_since(conn: sqlite3.Connection, after_id: int, tables: Sequence[str] = tuple(ROLLUPS)) -> None:
     """Add the ledger rows with ``id > after_id`` to the given roll-ups (inside the caller's transaction)."""
-    merge = ", ".join(f"{c} = {c} + excluded.{c}" for c in _SUMS)
+    merge = ", ".join(f"{c} = {c} + excluded.{c}" for c in ROLLUP_SUMS)
     for table in tables:
         keys = ROLLUPS[table]
         groups = ", ".join(str(i + 1) for i in range(len(keys)))
-        select = (f"SELECT {', '.join(keys.values())}, {', '.join(_VALUES)} FROM llm_usage WHERE id > ? "
+        select = (f"SELECT {', '.join(keys.values())}, {', '.join(ROLLUP_SUMS.values())} FROM llm_usage WHERE id > ? "
                   f"GROUP BY {groups}")
         # "WHERE true" disambiguates the upsert's ON CONFLICT from a join constraint (SQLite's documented rule).
         conn.execute(
-            f"INSERT INTO {table} ({', '.join(keys)}, {', '.join(_SUMS)}) SELECT * FROM ({select}) WHERE true "
+            f"INSERT INTO {table} ({', '.join(keys)}, {', '.join(ROLLUP_SUMS)}) SELECT * FROM ({select}) WHERE true "
             f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {merge}",
             (after_id,),
         )
 
 
 def bulk_insert(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> int:
-    """Insert ledger rows (``core.llm.ledger.row_values`` tuples) fast; returns how many."""
+    """Insert ledger rows (``core.usage.ledger.row_values`` tuples) fast; returns how many."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         triggers = conn.execute(

@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from core.llm.ledger import SqliteLedger
 from core.storage import get_db
+from core.usage.ledger import SqliteLedger
 from core.usage.period import Month
 from tests.browser.conftest import StudioServer, goto, main_area, start_studio, wait_idle
 from tests.test_usage_seed import seed

@@ -33,17 +33,11 @@ from core.storage import ThreadConnections, iso, utc_now
 from core.usage.money import fmt_usd, from_micro, to_micro, to_micro_ceil
 from core.usage.period import Month
 from core.usage.quota import held_micro, month_spend_micro, quota_usd, set_quota
+from core.usage.schema import INSERT_SQL
 
 DEFAULT_RESERVATION_TTL_S = 900.0  # longer than a request with retries may run (timeouts are capped)
 MAX_ERROR_CHARS = 2000
 
-INSERT_SQL = """
-INSERT INTO llm_usage (
-    request_id, reservation_id, user_id, use_case, provider, model, requested_model,
-    input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, estimated,
-    cost_micro_usd, cost_saved_micro_usd, price_version, latency_ms, ttft_ms, status, error, created_at
-) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
 
 
 def row_values(row: UsageRow, reservation_id: str | None = None) -> tuple[object, ...]:

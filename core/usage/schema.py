@@ -1,0 +1,40 @@
+"""The ledger's live SQL vocabulary, defined once: the row INSERT, the token kinds and the roll-ups.
+
+The roll-up tables themselves were created by migrations m002-m004 (frozen text); this module is what
+today's code reads and writes them with (bulk loads, repair, the dashboard queries).
+Counting rules: one request per row; cache hits and failures counted; tokens are billed tokens only
+(a cache hit's row keeps the tokens it saved, but they stay out of the sums).
+"""
+
+from __future__ import annotations
+
+TOKEN_KINDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
+
+LEDGER_COLUMNS = (
+    "request_id", "reservation_id", "user_id", "use_case", "provider", "model", "requested_model",
+    *TOKEN_KINDS, "estimated", "cost_micro_usd", "cost_saved_micro_usd", "price_version", "latency_ms", "ttft_ms",
+    "status", "error", "created_at",
+)
+INSERT_SQL = (
+    f"INSERT INTO llm_usage ({', '.join(LEDGER_COLUMNS)}) VALUES ({', '.join('?' for _ in LEDGER_COLUMNS)})"
+)
+
+# Roll-up table -> its key columns (column -> expression over an llm_usage row).
+ROLLUPS: dict[str, dict[str, str]] = {
+    "llm_usage_daily": {"day": "substr(created_at, 1, 10)", "user_id": "user_id", "model": "model",
+                        "provider": "provider", "use_case": "use_case"},
+    "llm_usage_daily_all": {"day": "substr(created_at, 1, 10)", "model": "model", "provider": "provider",
+                            "use_case": "use_case"},
+    "llm_usage_user_month": {"month": "substr(created_at, 1, 7)", "user_id": "user_id"},
+}
+DAILY_USER, DAILY_ALL, USER_MONTH = ROLLUPS
+
+# Each roll-up's summed columns and how one ledger row contributes to them.
+ROLLUP_SUMS: dict[str, str] = {
+    "requests": "count(*)",
+    "cache_hits": "SUM(status = 'cached')",
+    "errors": "SUM(status NOT IN ('ok', 'cached'))",
+    "cost_micro_usd": "SUM(cost_micro_usd)",
+    "cost_saved_micro_usd": "SUM(cost_saved_micro_usd)",
+    **{k: f"SUM(iif(status = 'cached', 0, {k}))" for k in TOKEN_KINDS},
+}
