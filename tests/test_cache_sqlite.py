@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +14,8 @@ from core.llm.types import Completion, Usage, UsageRow
 from core.storage import get_db
 from core.usage.cache import SqliteCache
 from core.usage.ledger import SqliteLedger
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Clock:
@@ -122,7 +126,13 @@ def test_clear_one_user_or_everyone(db) -> None:
 
 def test_cache_survives_a_new_process(tmp_path: Path) -> None:
     path = tmp_path / "studio.db"
-    SqliteCache(get_db(path)).put("alice", "k1", _answer(), ttl_s=900)
+    # The answer is stored by another Python process; this one has never opened the file.
+    writer = (
+        "import sys; from core.storage import get_db; from core.usage.cache import SqliteCache; "
+        "from tests.test_cache_sqlite import _answer; "
+        "SqliteCache(get_db(sys.argv[1])).put('alice', 'k1', _answer(), ttl_s=900)"
+    )
+    subprocess.run([sys.executable, "-c", writer, str(path)], check=True, cwd=ROOT, timeout=60)
     assert SqliteCache(get_db(path)).get("alice", "k1") is not None
 
 
