@@ -7,7 +7,7 @@ Refine, Start over) runs before the editor widget is created in the same run.
 from __future__ import annotations
 
 import contextlib
-import json
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -16,6 +16,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from core.errors import StudioError
 from core.services import strategy_library
 from core.services.generation import generate_strategy, refine_strategy
+from core.services.strategy_library import ValidationReport, ValidStrategy
 from ui.errors import show_error
 from ui.graph_view import show_graph
 from ui.i18n import t
@@ -30,12 +31,13 @@ PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED = "gen_prompt", "gen_json", "gen_
 HISTORY, SAVED_ID, CALL, ISSUE = "gen_history", "gen_saved_id", "gen_call", "gen_issue"
 FALLBACK = "gen_fallback"  # models that failed before another answered, shown so no switch is silent
 SAVED_FLASH = "gen_saved_flash"  # kept until the strategy changes, so the link survives reruns
+REPORT = "gen_report"  # (editor text, its validation report): each text is checked once, not every rerun
 STREAM_TAIL = 4000  # characters of streamed text kept on screen
 
 
-def _set_strategy(strategy: dict[str, Any], source: str, model: str | None) -> None:
+def _set_strategy(strategy: ValidStrategy, source: str, model: str | None) -> None:
     st.session_state[STRATEGY] = strategy
-    st.session_state[JSON_KEY] = json.dumps(strategy, ensure_ascii=False, indent=2)
+    st.session_state[JSON_KEY] = strategy.to_json(indent=2)
     st.session_state[SOURCE] = source
     st.session_state[MODEL_USED] = model
     st.session_state.pop(ISSUE, None)
@@ -48,17 +50,37 @@ def _use_example(text: str) -> None:
 
 def _start_over() -> None:
     for key in (PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED, HISTORY, SAVED_ID, CALL, ISSUE, SAVED_FLASH,
-                FALLBACK):
+                FALLBACK, REPORT):
         st.session_state.pop(key, None)
+
+
+def _editor_report() -> ValidationReport:
+    """The validation of the editor's text, computed once per distinct text.
+
+    The issue list describes the text in the editor (normalised, so it may differ from the model's
+    raw answer), hence the text and not the generated strategy is what is checked.
+    """
+    text = st.session_state.get(JSON_KEY, "")
+    cached = st.session_state.get(REPORT)
+    if cached is not None and cached[0] == text:
+        return cached[1]
+    report = strategy_library.validate_strategy(text)
+    st.session_state[REPORT] = (text, report)
+    return report
 
 
 def _on_json_edit() -> None:
     """An edit revalidates at once: keep the last readable strategy for the graph."""
-    report = strategy_library.validate_strategy(st.session_state.get(JSON_KEY, ""))
+    report = _editor_report()
     if report.strategy is not None:
-        st.session_state[STRATEGY] = report.strategy
+        st.session_state[STRATEGY] = report.valid_strategy or report
         st.session_state[SOURCE] = "edited"
     st.session_state.pop(SAVED_FLASH, None)
+
+
+def _shown(strategy: ValidStrategy | ValidationReport) -> Mapping[str, Any]:
+    """The last readable strategy, drawn while the editor's text cannot be read."""
+    return strategy if isinstance(strategy, ValidStrategy) else strategy.strategy or {}
 
 
 def _examples() -> None:
@@ -131,7 +153,7 @@ def _issue_text(issue: Any) -> str:
     return f"{mark} {md(text)}"
 
 
-def _validation(report: Any) -> str | None:
+def _validation(report: ValidationReport) -> str | None:
     """The issue list; returns the node id to highlight (the selected issue's node)."""
     errors = [i for i in report.issues if i.severity == "error"]
     warnings = len(report.issues) - len(errors)
@@ -169,18 +191,19 @@ def _history() -> None:
                 st.text(f"  • {change}")
 
 
-def _save(report: Any) -> None:
+def _save(report: ValidationReport) -> None:
     note = st.text_input(t("strategy.gen.save_note"), key="gen_save_note")
-    if st.button(t("strategy.gen.save"), type="primary", key="gen_save", disabled=not report.valid):
+    valid = report.valid_strategy
+    if st.button(t("strategy.gen.save"), type="primary", key="gen_save", disabled=valid is None) and valid is not None:
         try:
             sid, version = strategy_library.save_strategy(
-                report.strategy, user=current_user(), note=note, source=st.session_state.get(SOURCE, "edited"),
+                valid, user=current_user(), note=note, source=st.session_state.get(SOURCE, "edited"),
                 model=st.session_state.get(MODEL_USED), strategy_id=st.session_state.get(SAVED_ID))
         except StudioError as exc:
             show_error(exc)
             return
         st.session_state[SAVED_ID] = sid
-        st.session_state[SAVED_FLASH] = {"name": report.strategy.get("name", ""), "version": version}
+        st.session_state[SAVED_FLASH] = {"name": valid.name, "version": version}
     flash = st.session_state.get(SAVED_FLASH)
     if flash:
         st.success(t("strategy.gen.saved", name=md(flash["name"]), version=flash["version"]))
@@ -221,13 +244,13 @@ def main() -> None:
                                     key="gen_refine_text")
         refine_clicked = r2.form_submit_button(t("strategy.gen.refine_button"))
     if refine_clicked and (instruction or "").strip():
-        if strategy_library.validate_strategy(st.session_state.get(JSON_KEY, "")).strategy is None:
+        if _editor_report().strategy is None:
             st.warning(t("strategy.gen.refine_invalid"))
         else:
             _refine(instruction.strip(), model)
     _history()
 
-    report = strategy_library.validate_strategy(st.session_state.get(JSON_KEY, ""))
+    report = _editor_report()
     graph_col, issue_col = st.columns([3, 2])
     with issue_col:
         st.subheader(t("strategy.gen.issues"))
@@ -236,7 +259,7 @@ def main() -> None:
         st.subheader(t("strategy.gen.graph"))
         if report.strategy is None:
             st.warning(t("strategy.gen.unreadable"))
-        show_graph(report.strategy or st.session_state[STRATEGY], highlight=highlight)
+        show_graph(report.strategy or _shown(st.session_state[STRATEGY]), highlight=highlight)
     st.text_area(t("strategy.gen.json"), key=JSON_KEY, height=320, on_change=_on_json_edit,
                  help=t("strategy.gen.json_help"))
     _save(report)

@@ -118,7 +118,7 @@ def _show(result: OptimizationResult, saved_id: str | None, name: str) -> None:
     st.table(_metrics_table(result).set_index(t("services.opt.metric")))
     st.caption(call_caption(result.info))
     with st.expander(t("services.opt.proposal_json")):
-        st.json(result.proposed)
+        st.json(result.proposed.to_dict())
     if result.improved and st.button(t("services.opt.accept"), type="primary", key="services_opt_accept"):
         try:
             _, version = strategy_library.save_strategy(

@@ -7,6 +7,7 @@ strategy's canonical text and the highlighted node keeps reruns from re-renderin
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -22,10 +23,10 @@ def _page(strategy_text: str, highlight: str | None, legend: tuple[tuple[str, st
     return render_strategy_html(json.loads(strategy_text), highlight=highlight, legend=dict(legend))
 
 
-def graph_html(strategy: dict[str, Any], highlight: str | None = None) -> str:
+def graph_html(strategy: Mapping[str, Any], highlight: str | None = None) -> str:
     legend = tuple((key, t(f"strategy.legend.{key}")) for key in LEGEND_KEYS)
-    return _page(json.dumps(strategy, sort_keys=True, ensure_ascii=False), highlight, legend)
+    return _page(json.dumps(dict(strategy), sort_keys=True, ensure_ascii=False), highlight, legend)
 
 
-def show_graph(strategy: dict[str, Any], highlight: str | None = None, height: int = 440) -> None:
+def show_graph(strategy: Mapping[str, Any], highlight: str | None = None, height: int = 440) -> None:
     st.iframe(graph_html(strategy, highlight), height=height)

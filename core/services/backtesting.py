@@ -14,14 +14,14 @@ from core.market.metrics import FORMULAS
 from core.market.resample import resample
 from core.market.result import BacktestResult
 from core.market.timeframes import timeframe_seconds
+from core.services.strategy_library import StrategyInput, ValidStrategy, validate_strategy
 
 __all__ = ["FORMULAS", "BacktestResult", "Trade", "metric_formulas", "run_backtest"]
 
 
-def _as_dict(strategy: dict[str, Any] | str | Any) -> dict[str, Any]:
-    if hasattr(strategy, "to_dict"):
-        return strategy.to_dict()
-    if isinstance(strategy, str):
+def _runnable(strategy: StrategyInput) -> ValidStrategy:
+    """A backtest of an invalid graph means nothing: refuse it, saying what is wrong."""
+    if isinstance(strategy, str):  # JSON text: name the syntax error in the backtest's own words
         try:
             loaded = json.loads(strategy)
         except json.JSONDecodeError as exc:
@@ -31,34 +31,21 @@ def _as_dict(strategy: dict[str, Any] | str | Any) -> dict[str, Any]:
             ) from None
         if not isinstance(loaded, dict):
             raise StrategyNotRunnable("The strategy must be a JSON object.")
-        return loaded
-    return dict(strategy)
-
-
-def _validate(strategy: dict[str, Any]) -> dict[str, Any]:
-    """Use the strategy validator when it is available: a backtest of an invalid graph means nothing."""
-    try:
-        from core.services.strategy_library import validate_strategy
-    except ImportError:  # the library service is optional for the backtester; build_plan checks the basics
-        return strategy
+        strategy = loaded
     report = validate_strategy(strategy)
-    if not report.valid:
-        errors = [i for i in report.issues if getattr(i, "severity", "error") == "error"] or list(report.issues)
-        first = "; ".join(
-            f"{getattr(i, 'node_id', None) or ''} {getattr(i, 'message', i)}".strip().rstrip(".") for i in errors[:3]
-        )
+    valid = report.valid_strategy
+    if valid is None:
+        errors = report.errors or list(report.issues)
+        first = "; ".join(f"{i.node_id or ''} {i.message}".strip().rstrip(".") for i in errors[:3])
         raise StrategyNotRunnable(
             f"The strategy is invalid ({len(errors)} issue(s)): {first}.",
             hint="Run `python -m core validate FILE` to see every issue with its fix.",
         )
-    normalised = getattr(report, "strategy", None)
-    if normalised is not None and hasattr(normalised, "to_dict"):
-        return normalised.to_dict()
-    return normalised if isinstance(normalised, dict) else strategy
+    return valid
 
 
 def run_backtest(
-    strategy: dict[str, Any] | str | Any,
+    strategy: StrategyInput,
     data: MarketData,
     *,
     fee_bps: float | Decimal = 10,
@@ -69,8 +56,9 @@ def run_backtest(
     """Fills at the next bar's open, fees both sides, slippage; see core/market/backtester.py.
 
     With ``match_timeframe`` the data is first resampled to the strategy's (coarser) timeframe.
+    A ``ValidStrategy`` is run as it is; anything else is validated first.
     """
-    body = _validate(_as_dict(strategy))
+    body = dict(_runnable(strategy))  # a shallow copy: the backtester only reads the graph
     bars, note = _bars_for_strategy(body, data) if match_timeframe else (data, None)
     result = _run(body, bars, fee_bps=float(fee_bps), slippage_bps=float(slippage_bps), cash=float(cash))
     if note:

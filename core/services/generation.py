@@ -9,7 +9,7 @@ by comparing the old and new graphs when the model gives none.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -18,7 +18,7 @@ from core.llm.types import ChatRequest
 from core.prompts.builder import Language, build_prompt, detect_language
 from core.services.common import BadInput, CallInfo, gateway_or_default, require_text
 from core.services.outputs import Refinement, strategy_schema, vendor_schema
-from core.services.strategy_library import ValidationReport, validate_strategy
+from core.services.strategy_library import StrategyInput, ValidationReport, ValidStrategy, validate_strategy
 
 MAX_PROMPT_CHARS = 4000
 MAX_STRATEGY_TOKENS = 4096
@@ -28,7 +28,7 @@ MAX_STRATEGY_TOKENS = 4096
 class StrategyResult(CallInfo):
     """A validated strategy plus the call's metadata (model, tried, usage, cost, attempts, ...)."""
 
-    strategy: dict[str, Any]
+    strategy: ValidStrategy
     report: ValidationReport
     changes: list[str] = field(default_factory=list)
     attempts: int = 1
@@ -51,17 +51,17 @@ def _unwrap(obj: dict[str, Any]) -> dict[str, Any]:
     return obj
 
 
-def check_strategy(obj: dict[str, Any]) -> ValidationReport:
+def check_strategy(obj: dict[str, Any]) -> ValidStrategy:
     """Parse step for a strategy answer: the graph validator's errors become the re-ask's errors."""
     report = validate_strategy(_unwrap(obj))
-    if not report.valid or report.strategy is None:
+    valid = report.valid_strategy
+    if valid is None:
         raise OutputProblem([issue_text(i) for i in report.errors] or ["the strategy is not valid"])
-    return report
+    return valid
 
 
-def _result(report: ValidationReport, info: CallInfo, changes: list[str], language: Language) -> StrategyResult:
-    assert report.strategy is not None
-    return StrategyResult(strategy=report.strategy, report=report, changes=changes, language=language,
+def _result(strategy: ValidStrategy, info: CallInfo, changes: list[str], language: Language) -> StrategyResult:
+    return StrategyResult(strategy=strategy, report=strategy.report, changes=changes, language=language,
                           **{f.name: getattr(info, f.name) for f in fields(CallInfo)})
 
 
@@ -93,7 +93,7 @@ def generate_strategy(
 
 
 def refine_strategy(
-    strategy: dict[str, Any] | Any,
+    strategy: StrategyInput,
     instruction: str,
     *,
     model: str | None = None,
@@ -104,10 +104,13 @@ def refine_strategy(
     on_attempt: Callable[[int, list[str]], None] | None = None,
     gateway: Any | None = None,
 ) -> StrategyResult:
-    """The strategy revised by ``instruction``, validated, with a readable list of what changed."""
+    """The strategy revised by ``instruction``, validated, with a readable list of what changed.
+
+    The strategy to refine need only be readable: a refinement may be what fixes it.
+    """
     text = require_text(instruction, "refinement instruction", limit=MAX_PROMPT_CHARS,
                         example='"make the RSI period 21" or "also notify me".')
-    current_report = validate_strategy(strategy.to_dict() if hasattr(strategy, "to_dict") else strategy)
+    current_report = validate_strategy(strategy)
     current = current_report.strategy
     if current is None:
         raise BadInput(
@@ -127,7 +130,7 @@ def refine_strategy(
         offline_context={"strategy": current, "instruction": text, "language": lang},
     )
 
-    def parse(obj: dict[str, Any]) -> tuple[ValidationReport, list[str]]:
+    def parse(obj: dict[str, Any]) -> tuple[ValidStrategy, list[str]]:
         if "strategy" not in obj and "nodes" in obj:  # a bare strategy is an acceptable answer
             obj = {"strategy": obj, "changes": []}
         refinement = Refinement.model_validate(obj)
@@ -135,11 +138,10 @@ def refine_strategy(
 
     result = ask_structured(gateway_or_default(gateway), req, parse, language=lang,
                             on_delta=on_delta, on_attempt=on_attempt)
-    report, changes = result.value
-    assert report.strategy is not None
+    revised, changes = result.value
     if not changes:
-        changes = diff_changes(current, report.strategy, lang)
-    return _result(report, CallInfo.of(result), changes, lang)
+        changes = diff_changes(current, revised, lang)
+    return _result(revised, CallInfo.of(result), changes, lang)
 
 
 # --- readable differences --------------------------------------------------------------------
@@ -158,7 +160,7 @@ def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
 
 
-def diff_changes(old: dict[str, Any], new: dict[str, Any], language: str = "en") -> list[str]:
+def diff_changes(old: Mapping[str, Any], new: Mapping[str, Any], language: str = "en") -> list[str]:
     """Human-readable differences between two strategies (nodes, config fields, links, name)."""
     words = _WORDS["ko" if language == "ko" else "en"]
     out: list[str] = []
@@ -191,7 +193,7 @@ def diff_changes(old: dict[str, Any], new: dict[str, Any], language: str = "en")
     return out or [words["none"]]
 
 
-def _summary(node: dict[str, Any]) -> str:
+def _summary(node: Mapping[str, Any]) -> str:
     config = node.get("config", {})
     if node.get("type") == "condition":
         return f"{config.get('left')} {config.get('operator')} {config.get('right')}"

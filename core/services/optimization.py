@@ -21,7 +21,7 @@ from core.services.common import BadInput, CallInfo, gateway_or_default
 from core.services.generation import check_strategy, diff_changes, issue_text
 from core.services.market_data import MarketData
 from core.services.outputs import OptimizationProposal, vendor_schema
-from core.services.strategy_library import validate_strategy
+from core.services.strategy_library import StrategyInput, ValidStrategy, validate_strategy
 
 METRIC_KEYS = ("total_return_pct", "max_drawdown_pct", "win_rate_pct", "sharpe", "profit_factor", "trades",
                "exposure_pct", "buy_hold_return_pct")
@@ -34,9 +34,9 @@ _METRIC_LABELS = {
 
 @dataclass
 class OptimizationResult:
-    original: dict[str, Any]
-    proposed: dict[str, Any]
-    optimized_strategy: dict[str, Any]  # the proposal when it is better, else the original
+    original: ValidStrategy
+    proposed: ValidStrategy
+    optimized_strategy: ValidStrategy  # the proposal when it is better, else the original
     changes: list[str]  # applied changes (empty when the original was kept)
     rejected_changes: list[str]
     before: dict[str, Any]
@@ -51,7 +51,7 @@ class OptimizationResult:
     def as_json(self) -> dict[str, Any]:
         """The `optimize --json` shape (DESIGN.md section 5) plus the verdict fields."""
         return {
-            "optimized_strategy": self.optimized_strategy, "changes": self.changes, "before": self.before,
+            "optimized_strategy": self.optimized_strategy.to_dict(), "changes": self.changes, "before": self.before,
             "after": self.after, "kept_original": self.kept_original, "rejected_changes": self.rejected_changes,
             "verdict": self.verdict,
         }
@@ -93,7 +93,7 @@ def _verdict(improved: bool, changed: bool, before: dict[str, Any], after: dict[
 
 
 def optimize_strategy(
-    strategy: dict[str, Any] | Any,
+    strategy: StrategyInput,
     data: MarketData,
     *,
     model: str | None = None,
@@ -104,39 +104,37 @@ def optimize_strategy(
     use_cache: bool = True,
     gateway: Any | None = None,
 ) -> OptimizationResult:
-    report = validate_strategy(strategy.to_dict() if hasattr(strategy, "to_dict") else strategy)
-    if not report.valid or report.strategy is None:
+    report = validate_strategy(strategy)
+    original = report.valid_strategy
+    if original is None:
         raise BadInput(
             "Only a valid strategy can be optimised: " + "; ".join(issue_text(i) for i in report.errors[:3]),
             hint="Fix the issues (python -m core validate FILE), then optimise.",
         )
-    original = report.strategy
     lang: Language = "ko" if language == "ko" else "en"
     before = _metrics(run_backtest(original, data, fee_bps=fee_bps, slippage_bps=slippage_bps))
     span = f"{data.df.index[0]:%Y-%m-%d} – {data.df.index[-1]:%Y-%m-%d}"
     label = f"{data.symbol} {data.timeframe}, {len(data.df)} bars ({span})"
     built = build_prompt(
-        "strategy_optimization", lang, strategy_json=json.dumps(original, ensure_ascii=False, indent=1),
+        "strategy_optimization", lang, strategy_json=original.to_json(indent=1),
         data_label=label, metrics=[(_METRIC_LABELS[k], "n/a" if before[k] is None else before[k]) for k in METRIC_KEYS],
     )
     req = ChatRequest(
         use_case="strategy_optimization", messages=built.messages, model=model, user=user, max_tokens=4096,
         output_schema=vendor_schema(OptimizationProposal), schema_name="optimization", json_mode=True,
         use_cache=use_cache, template_version=built.template_version + f":{len(data.df)}:{data.df.index[-1]}",
-        offline_context={"strategy": original, "df": data.df, "fee_bps": float(fee_bps),
+        offline_context={"strategy": original.to_dict(), "df": data.df, "fee_bps": float(fee_bps),
                          "slippage_bps": float(slippage_bps), "language": lang, "symbol": data.symbol,
                          "timeframe": data.timeframe},
     )
 
-    def parse(obj: dict[str, Any]) -> tuple[OptimizationProposal, dict[str, Any]]:
+    def parse(obj: dict[str, Any]) -> tuple[OptimizationProposal, ValidStrategy]:
         proposal = OptimizationProposal.model_validate(obj)
-        checked = check_strategy(proposal.optimized_strategy)
-        assert checked.strategy is not None
-        return proposal, checked.strategy
+        return proposal, check_strategy(proposal.optimized_strategy)
 
     result = ask_structured(gateway_or_default(gateway), req, parse, language=lang)
     proposal, proposed = result.value
-    changed = json.dumps(proposed, sort_keys=True) != json.dumps(original, sort_keys=True)
+    changed = json.dumps(dict(proposed), sort_keys=True) != json.dumps(dict(original), sort_keys=True)
     after = _metrics(run_backtest(proposed, data, fee_bps=fee_bps, slippage_bps=slippage_bps)) if changed else before
     improved = changed and is_better(before, after)
     listed = [c for c in proposal.changes if str(c).strip()]

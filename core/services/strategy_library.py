@@ -6,6 +6,7 @@ Pages and the CLI call only these functions; they never reach into core.strategy
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from core.accounts.principal import Principal, owner_id
@@ -13,6 +14,7 @@ from core.errors import StudioError
 from core.strategy.issues import Issue, ValidationReport
 from core.strategy.render import render_html
 from core.strategy.schema import Strategy
+from core.strategy.valid import ValidStrategy
 from core.strategy.validation import validate
 
 if TYPE_CHECKING:
@@ -32,9 +34,11 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Issue",
     "StoredStrategy",
+    "StrategyInput",
     "StrategyInvalid",
     "StrategyNotFound",
     "StrategySummary",
+    "ValidStrategy",
     "ValidationReport",
     "VersionInfo",
     "delete_strategy",
@@ -52,17 +56,29 @@ __all__ = [
 ]
 
 
-def _as_data(strategy: Strategy | dict[str, Any] | str | bytes) -> dict[str, Any] | str | bytes:
-    return strategy.to_dict() if isinstance(strategy, Strategy) else strategy
+# What a service accepts as "a strategy". The typed forms carry their own verdict and are never
+# checked again; the raw forms (a dict, JSON text) are validated once, where they come in.
+StrategyInput = ValidStrategy | ValidationReport | Strategy | Mapping[str, Any] | str | bytes
 
 
-def validate_strategy(strategy: Strategy | dict[str, Any] | str | bytes) -> ValidationReport:
-    """Check every rule; never raises for bad input (unreadable JSON is a BAD_JSON issue)."""
-    return validate(_as_data(strategy))
+def validate_strategy(strategy: StrategyInput) -> ValidationReport:
+    """Check every rule; never raises for bad input (unreadable JSON is a BAD_JSON issue).
+
+    A ``ValidStrategy`` or a ``ValidationReport`` already holds its verdict, which is returned as is.
+    """
+    if isinstance(strategy, ValidStrategy):
+        return strategy.report
+    if isinstance(strategy, ValidationReport):
+        return strategy
+    if isinstance(strategy, Strategy):
+        return validate(strategy.to_dict())
+    if isinstance(strategy, Mapping) and not isinstance(strategy, dict):
+        return validate(dict(strategy))
+    return validate(strategy)
 
 
 def render_strategy_html(
-    strategy: Strategy | dict[str, Any] | str,
+    strategy: StrategyInput,
     issues: list[Issue] | None = None,
     highlight: str | None = None,
     legend: dict[str, str] | None = None,
@@ -71,7 +87,7 @@ def render_strategy_html(
 
     ``issues`` defaults to this strategy's own validation; ``highlight`` is a node id to select.
     """
-    report = validate(_as_data(strategy))
+    report = validate_strategy(strategy)
     data = report.strategy
     if data is None:  # unreadable or over a size cap: draw nothing, the issues say why
         data = {"name": "Unreadable strategy", "nodes": [], "edges": []}
@@ -104,18 +120,19 @@ def _store() -> Any:
     return store
 
 
-def _checked(strategy: Strategy | dict[str, Any] | str | bytes) -> dict[str, Any]:
-    report = validate(_as_data(strategy))
-    if not report.valid or report.strategy is None:
+def _checked(strategy: StrategyInput) -> ValidStrategy:
+    report = validate_strategy(strategy)
+    valid = report.valid_strategy
+    if valid is None:
         first = report.errors[0]
         more = f" (and {len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
         raise StrategyInvalid(f"The strategy is not valid: {first.code}: {first.message}{more}",
                               hint=first.hint, report=report)
-    return report.strategy
+    return valid
 
 
 def save_strategy(
-    strategy: Strategy | dict[str, Any] | str,
+    strategy: StrategyInput,
     *,
     user: Principal | str,
     note: str = "",
@@ -126,8 +143,8 @@ def save_strategy(
 ) -> tuple[str, int]:
     """Save a valid strategy (normalised) as a new strategy or the next version of one of ``user``'s
     strategies (another user's id is not found); returns (id, version)."""
-    return _store().save(_db(db), _checked(strategy), user=owner_id(user), note=note, source=source, model=model,
-                         strategy_id=strategy_id)
+    return _store().save(_db(db), _checked(strategy).to_dict(), user=owner_id(user), note=note, source=source,
+                         model=model, strategy_id=strategy_id)
 
 
 # Every read and write below is scoped to ``user``: another user's strategy answers "not found".

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from core.strategy.schema import Strategy
+    from core.strategy.valid import ValidStrategy
 
 Severity = Literal["error", "warning"]
 
@@ -92,6 +93,15 @@ class ValidationReport:
     @property
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == "error"]
+
+    @cached_property
+    def valid_strategy(self) -> ValidStrategy | None:
+        """The strategy as the type downstream code trusts, only when every rule holds."""
+        if not self.valid or self.strategy is None:
+            return None
+        from core.strategy.valid import ValidStrategy
+
+        return ValidStrategy(self)
 
     @cached_property
     def model(self) -> Strategy | None:
