@@ -70,6 +70,11 @@ class _SecretsTomlSource(PydanticBaseSettingsSource):
         return out
 
 
+def _secrets_value(name: str) -> str | None:
+    value = _SecretsTomlSource._load().get(name.upper())
+    return value if isinstance(value, str) else None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", populate_by_name=True)
 
@@ -93,6 +98,25 @@ class Settings(BaseSettings):
     # Round 2 (DESIGN.md 6): admins by email or OIDC subject; the REST API's default request limit.
     studio_admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     studio_rate_limit_per_minute: int = Field(default=60, ge=1, le=100_000)
+
+    def lookup(self, name: str) -> str | None:
+        """The value of the configuration variable ``name`` (e.g. ``OPENAI_API_KEY``), as text, or None.
+
+        A declared field answers for its own name; any other name (a provider added as one file
+        declares its own variables) is read like a field would be: the environment first, then
+        .streamlit/secrets.toml. Blank values count as unset."""
+        field = name.lower()
+        if field in type(self).model_fields:
+            value = self.__dict__.get(field)
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            elif isinstance(value, list):
+                value = ",".join(str(v) for v in value)
+            elif value is not None:
+                value = str(value)
+        else:
+            value = os.environ.get(name.upper()) or _secrets_value(name)
+        return (value.strip() or None) if isinstance(value, str) else None
 
     @field_validator("custom_llm_models", "studio_admins", mode="before")
     @classmethod

@@ -41,8 +41,7 @@ def _note(status: Any) -> str:
     if status.configured:
         extra = status.note.split(":", 1)[1].strip() if ":" in status.note else ""
         return t("settings.note_configured") + (f" ({extra})" if extra else "")
-    env = status.note.split("set ", 1)[1] if "set " in status.note else ""
-    return t("settings.note_missing", env=env)
+    return t("settings.note_missing", env=status.needs)
 
 
 def providers_section() -> None:

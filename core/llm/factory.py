@@ -8,19 +8,19 @@ import threading
 from decimal import Decimal
 from typing import Any
 
+from core.config import Settings
 from core.errors import register_secret
 from core.llm.gateway import Gateway
+from core.llm.providers import provider_classes
 from core.llm.registry import registry_from_settings
 
 log = logging.getLogger("core.llm.factory")
 
 
-def register_settings_secrets(settings: Any) -> None:
-    """Teach ``redact`` every configured key so it is removed verbatim from any text."""
-    for name in ("openai_api_key", "anthropic_api_key", "glm_api_key", "custom_llm_api_key"):
-        secret = getattr(settings, name, None)
-        if secret is not None:
-            register_secret(secret.get_secret_value())
+def register_settings_secrets(settings: Settings) -> None:
+    """Teach ``redact`` every configured key (of every provider class) so it is removed verbatim."""
+    for cls in provider_classes().values():
+        register_secret(cls.key_from(settings))
 
 
 def _optional(module: str) -> Any | None:
@@ -33,7 +33,7 @@ def _optional(module: str) -> Any | None:
         raise
 
 
-def build_gateway(settings: Any, *, with_ledger: bool = True, with_cache: bool = True) -> Gateway:
+def build_gateway(settings: Settings, *, with_ledger: bool = True, with_cache: bool = True) -> Gateway:
     register_settings_secrets(settings)
     registry = registry_from_settings(settings)
     ledger = cache = None

@@ -96,12 +96,12 @@ class Gateway:
     def configured_providers(self) -> list[str]:
         # Settings do not change under a gateway (a new gateway is built when they do): compute once.
         if self._configured is None:
-            from core.llm.providers import configured_in
+            from core.llm.providers import provider_classes
 
-            from_settings = configured_in(self.settings)
             self._configured = [
-                name for name in ("openai", "anthropic", "glm", "custom")
-                if (self._providers[name].configured() if name in self._providers else from_settings[name])
+                name for name, cls in provider_classes().items()
+                if not cls.local and (self._providers[name].configured() if name in self._providers
+                                      else cls.is_configured(self.settings))
             ]
         return self._configured
 

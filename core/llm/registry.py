@@ -12,15 +12,15 @@ import difflib
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from core.config import Settings
 from core.llm.errors import UnknownModel
 from core.llm.types import USE_CASES, ModelPrice
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "models.toml"
-PROVIDERS = ("openai", "anthropic", "glm", "custom", "offline")
 STRUCTURED_MODES = ("json_schema", "json_object", "none")
 OFFLINE = "offline"
 RETRY_STRATEGIES = ("exponential", "linear", "fixed")
@@ -40,10 +40,6 @@ class ModelInfo:
     structured_output: str = "none"
     use_cases: tuple[str, ...] = ()
     source: str = "builtin"  # builtin | models_file | custom_env
-
-    @property
-    def price_known(self) -> bool:
-        return self.price.known
 
 
 @dataclass(frozen=True)
@@ -151,6 +147,13 @@ class Registry:
 
 
 # ---------------------------------------------------------------------- loading
+def provider_names() -> list[str]:
+    """The registered provider classes (each adapter file declares one)."""
+    from core.llm.providers import provider_classes  # the adapters import this module
+
+    return list(provider_classes())
+
+
 def _dec(value: Any, where: str) -> Decimal | None:
     if value is None:
         return None
@@ -158,7 +161,7 @@ def _dec(value: Any, where: str) -> Decimal | None:
         raise RegistryError(f"{where}: price must be a number of USD per million tokens, got {value!r}.")
     try:
         out = Decimal(str(value))
-    except Exception:
+    except InvalidOperation:
         raise RegistryError(f"{where}: price must be a number of USD per million tokens, got {value!r}.") from None
     if out < 0:
         raise RegistryError(f"{where}: price cannot be negative ({value}).")
@@ -178,8 +181,9 @@ def _entry(name: str, raw: Mapping[str, Any], base: ModelInfo | None, source: st
     if not isinstance(raw, Mapping):
         raise RegistryError(f"{where}: expected a table of fields.")
     provider = raw.get("provider", base.provider if base else None)
-    if provider not in PROVIDERS:
-        raise RegistryError(f"{where}: provider must be one of {', '.join(PROVIDERS)}, got {provider!r}.")
+    known = provider_names()
+    if provider not in known:
+        raise RegistryError(f"{where}: provider must be one of {', '.join(known)}, got {provider!r}.")
     old = base.price if base else ModelPrice(None, None)
 
     def price_field(key: str, current: Decimal | None) -> Decimal | None:
@@ -296,7 +300,7 @@ def load_registry(
     return reg
 
 
-def registry_from_settings(settings: Any) -> Registry:
+def registry_from_settings(settings: Settings) -> Registry:
     return load_registry(settings.studio_models_file, settings.custom_llm_models)
 
 

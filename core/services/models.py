@@ -11,7 +11,7 @@ from core.config import ConfigError
 from core.config import get_settings as _raw_settings
 from core.errors import StudioError
 from core.llm.gateway import Gateway
-from core.llm.providers import configured_in
+from core.llm.providers import configured_in, provider_classes
 from core.llm.registry import OFFLINE, Registry, registry_from_settings
 from core.llm.types import USE_CASES
 
@@ -33,17 +33,6 @@ def get_settings() -> Any:
 
 _gateway: Gateway | None = None
 
-_DEFAULT_URLS = {
-    "openai": "https://api.openai.com/v1",
-    "anthropic": "https://api.anthropic.com",
-    "glm": "https://api.z.ai/api/paas/v4",
-}
-_KEY_ENV = {
-    "openai": "OPENAI_API_KEY",
-    "anthropic": "ANTHROPIC_API_KEY",
-    "glm": "GLM_API_KEY",
-    "custom": "CUSTOM_LLM_BASE_URL + CUSTOM_LLM_MODELS",
-}
 
 
 @dataclass(frozen=True)
@@ -52,6 +41,7 @@ class ProviderStatus:
     configured: bool
     base_url: str | None
     note: str
+    needs: str = ""  # what to set to configure it (variable names, never values)
 
 
 @dataclass(frozen=True)
@@ -109,25 +99,15 @@ def _configured(settings: Any) -> dict[str, bool]:
 
 
 def provider_status() -> list[ProviderStatus]:
-    """Which providers can serve; never shows a key."""
+    """Which providers can serve, from the provider classes themselves; never shows a key."""
     s = get_settings()
-    conf = _configured(s)
-    urls = {
-        "openai": s.openai_base_url or _DEFAULT_URLS["openai"],
-        "anthropic": s.anthropic_base_url or _DEFAULT_URLS["anthropic"],
-        "glm": s.glm_base_url or _DEFAULT_URLS["glm"],
-        "custom": s.custom_llm_base_url,
-    }
     out = []
-    for name in ("openai", "anthropic", "glm", "custom"):
-        if conf[name]:
-            note = "configured"
-            if name == "custom":
-                note = f"configured: {', '.join(s.custom_llm_models)}"
+    for name, cls in provider_classes().items():
+        if cls.is_configured(s):
+            out.append(ProviderStatus(name, True, cls.base_url_from(s), cls.status_note(s)))
         else:
-            note = f"not configured: set {_KEY_ENV[name]}"
-        out.append(ProviderStatus(name, conf[name], urls[name], note))
-    out.append(ProviderStatus(OFFLINE, True, None, "rule-based engine, always available, free"))
+            out.append(ProviderStatus(name, False, cls.base_url_from(s), f"not configured: set {cls.requirement()}",
+                                      cls.requirement()))
     return out
 
 

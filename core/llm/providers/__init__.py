@@ -1,35 +1,37 @@
-"""Provider adapters, one module per vendor SDK, built lazily (importing an SDK costs time)."""
+"""Provider adapters, one file per provider. Every ``Provider`` subclass with a ``name`` registers
+itself when its module is imported; ``provider_classes`` imports every module of this package once,
+so a new provider is one new file here (plus its models.toml entries). Modules import their vendor
+SDK only when a client is built (importing an SDK takes ~0.5 s)."""
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+import pkgutil
+import threading
 
-from core.llm.providers.base import Provider
+from core.config import Settings
+from core.llm.providers.base import _CLASSES, Provider
 
-_MODULES = {
-    "offline": ("core.llm.providers.offline", "OfflineProvider"),
-    "openai": ("core.llm.providers.openai_chat", "OpenAIProvider"),
-    "custom": ("core.llm.providers.openai_chat", "CustomProvider"),
-    "anthropic": ("core.llm.providers.anthropic_messages", "AnthropicProvider"),
-    "glm": ("core.llm.providers.glm", "GLMProvider"),
-}
+_lock = threading.Lock()
+_discovered = False
 
 
-def configured_in(settings: Any) -> dict[str, bool]:
-    """Which providers have what they need, read from settings alone (importing an SDK takes ~0.5 s)."""
-    return {
-        "openai": getattr(settings, "openai_api_key", None) is not None,
-        "anthropic": getattr(settings, "anthropic_api_key", None) is not None,
-        "glm": getattr(settings, "glm_api_key", None) is not None,
-        "custom": bool(getattr(settings, "custom_llm_base_url", None) and getattr(settings, "custom_llm_models", None)),
-        "offline": True,
-    }
+def provider_classes() -> dict[str, type[Provider]]:
+    """Every registered provider class by name, in display order (offline last)."""
+    global _discovered
+    if not _discovered:
+        with _lock:
+            if not _discovered:
+                for mod in pkgutil.iter_modules(__path__):
+                    importlib.import_module(f"{__name__}.{mod.name}")
+                _discovered = True
+    return dict(sorted(_CLASSES.items(), key=lambda kv: (kv[1].order, kv[0])))
 
 
-def make_provider(name: str, settings: Any) -> Provider:
-    module_name, cls_name = _MODULES[name]
-    cls = getattr(importlib.import_module(module_name), cls_name)
-    if name == "offline":
-        return cls()
-    return cls(settings)
+def configured_in(settings: Settings) -> dict[str, bool]:
+    """Which providers have what they need, read from settings alone (no SDK is imported)."""
+    return {name: cls.is_configured(settings) for name, cls in provider_classes().items()}
+
+
+def make_provider(name: str, settings: Settings) -> Provider:
+    return provider_classes()[name](settings)

@@ -6,11 +6,8 @@ from typing import Any
 
 from core.llm.providers.base import Call, Reply, StreamDone
 from core.llm.providers.chatstream import StreamFold
-from core.llm.providers.errmap import sdk_errors
 from core.llm.providers.sdk import SdkProvider
 from core.llm.types import Usage
-
-DEFAULT_BASE_URL = "https://api.anthropic.com"
 
 
 def usage_from_anthropic(u: Any, output_tokens: int | None = None) -> Usage:
@@ -66,12 +63,12 @@ class _MessageStreamState(StreamFold):
 
 class AnthropicProvider(SdkProvider):
     name = "anthropic"
-    key_help = "ANTHROPIC_API_KEY"
+    order = 20
     vendor = "Anthropic"
-    key_setting = "anthropic_api_key"
-    base_url_setting = "anthropic_base_url"
-    default_base_url = DEFAULT_BASE_URL
-    sdk_exceptions = sdk_errors("anthropic", "httpx2")
+    key_env = ("ANTHROPIC_API_KEY",)
+    base_url_env = "ANTHROPIC_BASE_URL"
+    default_base_url = "https://api.anthropic.com"  # no /v1: the SDK adds it
+    sdk_modules = ("anthropic", "httpx2")
 
     def _new_client(self, asynchronous: bool) -> Any:
         import anthropic

@@ -12,8 +12,9 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+from core.config import Settings
 from core.llm.registry import ModelInfo
 from core.llm.types import ChatRequest, Usage
 
@@ -49,21 +50,69 @@ class Call:
 
 
 class Provider:
-    name: str = ""
+    """One provider, declared in one file: its name, the variables that configure it (key and
+    aliases, base-URL override), its default base URL and how it decides it is configured. Defining
+    a subclass with a ``name`` registers it (``core.llm.providers.provider_classes``): the registry,
+    the gateway, the status table, the secrets list and the Settings page all read that list."""
+
+    name: ClassVar[str] = ""
+    order: ClassVar[int] = 50  # position in status tables and routing fallbacks
     # A local engine (the offline rules) answers in-process: no vendor, price, quota, rate limit,
     # cache or deadline applies to it.
-    local: bool = False
-    key_help: str = "its API key"  # what to set to configure it, for messages
+    local: ClassVar[bool] = False
+    key_env: ClassVar[tuple[str, ...]] = ()  # the key's variable first, then its aliases
+    base_url_env: ClassVar[str | None] = None
+    default_base_url: ClassVar[str | None] = None
 
-    def configured(self) -> bool:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__ and cls.name:
+            _CLASSES[cls.name] = cls
 
-    def key_hint(self) -> str:
-        return self.key_help
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
 
-    def base_url(self) -> str | None:
+    # ------------------------------------------------------------------ declared configuration
+    @classmethod
+    def key_from(cls, settings: Settings) -> str | None:
+        for name in cls.key_env:
+            value = settings.lookup(name)
+            if value is not None:
+                return value
         return None
 
+    @classmethod
+    def base_url_from(cls, settings: Settings) -> str | None:
+        override = settings.lookup(cls.base_url_env) if cls.base_url_env else None
+        return override or cls.default_base_url
+
+    @classmethod
+    def is_configured(cls, settings: Settings) -> bool:
+        return cls.local or cls.key_from(settings) is not None
+
+    @classmethod
+    def requirement(cls) -> str:
+        """What to set to configure it, for messages."""
+        if not cls.key_env:
+            return "nothing"
+        first, *aliases = cls.key_env
+        return first + (f" (or {', '.join(aliases)})" if aliases else "")
+
+    @classmethod
+    def status_note(cls, settings: Settings) -> str:
+        """How the status table describes it once configured."""
+        return "configured"
+
+    def configured(self) -> bool:
+        return self.is_configured(self.settings)
+
+    def key_hint(self) -> str:
+        return self.requirement()
+
+    def base_url(self) -> str | None:
+        return self.base_url_from(self.settings)
+
+    # ------------------------------------------------------------------ calls
     def complete(self, call: Call) -> Reply:
         raise NotImplementedError
 
@@ -78,6 +127,9 @@ class Provider:
     async def astream(self, call: Call) -> AsyncIterator[StreamItem]:
         async for item in thread_stream(self.stream, call):
             yield item
+
+
+_CLASSES: dict[str, type[Provider]] = {}
 
 
 _END = object()

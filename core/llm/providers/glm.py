@@ -13,20 +13,17 @@ from typing import Any
 
 from core.llm.providers.base import Call, Reply, StreamItem
 from core.llm.providers.chatstream import ChatStreamState, chat_reply
-from core.llm.providers.errmap import sdk_errors
 from core.llm.providers.sdk import SdkProvider
-
-DEFAULT_BASE_URL = "https://api.z.ai/api/paas/v4"
 
 
 class GLMProvider(SdkProvider):
     name = "glm"
-    key_help = "GLM_API_KEY (or ZAI_API_KEY)"
+    order = 30
     vendor = "GLM"
-    key_setting = "glm_api_key"
-    base_url_setting = "glm_base_url"
-    default_base_url = DEFAULT_BASE_URL
-    sdk_exceptions = sdk_errors("zai", "httpx")
+    key_env = ("GLM_API_KEY", "ZAI_API_KEY")  # ZAI_API_KEY is the SDK's own name
+    base_url_env = "GLM_BASE_URL"
+    default_base_url = "https://api.z.ai/api/paas/v4"
+    sdk_modules = ("zai", "httpx")
     async_client = False  # zai-sdk is sync only
 
     def _new_client(self, asynchronous: bool) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import core.offline
+from core.config import Settings
 from core.errors import EngineCannotAnswer
 from core.llm.providers.base import Call, Provider, Reply, StreamDone, StreamItem
 from core.llm.types import Usage
@@ -15,10 +16,12 @@ _SLICE = 64
 
 class OfflineProvider(Provider):
     name = "offline"
+    order = 100
     local = True
 
-    def configured(self) -> bool:
-        return True
+    @classmethod
+    def status_note(cls, settings: Settings) -> str:
+        return "rule-based engine, always available, free"
 
     def complete(self, call: Call) -> Reply:
         req = call.request

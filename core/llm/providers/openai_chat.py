@@ -6,22 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.config import Settings
 from core.llm.providers.base import Call, Reply
 from core.llm.providers.chatstream import ChatStreamState, chat_reply
-from core.llm.providers.errmap import sdk_errors
 from core.llm.providers.sdk import SdkProvider
-
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 
 class OpenAIProvider(SdkProvider):
     name = "openai"
-    key_help = "OPENAI_API_KEY"
+    order = 10
     vendor = "OpenAI"
-    key_setting = "openai_api_key"
-    base_url_setting = "openai_base_url"
-    default_base_url = DEFAULT_BASE_URL
-    sdk_exceptions = sdk_errors("openai", "httpx2", "httpx")
+    key_env = ("OPENAI_API_KEY",)
+    base_url_env = "OPENAI_BASE_URL"
+    default_base_url = "https://api.openai.com/v1"
+    sdk_modules = ("openai", "httpx2", "httpx")
 
     def _new_client(self, asynchronous: bool) -> Any:
         import openai
@@ -78,15 +76,25 @@ class CustomProvider(OpenAIProvider):
     """A self-hosted OpenAI-compatible server named by CUSTOM_LLM_BASE_URL."""
 
     name = "custom"
-    key_help = "CUSTOM_LLM_BASE_URL and CUSTOM_LLM_MODELS"
+    order = 40
     vendor = "the custom endpoint"
-    key_setting = "custom_llm_api_key"
-    base_url_setting = "custom_llm_base_url"
+    key_env = ("CUSTOM_LLM_API_KEY",)
+    base_url_env = "CUSTOM_LLM_BASE_URL"
     default_base_url = None
     placeholder_key = "no-key"  # local servers usually need no key, but the SDK insists on one
 
-    def configured(self) -> bool:
-        return bool(self.settings.custom_llm_base_url and self.settings.custom_llm_models)
+    @classmethod
+    def is_configured(cls, settings: Settings) -> bool:
+        # The key is optional (local servers seldom want one); the endpoint and its models are not.
+        return bool(settings.custom_llm_base_url and settings.custom_llm_models)
+
+    @classmethod
+    def requirement(cls) -> str:
+        return "CUSTOM_LLM_BASE_URL and CUSTOM_LLM_MODELS"
+
+    @classmethod
+    def status_note(cls, settings: Settings) -> str:
+        return f"configured: {', '.join(settings.custom_llm_models)}"
 
     def _sampling_allowed(self, model: str) -> bool:
         return True

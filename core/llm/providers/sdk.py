@@ -16,25 +16,24 @@ import asyncio
 import threading
 import weakref
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
+from core.config import Settings
 from core.errors import register_secret
 from core.llm.providers.base import Call, Provider, Reply, StreamItem, bind_to_loop
 from core.llm.providers.chatstream import StreamFold
-from core.llm.providers.errmap import map_error
+from core.llm.providers.errmap import map_error, sdk_errors
 
 
 class SdkProvider(Provider):
-    vendor = ""
-    key_setting = ""  # the settings field holding the API key (a SecretStr)
-    base_url_setting = ""
-    default_base_url: str | None = None
-    placeholder_key = "unset"  # the SDKs insist on a key even where the server needs none
-    sdk_exceptions: tuple[type[BaseException], ...] = ()  # what the SDK raises (errmap.sdk_errors)
-    async_client = True  # False: the SDK is sync only; async calls run it in a worker thread
+    vendor: ClassVar[str] = ""  # display name in messages
+    placeholder_key: ClassVar[str] = "unset"  # the SDKs insist on a key even where the server needs none
+    sdk_modules: ClassVar[tuple[str, ...]] = ()  # whose exceptions to map (errmap.sdk_errors), loaded on use
+    async_client: ClassVar[bool] = True  # False: the SDK is sync only; async calls run it in a worker thread
 
-    def __init__(self, settings: Any) -> None:
-        self.settings = settings
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._errors: tuple[type[BaseException], ...] | None = None
         self._client: Any = None
         # httpx async pools belong to one event loop: one async client per loop.
         self._aclients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
@@ -42,14 +41,14 @@ class SdkProvider(Provider):
         register_secret(self._key())
 
     def _key(self) -> str | None:
-        secret = getattr(self.settings, self.key_setting)
-        return secret.get_secret_value() if secret is not None else None
+        return self.key_from(self.settings)
 
-    def configured(self) -> bool:
-        return self._key() is not None
-
-    def base_url(self) -> str | None:
-        return getattr(self.settings, self.base_url_setting) or self.default_base_url
+    @property
+    def sdk_exceptions(self) -> tuple[type[BaseException], ...]:
+        """What the SDK raises; imported on first use, so that listing providers imports no SDK."""
+        if self._errors is None:
+            self._errors = sdk_errors(*self.sdk_modules)
+        return self._errors
 
     def _options(self) -> dict[str, Any]:
         return {"api_key": self._key() or self.placeholder_key, "base_url": self.base_url(), "max_retries": 0,
