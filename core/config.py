@@ -16,12 +16,10 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
+from core.errors import ConfigError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRETS_FILE_ENV = "STUDIO_SECRETS_FILE"
-
-
-class ConfigError(ValueError):
-    """A configuration value is malformed; the message names the setting and how to fix it."""
 
 
 def secrets_path() -> Path:

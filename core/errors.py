@@ -65,3 +65,10 @@ class EngineCannotAnswer(StudioError):
 
     kind = "cannot_answer"
     exit_code = 3
+
+
+class ConfigError(ValueError):
+    """A configuration value is malformed; the message names the setting and how to fix it.
+
+    Defined here, not in core.config, so that the UI can recognise it without importing settings.
+    """

@@ -7,8 +7,7 @@ import traceback
 
 import streamlit as st
 
-from core.config import ConfigError
-from core.errors import QuotaExceeded, StudioError, redact
+from core.errors import ConfigError, QuotaExceeded, StudioError, redact
 from ui.i18n import current_language, t
 from ui.money import usd
 from ui.plain_text import escape_markdown
