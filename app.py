@@ -28,18 +28,11 @@ PAGES: list[tuple[str, str]] = [
 
 
 def build_pages() -> list[st.Page]:
-    """Only pages whose file exists, so the app starts while other pages are still being written."""
-    pages = []
-    for stem, icon in PAGES:
-        path = ROOT / "pages" / f"{stem}.py"
-        if path.is_file():
-            pages.append(
-                st.Page(
-                    path, title=t(f"common.nav.{stem}"), icon=icon,
-                    url_path=stem, default=stem == "home",
-                )
-            )
-    return pages
+    return [
+        st.Page(ROOT / "pages" / f"{stem}.py", title=t(f"common.nav.{stem}"), icon=icon, url_path=stem,
+                default=stem == "home")
+        for stem, icon in PAGES
+    ]
 
 
 @st.cache_resource(show_spinner=False)
