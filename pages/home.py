@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
+from core.errors import StudioError
 from ui.errors import show_error
 from ui.i18n import t
 from ui.money import usd
@@ -15,7 +14,6 @@ from ui.sidebar import current_user
 
 ensure_app_shell()
 
-PAGES_DIR = Path(__file__).resolve().parent
 STEPS: list[tuple[str, str]] = [
     ("generate", ":material/auto_awesome:"),
     ("strategies", ":material/account_tree:"),
@@ -30,9 +28,7 @@ STEPS: list[tuple[str, str]] = [
 def first_steps() -> None:
     st.subheader(t("home.first_steps"))
     for stem, icon in STEPS:
-        # A link to a page that is not registered would raise; app.py only registers existing files.
-        if (PAGES_DIR / f"{stem}.py").is_file():
-            st.page_link(f"pages/{stem}.py", label=t(f"home.step.{stem}"), icon=icon)
+        st.page_link(f"pages/{stem}.py", label=t(f"home.step.{stem}"), icon=icon)
 
 
 def providers_metric() -> None:
@@ -86,14 +82,14 @@ left, right = st.columns(2)
 with left:
     try:
         providers_metric()
-    except Exception as exc:
+    except StudioError as exc:  # settings, storage and quota failures say what to fix
         show_error(exc)
 with right:
     try:
         spend_metric(user)
-    except Exception as exc:
+    except StudioError as exc:
         show_error(exc)
 try:
     recent_strategies(user)
-except Exception as exc:
+except StudioError as exc:
     show_error(exc)
