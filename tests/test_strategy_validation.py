@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from core.strategy import limits
+from core.strategy.issues import CODES
 from core.strategy.validation import validate
 from tests.strategy_builders import DESIGN_EXAMPLE
 
@@ -293,5 +294,12 @@ def test_any_value_anywhere_gives_a_report_not_a_crash() -> None:
             except (KeyError, IndexError, TypeError):
                 continue  # an earlier mutation removed this path
         report = validate(s)
-        assert report.valid or report.errors
+        # Every issue is one the UI and the CLI know how to show.
+        assert all(i.code in CODES and i.message for i in report.issues), report.codes()
+        if report.valid:
+            # Code downstream trusts a valid report without checking again, so its normalised
+            # strategy must be valid as it stands and read back unchanged, and build the typed model.
+            again = validate(report.strategy)
+            assert again.valid and again.strategy == report.strategy, again.codes()
+            assert report.model is not None
         assert "<html" in render_strategy_html(s)
