@@ -1,6 +1,6 @@
 """How fast the app starts, how fast Generate (offline) draws a graph, and how much memory it keeps.
 
-Figures (targets from issue 7, on a 2-core machine):
+Figures (with their targets, on a 2-core machine):
 1. time from `streamlit run` to the first page rendered in Chromium        (target <= 3 s)
 2. time from clicking Generate (offline engine) to the graph being drawn     (target <= 1.5 s)
 3. server resident memory after every page has been visited once            (target < 600 MB)

@@ -4,7 +4,7 @@ Run: python bench/compiler_eval.py [-v]
 - training: tests/data/prompts.json (generation) + tests/data/prompts_refine.json (refinements);
 - holdout: tests/data/prompts_holdout.json, written before the compiler was tuned and never tuned on.
 A returned graph that its case finds wrong (or that should have been declined) counts as wrong.
-Targets (issue 14): holdout >= 90% correct-or-rightly-declined, <= 2% of returned graphs wrong;
+Targets: holdout >= 90% correct-or-rightly-declined, <= 2% of returned graphs wrong;
 throughput >= 500 prompts/s. The throughput baseline, run in the same process, is validating the
 strategies the compiler produced: what understanding a sentence costs next to checking its result.
 """

@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     llm_monthly_quota_usd: Decimal = Field(default=Decimal("10.0"), ge=0)
     studio_db: Path = Field(default=PROJECT_ROOT / "data" / "studio.db")
     studio_models_file: Path | None = None
-    # Round 2 (DESIGN.md 6): admins by email or OIDC subject; the REST API's default request limit.
+    # DESIGN.md 6: admins by email or OIDC subject; the REST API's default request limit.
     studio_admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     studio_rate_limit_per_minute: int = Field(default=60, ge=1, le=100_000)
 

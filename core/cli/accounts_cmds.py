@@ -1,4 +1,4 @@
-"""Operator commands with direct database access (DESIGN.md 5, round 2):
+"""Operator commands with direct database access (DESIGN.md 5):
 
 ``keys create --user U [--name N]`` prints the new API key alone on stdout (shown once);
 ``keys list --user U [--json]`` shows prefix, name, created and last used, never the key;

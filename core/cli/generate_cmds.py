@@ -83,7 +83,7 @@ def handle_generate(args: argparse.Namespace) -> int:
         from core.prompts.builder import detect_language
         from core.strategy.explain import explain_text
 
-        # Additive: the read-back beside the strategy's own keys (DESIGN.md §5, round 2).
+        # Additive: the read-back beside the strategy's own keys (DESIGN.md §5).
         lang = args.lang or detect_language(args.prompt)
         out = {**result.strategy, "explanation": explain_text(result.strategy, lang)}
     sys.stdout.write(dumps(out) + "\n")
