@@ -6,5 +6,6 @@
 - indicators.py   TA-Lib series with a per-backtest cache; evaluate.py operand ASTs over a frame
 - plan.py         strategy dict -> executable graph; signals.py trigger and action masks in numpy
 - book.py         cash, holding, fills, round trips; backtester.py the simulation; result.py its output
-- metrics.py      the metric definitions and their formulas as text
+- stats.py        equity curve, metrics and messages of a finished run; metrics.py the definitions
+                  and their formulas as text
 """
