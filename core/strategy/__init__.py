@@ -2,7 +2,9 @@
 
 - ``schema``      pydantic models, canonical JSON, the vendor JSON Schema;
 - ``tolerant``    spelling fixes for what LLMs commonly write (each with a note);
-- ``validation``  every rule, all issues at once, with stable codes (``issues.CODES``);
+- ``validation``  every rule, all issues at once, with stable codes (``issues.CODES``); the checks
+                  themselves are in ``node_checks`` and ``graph_checks``;
+- ``valid``       ``ValidStrategy``, the type of a strategy that passed, made only by validation;
 - ``operands``    the operand grammar (lark), shared with the backtester;
 - ``labels``      one-line node summaries; ``render`` the self-contained graph page;
 - ``store``       saved strategies and versions in the studio database;

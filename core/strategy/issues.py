@@ -76,6 +76,19 @@ class Issue:
         }
 
 
+class Collector:
+    """Gathers the issues of one validation run; the checks add to it, nothing stops at the first."""
+
+    def __init__(self) -> None:
+        self.issues: list[Issue] = []
+
+    def error(self, code: str, message: str, **kw: Any) -> None:
+        self.issues.append(Issue(code, "error", message, **kw))
+
+    def warn(self, code: str, message: str, **kw: Any) -> None:
+        self.issues.append(Issue(code, "warning", message, **kw))
+
+
 @dataclass
 class ValidationReport:
     """Outcome of ``validate``.
