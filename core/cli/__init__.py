@@ -10,8 +10,11 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Mapping
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
+
+from pydantic import BaseModel
 
 # Exit codes of the contract.
 OK, INVALID, BAD_USAGE, CANNOT_ANSWER, QUOTA, PROVIDER_FAILURE = 0, 1, 2, 3, 4, 5
@@ -32,9 +35,9 @@ def _default(value: Any) -> Any:
         return format(value, "f")
     if isinstance(value, Mapping):  # a ValidStrategy: the strategy JSON itself
         return dict(value)
-    if hasattr(value, "isoformat"):
+    if isinstance(value, date | time):  # datetime is a date
         return value.isoformat()
-    if hasattr(value, "model_dump"):
+    if isinstance(value, BaseModel):
         return value.model_dump(mode="json", by_alias=True)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
