@@ -11,10 +11,11 @@ import pytest
 
 from core.errors import QuotaExceeded
 from core.llm.errors import PriceUnknown, StreamInterrupted
-from core.llm.factory import build_gateway
 from core.llm.gateway import Gateway
 from core.llm.retry import RetryPolicy
 from core.llm.types import ChatRequest, Message, StreamEnd
+from core.offline.inputs import NewsItem
+from core.services.composition import build_gateway
 from tests.fakes.studio_env import clean_env, settings_for
 from tests.fakes.vendor import FakeVendor, Reply
 
@@ -134,8 +135,7 @@ def test_model_without_price_is_refused_not_free(fake: FakeVendor, tmp_path: Pat
 def test_offline_answer_records_a_free_row(fake: FakeVendor, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     gw = gateway(fake, tmp_path, monkeypatch)
-    item = {"title": "Bitcoin ETF inflows hit a record", "content": "Strong demand.", "source": "wire",
-            "published_at": "2026-07-01T00:00:00Z", "language": "en"}
+    item = NewsItem("Bitcoin ETF inflows hit a record", "Strong demand.", "wire", "2026-07-01T00:00:00Z", "en")
     c = gw.complete(ChatRequest("news_sentiment", [Message("user", "x")], model="offline", offline_context=item))
     assert c.provider == "offline" and c.cost_usd == 0
     [row] = rows(gw)

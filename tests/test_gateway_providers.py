@@ -16,6 +16,8 @@ from core.llm.gateway import Gateway
 from core.llm.registry import registry_from_settings
 from core.llm.retry import RetryPolicy
 from core.llm.types import ChatRequest, Completion, Message, StreamEnd, TextDelta, Usage
+from core.offline import handlers as offline_handlers
+from core.offline.inputs import NewsItem
 from tests.fakes.studio_env import clean_env, settings_for
 from tests.fakes.vendor import FakeVendor, Reply
 
@@ -80,7 +82,7 @@ def make_gateway(fake: FakeVendor, case: Case, tmp_path: Path, *, small_context:
     models_file.write_text(MODELS_FILE.format(ctx_a=ctx_a, extra=extra), encoding="utf-8")
     settings = settings_for(fake, case.provider, studio_models_file=models_file)
     return Gateway(settings, registry_from_settings(settings),
-                   retry_policy=RetryPolicy(max_retries=3, base_s=0.01, cap_s=0.02))
+                   retry_policy=RetryPolicy(max_retries=3, base_s=0.01, cap_s=0.02), offline=offline_handlers())
 
 
 @pytest.fixture
@@ -323,6 +325,6 @@ def test_total_deadline_stops_vendor_attempts(env: Path, fake: FakeVendor) -> No
     # With fallback the chain skips the remaining vendor models and ends at the offline engine.
     fake.reset()
     fake.script(Reply(delay_s=1.5, repeat=3), vendor="openai")
-    item = {"title": "BTC ETF inflows surge", "content": "", "source": "x", "published_at": "", "language": "en"}
+    item = NewsItem("BTC ETF inflows surge", "", "x", "", "en")
     c = gw.complete(request(case, deadline_s=1.0, offline_context=item))
     assert c.provider == "offline" and c.tried[0] == case.first and fake.count() == 1

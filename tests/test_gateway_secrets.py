@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from core.errors import StudioError
-from core.llm.factory import build_gateway
 from core.llm.types import ChatRequest, Message, TextDelta
+from core.services.composition import build_gateway
 from tests.fakes.studio_env import KEYS, clean_env, settings_for
 from tests.fakes.vendor import FakeVendor, Reply
 

@@ -11,10 +11,13 @@ import pandas as pd
 import pytest
 
 from core.errors import EngineCannotAnswer
+from core.market.data import MarketData
 from core.offline import answer
 from core.offline import market as market_rules
 from core.offline import optimize as optimiser
+from core.offline.inputs import OptimisationInput
 from core.offline.sentiment import analyse
+from core.services.backtesting import bar_range_backtest
 from core.services.market_data import load_sample
 from core.services.outputs import MarketAnalysis, NewsSentiment, OptimizationProposal
 
@@ -152,12 +155,18 @@ def _trending_then_noise(n: int = 400) -> pd.DataFrame:
                          "volume": 1000.0}, index=index)
 
 
+def _optimisation(strategy: dict, df: pd.DataFrame, language: str = "en") -> OptimisationInput:
+    """The optimiser's input as the optimise service builds it: the backtest over bar ranges of ``df``."""
+    data = MarketData(df=df, symbol="BTC/USDT", timeframe="1d", source="optimiser")
+    return OptimisationInput(strategy, len(df), bar_range_backtest(data, 10, 5), language)
+
+
 def test_optimiser_result_is_valid_and_never_worse_out_of_sample() -> None:
     df = _trending_then_noise()
-    context = {"strategy": RSI_STRATEGY, "df": df, "fee_bps": 10, "slippage_bps": 5, "language": "en"}
+    context = _optimisation(RSI_STRATEGY, df, "en")
     out = OptimizationProposal.model_validate_json(answer("strategy_optimization", context))
     cut = int(len(df) * optimiser.IN_SAMPLE_SHARE)
-    oos = optimiser._Judge(context, df.iloc[cut:])
+    oos = optimiser._Judge(context.backtest, cut, len(df))
     before = oos.metrics(RSI_STRATEGY)
     after = oos.metrics(out.optimized_strategy)
     assert (after.get("sharpe") or 0) >= (before.get("sharpe") or 0)
@@ -169,7 +178,7 @@ def test_optimiser_result_is_valid_and_never_worse_out_of_sample() -> None:
 
 def test_optimiser_on_the_bundled_sample_keeps_the_original_when_the_fit_does_not_hold() -> None:
     data = load_sample()
-    context = {"strategy": RSI_STRATEGY, "df": data.df, "fee_bps": 10, "slippage_bps": 5, "language": "ko"}
+    context = _optimisation(RSI_STRATEGY, data.df, "ko")
     out = json.loads(answer("strategy_optimization", context))
     # The best in-sample setting loses out of sample on this data: the engine proposes nothing.
     assert out["changes"] == [] and out["optimized_strategy"] == RSI_STRATEGY
@@ -177,9 +186,9 @@ def test_optimiser_on_the_bundled_sample_keeps_the_original_when_the_fit_does_no
 
 def test_optimiser_refuses_short_data_and_strategies_without_numbers() -> None:
     with pytest.raises(EngineCannotAnswer):
-        optimiser.optimise({"strategy": RSI_STRATEGY, "df": _trending_then_noise(40)})
+        optimiser.optimise(_optimisation(RSI_STRATEGY, _trending_then_noise(40)))
     no_numbers = json.loads(json.dumps(RSI_STRATEGY))
     no_numbers["nodes"][2]["config"] = {"operator": "crosses_above", "left": "close", "right": "open"}
     no_numbers["nodes"][4]["config"] = {"operator": "crosses_below", "left": "close", "right": "open"}
     with pytest.raises(EngineCannotAnswer):
-        optimiser.optimise({"strategy": no_numbers, "df": _trending_then_noise()})
+        optimiser.optimise(_optimisation(no_numbers, _trending_then_noise()))

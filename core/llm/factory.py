@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from core.errors import register_secret
 from core.llm.gateway import Gateway
 from core.llm.providers import provider_classes
 from core.llm.registry import registry_from_settings
+from core.llm.types import OfflineHandler
 
 log = logging.getLogger("core.llm.factory")
 
@@ -33,7 +35,11 @@ def _optional(module: str) -> Any | None:
         raise
 
 
-def build_gateway(settings: Settings, *, with_ledger: bool = True, with_cache: bool = True) -> Gateway:
+def build_gateway(settings: Settings, *, with_ledger: bool = True, with_cache: bool = True,
+                  offline: Mapping[str, OfflineHandler] | None = None) -> Gateway:
+    """The gateway over the studio database. ``offline``: the local engine's handlers, one per use
+    case; the composition root (``core.services.composition``) passes them, so this package never
+    imports the engine."""
     register_settings_secrets(settings)
     registry = registry_from_settings(settings)
     ledger = cache = None
@@ -45,7 +51,7 @@ def build_gateway(settings: Settings, *, with_ledger: bool = True, with_cache: b
                 ledger = mod.SqliteLedger(db, Decimal(settings.llm_monthly_quota_usd))
             if with_cache and (mod := _optional("core.usage.cache")) is not None:
                 cache = mod.SqliteCache(db)
-    gateway = Gateway(settings, registry, ledger=ledger, cache=cache)
+    gateway = Gateway(settings, registry, ledger=ledger, cache=cache, offline=offline)
     if gateway.configured_providers():
         # Loading o200k takes ~0.3-1 s: do it now in the background, not inside the first request.
         from core.llm.tokens import encoding

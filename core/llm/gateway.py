@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from core.config import Settings
@@ -27,13 +27,14 @@ from core.llm.accounting import Ledger, Reservation, ResponseCache
 from core.llm.attempt import AttemptState, Prepared, Run, aprovider_items, cache_key, provider_items
 from core.llm.errors import ProviderError, UnknownModel
 from core.llm.providers.base import Call, Provider
+from core.llm.providers.offline import OfflineProvider
 from core.llm.ratelimit import Limits, RateLimiter
 from core.llm.registry import ModelInfo, Registry
 from core.llm.retry import RetryPolicy
 from core.llm.routing import CANDIDATE_ERRORS, all_failed, candidate_failed, prepare
 from core.llm.settlement import Settlement, max_tokens
 from core.llm.tokens import TokenCount
-from core.llm.types import ChatRequest, Completion, Message, StreamEnd, StreamEvent, TextDelta
+from core.llm.types import ChatRequest, Completion, Message, OfflineHandler, StreamEnd, StreamEvent, TextDelta
 
 __all__ = ["Gateway", "cache_key"]
 
@@ -43,7 +44,7 @@ T = TypeVar("T")
 
 class Gateway:
     """``complete`` / ``stream`` (and ``acomplete`` / ``astream``) one ``ChatRequest`` through the
-    routing chain. Thread-safe and shareable: build one per process (``core.llm.factory``). The
+    routing chain. Thread-safe and shareable: build one per process (``core.services.composition``). The
     answer (``Completion``) says which model answered, which were tried, the usage, the cost and the
     time spent waiting; ``store_in_cache`` is for callers that have validated the answer."""
 
@@ -58,6 +59,7 @@ class Gateway:
         retry_policy: RetryPolicy | None = None,
         rate_limiter: RateLimiter | None = None,
         deadline_s: float | None = None,
+        offline: Mapping[str, OfflineHandler] | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
@@ -72,6 +74,9 @@ class Gateway:
             {p: Limits(lim.rpm, lim.tpm) for p, lim in registry.limits.items()}
         )
         self._providers: dict[str, Provider] = dict(providers or {})
+        if offline is not None:
+            # The local engine is injected, one handler per use case (core.services.composition).
+            self._providers.setdefault(OfflineProvider.name, OfflineProvider(settings, offline))
         self._lock = threading.Lock()
         self._configured: list[str] | None = None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +16,8 @@ USE_CASES = (
     "news_sentiment",
     "strategy_optimization",
 )
+# The token counts a usage row carries, in ledger-column order (``Usage`` field names).
+TOKEN_KINDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
 MTOK = Decimal(1_000_000)
 MICRO_USD = Decimal("0.000001")
 
@@ -38,6 +40,16 @@ class Message:
         return {"role": self.role, "content": self.content}
 
 
+class OfflineInput:
+    """Base of the typed inputs a local engine reads instead of the prompt (one dataclass per use
+    case, defined by the engine that the composition root injects); never sent to a vendor."""
+
+
+# One callable per use case, handed to the gateway by the composition root: input -> the JSON text
+# a model would have returned (or EngineCannotAnswer).
+OfflineHandler = Callable[[Any], str]
+
+
 @dataclass
 class ChatRequest:
     """One logical request. ``offline_context`` feeds the offline engine and is never sent to a vendor."""
@@ -55,7 +67,7 @@ class ChatRequest:
     use_cache: bool = True
     template_version: str | None = None
     allow_shrink: bool = False
-    offline_context: dict[str, Any] = field(default_factory=dict)
+    offline_context: OfflineInput | None = None
     deadline_s: float | None = None
     request_id: str | None = None
     # False: use only the first model of the chain (e.g. an explicit --model); no fallback.

@@ -1,6 +1,6 @@
 """Offline market analysis: transparent rules over indicator values.
 
-Input (``offline_context``): {"symbol", "timeframe", "indicators": {name: value}, "language"}. The
+Input: ``core.offline.inputs.MarketFigures`` (symbol, timeframe, indicator values, language). The
 indicator names are the ones ``core.services.analysis.compute_figures`` produces (price, rsi_14,
 macd_hist, macd_hist_prev, sma_20, sma_50, sma_200, bb_upper, bb_middle, bb_lower, bb_position, ...);
 any may be None when the data is too short. Every signal that moves the verdict is named in the
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import EngineCannotAnswer
+from core.offline.inputs import MarketFigures
 
 BUY_AT = 2.0
 SELL_AT = -2.0
@@ -171,11 +172,6 @@ def analyse(symbol: str, timeframe: str, indicators: dict[str, Any], language: s
     }
 
 
-def answer(use_case: str, context: dict[str, Any]) -> str:
-    result = analyse(
-        str(context.get("symbol", "?")),
-        str(context.get("timeframe", "?")),
-        dict(context.get("indicators") or {}),
-        str(context.get("language") or "en"),
-    )
+def answer(request: MarketFigures) -> str:
+    result = analyse(request.symbol, request.timeframe, dict(request.indicators), request.language or "en")
     return json.dumps(result, ensure_ascii=False)

@@ -6,8 +6,9 @@ condition operands. The data is split in time: the search ranks candidates by Sh
 be at least as good as the original on the last 30 % (out-of-sample), which it never saw. If it
 is not, the original is returned unchanged: a search that only fits noise proposes nothing.
 
-Input (``offline_context``): {"strategy": dict, "df": DataFrame, "fee_bps", "slippage_bps",
-"language", optional "symbol", "timeframe"}.
+Input: ``core.offline.inputs.OptimisationInput``: the strategy, how many bars the data set has, and
+the backtest to judge with (a function over a bar range; the caller owns the data, fees and
+slippage), so this module needs neither the data nor the backtester.
 """
 
 from __future__ import annotations
@@ -20,9 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from core.errors import EngineCannotAnswer
+from core.offline.inputs import Backtest, OptimisationInput
 from core.strategy.operands import (
     INDICATORS,
     BinOp,
@@ -158,23 +158,12 @@ def apply(strategy: dict[str, Any], params: list[Param], values: tuple[float, ..
     return out
 
 
-def _market_data(context: dict[str, Any], df: pd.DataFrame) -> Any:
-    from core.market.data import MarketData
-
-    return MarketData(df=df, symbol=str(context.get("symbol", "BTC/USDT")),
-                      timeframe=str(context.get("timeframe", "1d")), source="optimiser")
-
-
 class _Judge:
-    """Runs backtests on a segment and remembers them (a grid revisits the same points)."""
+    """Runs backtests on bars [start, end) and remembers them (a grid revisits the same points)."""
 
-    def __init__(self, context: dict[str, Any], df: pd.DataFrame) -> None:
-        from core.services.backtesting import run_backtest
-
-        self._run = run_backtest
-        self.data = _market_data(context, df)
-        self.fee = float(context.get("fee_bps", 10))
-        self.slippage = float(context.get("slippage_bps", 5))
+    def __init__(self, backtest: Backtest, start: int, end: int) -> None:
+        self._run = backtest
+        self.start, self.end = start, end
         self.memo: dict[str, dict[str, Any]] = {}
         self.count = 0
 
@@ -182,8 +171,7 @@ class _Judge:
         key = json.dumps(strategy, sort_keys=True)
         if key not in self.memo:
             self.count += 1
-            result = self._run(strategy, self.data, fee_bps=self.fee, slippage_bps=self.slippage)
-            self.memo[key] = dict(result.metrics)
+            self.memo[key] = dict(self._run(strategy, self.start, self.end))
         return self.memo[key]
 
 
@@ -240,16 +228,14 @@ def _delta(after: Any, before: Any) -> str | None:
     return f"{after - before:+.2f}%"
 
 
-def optimise(context: dict[str, Any]) -> dict[str, Any]:
-    strategy = context.get("strategy")
-    df = context.get("df")
-    language = str(context.get("language") or "en")
-    if not isinstance(strategy, dict) or not isinstance(df, pd.DataFrame):
-        raise EngineCannotAnswer("The offline optimiser needs a strategy and market data.")
-    if len(df) < MIN_BARS:
+def optimise(request: OptimisationInput) -> dict[str, Any]:
+    strategy = dict(request.strategy)
+    language = request.language or "en"
+    bars = request.bars
+    if bars < MIN_BARS:
         raise EngineCannotAnswer(
             f"The offline optimiser needs at least {MIN_BARS} bars to split into in- and out-of-sample "
-            f"periods; got {len(df)}.",
+            f"periods; got {bars}.",
             hint="Load a longer data set.",
         )
     params = find_params(strategy)
@@ -258,9 +244,9 @@ def optimise(context: dict[str, Any]) -> dict[str, Any]:
             "The strategy has no numeric parameters to tune (indicator periods or thresholds).",
             hint="Optimisation works on conditions such as rsi(14) < 30 or close > sma(50).",
         )
-    cut = int(len(df) * IN_SAMPLE_SHARE)
-    in_sample = _Judge(context, df.iloc[:cut])
-    out_sample = _Judge(context, df.iloc[cut:])
+    cut = int(bars * IN_SAMPLE_SHARE)
+    in_sample = _Judge(request.backtest, 0, cut)
+    out_sample = _Judge(request.backtest, cut, bars)
     best, _ = _search(strategy, params, in_sample)
     start = tuple(p.value for p in params)
     proposal = apply(strategy, params, best) if best != start else None
@@ -273,7 +259,7 @@ def optimise(context: dict[str, Any]) -> dict[str, Any]:
     if proposal is None:
         return {"optimized_strategy": strategy, "changes": [], "expected_improvement":
                 {"return_pct": "+0.00%", "max_drawdown": "+0.00%", "win_rate": "+0.00%"}}
-    full = _Judge(context, df)
+    full = _Judge(request.backtest, 0, bars)
     before, after = full.metrics(strategy), full.metrics(proposal)
     changes = [_change_text(p, v, language) for p, v in zip(params, best, strict=True) if v != p.value]
     return {
@@ -287,5 +273,5 @@ def optimise(context: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def answer(use_case: str, context: dict[str, Any]) -> str:
-    return json.dumps(optimise(context), ensure_ascii=False)
+def answer(request: OptimisationInput) -> str:
+    return json.dumps(optimise(request), ensure_ascii=False)

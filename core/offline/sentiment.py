@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from core.offline.inputs import NewsItem
 from core.prompts.builder import detect_language
 
 # term -> weight (positive = good for prices). Phrases are matched before their parts.
@@ -222,8 +223,5 @@ def analyse(title: str, content: str, language: str | None = None) -> dict[str, 
     }
 
 
-def answer(use_case: str, context: dict[str, Any]) -> str:
-    result = analyse(
-        str(context.get("title", "")), str(context.get("content", "")), context.get("language")
-    )
-    return json.dumps(result, ensure_ascii=False)
+def answer(request: NewsItem) -> str:
+    return json.dumps(analyse(request.title, request.content, request.language), ensure_ascii=False)

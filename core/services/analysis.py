@@ -13,6 +13,7 @@ from typing import Any
 
 from core.llm.structured import ask_structured
 from core.llm.types import ChatRequest
+from core.offline.inputs import MarketFigures
 from core.prompts.builder import Language, build_prompt
 from core.services.common import BadInput, CallInfo, gateway_or_default
 from core.services.market_data import MarketData, indicator_frame
@@ -146,7 +147,7 @@ def analyze_market(
         use_case="market_analysis", messages=built.messages, model=model, user=user, max_tokens=800,
         output_schema=vendor_schema(MarketAnalysis), schema_name="market_analysis", json_mode=True,
         use_cache=use_cache, template_version=built.template_version,
-        offline_context={"symbol": sym, "timeframe": data.timeframe, "indicators": figures, "language": lang},
+        offline_context=MarketFigures(sym, data.timeframe, figures, lang),
     )
     result = ask_structured(gateway_or_default(gateway), req, MarketAnalysis.model_validate, language=lang)
     out: MarketAnalysis = result.value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from core.market.metrics import FORMULAS
 from core.market.resample import resample
 from core.market.result import BacktestResult
 from core.market.timeframes import timeframe_seconds
+from core.offline.inputs import Backtest
 from core.services.strategy_library import StrategyInput, ValidStrategy, validate_strategy
 
 __all__ = ["FORMULAS", "BacktestResult", "Trade", "metric_formulas", "run_backtest"]
@@ -98,3 +100,15 @@ def _bars_for_strategy(strategy: dict[str, Any], data: MarketData) -> tuple[Mark
 
 def metric_formulas() -> dict[str, str]:
     return dict(FORMULAS)
+
+
+def bar_range_backtest(data: MarketData, fee_bps: float | Decimal, slippage_bps: float | Decimal) -> Backtest:
+    """The backtest the offline optimiser judges with: a strategy's metrics on bars [start, end) of
+    ``data``, with these fees (the optimiser itself never sees the data)."""
+
+    def run(strategy: Mapping[str, Any], start: int, end: int) -> Mapping[str, Any]:
+        part = MarketData(df=data.df.iloc[start:end], symbol=data.symbol, timeframe=data.timeframe,
+                          source="optimiser")
+        return run_backtest(dict(strategy), part, fee_bps=fee_bps, slippage_bps=slippage_bps).metrics
+
+    return run

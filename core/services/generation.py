@@ -15,6 +15,7 @@ from typing import Any
 
 from core.llm.structured import OutputProblem, ask_structured
 from core.llm.types import ChatRequest
+from core.offline.inputs import StrategyEdit, StrategyPrompt
 from core.prompts.builder import Language, build_prompt, detect_language
 from core.services.common import BadInput, CallInfo, gateway_or_default, require_text
 from core.services.outputs import Refinement, strategy_schema, vendor_schema
@@ -85,7 +86,7 @@ def generate_strategy(
         use_case="strategy_generation", messages=built.messages, model=model, user=user,
         max_tokens=MAX_STRATEGY_TOKENS, output_schema=strategy_schema(), schema_name="strategy",
         json_mode=True, use_cache=use_cache, template_version=built.template_version,
-        offline_context={"prompt": text, "language": lang},
+        offline_context=StrategyPrompt(text, lang),
     )
     result = ask_structured(gateway_or_default(gateway), req, check_strategy, language=lang,
                             on_delta=on_delta, on_attempt=on_attempt)
@@ -127,7 +128,7 @@ def refine_strategy(
         use_case="strategy_refinement", messages=built.messages, model=model, user=user,
         max_tokens=MAX_STRATEGY_TOKENS, output_schema=vendor_schema(Refinement), schema_name="refinement",
         json_mode=True, use_cache=use_cache, template_version=built.template_version,
-        offline_context={"strategy": current, "instruction": text, "language": lang},
+        offline_context=StrategyEdit(current, text, lang),
     )
 
     def parse(obj: dict[str, Any]) -> tuple[ValidStrategy, list[str]]:

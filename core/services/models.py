@@ -61,7 +61,7 @@ def get_gateway() -> Gateway:
     if _gateway is None:
         with _lock:
             if _gateway is None:
-                from core.llm.factory import build_gateway
+                from core.services.composition import build_gateway
 
                 _gateway = build_gateway(get_settings())
     return _gateway

@@ -18,6 +18,7 @@ from typing import Any
 from core.errors import QuotaExceeded, StudioError
 from core.llm.structured import ask_structured
 from core.llm.types import ChatRequest
+from core.offline import inputs as offline_inputs
 from core.prompts.builder import Language, build_prompt, detect_language
 from core.services.common import BadInput, CallInfo, gateway_or_default, require_text
 from core.services.outputs import NewsSentiment, vendor_schema
@@ -89,8 +90,7 @@ def analyze_news(
         use_case="news_sentiment", messages=built.messages, model=model, user=user, max_tokens=600,
         output_schema=vendor_schema(NewsSentiment), schema_name="news_sentiment", json_mode=True,
         use_cache=use_cache, template_version=built.template_version,
-        offline_context={"title": title, "content": content, "source": news.source,
-                         "published_at": news.published_at, "language": lang},
+        offline_context=offline_inputs.NewsItem(title, content, news.source, news.published_at, lang),
     )
     result = ask_structured(gateway_or_default(gateway), req, NewsSentiment.model_validate, language=lang)
     out: NewsSentiment = result.value

@@ -15,8 +15,9 @@ from typing import Any
 
 from core.llm.structured import ask_structured
 from core.llm.types import ChatRequest
+from core.offline.inputs import OptimisationInput
 from core.prompts.builder import Language, build_prompt
-from core.services.backtesting import run_backtest
+from core.services.backtesting import bar_range_backtest, run_backtest
 from core.services.common import BadInput, CallInfo, gateway_or_default
 from core.services.generation import check_strategy, diff_changes, issue_text
 from core.services.market_data import MarketData
@@ -123,9 +124,8 @@ def optimize_strategy(
         use_case="strategy_optimization", messages=built.messages, model=model, user=user, max_tokens=4096,
         output_schema=vendor_schema(OptimizationProposal), schema_name="optimization", json_mode=True,
         use_cache=use_cache, template_version=built.template_version + f":{len(data.df)}:{data.df.index[-1]}",
-        offline_context={"strategy": original.to_dict(), "df": data.df, "fee_bps": float(fee_bps),
-                         "slippage_bps": float(slippage_bps), "language": lang, "symbol": data.symbol,
-                         "timeframe": data.timeframe},
+        offline_context=OptimisationInput(original.to_dict(), len(data.df),
+                                          bar_range_backtest(data, fee_bps, slippage_bps), lang),
     )
 
     def parse(obj: dict[str, Any]) -> tuple[OptimizationProposal, ValidStrategy]:

@@ -1,14 +1,17 @@
-"""The offline rule engine as a provider: deterministic, free, always configured."""
+"""A local engine as a provider: deterministic, free, always configured.
+
+The gateway does not know the engine: the composition root (``core.services.composition``) hands it
+one callable per use case (``OfflineHandler``), and each service puts that use case's typed input in
+``ChatRequest.offline_context``. Without handlers the provider declines every request."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
-import core.offline
 from core.config import Settings
 from core.errors import EngineCannotAnswer
 from core.llm.providers.base import Call, Provider, Reply, StreamDone, StreamItem
-from core.llm.types import Usage
+from core.llm.types import OfflineHandler, Usage
 
 # Streamed in slices so the UI shows the same progressive rendering as for a vendor.
 _SLICE = 64
@@ -19,20 +22,23 @@ class OfflineProvider(Provider):
     order = 100
     local = True
 
+    def __init__(self, settings: Settings, handlers: Mapping[str, OfflineHandler] | None = None) -> None:
+        super().__init__(settings)
+        self.handlers = dict(handlers or {})
+
     @classmethod
     def status_note(cls, settings: Settings) -> str:
         return "rule-based engine, always available, free"
 
     def complete(self, call: Call) -> Reply:
         req = call.request
-        try:
-            text = core.offline.answer(req.use_case, req.offline_context)
-        except ModuleNotFoundError as exc:
+        handler = self.handlers.get(req.use_case)
+        if handler is None or req.offline_context is None:
             raise EngineCannotAnswer(
-                f"The offline engine for '{req.use_case}' is not installed ({exc.name}).",
+                f"The offline engine has no answer for '{req.use_case}' here.",
                 hint="Configure a provider key (see `python -m core models`).",
-            ) from None
-        return Reply(text=text, usage=Usage(), finish_reason="stop", vendor_model="offline")
+            )
+        return Reply(text=handler(req.offline_context), usage=Usage(), finish_reason="stop", vendor_model="offline")
 
     def stream(self, call: Call) -> Iterator[StreamItem]:
         reply = self.complete(call)
