@@ -159,6 +159,31 @@ def _call(gateway: Any, req: ChatRequest, on_delta: Callable[[str], None] | None
     return completion
 
 
+def _accept(completion: Completion, parse: Callable[[dict[str, Any]], T]) -> tuple[T, bool] | list[str]:
+    """The validated value and whether JSON repair was needed, or the problems to send back."""
+    try:
+        extracted = extract_json(completion.text)
+        return parse(extracted.value), extracted.repaired
+    except OutputProblem as problem:
+        return problem.errors
+    except Exception as problem:  # pydantic.ValidationError or a validator's error carrying .errors
+        if not hasattr(problem, "errors"):
+            raise  # a bug, not a bad answer
+        return _errors_of(problem)
+
+
+def _why_stop(completion: Completion, spent: Decimal, cost_cap_usd: Decimal, *, more: bool) -> str:
+    """Why asking again is pointless or too dear ("" otherwise; ``more``: re-asks are left)."""
+    if completion.provider == "offline":
+        return "the offline engine is deterministic, so asking again would give the same answer"
+    if not more:
+        return ""
+    # Assume the next attempt costs about what this one did; stop before crossing the cap.
+    if spent + completion.cost_usd > cost_cap_usd:
+        return f"another attempt would exceed this request's cost cap of ${cost_cap_usd}"
+    return ""
+
+
 def ask_structured(
     gateway: Any,
     req: ChatRequest,
@@ -189,42 +214,26 @@ def ask_structured(
         # problems), and are never served from, or stored in, the cache.
         attempt_req = replace(req, messages=messages, use_cache=req.use_cache and number == 1, request_id=None,
                               model=req.model if last is None else last.model)
-        completion = _call(gateway, attempt_req, on_delta)
-        last = completion
+        completion = last = _call(gateway, attempt_req, on_delta)
         usage = usage + completion.usage
         spent += completion.cost_usd
         attempt = Attempt(number, completion.model, completion.provider, completion.cost_usd, completion.cached)
         attempts.append(attempt)
-        try:
-            extracted = extract_json(completion.text)
-            value = parse(extracted.value)
-        except Exception as problem:  # OutputProblem, pydantic.ValidationError, or a validator's error
-            if not isinstance(problem, OutputProblem) and not hasattr(problem, "errors"):
-                raise
-            errors = _errors_of(problem)
-            attempt.errors = errors
-            log.info("attempt %d by %s rejected: %s", number, completion.model, "; ".join(errors))
-        else:
-            repaired = repaired or extracted.repaired or number > 1
+        accepted = _accept(completion, parse)
+        if not isinstance(accepted, list):
+            value, was_repaired = accepted
             if not completion.cached and hasattr(gateway, "store_in_cache"):
                 gateway.store_in_cache(completion)
-            return StructuredResult(value, completion, attempts, repaired, usage, spent)
-        if completion.provider == "offline":
-            stop_reason = "the offline engine is deterministic, so asking again would give the same answer"
-            break
-        if number > max_reasks:
-            break
-        # Assume the next attempt costs about what this one did; stop before crossing the cap.
-        if spent + completion.cost_usd > cost_cap_usd:
-            stop_reason = f"another attempt would exceed this request's cost cap of ${cost_cap_usd}"
+            return StructuredResult(value, completion, attempts, repaired or was_repaired or number > 1, usage, spent)
+        errors = attempt.errors = accepted
+        log.info("attempt %d by %s rejected: %s", number, completion.model, "; ".join(errors))
+        stop_reason = _why_stop(completion, spent, cost_cap_usd, more=number <= max_reasks)
+        if stop_reason or number > max_reasks:
             break
         if on_attempt is not None:
             on_attempt(number + 1, errors)
-        messages = [
-            *messages,
-            Message("assistant", completion.text[:ECHO_LIMIT] or "(empty)"),
-            repair_message(language, errors),
-        ]
+        messages = [*messages, Message("assistant", completion.text[:ECHO_LIMIT] or "(empty)"),
+                    repair_message(language, errors)]
     n = len(attempts)
     detail = "; ".join(errors)
     why = f" Stopped because {stop_reason}." if stop_reason else ""
