@@ -17,11 +17,13 @@ from core.errors import StudioError
 from core.services import strategy_library
 from core.services.generation import generate_strategy, refine_strategy
 from core.services.strategy_library import ValidationReport, ValidStrategy
+from ui.canvas import show_canvas
+from ui.canvas_editor import Editor, editor_panel
 from ui.errors import show_error
-from ui.graph_view import show_graph
 from ui.i18n import t
 from ui.model_picker import call_caption, pick_model
 from ui.plain_text import escape_markdown as md
+from ui.readback import show_readback
 from ui.shell_guard import ensure_app_shell
 from ui.sidebar import current_user
 
@@ -33,9 +35,12 @@ FALLBACK = "gen_fallback"  # models that failed before another answered, shown s
 SAVED_FLASH = "gen_saved_flash"  # kept until the strategy changes, so the link survives reruns
 REPORT = "gen_report"  # (editor text, its validation report): each text is checked once, not every rerun
 STREAM_TAIL = 4000  # characters of streamed text kept on screen
+LAST_TEXT = "gen_last_text"  # the JSON text of the previous run, so a JSON edit can be undone too
 
 
 def _set_strategy(strategy: ValidStrategy, source: str, model: str | None) -> None:
+    if st.session_state.get(JSON_KEY):
+        EDITOR.push_undo(st.session_state[JSON_KEY])
     st.session_state[STRATEGY] = strategy
     st.session_state[JSON_KEY] = strategy.to_json(indent=2)
     st.session_state[SOURCE] = source
@@ -50,7 +55,7 @@ def _use_example(text: str) -> None:
 
 def _start_over() -> None:
     for key in (PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED, HISTORY, SAVED_ID, CALL, ISSUE, SAVED_FLASH,
-                FALLBACK, REPORT):
+                FALLBACK, REPORT, LAST_TEXT, EDITOR.undo_key, EDITOR.selected_key):
         st.session_state.pop(key, None)
 
 
@@ -71,6 +76,13 @@ def _editor_report() -> ValidationReport:
 
 def _on_json_edit() -> None:
     """An edit revalidates at once: keep the last readable strategy for the graph."""
+    previous = st.session_state.get(LAST_TEXT)
+    if previous is not None and previous != st.session_state.get(JSON_KEY):
+        EDITOR.push_undo(previous)
+    _on_text_change()
+
+
+def _on_text_change() -> None:
     report = _editor_report()
     if report.strategy is not None:
         st.session_state[STRATEGY] = report.valid_strategy or report
@@ -81,6 +93,10 @@ def _on_json_edit() -> None:
 def _shown(strategy: ValidStrategy | ValidationReport) -> Mapping[str, Any]:
     """The last readable strategy, drawn while the editor's text cannot be read."""
     return strategy if isinstance(strategy, ValidStrategy) else strategy.strategy or {}
+
+
+EDITOR = Editor(prefix="gen", json_key=JSON_KEY, report=_editor_report, on_commit=_on_text_change,
+                fallback=lambda: _shown(st.session_state[STRATEGY]))
 
 
 def _examples() -> None:
@@ -212,16 +228,22 @@ def _save(report: ValidationReport) -> None:
             st.page_link("pages/strategies.py", label=t("strategy.gen.open_library"), icon=":material/account_tree:")
 
 
+def _prompt_row() -> tuple[str, str, bool]:
+    prompt = st.text_area(t("strategy.gen.prompt"), key=PROMPT, height=80,
+                          placeholder=t("strategy.gen.prompt_placeholder"), max_chars=4000)
+    c0, c1, c2 = st.columns([4, 1, 1], vertical_alignment="bottom")
+    with c0:
+        model = pick_model("strategy_generation", key="gen_model")
+    clicked = c1.button(t("strategy.gen.generate"), type="primary", key="gen_go", width="stretch")
+    c2.button(t("strategy.gen.new"), key="gen_reset", on_click=_start_over, width="stretch")
+    return prompt, model, clicked
+
+
 def main() -> None:
     st.title(t("strategy.gen.title"))
     st.caption(t("strategy.gen.intro"))
     _examples()
-    prompt = st.text_area(t("strategy.gen.prompt"), key=PROMPT, height=100,
-                          placeholder=t("strategy.gen.prompt_placeholder"), max_chars=4000)
-    model = pick_model("strategy_generation", key="gen_model")
-    c1, c2 = st.columns([1, 5])
-    clicked = c1.button(t("strategy.gen.generate"), type="primary", key="gen_go")
-    c2.button(t("strategy.gen.new"), key="gen_reset", on_click=_start_over)
+    prompt, model, clicked = _prompt_row()
     if clicked:
         if not (prompt or "").strip():
             st.warning(t("strategy.gen.empty_prompt"))
@@ -230,14 +252,19 @@ def main() -> None:
     if STRATEGY not in st.session_state:
         st.info(t("strategy.gen.no_strategy"))
         return
+    # The canvas goes first on the page but is drawn last in the run: a refinement below may still
+    # replace the strategy in this run.
+    top = st.container()
     if st.session_state.get(CALL):
         st.caption(st.session_state[CALL])
     if st.session_state.get(FALLBACK):
         failed, answered = st.session_state[FALLBACK]
         st.warning(t("strategy.gen.fallback", failed=", ".join(failed), model=answered),
                    icon=":material/alt_route:")
+    edit_col, issue_col = st.columns([3, 2])
 
-    # Refinement first: it may replace the editor's text, which must happen before the editor exists.
+    # Refinement before the JSON editor: it may replace the editor's text, which must happen before
+    # the editor exists.
     with st.form("gen_refine_form", clear_on_submit=True, border=False):
         r1, r2 = st.columns([5, 1], vertical_alignment="bottom")
         instruction = r1.text_input(t("strategy.gen.refine"), placeholder=t("strategy.gen.refine_placeholder"),
@@ -251,17 +278,25 @@ def main() -> None:
     _history()
 
     report = _editor_report()
-    graph_col, issue_col = st.columns([3, 2])
     with issue_col:
         st.subheader(t("strategy.gen.issues"))
         highlight = _validation(report)
-    with graph_col:
-        st.subheader(t("strategy.gen.graph"))
+    picked = EDITOR.selection()
+    if picked and picked.get("kind") == "node" and highlight is None:
+        highlight = str(picked.get("id"))
+    with top:
         if report.strategy is None:
             st.warning(t("strategy.gen.unreadable"))
-        show_graph(report.strategy or _shown(st.session_state[STRATEGY]), highlight=highlight)
+        shown = report.strategy or _shown(st.session_state[STRATEGY])
+        show_readback(shown)
+        show_canvas(shown, list(report.issues), key="gen_canvas",
+                    highlight=highlight, on_select=EDITOR.select)
+    with edit_col:
+        editor_panel(EDITOR)
+    st.subheader(t("strategy.gen.json_title"))
     st.text_area(t("strategy.gen.json"), key=JSON_KEY, height=320, on_change=_on_json_edit,
                  help=t("strategy.gen.json_help"))
+    st.session_state[LAST_TEXT] = st.session_state.get(JSON_KEY, "")
     _save(report)
 
 

@@ -11,10 +11,11 @@ import streamlit as st
 from core.errors import StudioError
 from core.services import strategy_library
 from ui.backtest_panel import render_backtest_panel
+from ui.canvas import show_canvas
 from ui.errors import show_error
-from ui.graph_view import show_graph
 from ui.i18n import t
 from ui.plain_text import escape_markdown as md
+from ui.readback import show_readback
 from ui.shell_guard import ensure_app_shell
 from ui.sidebar import current_user
 
@@ -121,7 +122,9 @@ def _open(sid: str) -> None:
     preview, versions, backtest, manage = st.tabs([t("strategy.lib.tab_preview"), t("strategy.lib.tab_versions"),
                                                    t("strategy.lib.tab_backtest"), t("strategy.lib.tab_manage")])
     with preview:
-        show_graph(stored.strategy)
+        show_readback(stored.strategy)
+        show_canvas(stored.strategy, list(strategy_library.validate_strategy(stored.strategy).issues),
+                    key=f"lib_canvas_{sid}")
         st.json(stored.strategy, expanded=False)
     with versions:
         _versions_tab(sid)

@@ -32,6 +32,11 @@ def page(name: str, lang: str = "en") -> AppTest:
     return at.run()
 
 
+def canvas(at: AppTest) -> dict:
+    """The data the canvas component draws (AppTest runs no JavaScript; the browser tests draw it)."""
+    return json.loads(at.get("bidi_component")[0].proto.json)
+
+
 def test_generate_refine_save_then_listed_with_versions() -> None:
     at = page("generate")
     assert not at.exception and at.title[0].value == "Generate a strategy"
@@ -39,8 +44,8 @@ def test_generate_refine_save_then_listed_with_versions() -> None:
     at.button(key="gen_go").click().run()
     assert not at.exception and not at.error
     assert any("Valid" in s.value for s in at.success)
-    srcdoc = at.get("iframe")[0].proto.srcdoc
-    assert "RSI(14) \\u003c 25" in srcdoc and "BUY 100 USDT · ETH/USDT" in srcdoc
+    labels = [n["label"] for n in canvas(at)["nodes"]]
+    assert "RSI(14) < 25" in labels and "BUY 100 USDT · ETH/USDT" in labels
     assert any("tokens" in c.value or "$" in c.value for c in at.caption)  # the call's tokens and cost
 
     at.text_input(key="gen_refine_text").set_value("make the amount 250 USDT")
@@ -115,3 +120,64 @@ def test_every_validation_code_is_explained_in_both_languages() -> None:
     for code in CODES:
         texts = MESSAGES[f"strategy.code.{code}"]
         assert texts["en"] and texts["ko"], code
+
+
+def _generated(prompt: str = "Buy 100 USDT of BTC when the 1h RSI(14) drops below 30") -> AppTest:
+    at = page("generate")
+    at.text_area(key="gen_prompt").set_value(prompt)
+    at.button(key="gen_go").click().run()
+    assert not at.exception
+    return at
+
+
+def _strategy(at: AppTest) -> dict:
+    return json.loads(at.text_area(key="gen_json").value)
+
+
+def _field(at: AppTest, kind: str, suffix: str):  # type: ignore[no-untyped-def]
+    """The editor's widget whose key ends with ``suffix`` (keys carry the node's config hash)."""
+    return next(w for w in getattr(at, kind) if str(w.key).endswith(suffix))
+
+
+def test_canvas_editor_changes_a_threshold_revalidates_and_undoes() -> None:
+    at = _generated()
+    condition = next(n["id"] for n in _strategy(at)["nodes"] if n["type"] == "condition")
+    at.session_state["gen_selected"] = {"kind": "node", "id": condition}  # what a click on the canvas sends
+    at.run()
+    _field(at, "text_input", "_right").set_value("25").run()
+    assert not at.exception
+    assert next(n for n in _strategy(at)["nodes"] if n["id"] == condition)["config"]["right"] == 25
+    assert "RSI(14) < 25" in [n["label"] for n in canvas(at)["nodes"]]
+    assert any("is below 25" in m.value for m in at.markdown)  # the read-back follows
+
+    _field(at, "text_input", "_left").set_value("rsi(14").run()  # unreadable: shown, not applied
+    assert any("cannot be read" in e.value for e in at.error)
+    assert next(n for n in _strategy(at)["nodes"] if n["id"] == condition)["config"]["left"] == "rsi(14)"
+
+    _field(at, "selectbox", "_operator").set_value("crosses_above").run()
+    assert "RSI(14) crosses above 25" in [n["label"] for n in canvas(at)["nodes"]]
+    undo = at.button(key="gen_undo_btn")
+    undo.click().run()
+    assert "RSI(14) < 25" in [n["label"] for n in canvas(at)["nodes"]]
+    at.button(key="gen_undo_btn").click().run()
+    assert "RSI(14) < 30" in [n["label"] for n in canvas(at)["nodes"]]
+
+
+def test_palette_adds_a_connected_node_and_delete_removes_it_with_its_edges() -> None:
+    at = _generated()
+    before = _strategy(at)
+    condition = next(n["id"] for n in before["nodes"] if n["type"] == "condition")
+    at.session_state["gen_selected"] = {"kind": "node", "id": condition}
+    at.run()
+    at.selectbox(key="gen_palette_kind").set_value("action").run()
+    at.button(key="gen_palette_add").click().run()
+    after = _strategy(at)
+    assert len(after["nodes"]) == len(before["nodes"]) + 1
+    new = after["nodes"][-1]
+    assert new["type"] == "action" and {"from": condition, "to": new["id"], "condition": "true"} in after["edges"]
+    assert any("Valid" in s.value for s in at.success)  # a default node is a valid node
+
+    # The new node is selected: its form offers delete.
+    _field(at, "button", "_delete").click().run()
+    assert _strategy(at) == before
+    assert not at.exception

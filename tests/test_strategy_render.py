@@ -178,3 +178,18 @@ def test_page_requests_nothing_outside_itself(browser: Any) -> None:
         assert entries == []
     finally:
         page.context.close()
+
+
+def test_korean_labels_tooltips_and_branches() -> None:
+    s = copy.deepcopy(EXAMPLE)
+    cfg(s, "condition_1")["operator"] = "crosses_below"
+    data = graph_data(s, [], lang="ko")
+    labels = [n["label"] for n in data["nodes"]]
+    assert labels == ["1시간마다", "BTC/USDT · 1h · binance", "RSI(14) 하향 돌파 30", "100 USDT 매수 · BTC/USDT"]
+    assert [e.get("label") for e in data["edges"]] == [None, None, "참"]
+    action = data["nodes"][3]["title"]
+    assert action.splitlines() == ["액션 · action_1", "동작: 매수", "심볼: BTC/USDT", "수량: 100", "단위: USDT"]
+    sell_all = {"id": "action_2", "type": "action", "config": {"action_type": "sell", "symbol": "ETH/KRW",
+                                                             "amount": "all"}}
+    from core.strategy.labels import node_label
+    assert node_label(sell_all, "ko") == "전량 매도 · ETH/KRW" and node_label(sell_all) == "SELL ALL · ETH/KRW"

@@ -41,9 +41,11 @@ __all__ = [
     "ValidStrategy",
     "ValidationReport",
     "VersionInfo",
+    "canvas_data",
     "delete_strategy",
     "diff_versions",
     "example_prompts",
+    "explain_strategy",
     "export_strategy_json",
     "get_strategy",
     "import_strategy_json",
@@ -211,3 +213,37 @@ def node_label(node: dict[str, Any]) -> str:
     from core.strategy.labels import node_label as label
 
     return label(node)
+
+
+def canvas_data(
+    strategy: dict[str, Any],
+    issues: list[Issue],
+    highlight: str | None = None,
+    lang: str = "en",
+    describe: Any = None,
+) -> dict[str, Any]:
+    """What the interactive canvas draws: vis-network nodes/edges with labels and tooltips in
+    ``lang``, and the layout options (plain data, JSON-serialisable)."""
+    from core.strategy.render import OPTIONS, graph_data
+
+    data = graph_data(strategy, issues, highlight, lang=lang, describe=describe)
+    data["options"] = OPTIONS
+    return data
+
+
+def check_operand(text: str) -> tuple[bool, int | None, str]:
+    """Whether an operand parses: (ok, 1-based column of the first problem, short English reason)."""
+    from core.strategy.operands import OperandError, parse_operand
+
+    try:
+        parse_operand(text)
+    except OperandError as exc:
+        return False, exc.column, exc.short
+    return True, None, ""
+
+
+def explain_strategy(strategy: dict[str, Any], lang: str = "ko") -> list[str]:
+    """The strategy read back in plain sentences (one per rule), in ``lang``."""
+    from core.strategy.explain import explain
+
+    return explain(strategy, lang)

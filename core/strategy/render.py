@@ -15,13 +15,14 @@ from __future__ import annotations
 import html
 import importlib.resources
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 import networkx as nx
 
 from core.strategy.issues import Issue
-from core.strategy.labels import node_details, node_label
+from core.strategy.labels import edge_label, node_details, node_label, word
 
 STYLE = {
     # diamond draws its label below the shape, hence the dark font; the box radius tells a data
@@ -74,13 +75,21 @@ def _levels(nodes: list[dict[str, Any]], edges: list[tuple[str, str]]) -> dict[s
     return level
 
 
-def _issue_text(issues: list[Issue]) -> str:
-    return "\n".join(f"{'⛔' if i.severity == 'error' else '⚠'} {i.code}: {i.message}"
-                     + (f"\n   → {i.hint}" if i.hint else "") for i in issues)
+def _default_describe(issue: Issue) -> str:
+    return f"{issue.code}: {issue.message}" + (f"\n   → {issue.hint}" if issue.hint else "")
 
 
-def graph_data(strategy: dict[str, Any], issues: list[Issue], highlight: str | None = None) -> dict[str, Any]:
-    """The vis-network node/edge lists (plain data; tested without a browser)."""
+def _issue_text(issues: list[Issue], describe: Callable[[Issue], str] = _default_describe) -> str:
+    return "\n".join(f"{'⛔' if i.severity == 'error' else '⚠'} {describe(i)}" for i in issues)
+
+
+def graph_data(strategy: dict[str, Any], issues: list[Issue], highlight: str | None = None, lang: str = "en",
+               describe: Callable[[Issue], str] | None = None) -> dict[str, Any]:
+    """The vis-network node/edge lists (plain data; tested without a browser).
+
+    ``lang`` picks the labels' and tooltips' words; ``describe`` turns an issue into tooltip text
+    (the UI passes its catalog's words; the default is the code and the English message)."""
+    describe = describe or _default_describe
     raw_nodes = [n for n in strategy.get("nodes") or [] if isinstance(n, dict) and isinstance(n.get("id"), str)]
     raw_edges = [e for e in strategy.get("edges") or [] if isinstance(e, dict)
                  and isinstance(e.get("from"), str) and isinstance(e.get("to"), str)]
@@ -107,11 +116,11 @@ def graph_data(strategy: dict[str, Any], issues: list[Issue], highlight: str | N
         mine = node_issues.get(node_id, [])
         has_error = any(i.severity == "error" for i in mine)
         border = ERROR_COLOR if has_error else WARNING_COLOR if mine else style["color"]
-        title = node_details(node) + ("\n\n" + _issue_text(mine) if mine else "")
+        title = node_details(node, lang) + ("\n\n" + _issue_text(mine, describe) if mine else "")
         item = {
             "id": vis_id[node_id],
             "sid": node_id,
-            "label": node_label(node),
+            "label": node_label(node, lang),
             "title": title,
             "shape": style["shape"],
             "level": levels.get(node_id, 0),
@@ -132,7 +141,7 @@ def graph_data(strategy: dict[str, Any], issues: list[Issue], highlight: str | N
         vis_id[name] = len(vis_id)
         nodes_out.append({
             "id": vis_id[name], "sid": MISSING_PREFIX + name, "label": f"? {name}",
-            "title": f"'{name}' is referenced by an edge but is not a node.", "shape": "box",
+            "title": word("missing", lang, name=name), "shape": "box",
             "level": levels.get(name, 0), "borderWidth": 3, "shapeProperties": {"borderDashes": [4, 4]},
             "color": {"background": "#ffffff", "border": ERROR_COLOR}, "font": {"color": ERROR_COLOR},
             "invalid": True,
@@ -149,11 +158,12 @@ def graph_data(strategy: dict[str, Any], issues: list[Issue], highlight: str | N
             "to": vis_id[edge["to"]],
             "arrows": "to",
             "color": {"color": ERROR_COLOR if mine else color},
-            "title": f"{edge['from']} → {edge['to']}" + ("\n\n" + _issue_text(mine) if mine else ""),
+            "title": f"{edge['from']} → {edge['to']}" + ("\n\n" + _issue_text(mine, describe) if mine else ""),
             "invalid": bool(mine),
+            "branch": label if label in ("true", "false") else None,
         }
         if isinstance(label, str):
-            item["label"] = label[:12]
+            item["label"] = edge_label(label, lang)
             item["font"] = {"color": color, "strokeWidth": 3}
         if mine:
             item["dashes"] = True
@@ -166,15 +176,20 @@ def graph_data(strategy: dict[str, Any], issues: list[Issue], highlight: str | N
     }
 
 
+# Sized so that a graph of up to 15 nodes, fitted into the page's width, still draws its labels at
+# 12 px or more (the canvas never zooms out below MIN_LABEL_PX / font size on its own).
+FONT_PX = 16
+MIN_LABEL_PX = 12.5
 OPTIONS = {
     "layout": {"hierarchical": {"enabled": True, "direction": "LR", "sortMethod": "directed",
-                                "levelSeparation": 300, "nodeSpacing": 110}},
+                                "levelSeparation": 230, "nodeSpacing": 95}},
     "physics": {"enabled": False},
     "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-    "nodes": {"margin": 10, "font": {"size": 15, "face": "sans-serif"}, "widthConstraint": {"maximum": 190},
+    "nodes": {"margin": 10, "font": {"size": FONT_PX, "face": "sans-serif"}, "widthConstraint": {"maximum": 180},
               "size": 18},
-    "edges": {"smooth": {"type": "cubicBezier", "forceDirection": "horizontal"}, "font": {"size": 13}},
+    "edges": {"smooth": {"type": "cubicBezier", "forceDirection": "horizontal"}, "font": {"size": 14}},
 }
+
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -233,9 +248,9 @@ LEGEND = {"trigger": "trigger", "data_source": "data source", "condition": "cond
 
 
 def render_html(strategy: dict[str, Any], issues: list[Issue], highlight: str | None = None,
-                summary: str | None = None, legend: dict[str, str] | None = None) -> str:
+                summary: str | None = None, legend: dict[str, str] | None = None, lang: str = "en") -> str:
     """The page. ``legend`` overrides the legend's words (keys of LEGEND), e.g. translated ones."""
-    data = graph_data(strategy, issues, highlight)
+    data = graph_data(strategy, issues, highlight, lang=lang)
     words = {**LEGEND, **(legend or {})}
     data["legend"] = [{"label": str(words[k])[:40], "color": STYLE[k]["color"]} for k in STYLE] + [
         {"label": str(words["problem"])[:40], "color": ERROR_COLOR, "dashed": True}]

@@ -276,6 +276,59 @@ def switch_language(page: Page, label: str) -> None:
     rerun(page, sidebar(page).get_by_role("radio", name=label, exact=True).click)
 
 
+# What the strategy canvas shows, read from the live vis-network (ui/canvas.js registers each drawn
+# network in window.studioCanvas under its key). ``prefix`` picks the canvas by key.
+CANVAS_STATE_JS = """
+(prefix) => {
+  const all = window.studioCanvas || {};
+  const key = Object.keys(all).filter(k => k.startsWith(prefix)).pop();
+  if (!key) return null;
+  const net = all[key];
+  const placed = net.getPositions();
+  const nodes = net.body.data.nodes.get().filter(n => n.id in placed);
+  const shown = nodes.map(n => net.body.nodes[n.id]);
+  return {
+    key: key,
+    scale: net.getScale(),
+    fontPx: Math.min(...shown.map(n => n.options.font.size)),
+    labels: nodes.map(n => n.label),
+    sids: nodes.map(n => n.sid),
+    invalid: nodes.filter(n => n.invalid).map(n => n.sid),
+    selected: net.getSelectedNodes().map(id => net.body.data.nodes.get(id).sid),
+    edges: net.body.data.edges.get().length,
+  };
+}
+"""
+
+
+def canvas_state(page: Page, prefix: str = "gen_canvas", *, nodes: int | None = None,
+                 until: Callable[[dict[str, Any]], bool] | None = None, timeout_s: float = 30.0) -> dict[str, Any]:
+    """The canvas as drawn once it shows ``nodes`` nodes and ``until`` holds (polls: a rerun redraws it)."""
+    deadline = time.monotonic() + timeout_s
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = page.evaluate(CANVAS_STATE_JS, prefix)
+        if last and last["sids"] and (nodes is None or len(last["sids"]) == nodes) and (until is None or until(last)):
+            return dict(last)
+        time.sleep(0.15)
+    raise AssertionError(f"the canvas {prefix!r} did not show the expected graph; last seen: {last}")
+
+
+def click_canvas_node(page: Page, sid: str, prefix: str = "gen_canvas") -> None:
+    """Click the node with strategy id ``sid`` where the canvas draws it."""
+    point = page.evaluate("""([prefix, sid]) => {
+      const all = window.studioCanvas || {};
+      const key = Object.keys(all).filter(k => k.startsWith(prefix)).pop();
+      const net = all[key];
+      const node = net.body.data.nodes.get().find(n => n.sid === sid);
+      net.body.container.scrollIntoView({block: "center"});
+      const dom = net.canvasToDOM(net.getPositions([node.id])[node.id]);
+      const box = net.body.container.getBoundingClientRect();
+      return {x: box.x + dom.x, y: box.y + dom.y};
+    }""", [prefix, sid])
+    page.mouse.click(point["x"], point["y"])
+
+
 # ---------------------------------------------------------------- fixtures
 
 
@@ -400,6 +453,16 @@ def _save_screenshots(item: pytest.Item) -> None:
 
 
 __all__ = [
-    "StudioServer", "clean_env", "expect", "goto", "main_area", "rerun", "sidebar", "start_studio",
-    "switch_language", "wait_idle",
+    "StudioServer",
+    "canvas_state",
+    "clean_env",
+    "click_canvas_node",
+    "expect",
+    "goto",
+    "main_area",
+    "rerun",
+    "sidebar",
+    "start_studio",
+    "switch_language",
+    "wait_idle",
 ]

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from playwright.sync_api import Frame, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import (
     StudioServer,
+    canvas_state,
     goto,
     main_area,
     rerun,
@@ -66,38 +66,11 @@ def no_traceback(page: Page) -> None:
     assert "Traceback (most recent call last)" not in page.content()
 
 
-def graph_frame(page: Page) -> Frame:
-    handle = main_area(page).get_by_test_id("stIFrame").first.element_handle()
-    frame = handle.content_frame() if handle else None
-    assert frame is not None, "the strategy graph iframe has no document"
-    return frame
-
-
-GRAPH_NODES_JS = """
-(invalidOnly) => {
-  if (!window.network) return [];
-  const placed = window.network.getPositions();
-  return window.network.body.data.nodes.get()
-    .filter(n => n.id in placed && (!invalidOnly || n.invalid))
-    .map(n => n.sid);
-}
-"""
-
-
 def graph_node_ids(page: Page, timeout_s: float = 20, invalid_only: bool = False) -> list[str]:
-    """Strategy node ids vis-network has laid out in the graph iframe (waits until drawn);
-    ``invalid_only`` keeps the nodes the graph marks as having an error."""
-    deadline = time.monotonic() + timeout_s
-    last: Any = None
-    while time.monotonic() < deadline:
-        try:
-            ids = graph_frame(page).evaluate(GRAPH_NODES_JS, invalid_only)
-            if ids:
-                return sorted(ids)
-        except Exception as exc:  # the iframe is replaced on reruns; look again
-            last = exc
-        time.sleep(0.1)
-    raise AssertionError(f"the strategy graph was not drawn ({last})")
+    """Strategy node ids vis-network has laid out on the canvas (waits until drawn);
+    ``invalid_only`` keeps the nodes the canvas marks as having an error."""
+    drawn = canvas_state(page, "", timeout_s=timeout_s, until=(lambda c: bool(c["invalid"])) if invalid_only else None)
+    return sorted(drawn["invalid"] if invalid_only else drawn["sids"])
 
 
 def metric(page: Page, label: str) -> Locator:
