@@ -15,8 +15,8 @@ from typing import Any
 
 import streamlit as st
 
+from core.services.canvas import ERROR_COLOR, STYLE, vis_network_js
 from core.services.strategy_library import canvas_data
-from core.strategy.render import STYLE, vis_network_js
 from ui.i18n import current_language, t
 
 LEGEND_KEYS = ("trigger", "data_source", "condition", "action")
@@ -72,7 +72,7 @@ def canvas_payload(strategy: dict[str, Any], issues: list[Any], highlight: str |
     data["summary"] = t("canvas.summary", nodes=len(data["nodes"]), edges=len(data["edges"]), errors=errors,
                         warnings=len(issues) - errors)
     data["legend"] = [{"label": t(f"strategy.legend.{k}"), "color": STYLE[k]["color"]} for k in LEGEND_KEYS] + [
-        {"label": t("strategy.legend.problem"), "color": "#dc2626", "dashed": True}]
+        {"label": t("strategy.legend.problem"), "color": ERROR_COLOR, "dashed": True}]
     data["words"] = {w: t(f"canvas.{w}") for w in ("zoom_in", "zoom_out", "fit", "fullscreen", "exit_fullscreen")}
     data["height"] = _height(data["nodes"])
     data["key"] = key

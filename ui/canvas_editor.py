@@ -19,8 +19,9 @@ from typing import Any
 
 import streamlit as st
 
+from core.services import canvas as editing
 from core.services import strategy_library as lib
-from core.strategy import editing
+from core.services.canvas import TYPE_NAMES, VALUE_NAMES, node_label, operand_text
 from ui.i18n import current_language, t
 from ui.plain_text import escape_markdown as md
 
@@ -90,8 +91,6 @@ def _h(config: Any) -> str:
 
 
 def _value_name(value: str) -> str:
-    from core.strategy.labels import VALUE_NAMES
-
     return VALUE_NAMES.get(value, {}).get(current_language(), value)
 
 
@@ -208,8 +207,6 @@ def _node_form(ed: Editor, strategy: dict[str, Any], node: dict[str, Any]) -> No
     kind = str(node.get("type"))
     config = node.get("config") if isinstance(node.get("config"), dict) else {}
     base = f"{ed.prefix}_f_{node_id}_{_h(config)}"
-    from core.strategy.labels import TYPE_NAMES
-
     st.markdown(f"**{md(TYPE_NAMES.get(kind, {}).get(current_language(), kind))} · {md(node_id)}**")
     if kind == "trigger":
         sub = config.get("trigger_type")
@@ -270,8 +267,6 @@ def _node_form(ed: Editor, strategy: dict[str, Any], node: dict[str, Any]) -> No
 
 
 def _operand_label(value: str) -> str:
-    from core.strategy.labels import operand_text
-
     return operand_text(value, current_language())
 
 
@@ -305,8 +300,6 @@ def _node_name(strategy: dict[str, Any], node_id: str) -> str:
     node = editing.node_of(strategy, node_id)
     if node is None:
         return node_id
-    from core.strategy.labels import node_label
-
     return f"{node_label(node, current_language())} ({node_id})"
 
 
@@ -345,8 +338,6 @@ def _add(ed: Editor, kind_key: str) -> None:
 
 
 def palette(ed: Editor) -> None:
-    from core.strategy.labels import TYPE_NAMES
-
     c1, c2, c3 = st.columns([3, 2, 2], vertical_alignment="bottom")
     kind_key = f"{ed.prefix}_palette_kind"
     lang = current_language()  # resolved now: format_func may also run outside the script run
