@@ -18,7 +18,7 @@ from typing import Any
 
 from core.config import Settings
 from core.llm.errors import UnknownModel
-from core.llm.types import USE_CASES, ModelPrice
+from core.llm.types import USE_CASES, ModelInfo, ModelPrice
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "models.toml"
 STRUCTURED_MODES = ("json_schema", "json_object", "none")
@@ -28,18 +28,6 @@ RETRY_STRATEGIES = ("exponential", "linear", "fixed")
 
 class RegistryError(UnknownModel):
     """The registry data (or a user's models file) is malformed; the message says where."""
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    name: str
-    provider: str
-    price: ModelPrice
-    context_window: int | None = None
-    max_output: int | None = None
-    structured_output: str = "none"
-    use_cases: tuple[str, ...] = ()
-    source: str = "builtin"  # builtin | models_file | custom_env
 
 
 @dataclass(frozen=True)
@@ -149,7 +137,7 @@ class Registry:
 # ---------------------------------------------------------------------- loading
 def provider_names() -> list[str]:
     """The registered provider classes (each adapter file declares one)."""
-    from core.llm.providers import provider_classes  # the adapters import this module
+    from core.llm.providers import provider_classes
 
     return list(provider_classes())
 

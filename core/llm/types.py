@@ -138,6 +138,20 @@ class ModelPrice:
         return self.cost(Usage(input_tokens=input_tokens, output_tokens=max_tokens))
 
 
+@dataclass(frozen=True)
+class ModelInfo:
+    """A registry entry (core.llm.registry builds them from models.toml)."""
+
+    name: str
+    provider: str
+    price: ModelPrice
+    context_window: int | None = None
+    max_output: int | None = None
+    structured_output: str = "none"
+    use_cases: tuple[str, ...] = ()
+    source: str = "builtin"  # builtin | models_file | custom_env
+
+
 @dataclass
 class Completion:
     text: str

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from core.config import Settings
-from core.llm.registry import ModelInfo
-from core.llm.types import ChatRequest, Usage
+from core.llm.types import ChatRequest, ModelInfo, Usage
 
 
 @dataclass(frozen=True)
