@@ -51,6 +51,7 @@ BREACHES = [
     ("pages-use-services", "pages/usage.py", "import core.llm.gateway"),
     ("pages-use-services", "ui/charts.py", "from core.strategy import validation"),
     ("core-without-streamlit", "core/strategy/valid.py", "import streamlit"),
+    ("llm-below-use-cases", "core/llm/retry.py", "from core.market import data"),
     ("core-acyclic", "core/strategy/limits.py", "import core.services.strategy_library"),
 ]
 
@@ -62,7 +63,8 @@ def test_a_forbidden_import_breaks_its_contract(tmp_path: Path, contract: str, p
     target.write_text(target.read_text(encoding="utf-8") + f"\n{line}  # noqa\n", encoding="utf-8")
     run = _lint(tree)
     assert run.returncode != 0
-    assert f"{CONTRACTS[contract]['name']} BROKEN" in run.stdout, run.stdout
+    shown = " ".join(run.stdout.split())  # long contract names wrap in the report
+    assert f"{CONTRACTS[contract]['name']} BROKEN" in shown, run.stdout
 
 
 def test_pages_contract_names_every_part_of_core_but_services_and_errors() -> None:
