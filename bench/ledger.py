@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.llm.types import Completion, ModelPrice, Usage
+from core.llm.types import USE_CASES, Completion, ModelPrice, Usage
 from core.storage import get_db, iso
 from core.usage import queries, rollup
 from core.usage.cache import SqliteCache
@@ -41,8 +41,6 @@ MODELS = [
     ("gpt-4o-mini", "openai"), ("gpt-4.1", "openai"), ("o4-mini", "openai"), ("claude-sonnet-4-5", "anthropic"),
     ("claude-haiku-4-5", "anthropic"), ("glm-4.6", "glm"), ("glm-4.5-air", "glm"), ("llama-3.3-70b", "custom"),
 ]
-USE_CASES = ["strategy_generation", "strategy_refinement", "market_analysis", "news_sentiment",
-             "strategy_optimization"]
 USERS = [f"user{i:02d}" for i in range(49)] + ["local"]
 MONTHS = [Month(2026, 9), Month(2026, 10), Month(2026, 11)]
 TARGET_QUERY_MS = 300.0
@@ -64,7 +62,8 @@ def rows(n: int, seed: int = 7) -> Iterator[tuple[Any, ...]]:
         cost = 0 if status in ("cached", "rate_limited", "unavailable") else rng.randint(10, 60_000)
         saved = rng.randint(10, 60_000) if status == "cached" else 0
         yield (
-            f"req-{i}", None, USERS[rng.randrange(len(USERS))], USE_CASES[rng.randrange(5)], provider, model, model,
+            f"req-{i}", None, USERS[rng.randrange(len(USERS))], USE_CASES[rng.randrange(len(USE_CASES))],
+            provider, model, model,
             inp, out, rng.randint(0, 500), 0, 0, 0, cost, saved, "2026-07", 900.0, 200.0, status,
             "429 Too Many Requests" if status == "rate_limited" else None,
             iso(start + timedelta(seconds=i * step)),
