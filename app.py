@@ -1,4 +1,5 @@
-"""Streamlit entry point: page setup, navigation over the file pages, and the shared sidebar."""
+"""Streamlit entry point: page setup, sign-in, navigation over the file pages, the shared sidebar, and
+the ASGI app that serves the UI and the REST API (/api) on one port."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import streamlit as st
 from streamlit import config as st_config
 
 from ui.i18n import t
+from ui.identity import current_principal, signed_in
 from ui.sidebar import render_sidebar
 
 ROOT = Path(__file__).resolve().parent
@@ -64,9 +66,25 @@ def warm_up_wanted() -> bool:
     return not st_config.get_option("global.appTest")
 
 
-st.set_page_config(page_title=t("common.app_title"), page_icon="📈", layout="wide")
-navigation = st.navigation(build_pages(), position="sidebar")
-render_sidebar()
-navigation.run()
-if warm_up_wanted():
-    start_warm_up()
+def main() -> None:
+    st.set_page_config(page_title=t("common.app_title"), page_icon="📈", layout="wide")
+    # Without a signed-in user (login configured) the menu is hidden and only the login screen shows.
+    navigation = st.navigation(build_pages(), position="sidebar" if signed_in() else "hidden")
+    current_principal()  # with [auth] and nobody signed in: draws the login screen and stops here
+    render_sidebar()
+    navigation.run()
+    if warm_up_wanted():
+        start_warm_up()
+
+
+if __name__ == "__main__":
+    # Streamlit runs this file as __main__ for every session: the page.
+    main()
+else:
+    # `streamlit run app.py` (and `uvicorn app:app`) import this module and find this ASGI app: Streamlit's
+    # own server with the REST API mounted at /api, so the UI and the API share one port.
+    from starlette.routing import Mount
+
+    from core.api import API_PREFIX, create_api
+
+    app = st.App(__file__, routes=[Mount(API_PREFIX, app=create_api())])

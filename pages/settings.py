@@ -1,4 +1,5 @@
-"""Settings: providers (never their keys), the model registry with prices, routing chains, language."""
+"""Settings: providers (never their keys), the model registry with prices, routing chains, the user's own
+API keys, language."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.services import models
+from ui.api_keys import api_keys_section
 from ui.errors import show_error
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, t
 from ui.plain_text import escape_markdown
@@ -126,7 +128,7 @@ def language_section() -> None:
 
 
 st.title(t("settings.title"))
-for section in (providers_section, registry_section, routing_section):
+for section in (providers_section, registry_section, routing_section, api_keys_section):
     try:
         section()
     except Exception as exc:  # one failing section must not hide the others

@@ -14,13 +14,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from core.services import accounts
 from core.services import usage as usage_service
 from ui.errors import show_error
 from ui.i18n import t
+from ui.identity import current_principal
 from ui.money import usd
 from ui.plain_text import escape_markdown
 from ui.shell_guard import ensure_app_shell
-from ui.sidebar import current_user
 
 ensure_app_shell()
 
@@ -41,10 +42,13 @@ def use_case_label(name: str) -> str:
 
 def scope_and_month() -> tuple[str | None, str, str]:
     """The user whose usage is shown (None = all users), the month, and the session's user."""
-    user = current_user()
+    principal = current_principal()
+    user = principal.user_id
     left, right = st.columns([2, 1], vertical_alignment="bottom")
-    all_users = right.toggle(t("usage.scope"), key="usage_all_users", help=t("usage.scope_help"))
-    scope = None if all_users else user
+    # Everyone's spend is for admins only; the service refuses it to anyone else as well.
+    all_users = principal.is_admin and right.toggle(t("usage.scope"), key="usage_all_users",
+                                                    help=t("usage.scope_help"))
+    scope = accounts.usage_scope(principal, all_users=all_users)
     months = usage_service.available_months(scope)
     if st.session_state.get("usage_month") not in months:
         st.session_state["usage_month"] = months[0]
@@ -202,18 +206,21 @@ def recent(scope: str | None, month: str) -> None:
     )
 
 
-def admin(user: str) -> None:
+def admin(own: str) -> None:
+    """Quotas and the cache, for admins only: a user cannot raise their own quota."""
+    principal = current_principal()
     with st.expander(t("usage.admin"), icon=":material/tune:"):
+        user = st.text_input(t("accounts.quota.user"), value=own, key="usage_quota_user", max_chars=200).strip() or own
         status = usage_service.quota_status(user)
         amount = st.number_input(t("usage.quota.label", user=user), min_value=0.0, step=1.0, format="%.2f",
                                  value=float(status.quota_usd), key=f"usage_quota_{user}",
                                  help=t("usage.quota.help"))
         save, reset, _ = st.columns([1, 1, 2])
         if save.button(t("usage.quota.save"), key="usage_quota_save"):
-            stored = usage_service.set_user_quota(user, Decimal(str(amount)))
+            stored = accounts.set_quota(principal, user, Decimal(str(amount)))
             st.success(t("usage.quota.saved", user=user, quota=usd(stored or 0)))
         if reset.button(t("usage.quota.reset"), key="usage_quota_reset"):
-            usage_service.set_user_quota(user, None)
+            accounts.set_quota(principal, user, None)
             st.success(t("usage.quota.defaulted", user=user))
         st.divider()
         stats = usage_service.cache_stats(user)
@@ -241,7 +248,8 @@ def main() -> None:
             daily_chart(scope, month)
             breakdowns(summary, totals)
         recent(scope, month)
-        admin(user)
+        if current_principal().is_admin:
+            admin(user)
     except Exception as exc:  # StudioError shows its message; anything else a generic one, never a traceback
         show_error(exc)
 

@@ -106,11 +106,12 @@ def test_default_language_follows_the_browser(tmp_path: Path, monkeypatch: pytes
     at = _app(tmp_path, monkeypatch, "en-US").run()
     assert at.session_state["lang"] == "en"
     assert at.title[0].value == "Strategy Studio"
-    assert at.sidebar.text_input[0].label == "User ID"
+    assert not at.sidebar.text_input  # identity comes from the login (or the local mode), never typed
+    assert "you are the admin" in " ".join(c.value for c in at.sidebar.caption)
 
     at = _app(tmp_path, monkeypatch, "ko-KR").run()
     assert at.session_state["lang"] == "ko"
-    assert at.sidebar.text_input[0].label == "사용자 ID"
+    assert "관리자 권한" in " ".join(c.value for c in at.sidebar.caption)
 
 
 def test_language_switch_changes_labels_and_is_remembered(
@@ -127,14 +128,13 @@ def test_language_switch_changes_labels_and_is_remembered(
     assert at.subheader[0].value == "First steps"
 
 
-def test_user_id_defaults_to_local_and_blank_means_local(
+def test_without_login_the_user_is_local_and_no_widget_can_change_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = _app(tmp_path, monkeypatch, "en-US").run()
     assert at.session_state["user"] == "local"
-    at.sidebar.text_input[0].set_value("trader-7").run()
-    assert at.session_state["user"] == "trader-7"
-    # AppTest drops the entrypoint's sidebar elements on reruns, so blank input is set via state.
+    assert not at.sidebar.text_input
+    assert at.session_state["principal"].is_admin  # the one local user is also the admin
     at = _app(tmp_path, monkeypatch, "en-US")
     at.session_state["user"] = "  "
     at.run()

@@ -46,7 +46,8 @@ def all_text(at: AppTest) -> str:
 def test_registry_routing_and_aliases_are_listed(env: pytest.MonkeyPatch) -> None:
     at = settings_page("en")
     assert not at.exception
-    assert [h.value for h in at.subheader][:4] == ["Providers", "Model registry", "Routing chains", "Language"]
+    assert [h.value for h in at.subheader][:5] == ["Providers", "Model registry", "Routing chains", "API keys",
+                                                   "Language"]
     assert len(at.get("table")) == 3
     text = all_text(at)
     assert "gpt-4.1" in text and "claude-3-opus" in text

@@ -1,29 +1,22 @@
-"""The sidebar every page shares: user, language, providers, and spend against the quota."""
+"""The sidebar every page shares: who is signed in, language, providers, and spend against the quota."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from core.accounts import LOCAL_USER_ID
 from ui.errors import show_error
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, t
+from ui.identity import current_principal, render_identity
 from ui.money import format_usd
 
-DEFAULT_USER = "local"
-_USER_WIDGET = "_sidebar_user"
+DEFAULT_USER = LOCAL_USER_ID
 _LANG_WIDGET = "_sidebar_lang"
 
 
 def current_user() -> str:
-    user = st.session_state.get("user")
-    if not isinstance(user, str) or not user.strip():
-        user = DEFAULT_USER
-        st.session_state["user"] = user
-    return user
-
-
-def _on_user_change() -> None:
-    value = str(st.session_state.get(_USER_WIDGET) or "").strip()
-    st.session_state["user"] = value or DEFAULT_USER
+    """The user id of this session (the OIDC subject, or 'local'); see ui.identity."""
+    return current_principal().user_id
 
 
 def _on_lang_change() -> None:
@@ -41,11 +34,8 @@ def _sync_widget(widget_key: str, value: str) -> None:
 
 
 def render_user_and_language() -> None:
-    _sync_widget(_USER_WIDGET, current_user())
-    st.text_input(
-        t("common.sidebar.user"), key=_USER_WIDGET, help=t("common.sidebar.user_help"),
-        on_change=_on_user_change, max_chars=64,
-    )
+    # Who is signed in is decided by the login (or the local mode), never typed in.
+    render_identity(current_principal())
     _sync_widget(_LANG_WIDGET, current_language())
     st.segmented_control(
         t("common.sidebar.language"), options=list(LANGUAGES), key=_LANG_WIDGET,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from core.api import errors, library, routes
+from core.api.jsonbody import JsonByDefault
 from core.api.limits import BodyLimit
 
 API_PREFIX = "/api"
@@ -24,6 +25,7 @@ DESCRIPTION = (
 def create_api() -> FastAPI:
     api = FastAPI(title="Strategy Studio API", version="1", description=DESCRIPTION,
                   openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
+    api.add_middleware(JsonByDefault)
     api.add_middleware(BodyLimit)
     errors.install(api)
     api.include_router(routes.router)

@@ -158,12 +158,13 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout_s: float, l
 
 
 def start_studio(
-    env: dict[str, str] | None = None, *, script: str | Path = "app.py", cwd: Path = ROOT
+    env: dict[str, str] | None = None, *, script: str | Path = "app.py", cwd: Path = ROOT, port: int | None = None
 ) -> StudioServer:
-    """Start ``streamlit run <script>`` on a free loopback port with a clean environment."""
+    """Start ``streamlit run <script>`` on a free loopback port (or ``port``, when the caller needs to
+    know it first, e.g. for an OIDC redirect URI) with a clean environment."""
     workdir = Path(tempfile.mkdtemp(prefix="studio-browser-"))
     full_env = clean_env(env, workdir)
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = workdir / "server.log"
     started = time.monotonic()

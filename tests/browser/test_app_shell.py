@@ -11,7 +11,7 @@ from tests.browser.conftest import StudioServer, goto, guard_violations, main_ar
 def test_home_opens_in_korean_for_a_korean_browser(studio: StudioServer, page: Page) -> None:
     goto(page, studio, "", heading="Strategy Studio")
     expect(main_area(page).get_by_text("시작하기", exact=True)).to_be_visible()
-    expect(sidebar(page).get_by_text("사용자 ID", exact=True)).to_be_visible()
+    expect(sidebar(page).get_by_text("로컬 사용자", exact=True)).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
@@ -19,14 +19,14 @@ def test_home_opens_in_korean_for_a_korean_browser(studio: StudioServer, page: P
 def test_home_opens_in_english_for_an_english_browser(studio: StudioServer, page: Page) -> None:
     goto(page, studio, "", heading="Strategy Studio")
     expect(main_area(page).get_by_text("First steps", exact=True)).to_be_visible()
-    expect(sidebar(page).get_by_text("User ID", exact=True)).to_be_visible()
+    expect(sidebar(page).get_by_text("Local user", exact=True)).to_be_visible()
 
 
 def test_switch_changes_every_label_and_survives_navigation(studio: StudioServer, page: Page) -> None:
     goto(page, studio, "", heading="Strategy Studio")
     switch_language(page, "English")
     expect(main_area(page).get_by_text("First steps", exact=True)).to_be_visible()
-    expect(sidebar(page).get_by_text("User ID", exact=True)).to_be_visible()
+    expect(sidebar(page).get_by_text("Local user", exact=True)).to_be_visible()
     nav = page.get_by_test_id("stSidebarNav")
     expect(nav.get_by_text("Settings", exact=True)).to_be_visible()
     # Moving to another page through the navigation keeps the session's choice.
@@ -53,7 +53,7 @@ def test_settings_language_choice_also_moves_the_sidebar_switch(studio: StudioSe
     goto(page, studio, "settings", heading="설정")
     main_area(page).get_by_test_id("stRadio").get_by_text("English", exact=True).click()
     expect(main_area(page).get_by_test_id("stHeading").filter(has_text="Settings")).to_be_visible()
-    expect(sidebar(page).get_by_text("User ID", exact=True)).to_be_visible()
+    expect(sidebar(page).get_by_text("Local user", exact=True)).to_be_visible()
     expect(sidebar(page).get_by_role("radio", name="English", exact=True)).to_be_checked()
 
 
