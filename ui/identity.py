@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.accounts import LOCAL, LOCAL_USER_ID, Principal, principal_for
+from core.services.accounts import LOCAL, LOCAL_USER_ID, Principal, principal_for
 from ui.i18n import t
 
 USER_KEY = "user"

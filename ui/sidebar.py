@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.accounts import LOCAL_USER_ID
+from core.services.accounts import LOCAL_USER_ID
 from ui.errors import show_error
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, t
 from ui.identity import current_principal, render_identity

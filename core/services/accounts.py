@@ -17,15 +17,28 @@ import sqlite_utils
 from core.accounts import keys as keymod
 from core.accounts.errors import Forbidden, KeyInvalid, KeyNotFound, RequestRateLimited
 from core.accounts.keys import ApiKeyInfo, KeyStore, NewKey, SqliteKeyStore
-from core.accounts.principal import Principal, principal_for
+from core.accounts.principal import LOCAL, LOCAL_USER_ID, Principal, principal_for
 from core.accounts.ratelimit import RequestRateLimiter
 from core.accounts.users import SqliteUserStore, UserStore
 from core.config import get_settings
 from core.storage import get_db, storage_errors
 
 __all__ = [
-    "ApiKeyInfo", "NewKey", "authenticate", "check_request_rate", "create_api_key", "list_api_keys",
-    "revoke_api_key", "set_quota", "set_rate_limit", "sign_in", "usage_scope",
+    "LOCAL",
+    "LOCAL_USER_ID",
+    "ApiKeyInfo",
+    "NewKey",
+    "Principal",
+    "authenticate",
+    "check_request_rate",
+    "create_api_key",
+    "list_api_keys",
+    "principal_for",
+    "revoke_api_key",
+    "set_quota",
+    "set_rate_limit",
+    "sign_in",
+    "usage_scope",
 ]
 
 _limiter = RequestRateLimiter()
