@@ -286,3 +286,21 @@ def test_refine_market_news_optimize_and_models(api: LiveApi, alice: str) -> Non
     assert "before" in optimized.json() and optimized.json()["optimized_strategy"]["nodes"]
     names = {m["name"]: m for m in models.json()}
     assert names["offline"]["configured"] is True and names[PRICED]["input_per_mtok"] is not None
+
+
+def test_a_cached_answer_is_never_served_to_another_user(api: LiveApi) -> None:
+    """Cache entries have an owner: bob asking alice's exact question reaches the vendor and pays."""
+    first, second = make_key(api.db, "hana-sub"), make_key(api.db, "ivan-sub")
+    assert api.fake is not None
+    api.fake.reset()
+    api.fake.script(_strategy_reply(), _strategy_reply(), vendor="openai")
+    body = {"prompt": "Buy 100 USDT of BTC when RSI(14) falls below 30", "model": PRICED}
+    with api.client(first) as a, api.client(second) as b:
+        own = a.post("/llm/generate-strategy", json=body).json()
+        again = a.post("/llm/generate-strategy", json=body).json()
+        other = b.post("/llm/generate-strategy", json=body).json()
+        other_usage = b.get("/usage").json()
+    assert own["cached"] is False and again["cached"] is True
+    assert other["cached"] is False and Decimal(other["cost"]) > 0
+    assert api.fake.count("openai") == 2
+    assert other_usage["spend_usd"] == other["cost"]
