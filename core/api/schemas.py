@@ -1,8 +1,9 @@
 """Request and response bodies of the REST API.
 
-The strategy in every response is ``core.strategy.schema.Strategy``, the same pydantic model the
-validator, the services and the vendors' JSON-schema mode use, so /api/openapi.json documents the
-contract format itself. A strategy sent *in* is a plain JSON object: our validator reads it and
+The strategy in every response is ``core.strategy.schema.Strategy``, and the market and news answers
+are ``core.services.outputs``' models: the same pydantic models the validator, the services and the
+vendors' JSON-schema mode use, so /api/openapi.json documents the contract formats themselves.
+A strategy sent *in* is a plain JSON object: our validator reads it and
 answers 422 with its stable issue codes, which say more than a generic schema error would.
 """
 
@@ -12,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.services.outputs import MarketAnalysis, NewsSentiment
 from core.strategy.schema import Strategy
 
 MAX_PROMPT_CHARS = 4000  # the services' own limit (core.services.generation.MAX_PROMPT_CHARS)
@@ -117,22 +119,13 @@ class SentimentIn(_In):
     fallback: bool = Field(default=True, description="false: only the model asked for may answer")
 
 
-class SentimentOut(CallOut):
-    sentiment: str
-    score: float
-    keywords: list[str]
-    summary: str
-    impact: str
-    price_implication: str
+class SentimentOut(NewsSentiment, CallOut):
+    """The answer the model (or the offline engine) gave, validated by the services' own model."""
 
 
-class MarketOut(CallOut):
-    analysis: str
-    trend: str
-    recommendation: str
-    confidence: float
-    reason: str
-    risk_level: str
+class MarketOut(MarketAnalysis, CallOut):
+    """The services' MarketAnalysis plus the figures it was based on."""
+
     indicators: dict[str, float | None]
     symbol: str
     timeframe: str
