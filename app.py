@@ -86,5 +86,7 @@ else:
     from starlette.routing import Mount
 
     from core.api import API_PREFIX, create_api
+    from ui.shell_guard import start_in_navigation_mode
 
+    start_in_navigation_mode()  # a deep link opens inside the shell; see ui/shell_guard.py
     app = st.App(__file__, routes=[Mount(API_PREFIX, app=create_api())])

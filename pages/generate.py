@@ -24,10 +24,7 @@ from ui.i18n import t
 from ui.model_picker import call_caption, pick_model
 from ui.plain_text import escape_markdown as md
 from ui.readback import show_readback
-from ui.shell_guard import ensure_app_shell
 from ui.sidebar import current_user
-
-ensure_app_shell()
 
 PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED = "gen_prompt", "gen_json", "gen_strategy", "gen_source", "gen_used"
 HISTORY, SAVED_ID, CALL, ISSUE = "gen_history", "gen_saved_id", "gen_call", "gen_issue"

@@ -9,10 +9,7 @@ from core.errors import StudioError
 from ui.errors import show_error
 from ui.i18n import t
 from ui.money import usd
-from ui.shell_guard import ensure_app_shell
 from ui.sidebar import current_user
-
-ensure_app_shell()
 
 STEPS: list[tuple[str, str]] = [
     ("generate", ":material/auto_awesome:"),

@@ -14,9 +14,6 @@ from ui.charts import candlestick
 from ui.errors import show_error
 from ui.i18n import t
 from ui.market_loaders import cached_sample, cached_upload
-from ui.shell_guard import ensure_app_shell
-
-ensure_app_shell()
 
 SOURCES = ("sample", "upload", "exchange")
 EXCHANGES = ("binance", "bybit", "okx", "kraken", "coinbase", "upbit", "bithumb")

@@ -15,10 +15,7 @@ from ui.errors import show_error
 from ui.i18n import t
 from ui.model_picker import call_caption, enum_label, pick_model
 from ui.plain_text import escape_markdown
-from ui.shell_guard import ensure_app_shell
 from ui.sidebar import current_user
-
-ensure_app_shell()
 
 _ONE = "services_news_one"
 _BATCH = "services_news_batch"

@@ -19,10 +19,7 @@ from ui.errors import show_error
 from ui.i18n import current_language, t
 from ui.model_picker import call_caption, pick_model
 from ui.plain_text import escape_markdown
-from ui.shell_guard import ensure_app_shell
 from ui.sidebar import current_user
-
-ensure_app_shell()
 
 _RESULT = "services_opt_result"
 

@@ -14,9 +14,6 @@ from ui.api_keys import api_keys_section
 from ui.errors import show_error
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, t
 from ui.plain_text import escape_markdown
-from ui.shell_guard import ensure_app_shell
-
-ensure_app_shell()
 
 _LANG_WIDGET = "_settings_lang"
 

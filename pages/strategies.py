@@ -16,10 +16,7 @@ from ui.errors import show_error
 from ui.i18n import t
 from ui.plain_text import escape_markdown as md
 from ui.readback import show_readback
-from ui.shell_guard import ensure_app_shell
 from ui.sidebar import current_user
-
-ensure_app_shell()
 
 SELECTED, CONFIRM, FLASH = "lib_selected", "lib_confirm_delete", "lib_flash"
 

@@ -21,9 +21,6 @@ from ui.i18n import t
 from ui.identity import current_principal
 from ui.money import usd
 from ui.plain_text import escape_markdown
-from ui.shell_guard import ensure_app_shell
-
-ensure_app_shell()
 
 TOKEN_KINDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
 RECENT_LIMIT = 200
