@@ -18,10 +18,10 @@ def api_keys_section() -> None:
     principal = current_principal()
     st.subheader(t("accounts.keys.title"))
     st.caption(t("accounts.keys.help"))
-    with st.form("api_key_create", clear_on_submit=True, border=False):
-        name = st.text_input(t("accounts.keys.name"), max_chars=80, help=t("accounts.keys.name_help"))
-        create = st.form_submit_button(t("accounts.keys.create"), icon=":material/key:")
-    if create:
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    name = left.text_input(t("accounts.keys.name"), max_chars=80, help=t("accounts.keys.name_help"),
+                           key="api_key_name")
+    if right.button(t("accounts.keys.create"), icon=":material/key:", key="api_key_create"):
         new = accounts.create_api_key(principal, name)
         # Shown in this run only: the secret is never kept in the session or stored anywhere.
         st.success(t("accounts.keys.created", name=escape_markdown(new.info.name)), icon=":material/key:")

@@ -178,7 +178,10 @@ def test_a_key_created_on_settings_is_shown_once_and_works_on_the_same_port(
     main = main_area(page)
     main.get_by_test_id("stHeading").first.wait_for()
     wait_idle(page)
-    main.get_by_label("Key name", exact=True).fill("browser test")
+    name = main.get_by_label("Key name", exact=True)
+    name.fill("browser test")
+    name.press("Enter")  # commit the name (one rerun) before the click
+    wait_idle(page)
     main.get_by_role("button", name="Create key").click()
     wait_idle(page)
     code = main.get_by_test_id("stCode").filter(has_text="sk-studio-")
