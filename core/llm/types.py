@@ -6,9 +6,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Literal
+from typing import Any
 
-Role = Literal["system", "user", "assistant"]
+from core.messages import Message as Message  # re-exported: requests carry these
+from core.messages import Role as Role
+
 USE_CASES = (
     "strategy_generation",
     "strategy_refinement",
@@ -29,15 +31,6 @@ def charged(usd: Decimal) -> Decimal:
     for a call is the figure the Usage dashboard adds up.
     """
     return usd.quantize(MICRO_USD, rounding=ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class Message:
-    role: Role
-    content: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"role": self.role, "content": self.content}
 
 
 class OfflineInput:
