@@ -135,5 +135,5 @@ def test_explain_cli_and_generate_json_carry_the_read_back(tmp_path: Path) -> No
                           "offline", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env_free)
     assert gen.returncode == 0, gen.stderr
     strategy_out = json.loads(gen.stdout)
-    assert strategy_out["explanation"] == "Every 1h on Binance BTC/USDT 1h candles: when RSI(14) is below 30, " \
+    assert strategy_out["explanation"] == "Every 1h on Binance BTC/USDT 1h candles: when RSI(14) crosses below 30, " \
                                           "buy 100 USDT of BTC."

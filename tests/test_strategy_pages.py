@@ -45,7 +45,8 @@ def test_generate_refine_save_then_listed_with_versions() -> None:
     assert not at.exception and not at.error
     assert any("Valid" in s.value for s in at.success)
     labels = [n["label"] for n in canvas(at)["nodes"]]
-    assert "RSI(14) < 25" in labels and "BUY 100 USDT · ETH/USDT" in labels
+    # "drops below" is a cross (the verb says so), not a level
+    assert "RSI(14) crosses below 25" in labels and "BUY 100 USDT · ETH/USDT" in labels
     assert any("tokens" in c.value or "$" in c.value for c in at.caption)  # the call's tokens and cost
 
     at.text_input(key="gen_refine_text").set_value("make the amount 250 USDT")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from core.strategy.compiler.lexicon import blank
+from core.strategy.compiler.money import WON, won
 from core.strategy.compiler.symbols import SymbolHit
 
 BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?|purchase|go\s+long|long|enter(?:\s+a)?(?:\s+long)?|accumulate)(?![a-z])"
@@ -19,23 +20,28 @@ NOTIFY = re.compile(r"(?<![a-z])(?:notify|notification|alert|message\s+me|tell\s
 ALL = re.compile(r"(?<![a-z])(?:all(?:\s+of\s+it)?|everything|entire(?:\s+position)?|whole(?:\s+position)?)(?![a-z])"
                  r"|전량|전부|모두|몽땅|싹\s*다|다\s*(?=팔|매도)")
 QUOTE_AMOUNT = re.compile(
-    r"\$\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k|만|천)?"
-    r"|(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k|만|천)?\s*(?:usdt|usdc|usd|dollars?|달러|불|테더)"
+    r"\$\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k|m|만|천)?(?![a-z])"
+    r"|(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k|m|만|천)?\s*(?:usdt|usdc|usd|dollars?|달러|불|테더)"
 )
 COUNT_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*개")
+_PCT = r"\s*(?:%|퍼센트|percent|프로)"
+_TP_WORD = (r"(?:take[\s-]*profits?|(?<![a-z])tp(?![a-z])|profit\s+target|target\s+profit"
+            r"|익절(?:\s*(?:라인|가|선|기준|목표))?"
+            r"|이익\s*실현|수익\s*실현|목표\s*수익(?:률)?)")
+_SL_WORD = (r"(?:stop[\s-]*loss(?:es)?|stop[\s-]*out|(?<![a-z])stop(?=\s+at\b)|(?<![a-z])sl(?![a-z])"
+            r"|cut\s+(?:my\s+|the\s+)?loss(?:es)?|손절(?:매)?(?:\s*(?:라인|가|선|기준))?|손실\s*제한)")
+_JOIN = r"\s*(?:(?:at|of|to|on|:|=|은|는|을|를|가|이|에|도)\s*)?"
 TAKE_PROFIT = re.compile(
-    r"(?:take[\s-]*profit|(?<![a-z])tp(?![a-z])|익절|이익\s*실현|수익\s*실현|목표\s*수익)\s*(?:at|of|to|:|=|은|는|을|를|가|이)?"
-    r"\s*\+?(\d+(?:\.\d+)?)\s*(?:%|퍼센트|percent)"
+    _TP_WORD + _JOIN + r"\+?(\d+(?:\.\d+)?)" + _PCT + r"(?:\s*(?:에서|에|로|으로))?"
     r"|\+?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:이상\s*)?(?:오르면|상승하면|올라가면|오를\s*때|수익(?:이\s*나면|나면)?\s*)?"
     r"(?:에서|에|면|이면|시|수익(?:이면|에서|시|일\s*때|에)?|이익(?:이면|에서|시|에)?|profit)?\s*"
     r"(?:익절|take[\s-]*profit|이익\s*실현)")
 STOP_LOSS = re.compile(
-    r"(?:stop[\s-]*loss|(?<![a-z])sl(?![a-z])|손절(?:매)?|손실\s*제한)\s*(?:at|of|to|:|=|은|는|을|를|가|이)?"
-    r"\s*-?(\d+(?:\.\d+)?)\s*(?:%|퍼센트|percent)"
+    _SL_WORD + _JOIN + r"-?(\d+(?:\.\d+)?)" + _PCT + r"(?:\s*(?:에서|에|로|으로))?"
     r"|-?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:이상\s*)?(?:떨어지면|하락하면|내려가면|빠지면|떨어질\s*때|손실(?:이\s*나면|나면)?\s*)?"
     r"(?:에서|에|면|이면|시|손실(?:이면|에서|시|일\s*때|에)?|loss)?\s*(?:손절(?:매)?|stop[\s-]*loss)")
 PARTIAL_SELL = re.compile(r"(?<![a-z])sell\s+(\d+)\s*%|(\d+)\s*%\s*(?:만\s*)?(?:를\s*|을\s*)?(?:매도|팔)")
-_SCALE = {"k": 1_000, "만": 10_000, "천": 1_000}
+_SCALE = {"k": 1_000, "m": 1_000_000, "만": 10_000, "천": 1_000}
 
 
 @dataclass
@@ -95,6 +101,9 @@ def find_amounts(text: str, symbols: list[SymbolHit]) -> list[Amount]:
     for m in QUOTE_AMOUNT.finditer(text):
         value = _num(m.group(1), m.group(2)) if m.group(1) else _num(m.group(3), m.group(4))
         found.append(Amount(value, "USDT", m.start(), m.end()))
+    for m in WON.finditer(text):
+        if not any(a.start < m.end() and m.start() < a.end for a in found):
+            found.append(Amount(won(m), "KRW", m.start(), m.end()))
     for hit in symbols:
         m = re.search(r"(\d+(?:\.\d+)?)\s*(?:개의?\s*)?$", text[max(0, hit.start - 16): hit.start])
         if m:

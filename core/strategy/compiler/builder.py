@@ -73,13 +73,14 @@ def build_strategy(
     name: str,
     description: str,
     lang: str,
+    exchange: str = EXCHANGE,
 ) -> dict[str, Any]:
     ids = _Ids()
     trigger_id, data_id = ids.next("trigger"), ids.next("data")
     nodes: list[dict[str, Any]] = [
         {"id": trigger_id, "type": "trigger", "config": {"trigger_type": "time", "interval": interval}},
         {"id": data_id, "type": "data_source",
-         "config": {"source_type": "ohlcv", "symbol": symbol, "timeframe": interval, "exchange": EXCHANGE}},
+         "config": {"source_type": "ohlcv", "symbol": symbol, "timeframe": interval, "exchange": exchange}},
     ]
     edges: list[dict[str, Any]] = [{"from": trigger_id, "to": data_id}]
     for rule in rules:
@@ -127,12 +128,3 @@ def _edge(src: str, dst: str, label: str | None) -> dict[str, Any]:
     if label:
         edge["condition"] = label
     return edge
-
-
-def strategy_name(rules: list[Rule], symbol: str, interval: str, lang: str) -> str:
-    base = symbol.split("/")[0]
-    first = rules[0]
-    cond = condition_text(first.chains[0][0]) if first.chains and first.chains[0] else ""
-    more = " …" if len(first.chains) > 1 or len(first.chains[0]) > 1 or len(rules) > 1 else ""
-    verbs = "+".join(dict.fromkeys(a.kind.upper() for r in rules for a in r.actions))
-    return f"{base} {interval} · {cond}{more} → {verbs}"

@@ -16,15 +16,22 @@ from core.strategy.compiler import indicators as ind
 from core.strategy.compiler.lexicon import (
     AND_WORDS,
     COMPARATORS,
+    CROSS_OF,
+    MOTION,
     NEGATIVE,
+    NEGATIVE_CROSS,
     OR_WORDS,
     OVERBOUGHT,
     OVERSOLD,
     POSITIVE,
+    POSITIVE_CROSS,
     TOUCH,
     blank,
 )
-from core.strategy.compiler.timeframes import bars_for
+from core.strategy.compiler.moves import between, moves
+from core.strategy.compiler.timeframes import MINUTES
+from core.strategy.compiler.vocab import unknown_message, unknown_words
+from core.strategy.operands import MAX_PERIOD
 
 FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!=",
         "crosses_above": "crosses_below", "crosses_below": "crosses_above"}
@@ -55,93 +62,15 @@ class Context:
     def __init__(self, interval: str) -> None:
         self.interval = interval
         self.subject: str | None = None
-
-
-_MOVE_EN = re.compile(
-    r"(?:price\s+|it\s+)?(falls?|drops?|dumps?|declines?|decreases?|plunges?|crashes|tanks?|goes\s+down|is\s+down"
-    r"|moves?\s+down|rises?|jumps?|pumps?|gains?|increases?|climbs?|surges?|rallies|goes\s+up|is\s+up|moves?\s+up)"
-    r"\s+(?:by\s+)?(?:more\s+than\s+|over\s+|at\s+least\s+)?(\d+(?:\.\d+)?)\s*%"
-    r"(?:\s+(?:in|within|over)\s+(?:(?:the\s+)?(?:last|past)\s+)?(?:an?\s+|one\s+)?(\d+)?\s*"
-    r"(hours?|h|days?|d|candles?|bars?|minutes?|mins?))?")
-_MOVE_KO = re.compile(
-    r"(?:(?:가격|시세|종가)(?:이|가|은|는)?\s*)?(?:(\d+)\s*(시간|일|분|개\s*봉|봉|캔들)\s*(?:동안|만에|내에|이내|사이)?\s*)?(?:에\s*)?(\d+(?:\.\d+)?)\s*%\s*"
-    r"(?:이상\s*|넘게\s*|초과\s*)?(하락|떨어|급락|빠지|빠져|내리|내려|상승|오르|올라|급등|뛰)")
-# "volume spikes" / "거래량 급증": read as volume above twice its 20-bar average (stated in the graph).
-SPIKE = re.compile(r"(?:trading\s+)?volume\s+(?:spikes?|surges?|explodes?)"
-                    r"|(?:a\s+)?(?:volume\s+spike|spike\s+in\s+volume)"
-                    r"|거래량\s*(?:이|가)?\s*(?:급증|폭증|폭발|터지|터질)")
-# Moves measured from the position's entry are position_pnl_pct, not a candle's change.
-_FROM_ENTRY_EN = re.compile(
-    r"(?:it\s+|price\s+)?(falls?|drops?|declines?|goes\s+down|is\s+down|rises?|gains?|goes\s+up|is\s+up)\s+"
-    r"(?:by\s+)?(\d+(?:\.\d+)?)\s*%\s+(?:below|under|above|over|from)\s+(?:my|the|our)\s+"
-    r"(?:entry(?:\s+price)?|buy(?:ing)?\s+price|purchase\s+price|average\s+price)")
-_FROM_ENTRY_KO = re.compile(
-    r"(?:매수가|진입가|평단가?|매입가|구매가)\s*(?:대비|보다|에서|기준)?\s*(\d+(?:\.\d+)?)\s*%\s*(?:이상\s*)?"
-    r"(하락|떨어|빠지|빠져|내려|상승|오르|올라)")
-_DOWN = ("fall", "drop", "dump", "decline", "decrease", "plunge", "crash", "tank", "down",
-         "하락", "떨어", "급락", "빠지", "빠져", "내리", "내려")
-_BETWEEN_EN = re.compile(r"between\s+(-?\d+(?:\.\d+)?)\s+and\s+(-?\d+(?:\.\d+)?)")
-_BETWEEN_KO = re.compile(r"(-?\d+(?:\.\d+)?)\s*(?:~|-|에서|와|과)\s*(-?\d+(?:\.\d+)?)\s*사이")
-
-
-def _window_bars(number: str | None, unit: str | None, interval: str) -> int:
-    if not unit:
-        return 1
-    n = float(number) if number else 1.0
-    unit = unit.strip()
-    if unit.startswith(("hour", "h", "시간")):
-        return bars_for(n, interval)
-    if unit.startswith(("day", "d", "일")):
-        return bars_for(n * 24, interval)
-    if unit.startswith(("min", "분")):
-        return bars_for(n / 60, interval)
-    return max(1, int(n))
-
-
-def _moves(text: str, ctx: Context) -> str:
-    """"falls 5% in 24 hours", "24시간 동안 5% 이상 하락" → the text "change_pct(24) <= -5", which the
-    segment parser then reads like any written condition (so AND/OR around it still work)."""
-    def en(m: re.Match[str]) -> str:
-        down = any(w in m.group(1) for w in _DOWN)
-        return " " + _move(_window_bars(m.group(3), m.group(4), ctx.interval), float(m.group(2)), down) + " "
-
-    def ko(m: re.Match[str]) -> str:
-        down = any(w in m.group(4) for w in _DOWN)
-        return " " + _move(_window_bars(m.group(1), m.group(2), ctx.interval), float(m.group(3)), down) + " "
-
-    def entry(m: re.Match[str]) -> str:
-        groups = [g for g in m.groups() if g]
-        verb, pct = (groups[0], groups[1]) if not groups[0][0].isdigit() else (groups[1], groups[0])
-        down = any(w in verb for w in _DOWN)
-        value = float(pct)
-        text_value = str(int(value)) if value.is_integer() else str(value)
-        return f" position_pnl_pct <= -{text_value} " if down else f" position_pnl_pct >= {text_value} "
-
-    text = _FROM_ENTRY_KO.sub(entry, _FROM_ENTRY_EN.sub(entry, text))
-    return SPIKE.sub(" volume > 2 * volume_sma(20) ", _MOVE_KO.sub(ko, _MOVE_EN.sub(en, text)))
-
-
-def _move(bars: int, pct: float, down: bool) -> str:
-    value = int(pct) if pct.is_integer() else pct
-    return f"change_pct({bars}) <= -{value}" if down else f"change_pct({bars}) >= {value}"
-
-
-def _between(text: str) -> str:
-    """"RSI between 40 and 60" → "RSI > 40 그리고 RSI < 60"-like text the segment parser reads."""
-    def en(m: re.Match[str]) -> str:
-        return f"> {m.group(1)} and < {m.group(2)}"
-
-    def ko(m: re.Match[str]) -> str:
-        return f"{m.group(1)} 초과 그리고 {m.group(2)} 미만"
-
-    return _BETWEEN_KO.sub(ko, _BETWEEN_EN.sub(en, text))
+        self.notes: list[str] = []  # conversions stated to the user (e.g. days to candles)
 
 
 def parse_conditions(text: str, ctx: Context) -> Segment:
     """All conditions in one clause's text (actions, amounts, symbols already blanked)."""
     seg = Segment()
-    text = _between(text)
-    text = _moves(text, ctx)
+    text = between(text)
+    text = moves(text, ctx.interval)
+    text = _ma_pairs(text)
     # Cut at connectors, remembering which kind each cut was.
     cuts: list[tuple[int, int, str]] = []
     for regex, kind in ((OR_WORDS, "or"), (AND_WORDS, "and")):
@@ -169,15 +98,33 @@ def parse_conditions(text: str, ctx: Context) -> Segment:
     return seg
 
 
+_SPECIALS = ((OVERSOLD, "oversold"), (OVERBOUGHT, "overbought"), (POSITIVE_CROSS, "up0"), (NEGATIVE_CROSS, "down0"),
+             (POSITIVE, "positive"), (NEGATIVE, "negative"), (TOUCH, "touch"))
+# "MA20/60", "EMA50/EMA200", "MA 20/60", "20/60 이평": two moving averages, written as raw calls.
+_MA_PAIR = re.compile(r"(?<![a-z])(ema|sma|ma|이평선?|이동\s*평균선?)\s*(\d+)\s*/\s*(?:(ema|sma|ma)\s*)?(\d+)"
+                      r"|(?<![\d.])(\d+)\s*/\s*(\d+)\s*(ema|sma|ma|이평선?|이동\s*평균선?|일선)", re.ASCII)
+
+
+def _ma_pairs(text: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1):
+            first = "ema" if m.group(1) == "ema" else "sma"
+            second = "ema" if (m.group(3) or m.group(1)) == "ema" else "sma"
+            return f" {first}({m.group(2)}) {second}({m.group(4)}) "
+        kind = "ema" if m.group(7) == "ema" else "sma"
+        return f" {kind}({m.group(5)}) {kind}({m.group(6)}) "
+
+    return _MA_PAIR.sub(sub, text)
+
+
 def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
     if not text.strip():
         return None
     operands, rest = ind.find_operands(text)
-    specials: list[tuple[int, str]] = []
-    for regex, name in ((OVERSOLD, "oversold"), (OVERBOUGHT, "overbought"), (POSITIVE, "positive"),
-                        (NEGATIVE, "negative"), (TOUCH, "touch")):
+    kinds: set[str] = set()
+    for regex, name in _SPECIALS:
         for m in regex.finditer(rest):
-            specials.append((m.start(), name))
+            kinds.add(name)
             rest = blank(rest, m.start(), m.end())
     cmps: list[tuple[int, int, str]] = []
     for regex, op in COMPARATORS:
@@ -185,21 +132,30 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
             cmps.append((m.start(), m.end(), op))
             rest = blank(rest, m.start(), m.end())
     cmps.sort()
+    motion = False
+    for m in MOTION.finditer(rest):
+        motion = True
+        rest = blank(rest, m.start(), m.end())
     numbers = ind.find_numbers(rest)
+    for n in numbers:
+        rest = blank(rest, n.start, n.end)
+    leftover = unknown_words(rest)
+    if leftover:
+        # Words that are neither filler nor anything we read: dropping them silently would
+        # return a strategy that does not match the request.
+        seg.problems.append((unknown_message(leftover, "en")[0], unknown_message(leftover, "ko")[1]))
+        return None
     operands = sorted(operands + numbers, key=lambda o: o.start)
     # "price closes under ...": two words for the same operand, written side by side
     operands = [o for i, o in enumerate(operands) if i == 0 or o.is_number or o.expr != operands[i - 1].expr
                 or any(operands[i - 1].end <= c[0] < o.start for c in cmps)]
+    try:
+        operands = _periods(operands, text, cmps, bool(cmps) or bool(kinds), ctx)
+    except ind.CompileProblem as exc:
+        seg.problems.append((str(exc), exc.ko))
+        return None
     operands = _merge_multipliers(operands)
-    kinds = {name for _, name in specials}
-    if not operands and not cmps and not specials:
-        unknown = unknown_words(rest)
-        if unknown:
-            # Words that are neither filler nor anything we read: dropping them silently would
-            # return a strategy that does not match the request.
-            part = " ".join(unknown[:6])
-            seg.problems.append((f"'{part}' is not something I can turn into a condition",
-                                 f"'{part}'은(는) 조건으로 바꿀 수 없습니다"))
+    if not operands and not cmps and not kinds:
         return None
     for (_, end, _), (start, _, _) in itertools.pairwise(cmps):
         if re.search(r"[0-9a-z가-힣]{3,}|\d", rest[end:start].replace(" ", "")) or start - end > 12:
@@ -209,6 +165,8 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
                                  "비교가 두 개인데 '그리고'나 '또는'으로 이어지지 않았습니다"))
             return None
     op = cmps[0][2] if cmps else None
+    if op in CROSS_OF and motion:
+        op = CROSS_OF[op]
     if len(operands) > 2:
         extra = ", ".join(o.expr for o in operands[2:])
         seg.problems.append((f"more values than one comparison uses ({extra})",
@@ -216,11 +174,19 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
         return None
     if "oversold" in kinds or "overbought" in kinds:
         rsi = next((o.expr for o in operands if o.expr.startswith("rsi(")), "rsi(14)")
+        if any(o.is_number for o in operands) or op is not None:
+            seg.problems.append(("'oversold/overbought' with a number of its own",
+                                 "과매도/과매수에 별도의 숫자가 있습니다"))
+            return None
         ctx.subject = rsi
         return Condition(rsi, "<", 30) if "oversold" in kinds else Condition(rsi, ">", 70)
+    zero = ind.Operand("0", ind.NUMBER, 10**6, 10**6, value=0.0)
+    if op is None and kinds & {"up0", "down0"}:
+        op = "crosses_above" if "up0" in kinds else "crosses_below"
+        operands.append(zero)
     if op is None and ("positive" in kinds or "negative" in kinds):
         op = ">" if "positive" in kinds else "<"
-        operands.append(ind.Operand("0", ind.NUMBER, 10**6, 10**6, value=0.0))
+        operands.append(zero)
     if op is None and "touch" in kinds:
         op = "touch"
     if op is None:
@@ -229,34 +195,56 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
                               for o in operands if not o.is_number)
             seg.problems.append((f"no comparison for {names} (say e.g. 'below 30')",
                                  f"{names}을(를) 무엇과 비교할지 없습니다 (예: '30 아래')"))
+        elif operands:
+            stray = ", ".join(o.expr for o in operands)
+            seg.problems.append((f"the number {stray} is attached to nothing I can read",
+                                 f"숫자 {stray}이(가) 무엇에 대한 것인지 알 수 없습니다"))
         return None
     return _assemble(op, operands, ctx, seg, text)
 
 
-_EN_FILLER = frozenset({
-    "the", "when", "whenever", "if", "its", "it", "is", "are", "was", "be", "been", "being", "goes", "go",
-    "going", "gets", "get", "then", "also", "please", "me", "my", "i", "you", "we", "our", "of", "on", "at",
-    "for", "with", "chart", "charts", "candle", "candles", "timeframe", "frame", "every", "each", "worth",
-    "and", "or", "to", "by", "in", "a", "an", "as", "from", "into", "onto", "up", "down", "this", "that",
-    "there", "here", "now", "currently", "just", "once", "again", "same", "time", "times", "should",
-    "would", "could", "can", "will", "do", "does", "did", "let", "lets", "want", "like", "wanna", "some",
-    "any", "coin", "coins", "token", "tokens", "position", "trade", "trading", "strategy", "using", "use",
-    "based", "signal", "signals", "level", "levels", "line", "zone", "area", "market", "both", "either",
-    "new"
-})
-_KO_FILLER = re.compile(
-    r"^(?:이|가|을|를|은|는|의|에|에서|으로|로|면|이면|하면|되면|이라면|라면|때|일때|할때|경우|경우에|구간|구간에|구간이면|"
-    r"구간에서|나오면|나올때|생기면|발생하면|떨어지면|떨어질때|내려가면|내려갈때|올라가면|올라갈때|오르면|가면|지면|치면|"
-    r"찍으면|닿으면|보다|값|값이|값을|선|선을|선이|라인|라인을|봉|봉에서|봉의|봉으로|기준|기준으로|현재|지금|만약|혹시|"
-    r"좀|제발|해줘|해주세요|줘|주세요|해|하고|하기|할|및|또|다시|그|이거|차트|차트에서|시장|코인|전략|신호|시그널|"
-    r"진입|포지션|상태|상황|정도|이하로|이상으로|미만으로|초과로|아래로|위로|쪽|선에서|에서의|에서는|에는|에도|도|만|"
-    r"나|내|저|제|우리|모든|모두|바로|즉시|자동으로|자동|있으면|없으면|이고|이며|이면서|거나|이거나|그리고|또는|혹은|"
-    r"보내줘|보내|보내주세요|보내기|해줘요|주라|하자|받기|받고|싶어|싶다|원해|부탁해|부탁|요)$")
+def _periods(operands: list[ind.Operand], text: str, cmps: list[tuple[int, int, str]], compared: bool,
+             ctx: Context) -> list[ind.Operand]:
+    """Periods written without parentheses and periods in days.
 
-
-def unknown_words(text: str) -> list[str]:
-    words = re.findall(r"[a-z]{2,}|[가-힣]+", text)
-    return [w for w in words if w not in _EN_FILLER and not (_KO_FILLER.match(w))]
+    - "RSI 14가 35 밑", "SMA 50": a bare indicator followed by a number takes it as its period when
+      another number is left to compare with (a moving average needs none);
+    - "RSI30이하": a number glued to RSI is the threshold when nothing else could be;
+    - "50-day SMA" on 1h candles: 50 days are 1,200 candles.
+    """
+    out = list(operands)
+    numbers = [o for o in out if o.is_number]
+    i = 0
+    while i < len(out) - 1:
+        cur, nxt = out[i], out[i + 1]
+        adjacent = nxt.is_number and nxt.unit is None and not re.search(r"[^\s-]", text[cur.end:nxt.start])
+        whole = nxt.value is not None and float(nxt.value).is_integer() and 1 <= nxt.value <= 1000
+        later = [o for o in out[i + 2:] if o.is_number]
+        # "RSI 30 아래 70 위": a comparator right after the number makes it a threshold, not a period.
+        cmp_after = later and any(nxt.end <= c[0] < later[0].start for c in cmps)
+        if cur.bare and adjacent and whole and not cmp_after and (cur.role == ind.LEVEL or later):
+            name = cur.expr.split("(")[0]
+            out[i] = ind.Operand(ind.call(name, int(nxt.value or 0)), cur.role, cur.start, nxt.end)
+            del out[i + 1]
+            numbers.remove(nxt)
+            continue
+        i += 1
+    for j, o in enumerate(out):
+        if o.glued is not None and not numbers and compared:
+            out[j] = ind.Operand(ind.call("rsi", 14), o.role, o.start, o.end)
+            out.insert(j + 1, ind.Operand(str(o.glued), ind.NUMBER, o.end, o.end, value=float(o.glued)))
+            break
+    for j, o in enumerate(out):
+        if o.days is not None and ctx.interval != "1d":
+            bars = o.days * 1440 // MINUTES[ctx.interval]
+            name = o.expr.split("(")[0]
+            if bars > MAX_PERIOD:
+                raise ind.CompileProblem(
+                    f"a {o.days}-day average on {ctx.interval} candles needs {bars:,} candles (at most {MAX_PERIOD:,})",
+                    f"{ctx.interval} 봉에서 {o.days}일 평균은 {bars:,}개 봉이 필요합니다 (최대 {MAX_PERIOD:,})")
+            out[j] = ind.Operand(ind.call(name, bars), o.role, o.start, o.end)
+            ctx.notes.append(f"{o.days}-day {name.upper()} on {ctx.interval} candles = {name.upper()}({bars})")
+    return out
 
 
 def _merge_multipliers(operands: list[ind.Operand]) -> list[ind.Operand]:

@@ -28,6 +28,9 @@ class Operand:
     value: float | None = None  # numbers only
     unit: str | None = None  # numbers only: "%", "x", "usd"
     defaulted: str | None = None  # a note when a period was not given
+    days: int | None = None  # a moving average written in days ("50-day", "20일선"): bars depend on the chart
+    glued: int | None = None  # "RSI30": 30 may be the period or the threshold; the segment decides
+    bare: bool = False  # an indicator written without a period ("RSI", "SMA"): a number after it may be one
 
     @property
     def is_number(self) -> bool:
@@ -46,7 +49,7 @@ def _int(text: str | None, default: int) -> int:
     return int(text) if text else default
 
 
-def _call(name: str, *args: float) -> str:
+def call(name: str, *args: float) -> str:
     expr = f"{name}({','.join(_fmt(a) for a in args)})"
     try:
         return to_text(parse_operand(expr))
@@ -59,29 +62,38 @@ def _fmt(value: float) -> str:
 
 
 _RAW = re.compile(r"(?<![a-z_])(" + "|".join(sorted(INDICATORS, key=len, reverse=True)) + r")\s*\(([^()]*)\)")
-_MACD_ARGS = r"(?:\s*\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\))?"
-_MACD_HIST = re.compile(r"macd" + _MACD_ARGS + r"\s*(?:의\s*)?(?:histogram|hist|히스토그램)"
-                        r"|(?:macd\s*)?히스토그램|\bhistogram\b")
-_MACD_SIGNAL = re.compile(r"macd" + _MACD_ARGS + r"\s*(?:의\s*)?(?:signal(?:\s*line)?|시그널(?:\s*선|\s*라인)?)"
-                          r"|\bsignal(?:\s*line)?\b|시그널(?:\s*선|\s*라인)?")
-_MACD = re.compile(r"macd" + _MACD_ARGS + r"(?:\s*(?:line|선|라인))?")
-_RSI = re.compile(r"(?:(\d+)\s*-?\s*(?:period\s*|기간\s*|일\s*)?)?(?:rsi|상대\s*강도\s*지수)"
-                  r"(?:\s*\(\s*(\d+)\s*\)|(\d+)(?![\d.%])|\s+(\d+)\s*-?\s*(?:period|기간)(?:\s*짜리)?)?")
+_MACD_ARGS = (r"(?:\s*\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)"
+              r"|\s*(?<![\d.])(\d+)\s*[,/ ]\s*(\d+)\s*[,/ ]\s*(\d+)(?![\d.%]))?")  # "MACD 12 26 9" too
+_MACD_WORD = r"(?:macd|맥디|엠에이시디|엠에이씨디)"
+_MACD_HIST = re.compile(_MACD_WORD + _MACD_ARGS + r"\s*(?:의\s*)?(?:histogram|hist|히스토그램|오실레이터|oscillator)"
+                        r"|(?:" + _MACD_WORD + r"\s*)?히스토그램|\bhistogram\b", re.ASCII)
+_MACD_SIGNAL = re.compile(_MACD_WORD + _MACD_ARGS + r"\s*(?:의\s*)?(?:signal(?:\s*line)?|시그널(?:\s*선|\s*라인)?)"
+                          r"|\bsignal(?:\s*line)?\b|시그널(?:\s*선|\s*라인)?", re.ASCII)
+_MACD = re.compile(_MACD_WORD + _MACD_ARGS + r"(?:\s*(?:line|선|라인))?", re.ASCII)
+_RSI = re.compile(r"(?:(?<![\d.])(\d+)\s*-?\s*(?:period\s*|기간\s*|일\s*)?)?(?:rsi|상대\s*강도\s*지수|알에스아이)"
+                  r"(?:\s*\(\s*(\d+)\s*\)|\s+(\d+)\s*-?\s*(?:period|기간)(?:\s*짜리)?|(\d+)(?![\d.%]))?", re.ASCII)
 _BB_SIDE = {"lower": "bb_lower", "bottom": "bb_lower", "하단": "bb_lower", "아랫": "bb_lower",
             "upper": "bb_upper", "top": "bb_upper", "상단": "bb_upper", "윗": "bb_upper",
             "middle": "bb_middle", "mid": "bb_middle", "basis": "bb_middle", "중단": "bb_middle",
             "중간": "bb_middle", "중심": "bb_middle"}
 _SIDE = r"(lower|upper|middle|bottom|top|mid|basis|하단|상단|중단|중간|중심|아랫|윗)"
-_BB_ARGS = r"(?:\s*\(\s*(\d+)\s*,\s*(\d+(?:\.\d+)?)\s*\))?"
-_BB_A = re.compile(_SIDE + r"\s+(?:(?:bollinger|볼린저|bb)(?:\s*bands?|\s*밴드)?|bands?(?![a-z]))" + _BB_ARGS)
-_BB_B = re.compile(r"(?:bollinger|볼린저|\bbb\b)(?:\s*bands?|\s*밴드)?" + _BB_ARGS + r"(?:\s*의)?\s*" + _SIDE
-                   + r"?(?:\s*(?:band|밴드|선|line))?")
+_BB_ARGS = (r"(?:\s*\(\s*(\d+)\s*,\s*(\d+(?:\.\d+)?)\s*\)"
+            r"|\s+(?<![\d.])(\d+)\s*[, ]\s*(\d(?:\.\d+)?)(?![\d.%]))?")  # "bb 20 2" too
+_BB_WORD = r"(?:bollinger|볼린저|(?<![a-z])bb(?![a-z]))"
+_BB_A = re.compile(_SIDE + r"\s*(?:" + _BB_WORD + r"(?:\s*bands?|\s*밴드)?|bands?(?![a-z]))" + _BB_ARGS, re.ASCII)
+_BB_B = re.compile(_BB_WORD + r"(?:\s*bands?|\s*밴드)?" + _BB_ARGS + r"(?:\s*의)?\s*" + _SIDE
+                   + r"?(?:\s*(?:band|밴드|선|line))?" + _BB_ARGS, re.ASCII)
+_MA_WORD = (r"(?:sma|ema|(?<![a-z])ma(?![a-z])|moving\s+average|이동\s*평균(?:\s*선)?|이평(?:\s*선)?"
+            r"|이엠에이|에스엠에이"
+            r"|엠에이)")
 _MA = re.compile(
-    r"(?:(\d+)\s*-?\s*(?:day|days|period|bar|일|기간|봉)?\s*(simple\s+|exponential\s+|단순\s*|지수\s*)?"
-    r"(sma|ema|(?<![a-z])ma(?![a-z])|moving\s+average|이동\s*평균(?:\s*선)?|이평(?:\s*선)?))"
-    r"|(?:(simple\s+|exponential\s+|단순\s*|지수\s*)?(sma|ema|(?<![a-z])ma(?![a-z])|moving\s+average|이동\s*평균(?:\s*선)?"
-    r"|이평(?:\s*선)?)\s*\(?\s*(\d+)?\s*\)?(?:\s*(?:day|일|period|기간))?)"
-    r"|(\d+)\s*일\s*선"
+    r"(?:(?<![\d.])(\d+)\s*-?\s*(day|days|period|bar|일|기간|봉)?\s*(simple\s+|exponential\s+|단순\s*|지수\s*)?"
+    r"(" + _MA_WORD + r"))"
+    r"|(?:(simple\s+|exponential\s+|단순\s*|지수\s*)?(" + _MA_WORD + r")\s*\(?\s*(\d+)?\s*\)?"
+    r"(?:\s*(day|일|period|기간)(?![가-힣]))?)"
+    r"|(?<![\d.])([1-9]\d*)(?:\s*(일)\s*|)선(?!물)"
+    r"|(?<![\d.])(\d+)\s*-\s*(day)(?![a-z])(?!\s*(?:rsi|atr|high|low|volume|%|change|window))",
+    re.ASCII,
 )
 _AVG_VOLUME = re.compile(
     r"(?:(\d+)\s*-?\s*(?:period|day|bar|일|기간|봉)\s+)?(?:average|avg|mean|평균)\s*(?:trading\s+)?(?:volume|거래량)"
@@ -89,10 +101,11 @@ _AVG_VOLUME = re.compile(
 _VOLUME = re.compile(r"(?:trading\s+)?volume|거래량|(?<![a-z])vol(?![a-z])")
 _AVG = re.compile(r"(?:(?:its|the)\s+)?(?:(\d+)\s*-?\s*(?:period|day|bar|일|기간|봉)\s+)?(?:average|avg|평균)"
                   r"(?:\s*\(\s*(\d+)\s*\))?")
-_ATR = re.compile(r"(?:(\d+)\s*-?\s*(?:period|기간|일)\s*)?(?<![a-z])atr(?![a-z])(?:\s*\(\s*(\d+)\s*\))?"
-                  r"|average\s+true\s+range")
-_CHANGE = re.compile(r"(?:(\d+)\s*-?\s*(?:bar|candle|봉)\s+)?(?:%\s*change|percent(?:age)?\s+change|price\s+change"
-                     r"|change\s*pct|변동률|등락률|변화율|상승률|하락률)")
+_ATR = re.compile(r"(?:(\d+)\s*-?\s*(?:period|기간|일)\s*)?(?:(?<![a-z])atr(?![a-z])|에이티알)(?:\s*\(\s*(\d+)\s*\))?"
+                  r"|average\s+true\s+range", re.ASCII)
+_CHANGE = re.compile(r"(?:(\d+)\s*-?\s*(?:bar|candle|봉)\s*)?(?:%\s*change|percent(?:age)?\s+change|price\s+change"
+                     r"|change\s*pct|변동률|등락률|변화율|상승률|하락률)"
+                     r"(?:\s+(?:over|in|across)\s+(?:the\s+)?(?:last|past)\s+(\d+)\s*(?:candles?|bars?))?", re.ASCII)
 _PNL = re.compile(r"position_pnl_pct|수익률|(?<![a-z])pnl(?![a-z])|p&l|(?<![a-z])profit(?![a-z])|손익률?|평가\s*손익")
 _PRICE = re.compile(r"closing\s+price|(?<![a-z])close[sd]?(?![a-z])|(?<![a-z])closing(?![a-z])|(?<![a-z])price(?![a-z])"
                     r"|가격|종가|시세|현재가")
@@ -100,8 +113,8 @@ _OPEN = re.compile(r"open(?:ing)?\s+price|시가(?!총액)")
 _HIGH = re.compile(r"(?<![a-z])(?:high\s+price|candle\s+high|the\s+high)(?![a-z])|고가")
 _LOW = re.compile(r"(?<![a-z])(?:low\s+price|candle\s+low|the\s+low)(?![a-z])|저가")
 _NUMBER = re.compile(r"(?<![a-z_\d.])(-?\$?\s?\d+(?:,\d{3})*(?:\.\d+)?)"
-                     r"\s*(k|만|천|%|퍼센트|percent|x|배|\*|usdt|usd|달러|dollars?)?"
-                     r"|(?<![a-z])(zero)(?![a-z])|(0)\s*선|영선")
+                     r"\s*(k(?![a-z])|m(?![a-z])|억|천만|백만|만|천|%|퍼센트|percent|프로|x(?![a-z])|배|\*|usdt|usd|달러|dollars?|원|krw)?"
+                     r"|(?<![a-z])(zero)(?![a-z])|(0)\s*선|영선", re.ASCII)
 
 
 def _raw(m: re.Match[str]) -> Operand:
@@ -117,56 +130,73 @@ def _raw(m: re.Match[str]) -> Operand:
 
 
 def _macd_args(m: re.Match[str]) -> tuple[int, int, int]:
-    if m.lastindex and m.group(1):
-        return int(m.group(1)), int(m.group(2)), int(m.group(3))
+    for i in (1, 4):
+        if m.lastindex and m.lastindex >= i and m.group(i):
+            return int(m.group(i)), int(m.group(i + 1)), int(m.group(i + 2))
     return 12, 26, 9
 
 
 def _macd_hist(m: re.Match[str]) -> Operand:
-    return Operand(_call("macd_hist", *_macd_args(m)), OSC, m.start(), m.end())
+    return Operand(call("macd_hist", *_macd_args(m)), OSC, m.start(), m.end())
 
 
 def _macd_signal(m: re.Match[str]) -> Operand:
-    return Operand(_call("macd_signal", *_macd_args(m)), OSC, m.start(), m.end())
+    return Operand(call("macd_signal", *_macd_args(m)), OSC, m.start(), m.end())
 
 
 def _macd(m: re.Match[str]) -> Operand:
-    return Operand(_call("macd", *_macd_args(m)), MACD, m.start(), m.end())
+    return Operand(call("macd", *_macd_args(m)), MACD, m.start(), m.end())
 
 
 def _rsi(m: re.Match[str]) -> Operand:
     period = next((g for g in m.groups() if g), None)
-    op = Operand(_call("rsi", _int(period, 14)), OSC, m.start(), m.end())
+    op = Operand(call("rsi", _int(period, 14)), OSC, m.start(), m.end(), bare=period is None)
+    if m.group(4) and not m.group(1):
+        op.glued = int(m.group(4))
     return op
 
 
-def _bb(m: re.Match[str], side_group: int, args_at: int) -> Operand:
+def _bb(m: re.Match[str], side_group: int, args_at: tuple[int, ...]) -> Operand:
     side = m.group(side_group)
-    period, k = m.group(args_at), m.group(args_at + 1)
+    period = k = None
+    for i in args_at:
+        if m.group(i):
+            period, k = m.group(i), m.group(i + 1)
+            break
     args = (_int(period, 20), float(k) if k else 2)
     if side is None:
-        return Operand(_call("bb_middle", *args).replace("bb_middle", "bb_auto"), BB_AUTO, m.start(), m.end())
-    return Operand(_call(_BB_SIDE[side], *args), LEVEL, m.start(), m.end())
+        return Operand(call("bb_middle", *args).replace("bb_middle", "bb_auto"), BB_AUTO, m.start(), m.end())
+    return Operand(call(_BB_SIDE[side], *args), LEVEL, m.start(), m.end())
 
 
 def _ma(m: re.Match[str]) -> Operand:
     g = m.groups()
-    if g[6]:  # "20일선"
-        return Operand(_call("sma", int(g[6])), LEVEL, m.start(), m.end())
-    if g[2]:
-        period, flavour, word = g[0], g[1] or "", g[2]
+    if g[8]:  # "20일선", "20선"
+        return _ma_operand("sma", int(g[8]), g[9] == "일", m)
+    if g[10]:  # "the 50-day"
+        return _ma_operand("sma", int(g[10]), True, m)
+    if g[3]:
+        period, unit, flavour, word = g[0], g[1] or "", g[2] or "", g[3]
     else:
-        flavour, word, period = g[3] or "", g[4], g[5]
-    kind = "ema" if "ema" in word or "exponential" in flavour or "지수" in flavour else "sma"
-    op = Operand(_call(kind, _int(period, 20)), LEVEL, m.start(), m.end())
+        flavour, word, period, unit = g[4] or "", g[5], g[6], g[7] or ""
+    kind = "ema" if "ema" in word or "이엠에이" in word or "exponential" in flavour or "지수" in flavour else "sma"
     if not period:
+        op = Operand(call(kind, 20), LEVEL, m.start(), m.end(), bare=True)
         op.defaulted = f"{kind.upper()} period not given; 20 used"
+        return op
+    return _ma_operand(kind, int(period), unit in ("day", "days", "일"), m)
+
+
+def _ma_operand(kind: str, period: int, in_days: bool, m: re.Match[str]) -> Operand:
+    """``in_days``: the period counts days; the condition parser turns it into bars of the chart."""
+    op = Operand(call(kind, period), LEVEL, m.start(), m.end())
+    op.days = period if in_days else None
     return op
 
 
 def _avg_volume(m: re.Match[str]) -> Operand:
     period = next((g for g in m.groups() if g), None)
-    return Operand(_call("volume_sma", _int(period, 20)), AVG, m.start(), m.end())
+    return Operand(call("volume_sma", _int(period, 20)), AVG, m.start(), m.end())
 
 
 def _volume(m: re.Match[str]) -> Operand:
@@ -180,11 +210,11 @@ def _avg(m: re.Match[str]) -> Operand:
 
 def _atr(m: re.Match[str]) -> Operand:
     period = next((g for g in m.groups() if g), None)
-    return Operand(_call("atr", _int(period, 14)), OSC, m.start(), m.end())
+    return Operand(call("atr", _int(period, 14)), OSC, m.start(), m.end(), bare=period is None)
 
 
 def _change(m: re.Match[str]) -> Operand:
-    return Operand(_call("change_pct", _int(m.group(1), 1)), CHANGE, m.start(), m.end())
+    return Operand(call("change_pct", _int(m.group(1) or m.group(2), 1)), CHANGE, m.start(), m.end())
 
 
 def _column(name: str) -> Callable[[re.Match[str]], Operand]:
@@ -201,8 +231,8 @@ FINDERS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Operand]]] = [
     (_MACD_SIGNAL, _macd_signal),
     (_MACD, _macd),
     (_RSI, _rsi),
-    (_BB_A, lambda m: _bb(m, 1, 2)),
-    (_BB_B, lambda m: _bb(m, 3, 1)),
+    (_BB_A, lambda m: _bb(m, 1, (2, 4))),
+    (_BB_B, lambda m: _bb(m, 5, (1, 3, 6, 8))),
     (_AVG_VOLUME, _avg_volume),
     (_MA, _ma),
     (_VOLUME, _volume),
@@ -229,12 +259,15 @@ def find_operands(text: str) -> tuple[list[Operand], str]:
     return found, text
 
 
-_SCALE = {"k": 1_000, "만": 10_000, "천": 1_000}
+_SCALE = {"k": 1_000, "m": 1_000_000, "억": 100_000_000, "천만": 10_000_000, "백만": 1_000_000, "만": 10_000,
+          "천": 1_000}
 
 
 def find_numbers(text: str) -> list[Operand]:
     out: list[Operand] = []
     for m in _NUMBER.finditer(text):
+        if out and m.start() < out[-1].end:
+            continue  # inside "1억 5천만" read as one number
         if m.group(3) or m.group(4) or (m.group(0) == "영선"):
             out.append(Operand("0", NUMBER, m.start(), m.end(), value=0.0))
             continue
@@ -244,7 +277,14 @@ def find_numbers(text: str) -> list[Operand]:
         if unit in _SCALE:
             value *= _SCALE[unit]
             unit = None
-        elif unit in ("%", "퍼센트", "percent"):
+            tail = re.match(r"\s*(?:(\d+)\s*(천만|백만|만|천))?\s*(원|krw|달러|usdt|usd)?", text[m.end():])
+            if tail and tail.group(1):  # "1억 5천만"
+                value += float(tail.group(1)) * _SCALE[tail.group(2)]
+            if tail and tail.group(0).strip():
+                end = m.end() + len(tail.group(0))
+                out.append(Operand(_fmt(value), NUMBER, m.start(), end, value=value, unit="usd"))
+                continue
+        elif unit in ("%", "퍼센트", "percent", "프로"):
             unit = "%"
         elif unit in ("x", "배", "*"):
             unit = "x"
@@ -252,5 +292,6 @@ def find_numbers(text: str) -> list[Operand]:
             unit = "usd"
         if "$" in m.group(1):
             unit = "usd"
-        out.append(Operand(_fmt(value), NUMBER, m.start(), m.end(), value=value, unit=unit))
+        end = m.start() + len(m.group(0).rstrip())  # trailing blanks belong to no one
+        out.append(Operand(_fmt(value), NUMBER, m.start(), end, value=value, unit=unit))
     return out

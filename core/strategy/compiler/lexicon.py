@@ -33,18 +33,22 @@ def blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-# (pattern, operator). Crossings first, then inclusive forms, then strict ones.
+# (pattern, operator). Crossings first, then inclusive forms, then strict ones. re.ASCII: \b must
+# see Hangul as a boundary, so "MACD golden cross면" still reads the English words.
 COMPARATORS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(p), op)
+    (re.compile(p, re.ASCII), op)
     for p, op in [
-        (r"\bcross(?:es|ed|ing)?\s+(?:above|over|up(?:\s+through)?)\b", "crosses_above"),
-        (r"\bbreak(?:s|ing)?\s+(?:out\s+)?(?:above|over|through)\b", "crosses_above"),
-        (r"\bgolden\s*cross\b", "crosses_above"),
-        (r"골든\s*크로스|상향\s*돌파|상향\s*이탈|(?<!하향)(?<!하향\s)돌파|뚫", "crosses_above"),
-        (r"\bcross(?:es|ed|ing)?\s+(?:below|under|down(?:\s+through)?)\b", "crosses_below"),
-        (r"\bbreak(?:s|ing)?\s+(?:down\s+)?(?:below|under)\b", "crosses_below"),
-        (r"\bdea(?:d|th)\s*cross\b", "crosses_below"),
-        (r"데드\s*크로스|하향\s*돌파|하향\s*이탈|이탈", "crosses_below"),
+        (r"\bcross(?:es|ed|ing)?\s+(?:above|over|up(?:\s+through)?)\b|\bupward\s+cross", "crosses_above"),
+        (r"\bbr(?:eak(?:s|ing)?|oke)\s+(?:out\s+)?(?:above|over|through)\b|\bbreakout\s+above\b", "crosses_above"),
+        (r"\bgolden\s*cross(?:es|ed)?\b|\breclaim(?:s|ed|ing)?\b|\bmoves?\s+back\s+above\b"
+         r"|\b(?:flips?|turns?)\s+above\b", "crosses_above"),
+        (r"골든\s*크로스|상향\s*돌파|상향\s*이탈|(?<!하향)(?<!하향\s)돌파|뚫|회복|올라서|넘어서|넘어가"
+         r"|상향\s*전환", "crosses_above"),
+        (r"\bcross(?:es|ed|ing)?\s+(?:below|under|down(?:\s+through)?)\b|\bdownward\s+cross", "crosses_below"),
+        (r"\bbr(?:eak(?:s|ing)?|oke)\s+(?:down\s+)?(?:below|under)\b|\bbreakdown\s+below\b", "crosses_below"),
+        (r"\bdea(?:d|th)\s*cross(?:es|ed)?\b|\blos(?:es|e|t|ing)\b|\b(?:flips?|turns?)\s+below\b", "crosses_below"),
+        (r"데드\s*크로스|하향\s*돌파|하향\s*이탈|이탈|깨지|깨면|깨고|깨질|깨졌|무너지|무너졌"
+         r"|하향\s*전환", "crosses_below"),
         (r"<=|=<|\bat\s+or\s+below\b|\bor\s+(?:less|lower|below)\b|\bat\s+most\b|\bno\s+more\s+than\b|이하", "<="),
         (r">=|=>|\bat\s+or\s+above\b|\bor\s+(?:more|higher|above)\b|\bat\s+least\b|\bno\s+less\s+than\b|이상", ">="),
         (r"!=|\bnot\s+equal(?:\s+to)?\b", "!="),
@@ -55,24 +59,39 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
          r"|초과|위로|위에|위면|위일|위이|위(?=\s|$)|상회|넘|(?:보다\s*)?(?:높|크)(?:아지|으|아|을|은|다|면)", ">"),
     ]
 ]
+# A motion verb turns a level into the event of crossing it: "goes above 75", "30 아래로 떨어지면"
+# are crosses; "is above 75", "30 아래면", "위에 있으면" are levels.
+MOTION = re.compile(
+    r"\b(?:goes|go|going|went|gets?|got|moves?|moved|falls?|fell|falling|drops?|dropped|dropping|dips?|dipped"
+    r"|sinks?|sank|slips?|slipped|slides?|slid|plunges?|plunged|rises?|rose|rising|climbs?|climbed|jumps?|jumped"
+    r"|pushes|pushed|pops?|popped|spikes?|spiked|surges?|surged|rall(?:y|ies|ied)|tanks?|tanked|crash(?:es|ed)?)\b"
+    r"|떨어지|떨어져|떨어질|떨어졌|내려가|내려갈|내려간|내려갔|내려오|내려와|하락하|하락할|하락해|빠지|빠질|빠져|빠졌"
+    r"|올라가|올라갈|올라간|올라갔|올라오|올라와|상승하|상승할|상승해|오르|오를|올랐|진입하|들어가|들어오",
+    re.ASCII)
+CROSS_OF = {"<": "crosses_below", "<=": "crosses_below", ">": "crosses_above", ">=": "crosses_above"}
 
 # Phrases that are whole conditions on their own.
-OVERSOLD = re.compile(r"\boversold\b|과매도")
-OVERBOUGHT = re.compile(r"\boverbought\b|과매수")
-POSITIVE = re.compile(r"\b(?:turns?\s+)?positive\b|양전환|양수|양으로|플러스")
-NEGATIVE = re.compile(r"\b(?:turns?\s+)?negative\b|음전환|음수|음으로|마이너스")
-TOUCH = re.compile(r"\btouch(?:es|ed|ing)?\b|\bhits?\b|닿|터치")
+OVERSOLD = re.compile(r"\boversold\b|과매도", re.ASCII)
+OVERBOUGHT = re.compile(r"\boverbought\b|과매수", re.ASCII)
+POSITIVE_CROSS = re.compile(r"\b(?:turns?|turned|turning|flips?|flipped|flipping|goes|went|crosses|crossed)\s+"
+                            r"(?:positive|green)\b|양전환|양전|양으로\s*전환|플러스\s*전환|플러스로\s*전환", re.ASCII)
+NEGATIVE_CROSS = re.compile(r"\b(?:turns?|turned|turning|flips?|flipped|flipping|goes|went|crosses|crossed)\s+"
+                            r"(?:negative|red)\b|음전환|음전|음으로\s*전환|마이너스\s*전환|마이너스로\s*전환", re.ASCII)
+POSITIVE = re.compile(r"\b(?:is\s+)?positive\b|양수|양으로|플러스", re.ASCII)
+NEGATIVE = re.compile(r"\b(?:is\s+)?negative\b|음수|음으로|마이너스", re.ASCII)
+TOUCH = re.compile(r"\btouch(?:es|ed|ing)?\b|\bhits?\b|\btags?\b|닿|터치", re.ASCII)
 
-AND_WORDS = re.compile(r"\band\b|&&|&|그리고|이고|이며|이면서|면서|동시에|(?<=[가-힣])고(?=\s)|\bwhile\b|\bplus\b")
+AND_WORDS = re.compile(r"\band\b|&&|&|그리고|이고|이며|이면서|면서|동시에|(?<=[가-힣])고(?=\s)|\bwhile\b|\bplus\b",
+                       re.ASCII)
 OR_WORDS = re.compile(r"\bor\b(?!\s+(?:less|lower|below|more|higher|above|fewer|greater|equal))"
-                      r"|\|\||또는|혹은|이거나|거나")
+                      r"|\|\||또는|혹은|이거나|거나", re.ASCII)
 
 # Clause boundaries: where one rule may end and another begin.
-CLAUSE_SPLIT = re.compile(r",(?!\d{3})|[;\n!?]|\.(?!\d)|\bthen\b|(?<=[가-힣])(?:고|며)\s*,|\s그\s*다음")
+CLAUSE_SPLIT = re.compile(r",(?!\d{3})|[;\n!?:]|\.(?!\d)|\bthen\b|(?<=[가-힣])(?:고|며)\s*,|\s그\s*다음", re.ASCII)
 
 # Terms we recognise as real trading concepts but cannot express in format v1.
 UNSUPPORTED: list[tuple[re.Pattern[str], str, str]] = [
-    (re.compile(p), en, ko)
+    (re.compile(p, re.ASCII), en, ko)
     for p, en, ko in [
         (r"ichimoku|일목", "Ichimoku", "일목균형표"),
         (r"stoch(?:astic)?|스토캐스틱", "Stochastic", "스토캐스틱"),
@@ -91,10 +110,19 @@ UNSUPPORTED: list[tuple[re.Pattern[str], str, str]] = [
         (r"\bnews\b|뉴스|headline|헤드라인", "news events", "뉴스"),
         (r"\bweekly\b|주봉|\bmonthly\b|월봉|\b1w\b|\b1m(?:o|onth)\b", "weekly/monthly candles", "주봉/월봉"),
         (r"trailing|트레일링", "trailing stops", "트레일링 스탑"),
-        (r"전봉|이전\s*봉|직전\s*봉|previous\s+(?:candle|bar|close|high|low|day)|prior\s+(?:candle|bar)|yesterday",
+        (r"(?:전봉|전\s*봉|이전\s*봉|직전\s*봉|전일|어제|지난\s*봉)\s*(?:의\s*)?(?:고가|저가|종가|시가|캔들|양봉|음봉)"
+         r"|(?:previous|prior|last|yesterday'?s?)\s+(?:candle'?s?\s+|bar'?s?\s+|day'?s?\s+)?(?:high|low|open|close)\b"
+         r"|yesterday|\b(?:closed|closes|close)\s+(?:green|red)\b|양봉|음봉|\bgreen\s+candle|\bred\s+candle",
          "earlier candles' values", "이전 봉의 값"),
+        (r"\bkeltner|켈트너|\bdonchian|돈치안|\bmfi\b|\bcmf\b|\btrix\b|\bpivot|피봇|피벗|\benvelope|엔벨로프"
+         r"|\bheikin|하이킨|\baroon|\bkdj\b|\bdmi\b|\bppo\b|\bstc\b|\bsqueeze\b|스퀴즈"
+         r"|fear\s*(?:and|&)\s*greed|공포\s*(?:탐욕|지수)|탐욕\s*지수|\bdominance|도미넌스|\bmvrv|\bnupl|\bhash\s*rate|해시레이트",
+         "an indicator outside the format", "형식에 없는 지표"),
         (r"\bshort(?:ing)?\b|숏|공매도", "short selling", "숏(공매도)"),
-        (r"\bleverage\b|레버리지|\b\d+x\s+long\b", "leverage", "레버리지"),
+        (r"\bleverage\b|레버리지|\b\d+x\s+long\b|\bmargin\b|선물|\bfutures\b|\bperp", "leverage", "레버리지"),
+        (r"\bgrid\b|그리드|\bdca\b|분할\s*매수|물타기|적립식|\brebalanc|리밸런싱",
+         "position-building schemes (grid/DCA)",
+         "분할 매수·그리드"),
         (r"\bhalf\b|절반|\b\d+\s*%\s+of\s+(?:my|the)\s+(?:position|holdings|bag)", "selling part of a position",
          "포지션 일부 매도"),
     ]

@@ -1,0 +1,61 @@
+"""Rules that cannot mean what they say: conditions that can never hold together, and a buy and a
+sell fired by the same conditions. Either is declined with the conditions named."""
+
+from __future__ import annotations
+
+from core.strategy.compiler.builder import Rule, condition_text
+from core.strategy.compiler.conditions import Condition
+
+
+def _impossible(chain: list[Condition]) -> tuple[Condition, Condition] | None:
+    """Two conditions of one AND-chain on the same operand that no value satisfies together."""
+    numeric = [c for c in chain if isinstance(c.right, int | float) and not isinstance(c.right, bool)]
+    for i, a in enumerate(numeric):
+        for b in numeric[i + 1:]:
+            if a.left != b.left:
+                continue
+            if {a.operator, b.operator} == {"crosses_above", "crosses_below"} and a.right == b.right:
+                return a, b
+            if not _overlap(a, b):
+                return a, b
+    return None
+
+
+def _bounds(c: Condition) -> tuple[float, bool, float, bool] | None:
+    """(low, low inclusive, high, high inclusive) of the values a level condition allows."""
+    v = float(c.right)  # type: ignore[arg-type]
+    inf = float("inf")
+    return {
+        "<": (-inf, False, v, False), "<=": (-inf, False, v, True), ">": (v, False, inf, False),
+        ">=": (v, True, inf, False), "==": (v, True, v, True),
+    }.get(c.operator)
+
+
+def _overlap(a: Condition, b: Condition) -> bool:
+    ba, bb = _bounds(a), _bounds(b)
+    if ba is None or bb is None:
+        return True
+    lo, lo_in = max((ba[0], ba[1]), (bb[0], bb[1]), key=lambda x: (x[0], not x[1]))
+    hi, hi_in = min((ba[2], ba[3]), (bb[2], bb[3]), key=lambda x: (x[0], x[1]))
+    return lo < hi or (lo == hi and lo_in and hi_in)
+
+
+def contradiction(rules: list[Rule]) -> tuple[str, str] | None:
+    """(English, Korean) reason when the rules contradict themselves, else None."""
+    for rule in rules:
+        for chain in rule.chains:
+            pair = _impossible(chain)
+            if pair:
+                a, b = condition_text(pair[0]), condition_text(pair[1])
+                return (f"'{a}' and '{b}' can never both be true",
+                        f"'{a}'와(과) '{b}'는 동시에 참일 수 없습니다")
+    by_conditions: dict[frozenset[tuple[str, ...]], set[str]] = {}
+    for rule in rules:
+        key = frozenset(tuple(c.key() for c in chain) for chain in rule.chains)
+        kinds = by_conditions.setdefault(key, set())
+        kinds.update(a.kind for a in rule.actions)
+        if {"buy", "sell"} <= kinds:
+            cond = " / ".join(" & ".join(condition_text(c) for c in chain) for chain in rule.chains)
+            return (f"a buy and a sell fire on the same condition ({cond})",
+                    f"같은 조건({cond})에 매수와 매도가 함께 걸려 있습니다")
+    return None

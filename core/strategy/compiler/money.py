@@ -1,0 +1,58 @@
+"""Money and big numbers as traders write them: 5만원, 10만 원, 1억 5천만, 3천원, 100k, 1.5m, $200.
+
+Korean counts in myriads: 만 = 10⁴, 억 = 10⁸, with 천/백 = 10³/10² as sub-units ("5천만" = 5 × 10³ × 10⁴).
+An amount in won (원, KRW, ₩, or a Korean scale word with no other currency) is a KRW amount.
+"""
+
+from __future__ import annotations
+
+import re
+
+NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# One or more "<number><scale>" groups: "1억 5천만", "50만", "3천".
+_KO_GROUP = r"\d+(?:\.\d+)?\s*(?:천만|백만|억|만|천)"
+KO_SCALED = rf"(?:{_KO_GROUP})(?:\s*{_KO_GROUP})*(?:\s*\d+(?!\s*[.\d]))?"
+_SCALE_WORD = {"억": 100_000_000, "천만": 10_000_000, "백만": 1_000_000, "만": 10_000, "천": 1_000}
+_GROUP_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(천만|백만|억|만|천)")
+EN_SCALE = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "million": 1_000_000}
+
+# Won amounts: "50만원", "10만 원", "30,000원", "₩50000", "1억", "5천만원어치", "100000 krw".
+WON = re.compile(
+    rf"₩\s*(?P<w1>{NUM})"
+    rf"|(?P<k>{KO_SCALED})\s*(?:원|krw|₩)?"
+    rf"|(?P<n>{NUM})\s*(?:원|krw|₩)(?![a-z])",
+    re.ASCII,
+)
+
+
+def clean(value: float) -> float:
+    return int(value) if float(value).is_integer() else value
+
+
+def korean_number(text: str) -> float:
+    """ "1억 5천만" → 150000000, "50만" → 500000, "3천" → 3000, "1억 2000" → 100002000."""
+    total = 0.0
+    pos = 0
+    for m in _GROUP_RE.finditer(text):
+        total += float(m.group(1)) * _SCALE_WORD[m.group(2)]
+        pos = m.end()
+    rest = text[pos:].strip()
+    if rest and rest.replace(".", "", 1).isdigit():
+        total += float(rest)
+    return clean(total)
+
+
+def won(m: re.Match[str]) -> float:
+    """The value of a ``WON`` match."""
+    if m.group("k"):
+        return korean_number(m.group("k"))
+    raw = m.group("w1") or m.group("n")
+    return clean(float(raw.replace(",", "")))
+
+
+def scaled(number: str, scale: str | None) -> float:
+    """ "100" + "k" → 100000; "1.5" + "m" → 1500000; Korean scales too."""
+    value = float(number.replace(",", ""))
+    if scale:
+        value *= EN_SCALE.get(scale, _SCALE_WORD.get(scale, 1))
+    return clean(value)

@@ -1,0 +1,135 @@
+"""Percent moves over a window, moves from the entry price, "between" ranges, volume spikes.
+
+Each is rewritten to condition text the segment parser reads like any written condition
+("falls 5% in 24 hours" → "change_pct(24) <= -5"), so AND/OR around it still work. Windows are
+counted in candles of the strategy's timeframe: "하루에 10% 오르면" on 1h candles is change_pct(24).
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.strategy.compiler.indicators import CompileProblem
+from core.strategy.compiler.timeframes import MINUTES
+
+# Word windows to numbers first, so one pattern reads "in a day" and "in 24 hours" alike.
+_WORD_WINDOWS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p, re.ASCII), r)
+    for p, r in [
+        (r"\b(?:in|within|over)\s+(?:a|one|a\s+single)\s+day\b", "in 24 hours"),
+        (r"\b(?:in|within|over)\s+(?:a|one)\s+week\b", "in 168 hours"),
+        (r"\b(?:in|within|over)\s+(?:an|one)\s+hour\b", "in 1 hours"),
+        (r"\b(?:in|within|over)\s+(?:the\s+)?(?:last|past)\s+(?:day|24h)\b", "in 24 hours"),
+        (r"\b(?:in|within|over)\s+(?:the\s+)?(?:last|past)\s+week\b", "in 168 hours"),
+        (r"\b(?:in|within|over)\s+(?:the\s+)?(?:last|past)\s+hour\b", "in 1 hours"),
+        (r"\b(?:in|within|over)\s+(\d+)\s*weeks?\b", "in {w} hours"),
+        (r"\b(?:from|than|vs\.?|versus|compared\s+(?:to|with))\s+(?:the\s+)?(?:previous|prior|last)\s+"
+         r"(?:candle|bar|close)\b", "in 1 candles"),
+        (r"\b(?:in|within|on)\s+(?:a|one|a\s+single)\s+(?:candle|bar)\b", "in 1 candles"),
+        (r"(?:직전|이전|전)\s*(?:봉|캔들)\s*(?:대비|보다|에\s*비해)|전봉\s*(?:대비|보다|에\s*비해)", " 1봉 동안 "),
+        (r"(?:한\s*)?하루\s*(?:만에|동안|사이|에|새)", " 24시간 동안 "),
+        (r"이틀\s*(?:만에|동안|사이|에|새)", " 48시간 동안 "),
+        (r"사흘\s*(?:만에|동안|사이|에|새)", " 72시간 동안 "),
+        (r"(?:일주일|1\s*주일|한\s*주|1\s*주)\s*(?:만에|동안|사이|에|새)", " 168시간 동안 "),
+        (r"한\s*시간\s*(?:만에|동안|사이|에|새|내)", " 1시간 동안 "),
+        (r"반나절\s*(?:만에|동안|사이|에)", " 12시간 동안 "),
+    ]
+]
+
+
+def _windows(text: str) -> str:
+    for regex, replacement in _WORD_WINDOWS:
+        if "{w}" in replacement:
+            text = regex.sub(lambda m, r=replacement: r.format(w=int(m.group(1)) * 168), text)
+        else:
+            text = regex.sub(replacement, text)
+    return text
+
+
+_MOVE_EN = re.compile(
+    r"(?:price\s+|it\s+)?(falls?|drops?|dumps?|declines?|decreases?|plunges?|crashes|tanks?|goes\s+down|is\s+down"
+    r"|moves?\s+down|rises?|jumps?|pumps?|gains?|increases?|climbs?|surges?|rallies|goes\s+up|is\s+up|moves?\s+up)"
+    r"\s+(?:by\s+)?(?:more\s+than\s+|over\s+|at\s+least\s+)?(\d+(?:\.\d+)?)\s*%"
+    r"(?:\s+(?:in|within|over)\s+(?:(?:the\s+)?(?:last|past)\s+)?(?:an?\s+|one\s+)?(\d+)?\s*"
+    r"(hours?|h|days?|d|candles?|bars?|minutes?|mins?))?", re.ASCII)
+_MOVE_KO = re.compile(
+    r"(?:(?:가격|시세|종가)(?:이|가|은|는)?\s*)?(?:(\d+)\s*(시간|일|분|개\s*봉|봉|캔들)\s*(?:동안|만에|내에|이내|사이|새)?\s*)?(?:에\s*)?(?:가격이\s*|가격\s*)?(\d+(?:\.\d+)?)\s*%\s*"
+    r"(?:이상\s*|넘게\s*|초과\s*)?(하락|떨어|급락|빠지|빠져|내리|내려|상승|오르|올라|급등|뛰)")
+# "volume spikes" / "거래량 급증": read as volume above twice its 20-bar average (stated in the graph).
+SPIKE = re.compile(r"(?:trading\s+)?volume\s+(?:spikes?|surges?|explodes?)"
+                    r"|(?:a\s+)?(?:volume\s+spike|spike\s+in\s+volume)"
+                    r"|거래량\s*(?:이|가)?\s*(?:급증|폭증|폭발|터지|터질)")
+# Moves measured from the position's entry are position_pnl_pct, not a candle's change.
+_FROM_ENTRY_EN = re.compile(
+    r"(?:it\s+|price\s+)?(falls?|drops?|declines?|goes\s+down|is\s+down|rises?|gains?|goes\s+up|is\s+up)\s+"
+    r"(?:by\s+)?(\d+(?:\.\d+)?)\s*%\s+(?:below|under|above|over|from)\s+(?:my|the|our)\s+"
+    r"(?:entry(?:\s+price)?|buy(?:ing)?\s+price|purchase\s+price|average\s+price)")
+_FROM_ENTRY_KO = re.compile(
+    r"(?:매수가|진입가|평단가?|매입가|구매가)\s*(?:대비|보다|에서|기준)?\s*(\d+(?:\.\d+)?)\s*%\s*(?:이상\s*)?"
+    r"(하락|떨어|빠지|빠져|내려|상승|오르|올라)")
+_DOWN = ("fall", "drop", "dump", "decline", "decrease", "plunge", "crash", "tank", "down",
+         "하락", "떨어", "급락", "빠지", "빠져", "내리", "내려")
+_BETWEEN_EN = re.compile(r"between\s+(-?\d+(?:\.\d+)?)\s+and\s+(-?\d+(?:\.\d+)?)")
+_BETWEEN_KO = re.compile(r"(-?\d+(?:\.\d+)?)\s*(?:~|-|에서|와|과)\s*(-?\d+(?:\.\d+)?)\s*사이")
+
+
+def _window_bars(number: str | None, unit: str | None, interval: str) -> int:
+    """Candles of ``interval`` in the window; a window that is not a whole number of them is refused."""
+    if not unit:
+        return 1
+    n = float(number) if number else 1.0
+    unit = unit.strip()
+    if unit.startswith(("hour", "h", "시간")):
+        minutes = n * 60
+    elif unit.startswith(("day", "d", "일")):
+        minutes = n * 1440
+    elif unit.startswith(("min", "분")):
+        minutes = n
+    else:
+        return max(1, int(n))
+    bars = minutes / MINUTES[interval]
+    if bars < 1 or not float(bars).is_integer():
+        raise CompileProblem(
+            f"a {number or 1} {unit} window is not a whole number of {interval} candles",
+            f"{number or 1}{unit} 구간은 {interval} 봉 개수로 딱 나누어지지 않습니다")
+    return int(bars)
+
+
+def moves(text: str, interval: str) -> str:
+    """"falls 5% in 24 hours", "24시간 동안 5% 이상 하락" → the text "change_pct(24) <= -5", which the
+    segment parser then reads like any written condition (so AND/OR around it still work)."""
+    def en(m: re.Match[str]) -> str:
+        down = any(w in m.group(1) for w in _DOWN)
+        return " " + _move(_window_bars(m.group(3), m.group(4), interval), float(m.group(2)), down) + " "
+
+    def ko(m: re.Match[str]) -> str:
+        down = any(w in m.group(4) for w in _DOWN)
+        return " " + _move(_window_bars(m.group(1), m.group(2), interval), float(m.group(3)), down) + " "
+
+    def entry(m: re.Match[str]) -> str:
+        groups = [g for g in m.groups() if g]
+        verb, pct = (groups[0], groups[1]) if not groups[0][0].isdigit() else (groups[1], groups[0])
+        down = any(w in verb for w in _DOWN)
+        value = float(pct)
+        text_value = str(int(value)) if value.is_integer() else str(value)
+        return f" position_pnl_pct <= -{text_value} " if down else f" position_pnl_pct >= {text_value} "
+
+    text = _windows(text)
+    text = _FROM_ENTRY_KO.sub(entry, _FROM_ENTRY_EN.sub(entry, text))
+    return SPIKE.sub(" volume > 2 * volume_sma(20) ", _MOVE_KO.sub(ko, _MOVE_EN.sub(en, text)))
+
+
+def _move(bars: int, pct: float, down: bool) -> str:
+    value = int(pct) if pct.is_integer() else pct
+    return f"change_pct({bars}) <= -{value}" if down else f"change_pct({bars}) >= {value}"
+
+
+def between(text: str) -> str:
+    """"RSI between 40 and 60" → "RSI > 40 그리고 RSI < 60"-like text the segment parser reads."""
+    def en(m: re.Match[str]) -> str:
+        return f"> {m.group(1)} and < {m.group(2)}"
+
+    def ko(m: re.Match[str]) -> str:
+        return f"{m.group(1)} 초과 그리고 {m.group(2)} 미만"
+
+    return _BETWEEN_KO.sub(ko, _BETWEEN_EN.sub(en, text))

@@ -1,0 +1,185 @@
+"""compile_prompt: a Korean or English strategy sentence to a validated strategy graph, or a decline.
+
+Steps, each its own function: read the request (size, scope) → find the market (coin, quote,
+exchange) and the timeframe → exits, amounts and actions → clauses and their conditions → rules →
+defaults (listed as assumptions) → contradiction checks → graph → the validator as a safety net.
+Every word of the prompt is consumed by one of these steps or is known filler; anything else
+makes the compiler decline and name it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.strategy.compiler import actions as act
+from core.strategy.compiler.builder import Rule, build_strategy
+from core.strategy.compiler.checks import contradiction
+from core.strategy.compiler.conditions import Context
+from core.strategy.compiler.declines import decline
+from core.strategy.compiler.indicators import CompileProblem
+from core.strategy.compiler.lexicon import UNSUPPORTED, blank, has_hangul, unify
+from core.strategy.compiler.market import Market, resolve
+from core.strategy.compiler.moves import SPIKE
+from core.strategy.compiler.rules import build_rules, units_of
+from core.strategy.compiler.symbols import KRW_WORDS, NON_CRYPTO, find_exchanges, find_symbols
+from core.strategy.compiler.timeframes import DEFAULT, SUPPORTED, find_timeframes
+from core.strategy.explain import default_name
+from core.strategy.validation import validate
+
+MAX_PROMPT = 1_000
+_DAYS = re.compile(r"\d+\s*-?\s*days?\s*(?:sma|ema|ma|moving|line|average)|\bthe\s+\d+\s*-\s*day\b"
+                   r"|\d+\s*일\s*(?:선|이동|이평|ema|sma|ma)", re.ASCII)
+DEFAULT_BUY = {"USDT": 100, "KRW": 100_000}
+
+
+@dataclass
+class Compiled:
+    strategy: dict[str, Any]
+    notes: list[str] = field(default_factory=list)  # assumptions made (default amount, timeframe, ...)
+    language: str = "en"
+
+
+def language_of(text: str, language: str | None = None) -> str:
+    if language in ("ko", "en"):
+        return language
+    return "ko" if has_hangul(text) else "en"
+
+
+def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
+    original = unify(prompt or "").strip()
+    lang = language_of(original, language)
+    text = _read(original, lang)
+    notes: list[str] = []
+    symbols = find_symbols(text, original)
+    interval, text = _timeframe(text, lang, notes)
+    exchanges = find_exchanges(text)
+    krw_said = bool(KRW_WORDS.search(text))
+    for hit in exchanges:
+        text = blank(text, hit.start, hit.end)
+    for m in list(KRW_WORDS.finditer(text)):
+        text = blank(text, m.start(), m.end())
+    exits, text = act.find_exits(text)
+    amounts = act.find_amounts(text, symbols)
+    actions = act.find_actions(text)
+    used = act.assign_amounts(actions, amounts, text)
+    for span in [*used, *actions, *symbols]:
+        text = blank(text, span.start, span.end)
+    market = resolve(symbols, exchanges, krw_said, used, lang, notes)
+    if not actions and exits.take_profit is None and exits.stop_loss is None:
+        raise decline("I found nothing to do (buy, sell or notify).",
+                      "무엇을 할지(매수, 매도, 알림)를 찾지 못했습니다.", lang)
+    ctx = Context(interval)
+    rules = _rules(text, actions, ctx, market, lang, exits)
+    notes.extend(ctx.notes)
+    notes.extend(n for r in rules for chain in r.chains for c in chain for n in c.notes)
+    if SPIKE.search(original.lower()):
+        notes.append("volume spike read as volume > 2 × its 20-bar average" if lang == "en"
+                     else "거래량 급증을 20봉 평균의 2배 초과로 해석")
+    _defaults(rules, market, lang, notes)
+    reason = contradiction(rules)
+    if reason:
+        raise decline(f"{reason[0]}.", f"{reason[1]}.", lang)
+    notes = list(dict.fromkeys(notes))
+    strategy = build_strategy(rules, symbol=market.symbol, interval=interval, take_profit=exits.take_profit,
+                              stop_loss=exits.stop_loss, name="", description=_description(original, notes, lang),
+                              lang=lang, exchange=market.exchange)
+    strategy["name"] = default_name(strategy, lang)
+    # Safety net: whatever the phrase rules produced, never hand out a graph that breaks a rule.
+    report = validate(strategy)
+    if not report.valid:
+        first = report.errors[0]
+        raise decline(f"the result would be invalid ({first.code}: {first.message}).",
+                      f"결과가 규칙에 어긋납니다 ({first.code}: {first.message}).", lang)
+    return Compiled(strategy, notes, lang)
+
+
+def _read(original: str, lang: str) -> str:
+    """The lower-cased request, or a decline when it is empty, too long or out of scope."""
+    if not original:
+        raise decline("the request is empty.", "요청이 비어 있습니다.", lang)
+    if len(original) > MAX_PROMPT:
+        raise decline(f"the request is longer than {MAX_PROMPT} characters.",
+                      f"요청이 {MAX_PROMPT}자를 넘습니다.", lang)
+    text = original.lower()
+    for regex, name, name_ko in UNSUPPORTED:
+        if regex.search(text):
+            raise decline(f"it uses {name}, which the strategy format cannot express.",
+                          f"{name_ko}은(는) 전략 형식으로 표현할 수 없습니다.", lang)
+    asset = NON_CRYPTO.search(text)
+    if asset:
+        raise decline(f"'{original[asset.start():asset.end()]}' is not a crypto asset; the offline engine trades "
+                      "crypto pairs such as BTC/USDT or BTC/KRW.",
+                      f"'{original[asset.start():asset.end()]}'은(는) 암호화폐가 아닙니다. 오프라인 엔진은 BTC/USDT, "
+                      "BTC/KRW 같은 코인만 다룹니다.", lang)
+    if act.PARTIAL_SELL.search(text):
+        raise decline("selling a percentage of the position is not in the format; say 'sell all' or a coin amount.",
+                      "포지션의 일부 비율 매도는 형식에 없습니다. '전량 매도'나 코인 수량으로 말해 주세요.", lang)
+    return text
+
+
+def _timeframe(text: str, lang: str, notes: list[str]) -> tuple[str, str]:
+    frames = find_timeframes(text)
+    bad = [f for f in frames if f.interval is None]
+    if bad:
+        raise decline(f"the timeframe '{bad[0].text.strip()}' is not supported (use {', '.join(SUPPORTED)}).",
+                      f"'{bad[0].text.strip()}' 봉은 지원하지 않습니다 ({', '.join(SUPPORTED)} 사용).", lang)
+    intervals = list(dict.fromkeys(f.interval for f in frames))
+    if len(intervals) > 1:
+        raise decline(f"it names several timeframes ({', '.join(map(str, intervals))}); a strategy reads one.",
+                      f"봉 기준이 여러 개({', '.join(map(str, intervals))})입니다. 하나만 말해 주세요.", lang)
+    if not frames:
+        # "the 20-day EMA", "50일선" with no chart named: daily candles, where the period is in days.
+        default = "1d" if _DAYS.search(text) else DEFAULT
+        notes.append(f"no timeframe given; {default} used" if lang == "en" else f"봉 기준이 없어 {default} 사용")
+        return default, text
+    for frame in frames:
+        text = blank(text, frame.start, frame.end)
+    return (intervals[0] or DEFAULT) if intervals else DEFAULT, text
+
+
+def _rules(text: str, actions: list[act.Action], ctx: Context, market: Market, lang: str,
+           exits: act.Exits) -> list[Rule]:
+    try:
+        units = units_of(text, actions, ctx)
+    except CompileProblem as exc:
+        raise decline(f"{exc}.", f"{exc.ko}.", lang) from None
+    problems = [p for u in units for p in u.segment.problems]
+    if problems:
+        raise decline(f"I could not read this part: {problems[0][0]}.",
+                      f"이 부분을 이해하지 못했습니다: {problems[0][1]}.", lang)
+    rules = build_rules(units, market.symbol, lang)
+    has_exit = exits.take_profit is not None or exits.stop_loss is not None
+    if not rules and not has_exit:
+        raise decline("I found no condition saying when to act (e.g. 'when RSI is below 30').",
+                      "언제 실행할지 조건을 찾지 못했습니다 (예: 'RSI가 30 아래로 떨어지면').", lang)
+    if not rules:
+        raise decline("only an exit (take profit / stop loss) was given; say also when to buy.",
+                      "익절/손절만 있고 매수 조건이 없습니다.", lang)
+    return rules
+
+
+def _defaults(rules: list[Rule], market: Market, lang: str, notes: list[str]) -> None:
+    for rule in rules:
+        for spec in rule.actions:
+            if spec.kind == "buy" and spec.amount is None:
+                spec.amount, spec.unit = DEFAULT_BUY.get(market.quote, 100), market.quote
+                notes.append(f"no amount given; {spec.amount:,} {market.quote} used" if lang == "en"
+                             else f"금액이 없어 {spec.amount:,} {market.quote} 사용")
+            elif spec.kind == "sell" and spec.amount is None:
+                spec.amount = "all"
+                notes.append("no amount to sell given; the whole position is sold" if lang == "en"
+                             else "매도 수량이 없어 전량 매도")
+            if isinstance(spec.amount, int | float) and spec.amount <= 0:
+                raise decline(f"the amount {spec.amount} is not above zero.",
+                              f"수량 {spec.amount}은(는) 0보다 커야 합니다.", lang)
+
+
+def _description(original: str, notes: list[str], lang: str) -> str:
+    quoted = original if len(original) <= 300 else original[:299] + "…"
+    if lang == "ko":
+        text = f"오프라인 규칙 엔진이 변환한 전략: “{quoted}”"
+        return text + ("\n가정:\n" + "\n".join(f"- {n}" for n in notes) if notes else "")
+    text = f"Compiled offline from: “{quoted}”"
+    return text + ("\nAssumptions:\n" + "\n".join(f"- {n}" for n in notes) if notes else "")

@@ -1,0 +1,411 @@
+"""The edits a refinement can make, each naming every node it changes in ``changes``.
+
+Each function edits the strategy in place and appends (English, Korean) lines; one that finds
+nothing to edit returns False or raises ``CompileProblem`` with the reason, never edits something
+the instruction did not name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from core.strategy.compiler import actions as act
+from core.strategy.compiler.builder import condition_text
+from core.strategy.compiler.conditions import Condition, Context, parse_conditions
+from core.strategy.compiler.indicators import CompileProblem
+from core.strategy.compiler.symbols import find_symbols
+from core.strategy.operands import Indicator, OperandError, parse_operand, to_text
+
+Change = tuple[str, str]  # (english, korean)
+
+IND_NAMES = {
+    "rsi": "rsi", "sma": "sma", "ema": "ema", "macd": "macd", "atr": "atr", "이동평균": "sma", "이평": "sma",
+    "볼린저": "bb", "bollinger": "bb", "bb": "bb", "volume": "volume_sma", "거래량": "volume_sma",
+    "moving average": "sma",
+}
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _nodes(strategy: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [n for n in strategy.get("nodes", []) if n.get("type") == kind and isinstance(n.get("config"), dict)]
+
+
+def _next_id(strategy: dict[str, Any], prefix: str) -> str:
+    used = {n.get("id") for n in strategy.get("nodes", [])}
+    i = 1
+    while f"{prefix}_{i}" in used:
+        i += 1
+    return f"{prefix}_{i}"
+
+
+def _map_operand(value: Any, fn: Callable[[Indicator], Indicator | None]) -> Any:
+    """Rewrite indicator calls inside an operand; returns the new text or the value unchanged."""
+    if not isinstance(value, str):
+        return value
+    try:
+        expr = parse_operand(value)
+    except OperandError:
+        return value
+    changed = False
+
+    def rebuild(node: Any) -> Any:
+        nonlocal changed
+        if isinstance(node, Indicator):
+            new = fn(node)
+            if new is not None and new != node:
+                changed = True
+                return new
+            return node
+        if hasattr(node, "left") and hasattr(node, "right"):
+            return type(node)(node.op, rebuild(node.left), rebuild(node.right))
+        if hasattr(node, "operand"):
+            return type(node)(rebuild(node.operand))
+        return node
+
+    new_expr = rebuild(expr)
+    return to_text(new_expr) if changed else value
+
+
+def _set_period(strategy: dict[str, Any], family: str, period: int, changes: list[Change]) -> None:
+    names = {"bb": ("bb_upper", "bb_middle", "bb_lower"), "macd": ("macd", "macd_signal", "macd_hist")}.get(
+        family, (family,))
+    if period < 1 or period > 10_000:
+        raise CompileProblem(f"period {period} is out of range (1..10000)",
+                             f"기간 {period}은(는) 1~10000 범위를 벗어납니다")
+
+    def fn(ind: Indicator) -> Indicator | None:
+        if ind.name not in names:
+            return None
+        args = (float(period), *ind.args[1:])
+        if ind.name.startswith("macd") and args[0] >= args[1]:
+            raise CompileProblem(f"MACD fast period {period} must be shorter than the slow one ({int(args[1])})",
+                                 f"MACD 단기 기간 {period}은(는) 장기 기간({int(args[1])})보다 짧아야 합니다")
+        return Indicator(ind.name, args, ind.source)
+
+    hit = False
+    for node in _nodes(strategy, "condition"):
+        for side in ("left", "right"):
+            old = node["config"].get(side)
+            new = _map_operand(old, fn)
+            if new != old:
+                node["config"][side] = new
+                hit = True
+                changes.append((f"{node['id']}: {side} {old} → {new}", f"{node['id']}: {side} {old} → {new}"))
+    if not hit:
+        raise CompileProblem(f"the strategy has no {family.upper()} to change",
+                             f"전략에 바꿀 {family.upper()}이(가) 없습니다")
+
+
+def _replace_number(strategy: dict[str, Any], old: float, new: float, changes: list[Change], text: str = "") -> bool:
+    """"30을 25로": the number in the conditions the instruction names (all of them only if it names
+    no indicator and exactly one condition holds the number)."""
+    family = next((fam for word, fam in IND_NAMES.items() if word in text), None)
+    holders = [n for n in _nodes(strategy, "condition") for side in ("left", "right")
+               if isinstance(n["config"].get(side), int | float) and float(n["config"][side]) == old
+               and (family is None or family in str(n["config"].get("left")) + str(n["config"].get("right")))]
+    if family is None and len({n["id"] for n in holders}) > 1:
+        ids = ", ".join(sorted({n["id"] for n in holders}))
+        raise CompileProblem(f"{_fmt(old)} is in several conditions ({ids}); name the indicator, e.g. 'RSI {_fmt(old)} "
+                             f"to {_fmt(new)}'", f"{_fmt(old)}이(가) 여러 조건({ids})에 있습니다. 지표를 밝혀 주세요 "
+                             f"(예: 'RSI {_fmt(old)}을 {_fmt(new)}로')")
+    hit = False
+    for node in [n for n in _nodes(strategy, "condition") if n in holders]:
+        for side in ("left", "right"):
+            value = node["config"].get(side)
+            if isinstance(value, int | float) and not isinstance(value, bool) and float(value) == old:
+                node["config"][side] = int(new) if float(new).is_integer() else new
+                hit = True
+                changes.append((f"{node['id']}: {side} {value} → {node['config'][side]}",
+                                f"{node['id']}: {side} {value} → {node['config'][side]}"))
+    return hit
+
+
+def _set_threshold(strategy: dict[str, Any], value: float, text: str, changes: list[Change]) -> bool:
+    """"RSI 기준을 25로" / "threshold 25": the number side of the condition on the named indicator."""
+    family = next((fam for word, fam in IND_NAMES.items() if word in text), None)
+    candidates = []
+    for node in _nodes(strategy, "condition"):
+        config = node["config"]
+        left, right = config.get("left"), config.get("right")
+        if isinstance(right, int | float) and isinstance(left, str) and left != "position_pnl_pct" and (
+                family is None or family in left):
+            candidates.append(node)
+    if len(candidates) > 1:
+        names = ", ".join(str(n["config"]["left"]) for n in candidates)
+        raise CompileProblem(
+            f"several conditions have a threshold ({names}); name the indicator, e.g. 'RSI threshold 25'",
+            f"기준값이 있는 조건이 여러 개입니다 ({names}). 지표를 밝혀 주세요 (예: 'RSI 기준을 25로')")
+    if not candidates:
+        return False
+    node = candidates[0]
+    old = node["config"]["right"]
+    node["config"]["right"] = int(value) if float(value).is_integer() else value
+    changes.append((f"{node['id']}: right {old} → {node['config']['right']}",
+                    f"{node['id']}: right {old} → {node['config']['right']}"))
+    return True
+
+
+def _set_amount(strategy: dict[str, Any], text: str, changes: list[Change]) -> bool:
+    symbols = find_symbols(text, text)
+    amounts = [a for a in act.find_amounts(text, symbols) if a.value != "all"]
+    if not amounts:
+        return False
+    amount = amounts[0]
+    buys = [n for n in _nodes(strategy, "action") if n["config"].get("action_type") == "buy"]
+    sells = [n for n in _nodes(strategy, "action") if n["config"].get("action_type") == "sell"]
+    targets = buys or sells
+    if re.search(r"sell|매도", text) and sells:
+        targets = sells
+    if not targets:
+        return False
+    for node in targets:
+        config = node["config"]
+        base, quote = str(config.get("symbol", "BTC/USDT")).split("/") if "/" in str(config.get("symbol")) else (
+            "BTC", "USDT")
+        unit = quote if amount.unit == "USDT" else (amount.unit or base)
+        old = f"{config.get('amount')} {config.get('unit') or ''}".strip()
+        config["amount"] = amount.value
+        config["unit"] = unit
+        changes.append((f"{node['id']}: amount {old} → {amount.value} {unit}",
+                        f"{node['id']}: 금액 {old} → {amount.value} {unit}"))
+    return True
+
+
+_ON_BUYS = re.compile(r"\b(?:buys?|buying|bought|entr(?:y|ies))\b|매수|살\s*때|사면|진입", re.ASCII)
+_ON_SELLS = re.compile(r"\b(?:sells?|selling|sold|exits?)\b|매도|팔\s*때|팔면|청산|익절|손절", re.ASCII)
+
+
+def _add_notify(strategy: dict[str, Any], lang: str, changes: list[Change], text: str = "") -> bool:
+    """A notification beside each trade the instruction names: "on every buy" is the buys only."""
+    buys, sells = bool(_ON_BUYS.search(text)), bool(_ON_SELLS.search(text))
+    kinds = ("buy", "sell") if buys == sells else ("buy",) if buys else ("sell",)
+    trades = [n for n in _nodes(strategy, "action") if n["config"].get("action_type") in kinds]
+    edges = strategy.get("edges", [])
+    notify_ids = {n["id"] for n in _nodes(strategy, "action") if n["config"].get("action_type") == "notify"}
+    sources = {(e.get("from"), e.get("condition")) for e in edges if e.get("to") in notify_ids}
+    trades = [t for t in trades if not {(e.get("from"), e.get("condition")) for e in edges
+                                        if e.get("to") == t["id"]} <= sources or not sources]
+    if not trades and notify_ids:
+        changes.append(("a notification is already there", "알림이 이미 있습니다"))
+        return True
+    if not trades:
+        return False
+    edges = strategy.setdefault("edges", [])
+    for trade in trades:
+        new_id = _next_id(strategy, "action")
+        label = trade["config"].get("action_type", "").upper()
+        symbol = trade["config"].get("symbol", "")
+        message = f"{symbol}: {label} 신호" if lang == "ko" else f"{symbol}: {label} signal"
+        strategy["nodes"].append({"id": new_id, "type": "action",
+                                  "config": {"action_type": "notify", "message": message}})
+        for edge in [e for e in edges if e.get("to") == trade["id"]]:
+            new_edge = {"from": edge["from"], "to": new_id}
+            if edge.get("condition"):
+                new_edge["condition"] = edge["condition"]
+            edges.append(new_edge)
+        changes.append((f"added {new_id}: notify alongside {trade['id']}", f"{new_id} 추가: {trade['id']}와 함께 알림"))
+    return True
+
+
+def _remove_notify(strategy: dict[str, Any], changes: list[Change]) -> bool:
+    gone = {n["id"] for n in _nodes(strategy, "action") if n["config"].get("action_type") == "notify"}
+    if not gone:
+        return False
+    strategy["nodes"] = [n for n in strategy["nodes"] if n.get("id") not in gone]
+    strategy["edges"] = [e for e in strategy.get("edges", []) if e.get("to") not in gone and e.get("from") not in gone]
+    changes.append((f"removed {', '.join(sorted(gone))}", f"{', '.join(sorted(gone))} 삭제"))
+    return True
+
+
+def _set_exit(strategy: dict[str, Any], take_profit: float | None, stop_loss: float | None,
+              changes: list[Change]) -> None:
+    data = _nodes(strategy, "data_source")
+    symbol = next((n["config"].get("symbol") for n in data if n["config"].get("symbol")), None) or next(
+        (n["config"].get("symbol") for n in _nodes(strategy, "action") if n["config"].get("symbol")), "BTC/USDT")
+    start = data[0]["id"] if data else next((n["id"] for n in _nodes(strategy, "trigger")), None)
+    if start is None:
+        raise CompileProblem("the strategy has no data source to attach the exit to",
+                             "청산 조건을 연결할 데이터 노드가 없습니다")
+    edges = strategy.setdefault("edges", [])
+    plan = ((take_profit, ">=", "take profit", "익절"), (stop_loss, "<=", "stop loss", "손절"))
+    for value, op, word_en, word_ko in plan:
+        if value is None:
+            continue
+        target = value if op == ">=" else -abs(value)
+        existing = [n for n in _nodes(strategy, "condition") if n["config"].get("left") == "position_pnl_pct"
+                    and n["config"].get("operator") == op]
+        if existing:
+            node = existing[0]
+            old = node["config"]["right"]
+            node["config"]["right"] = target
+            changes.append((f"{word_en}: {node['id']} {old} → {target}", f"{word_ko}: {node['id']} {old} → {target}"))
+            continue
+        sell = next((n for n in _nodes(strategy, "action") if n["config"].get("action_type") == "sell"
+                     and n["config"].get("amount") == "all"), None)
+        cond_id = _next_id(strategy, "condition")
+        strategy["nodes"].append({"id": cond_id, "type": "condition",
+                                  "config": {"operator": op, "left": "position_pnl_pct", "right": target}})
+        if sell is None:
+            sell_id = _next_id(strategy, "action")
+            strategy["nodes"].append({"id": sell_id, "type": "action",
+                                      "config": {"action_type": "sell", "symbol": symbol, "amount": "all"}})
+        else:
+            sell_id = sell["id"]
+        edges.append({"from": start, "to": cond_id})
+        edges.append({"from": cond_id, "to": sell_id, "condition": "true"})
+        changes.append((f"added {word_en}: {cond_id} position_pnl_pct {op} {target} → sell all ({sell_id})",
+                        f"{word_ko} 추가: {cond_id} position_pnl_pct {op} {target} → 전량 매도 ({sell_id})"))
+
+
+def _set_timeframe(strategy: dict[str, Any], interval: str, changes: list[Change]) -> None:
+    current = {n["config"].get("timeframe") for n in _nodes(strategy, "data_source")} | {
+        n["config"].get("interval") for n in _nodes(strategy, "trigger")}
+    if current == {interval}:
+        changes.append((f"the timeframe is already {interval}", f"이미 {interval} 봉입니다"))
+        return
+    for node in _nodes(strategy, "trigger"):
+        if node["config"].get("trigger_type") == "time":
+            changes.append((f"{node['id']}: interval {node['config'].get('interval')} → {interval}",
+                            f"{node['id']}: 주기 {node['config'].get('interval')} → {interval}"))
+            node["config"]["interval"] = interval
+    for node in _nodes(strategy, "data_source"):
+        if node["config"].get("source_type") == "ohlcv":
+            changes.append((f"{node['id']}: timeframe {node['config'].get('timeframe')} → {interval}",
+                            f"{node['id']}: 봉 {node['config'].get('timeframe')} → {interval}"))
+            node["config"]["timeframe"] = interval
+
+
+def _set_symbol(strategy: dict[str, Any], base: str, changes: list[Change]) -> None:
+    for node in strategy.get("nodes", []):
+        config = node.get("config")
+        if not isinstance(config, dict) or not isinstance(config.get("symbol"), str) or "/" not in config["symbol"]:
+            continue
+        old_base, quote = config["symbol"].split("/", 1)
+        new = f"{base}/{quote}"
+        if new == config["symbol"]:
+            continue
+        config["symbol"] = new
+        if config.get("unit") == old_base:
+            config["unit"] = base
+        changes.append((f"{node['id']}: symbol → {new}", f"{node['id']}: 심볼 → {new}"))
+
+
+_ADD_WORDS = re.compile(r"\b(?:also\s+require|require|only\s+(?:if|when)|add\s+(?:a\s+)?condition(?:\s+that)?|also)\b"
+                        r"|조건\s*추가|추가\s*조건|(?:일|할)\s*때만|때만|만\s*(?:매수|매도)|추가해?\s*줘?|추가",
+                        re.ASCII)
+
+
+def _add_conditions(strategy: dict[str, Any], text: str, changes: list[Change]) -> bool:
+    """AND a new condition in front of every action that follows a condition."""
+    text = _ADD_WORDS.sub(" ", text)
+    interval = next((n["config"].get("timeframe") for n in _nodes(strategy, "data_source")), "1h") or "1h"
+    segment = parse_conditions(text, Context(interval))
+    conds: list[Condition] = [c for chain in segment.chains for c in chain]
+    if not conds or segment.problems:
+        return False
+    cond_types = {n["id"] for n in _nodes(strategy, "condition")}
+    action_ids = {n["id"] for n in _nodes(strategy, "action")}
+    edges = strategy.setdefault("edges", [])
+    entry = [e for e in edges if e.get("from") in cond_types and e.get("to") in action_ids
+             and not _is_exit(strategy, e.get("from"))]
+    if not entry:
+        return False
+    # Group edges by their source condition so each chain gets one new node.
+    by_source: dict[str, list[dict[str, Any]]] = {}
+    for edge in entry:
+        by_source.setdefault(edge["from"], []).append(edge)
+    for source, out_edges in by_source.items():
+        previous = source
+        label = out_edges[0].get("condition", "true")
+        for cond in conds:
+            cond_id = _next_id(strategy, "condition")
+            strategy["nodes"].append({"id": cond_id, "type": "condition",
+                                      "config": {"operator": cond.operator, "left": cond.left, "right": cond.right}})
+            edges.append({"from": previous, "to": cond_id, "condition": label})
+            previous, label = cond_id, "true"
+            changes.append((f"added {cond_id}: {condition_text(cond)} (AND after {source})",
+                            f"{cond_id} 추가: {condition_text(cond)} (그리고, {source} 다음)"))
+        for edge in out_edges:
+            edge["from"] = previous
+            edge["condition"] = "true"
+    return True
+
+
+def _is_exit(strategy: dict[str, Any], node_id: Any) -> bool:
+    node = next((n for n in strategy.get("nodes", []) if n.get("id") == node_id), None)
+    return bool(node) and "position_pnl_pct" in str(node.get("config", {}).get("left"))
+
+
+def _replace_period(strategy: dict[str, Any], text: str, old: float, new: float, changes: list[Change]) -> bool:
+    family = next((fam for word, fam in IND_NAMES.items() if word in text and fam != "volume_sma"), None)
+    if family is None or not float(new).is_integer():
+        return False
+    has_old = any(f"{family}({int(old)}" in str(n["config"].get(side)) for n in _nodes(strategy, "condition")
+                  for side in ("left", "right"))
+    if not has_old:
+        return False
+    _set_period(strategy, family, int(new), changes)
+    return True
+
+
+def _scale_amount(strategy: dict[str, Any], factor: float, changes: list[Change]) -> None:
+    buys = [n for n in _nodes(strategy, "action") if n["config"].get("action_type") == "buy"
+            and isinstance(n["config"].get("amount"), int | float)]
+    if not buys:
+        raise CompileProblem("there is no buy amount to change", "바꿀 매수 금액이 없습니다")
+    for node in buys:
+        old = node["config"]["amount"]
+        new = old * factor
+        node["config"]["amount"] = int(new) if float(new).is_integer() else round(new, 8)
+        unit = node["config"].get("unit", "")
+        changes.append((f"{node['id']}: amount {old} → {node['config']['amount']} {unit}",
+                        f"{node['id']}: 금액 {old} → {node['config']['amount']} {unit}"))
+
+
+def _set_macd(strategy: dict[str, Any], args: tuple[int, ...], changes: list[Change]) -> None:
+    fast, slow, signal = args
+    if not 0 < fast < slow or signal < 1 or slow > 10_000:
+        raise CompileProblem(f"MACD({fast},{slow},{signal}) needs 0 < fast < slow and a signal period of 1 or more",
+                             f"MACD({fast},{slow},{signal})는 0 < 단기 < 장기, 시그널 1 이상이어야 합니다")
+
+    def fn(ind: Indicator) -> Indicator | None:
+        return Indicator(ind.name, (float(fast), float(slow), float(signal)), ind.source) \
+            if ind.name.startswith("macd") else None
+
+    hit = False
+    for node in _nodes(strategy, "condition"):
+        for side in ("left", "right"):
+            old = node["config"].get(side)
+            new = _map_operand(old, fn)
+            if new != old:
+                node["config"][side] = new
+                hit = True
+                changes.append((f"{node['id']}: {side} {old} → {new}", f"{node['id']}: {side} {old} → {new}"))
+    if not hit:
+        raise CompileProblem("the strategy has no MACD to change", "전략에 바꿀 MACD가 없습니다")
+
+
+def _remove_exits(strategy: dict[str, Any], text: str, changes: list[Change]) -> None:
+    """"remove the stop loss" / "익절 삭제": drop those position_pnl_pct conditions (and an exit sell
+    action nothing reaches any more)."""
+    wants_sl = bool(re.search(r"stop[\s-]*loss|(?<![a-z])sl(?![a-z])|손절", text))
+    wants_tp = bool(re.search(r"take[\s-]*profit|(?<![a-z])tp(?![a-z])|익절", text))
+    ops = ({"<=", "<"} if wants_sl else set()) | ({">=", ">"} if wants_tp else set())
+    gone = {n["id"] for n in _nodes(strategy, "condition")
+            if n["config"].get("left") == "position_pnl_pct" and n["config"].get("operator") in ops}
+    if not gone:
+        raise CompileProblem("there is no such exit to remove", "삭제할 익절/손절 조건이 없습니다")
+    strategy["nodes"] = [n for n in strategy["nodes"] if n.get("id") not in gone]
+    targets = {e.get("to") for e in strategy.get("edges", []) if e.get("from") in gone}
+    strategy["edges"] = [e for e in strategy.get("edges", []) if e.get("from") not in gone and e.get("to") not in gone]
+    still_reached = {e.get("to") for e in strategy["edges"]}
+    orphans = {t for t in targets if t not in still_reached}
+    strategy["nodes"] = [n for n in strategy["nodes"] if n.get("id") not in orphans]
+    strategy["edges"] = [e for e in strategy["edges"] if e.get("from") not in orphans]
+    removed = ", ".join(sorted(gone | orphans))
+    changes.append((f"removed {removed}", f"{removed} 삭제"))
