@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -18,10 +19,28 @@ PROMPTS = load(Path(__file__).parent / "data" / "prompts.json")
 REFINEMENTS = load(Path(__file__).parent / "data" / "prompts_refine.json")
 
 
-def test_prompt_set_is_big_enough_and_half_korean() -> None:
-    assert len(PROMPTS) >= 40
-    assert sum(p["lang"] == "ko" for p in PROMPTS) * 2 >= len(PROMPTS)
-    assert sum(bool(p["expect"].get("decline")) for p in PROMPTS) >= 4
+HOLDOUT = load(Path(__file__).parent / "data" / "prompts_holdout.json")
+# "regression" cases guard behaviour the compiler already had; the others are issue 14's patterns.
+PATTERNS = sorted({("refine:" if "base" in c else "") + c["pattern"] for c in PROMPTS + REFINEMENTS
+                   if c.get("pattern", "regression") != "regression"})
+
+
+def test_prompt_sets_are_big_enough_half_korean_and_decline_enough() -> None:
+    assert len(PROMPTS) >= 200 and len(REFINEMENTS) >= 60 and len(HOLDOUT) == 60
+    for cases in (PROMPTS, REFINEMENTS, HOLDOUT):
+        assert sum(p["lang"] == "ko" for p in cases) * 2 >= len(cases)
+    assert sum(bool(p["expect"].get("decline")) for p in PROMPTS + REFINEMENTS) >= 40
+    assert not {p["prompt"] for p in HOLDOUT} & {p["prompt"] for p in PROMPTS}
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_pattern(pattern: str) -> None:
+    """Each pattern of issue 14 (unknown words, glued tokens, KRW, periods, windows, events vs levels,
+    contradictions, mixed language, shorthand, nicknames, refinement scope): every case of it holds."""
+    cases = [c for c in PROMPTS + REFINEMENTS
+             if ("refine:" if "base" in c else "") + c.get("pattern", "") == pattern]
+    failures = {c["id"]: check(c) for c in cases}
+    assert not {k: v for k, v in failures.items() if v}
 
 
 @pytest.mark.parametrize("case", PROMPTS, ids=[p["id"] for p in PROMPTS])
@@ -64,7 +83,7 @@ def test_description_says_what_was_assumed() -> None:
         ("오늘 점심 뭐 먹을까?", ["매수, 매도, 알림", "비트코인 1시간봉"]),
         ("Buy ETH on the 2h chart when RSI is below 30", ["2h", "1m, 5m"]),
         ("Sell half my BTC when RSI > 70", ["part of a position"]),
-        ("Buy BTC when RSI < 30 and when Powell speaks", ["'powell speaks'"]),  # never drop a part silently
+        ("Buy BTC when RSI < 30 and when Powell speaks", ["'powell'", "'speaks'"]),  # never drop a part silently
     ],
 )
 def test_declines_say_why_and_show_examples(prompt: str, words: list[str]) -> None:
@@ -141,3 +160,91 @@ def test_offline_engine_answers_both_use_cases() -> None:
     assert any("알림" in c for c in refined["changes"])
     with pytest.raises(EngineCannotAnswer):
         answer("strategy_generation", {"prompt": "hello", "language": "en"})
+
+
+def _paths(strategy: dict) -> list:
+    """The graph as facts: trigger, data source, and every condition path to each action config."""
+    by_id = {n["id"]: n for n in strategy["nodes"]}
+    out: dict = {}
+    for e in strategy["edges"]:
+        out.setdefault(e["from"], []).append((e["to"], e.get("condition")))
+    found: list = []
+
+    def walk(node_id: str, path: tuple) -> None:
+        for target, label in out.get(node_id, []):
+            node = by_id[target]
+            if node["type"] == "action":
+                cfg = {k: v for k, v in node["config"].items() if k != "message"}
+                found.append((path, json.dumps(cfg, sort_keys=True)))
+            elif node["type"] == "condition":
+                c = node["config"]
+                walk(target, (*path, (c["left"], c["operator"], str(c["right"]), label)))
+            else:
+                walk(target, (*path, json.dumps(node["config"], sort_keys=True)))
+
+    trigger = next(n for n in strategy["nodes"] if n["type"] == "trigger")
+    walk(trigger["id"], (json.dumps(trigger["config"], sort_keys=True),))
+    return sorted(found)
+
+
+ACCEPTED = [c for c in PROMPTS if not c["expect"].get("decline")]
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_read_back_compiles_to_the_same_graph(lang: str) -> None:
+    """For every prompt the compiler accepts, its own read-back in Korean and in English compiles
+    back to the same graph: the read-back and the compiler agree on what the graph means."""
+    from core.strategy.explain import explain_text
+
+    differ = {}
+    for case in ACCEPTED:
+        strategy = compile_prompt(case["prompt"], case["lang"]).strategy
+        text = explain_text(strategy, lang)
+        try:
+            again = compile_prompt(text, lang).strategy
+        except EngineCannotAnswer as exc:
+            differ[case["id"]] = f"{text} -> declined: {exc.message}"
+            continue
+        if _paths(again) != _paths(strategy):
+            differ[case["id"]] = f"{text} -> {_paths(again)}"
+    assert not differ
+
+
+def test_a_decline_names_the_span_it_did_not_understand() -> None:
+    with pytest.raises(EngineCannotAnswer) as err:
+        compile_prompt("비트코인 볼밴 하단 터치하면 매수")
+    assert "'볼밴' — 볼린저 밴드를 말씀하신 건가요?" in err.value.message
+    with pytest.raises(EngineCannotAnswer) as err:
+        compile_prompt("buy ETH when the bolinger lower band is touched")
+    assert "'bolinger' — did you mean Bollinger band?" in err.value.message
+    for case in [c for c in PROMPTS if c.get("pattern") == "unknown" and c["expect"].get("decline")]:
+        with pytest.raises(EngineCannotAnswer) as err:
+            compile_prompt(case["prompt"], case["lang"])
+        spans = re.findall(r"'([^']+)'", err.value.message)
+        words = case["prompt"].lower()
+        assert spans and all(w in words for w in spans[0].lower().split()), (case["prompt"], err.value.message)
+
+
+def test_assumptions_are_listed_as_assumptions() -> None:
+    result = compile_prompt("Buy BTC when RSI is below 30")
+    assert result.notes == ["no exchange named; binance assumed", "no timeframe given; 1h used",
+                            "no amount given; 100 USDT used"] or set(result.notes) == {
+        "no exchange named; binance assumed", "no timeframe given; 1h used", "no amount given; 100 USDT used"}
+    lines = result.strategy["description"].splitlines()
+    assert lines[1] == "Assumptions:" and {line[2:] for line in lines[2:]} == set(result.notes)
+    ko = compile_prompt("업비트 비트코인 RSI 30 이하면 매수")
+    assert "금액이 없어 100,000 KRW 사용" in ko.notes and "가정:" in ko.strategy["description"]
+    assert ko.strategy["nodes"][1]["config"] == {"source_type": "ohlcv", "symbol": "BTC/KRW", "timeframe": "1h",
+                                                 "exchange": "upbit"}
+
+
+@pytest.mark.parametrize("case", [c for c in REFINEMENTS if not c["expect"].get("decline")],
+                         ids=[c["id"] for c in REFINEMENTS if not c["expect"].get("decline")])
+def test_every_refinement_names_each_node_it_changed(case: dict) -> None:
+    before = compile_prompt(case["base"], case["lang"]).strategy
+    after, changes = refine(before, case["instruction"], case["lang"])
+    old = {n["id"]: n for n in before["nodes"]}
+    new = {n["id"]: n for n in after["nodes"]}
+    touched = {i for i in old.keys() | new.keys() if old.get(i) != new.get(i)}
+    text = " ".join(changes)
+    assert all(re.search(rf"\b{i}\b", text) for i in touched), (touched, changes)

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.strategy.explain import default_name, explain, explain_text, josa
+from core.strategy.explain import default_name, explain, explain_text
+from core.strategy.explain_phrases import josa
 from tests.strategy_builders import DESIGN_EXAMPLE, buy, edge, node, sell, strategy
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,271 +13,21 @@ the compiler's own vocabulary.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from core.strategy.operands import (
-    BinOp,
-    Column,
-    Expr,
-    Indicator,
-    Neg,
-    Number,
-    OperandError,
-    PositionTerm,
-    parse_operand,
+from core.strategy.explain_phrases import (
+    INTERVAL_KO,
+    Step,
+    action_en,
+    action_ko,
+    condition_en,
+    condition_ko,
+    source_phrase,
+    trigger_phrase,
 )
+from core.strategy.operands import BinOp, Column, Expr, Indicator, Neg, OperandError, PositionTerm, parse_operand
 
 MAX_PATHS = 64  # a hostile graph with many diamonds must not explode the read-back
-
-EXCHANGE_KO = {"binance": "바이낸스", "upbit": "업비트", "bithumb": "빗썸", "bybit": "바이비트", "okx": "OKX",
-               "coinbase": "코인베이스", "kraken": "크라켄"}
-EXCHANGE_EN = {"binance": "Binance", "upbit": "Upbit", "bithumb": "Bithumb", "bybit": "Bybit", "okx": "OKX",
-               "coinbase": "Coinbase", "kraken": "Kraken"}
-INTERVAL_KO = {"1m": "1분", "5m": "5분", "15m": "15분", "30m": "30분", "1h": "1시간", "4h": "4시간", "1d": "1일"}
-# Ops whose Korean form is a noun taking 이다 ("30 미만이면") vs a verb ("상향 돌파하면").
-OP_KO = {"<": "미만", "<=": "이하", ">": "초과", ">=": "이상"}
-OP_EN = {"<": "is below", "<=": "is at or below", ">": "is above", ">=": "is at or above",
-         "==": "equals", "!=": "is not equal to", "crosses_above": "crosses above", "crosses_below": "crosses below"}
-OP_EN_NOT = {"<": "is not below", "<=": "is not at or below", ">": "is not above", ">=": "is not at or above",
-             "==": "does not equal", "!=": "equals", "crosses_above": "does not cross above",
-             "crosses_below": "does not cross below"}
-
-# Final consonant (batchim) of how a Latin letter or digit is read aloud in Korean.
-_LETTER_BATCHIM = set("LMNR")
-_DIGIT_BATCHIM = set("013678")
-
-
-def _has_batchim(word: str) -> bool:
-    for ch in reversed(word.strip()):
-        if "\uac00" <= ch <= "\ud7a3":
-            return (ord(ch) - 0xAC00) % 28 != 0
-        if ch.isdigit():
-            return ch in _DIGIT_BATCHIM  # 0 ends 십/백/천/만, all with a final consonant
-        if ch.isalpha():
-            return ch.upper() in _LETTER_BATCHIM
-        if ch == "%":
-            return False  # 퍼센트
-    return False
-
-
-def josa(word: str, with_final: str, without: str) -> str:
-    """``word`` with the particle that fits its last sound: josa("RSI(14)", "이", "가") == "RSI(14)가"."""
-    return word + (with_final if _has_batchim(word) else without)
-
-
-def _num(value: float) -> str:
-    if float(value).is_integer():
-        return f"{int(value)}"
-    return f"{value:g}" if abs(value) >= 1e-4 else repr(value)
-
-
-def _args(ind: Indicator) -> str:
-    return ",".join(_num(a) for a in ind.args)
-
-
-def _indicator(ind: Indicator, lang: str) -> str:
-    name, args = ind.name, _args(ind)
-    ko = lang == "ko"
-    if name in ("rsi", "sma", "ema", "atr", "macd"):
-        return f"{name.upper()}({args})"
-    if name == "macd_signal":
-        return f"MACD 시그널({args})" if ko else f"MACD signal({args})"
-    if name == "macd_hist":
-        return f"MACD 히스토그램({args})" if ko else f"MACD histogram({args})"
-    if name.startswith("bb_"):
-        side = name[3:]
-        if ko:
-            return f"볼린저 밴드 {({'upper': '상단', 'middle': '중단', 'lower': '하단'})[side]}({args})"
-        return f"the {side} Bollinger band({args})"
-    period = _num(ind.args[0])
-    if name == "change_pct":
-        return f"{period}봉 변동률" if ko else f"the {period}-bar % change"
-    if name == "volume_sma":
-        return f"{period}봉 평균 거래량" if ko else f"the {period}-bar average volume"
-    return f"{name}({args})"
-
-
-_COLUMN_KO = {"open": "시가", "high": "고가", "low": "저가", "close": "종가", "volume": "거래량"}
-_COLUMN_EN = {"open": "the open", "high": "the high", "low": "the low", "close": "the close", "volume": "volume"}
-
-
-def operand(value: Any, lang: str, sources: dict[str, str] | None = None, percent: bool = False) -> str:
-    """One operand in words: ``rsi(14)`` → "RSI(14)", ``2 * volume_sma(20)`` → "20봉 평균 거래량의 2배"."""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float):
-        return _num(value) + ("%" if percent else "")
-    try:
-        expr = parse_operand(value)
-    except OperandError:
-        return str(value)
-    return _expr(expr, lang, sources or {}, percent)
-
-
-def _expr(expr: Expr, lang: str, sources: dict[str, str], percent: bool) -> str:
-    ko = lang == "ko"
-    if isinstance(expr, Number):
-        return _num(expr.value) + ("%" if percent else "")
-    prefix = ""
-    if isinstance(expr, Column | Indicator) and expr.source and expr.source in sources:
-        prefix = sources[expr.source] + " "
-    if isinstance(expr, Column):
-        return prefix + (_COLUMN_KO if ko else _COLUMN_EN)[expr.name]
-    if isinstance(expr, Indicator):
-        return prefix + _indicator(expr, lang)
-    if isinstance(expr, PositionTerm):
-        return "포지션 수익률" if ko else "the position P&L"
-    if isinstance(expr, Neg):
-        return "-" + _expr(expr.operand, lang, sources, percent)
-    assert isinstance(expr, BinOp)
-    if expr.op == "*" and isinstance(expr.left, Number):
-        inner = _expr(expr.right, lang, sources, False)
-        factor = _num(expr.left.value)
-        return f"{josa(inner, '의', '의')} {factor}배" if ko else f"{factor}x {inner}"
-    left = _expr(expr.left, lang, sources, False)
-    right = _expr(expr.right, lang, sources, False)
-    symbol = {"*": "×", "/": "÷"}.get(expr.op, expr.op)
-    return f"({left} {symbol} {right})"
-
-
-def _is_percent_term(value: Any) -> bool:
-    return isinstance(value, str) and ("change_pct" in value or "position_pnl_pct" in value)
-
-
-@dataclass(frozen=True)
-class _Step:
-    config: dict[str, Any]
-    negated: bool
-
-
-def _condition_ko(step: _Step, sources: dict[str, str], ending: str) -> str:
-    """A Korean condition with its ending: "고" (and), "면" (if) or "거나" (or)."""
-    cfg = step.config
-    op = str(cfg.get("operator"))
-    pct = _is_percent_term(cfg.get("left")) and isinstance(cfg.get("right"), int | float)
-    left = operand(cfg.get("left"), "ko", sources)
-    right = operand(cfg.get("right"), "ko", sources, percent=pct)
-    subject = josa(left, "이", "가")
-    if op in OP_KO:
-        if step.negated:
-            return f"{subject} {right} {josa(OP_KO[op], '이', '가')} 아니{ending}"
-        glue = {"고": "이고", "면": "이면", "거나": "이거나"}[ending]
-        return f"{subject} {right} {OP_KO[op]}{glue}"
-    if op in ("==", "!="):
-        same = (op == "==") != step.negated
-        stem = "같" if same else "다르"
-        end = {"고": "고", "면": "으면" if same else "면", "거나": "거나"}[ending]
-        return f"{subject} {josa(right, '과', '와')} {stem}{end}"
-    verb = "상향 돌파하" if op == "crosses_above" else "하향 돌파하"
-    target = josa(right, "을", "를")
-    if _signal_of(cfg):
-        target = "시그널선을"
-    if step.negated:
-        end = {"고": "고", "면": "으면", "거나": "거나"}[ending]
-        return f"{subject} {target} {verb}지 않{end}"
-    return f"{subject} {target} {verb}{ending}"
-
-
-def _condition_en(step: _Step, sources: dict[str, str]) -> str:
-    cfg = step.config
-    op = str(cfg.get("operator"))
-    pct = _is_percent_term(cfg.get("left")) and isinstance(cfg.get("right"), int | float)
-    left = operand(cfg.get("left"), "en", sources)
-    right = operand(cfg.get("right"), "en", sources, percent=pct)
-    words = (OP_EN_NOT if step.negated else OP_EN).get(op, op)
-    if op.startswith("crosses") and _signal_of(cfg):
-        right = "its signal line"
-    return f"{left} {words} {right}"
-
-
-def _signal_of(cfg: dict[str, Any]) -> bool:
-    """MACD against the signal line of the same MACD: read as "its signal line"."""
-    left, right = str(cfg.get("left", "")), str(cfg.get("right", ""))
-    return left.startswith("macd(") and right == left.replace("macd(", "macd_signal(", 1)
-
-
-def _amount(value: Any) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer() and value >= 10_000:
-        return f"{int(value):,}"  # won amounts are large: 500,000 KRW
-    return _num(value) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
-
-
-def _action_ko(cfg: dict[str, Any], main_symbol: str | None) -> str:
-    kind = cfg.get("action_type")
-    symbol = str(cfg.get("symbol", ""))
-    other = f"{symbol} " if symbol and symbol != main_symbol else ""
-    if kind == "buy":
-        unit = str(cfg.get("unit", ""))
-        base = symbol.split("/")[0] if "/" in symbol else ""
-        if unit and unit == base:
-            return f"{other}{_amount(cfg.get('amount'))} {unit} 매수"
-        return f"{_amount(cfg.get('amount'))} {unit}어치 {other}매수"
-    if kind == "sell":
-        if cfg.get("amount") == "all":
-            return f"{other}전량 매도"
-        unit = cfg.get("unit") or (symbol.split("/")[0] if "/" in symbol else "")
-        return f"{other}{_amount(cfg.get('amount'))} {unit} 매도".replace("  ", " ")
-    if kind == "notify":
-        return "알림"
-    return str(kind)
-
-
-def _action_en(cfg: dict[str, Any], main_symbol: str | None) -> str:
-    kind = cfg.get("action_type")
-    symbol = str(cfg.get("symbol", ""))
-    base = symbol.split("/")[0] if "/" in symbol else symbol
-    if kind == "buy":
-        unit = str(cfg.get("unit", ""))
-        if unit and unit == base:
-            return f"buy {_amount(cfg.get('amount'))} {unit}" + (f" ({symbol})" if symbol != main_symbol else "")
-        return f"buy {_amount(cfg.get('amount'))} {unit} of {symbol if symbol != main_symbol else base}"
-    if kind == "sell":
-        if cfg.get("amount") == "all":
-            return f"sell all {symbol if symbol != main_symbol else base}"
-        unit = cfg.get("unit") or base
-        return f"sell {_amount(cfg.get('amount'))} {unit}" + (f" ({symbol})" if symbol != main_symbol else "")
-    if kind == "notify":
-        return "notify me"
-    return str(kind)
-
-
-def _trigger(cfg: dict[str, Any], lang: str) -> str:
-    kind = cfg.get("trigger_type")
-    ko = lang == "ko"
-    if kind == "time":
-        interval = str(cfg.get("interval"))
-        return f"{INTERVAL_KO.get(interval, interval)}마다" if ko else f"Every {interval}"
-    window = str(cfg.get("window"))
-    symbol = str(cfg.get("symbol"))
-    if kind == "price_change":
-        pct = _amount(cfg.get("threshold_pct"))
-        return (f"{symbol} 가격이 {INTERVAL_KO.get(window, window)} 안에 {pct}% 움직일 때마다" if ko
-                else f"Whenever {symbol} moves {pct}% within {window}")
-    if kind == "volume":
-        times = _amount(cfg.get("multiplier"))
-        return (f"{symbol} 거래량이 {INTERVAL_KO.get(window, window)} 기준 {times}배가 될 때마다" if ko
-                else f"Whenever {symbol} volume reaches {times}x over {window}")
-    return str(kind)
-
-
-def _source(cfg: dict[str, Any], lang: str) -> str:
-    kind = cfg.get("source_type")
-    ko = lang == "ko"
-    exchange = str(cfg.get("exchange") or "")
-    ex = (EXCHANGE_KO if ko else EXCHANGE_EN).get(exchange.lower(), exchange)
-    ex = ex + " " if ex else ""
-    symbol = str(cfg.get("symbol", ""))
-    if kind == "ohlcv":
-        tf = str(cfg.get("timeframe"))
-        return f"{ex}{symbol} {INTERVAL_KO.get(tf, tf)}봉" if ko else f"on {ex}{symbol} {tf} candles"
-    if kind == "orderbook":
-        return f"{ex}{symbol} 호가창" if ko else f"the {ex}{symbol} order book"
-    query = cfg.get("query")
-    if ko:
-        return f"뉴스(“{query}”)" if query else "뉴스"
-    return f"news about “{query}”" if query else "the news"
-
 
 class _Graph:
     def __init__(self, strategy: dict[str, Any]) -> None:
@@ -296,11 +46,11 @@ class _Graph:
         cfg = self.by_id.get(node_id, {}).get("config")
         return cfg if isinstance(cfg, dict) else {}
 
-    def paths(self, start: Any) -> dict[Any, list[tuple[tuple[Any, ...], tuple[_Step, ...]]]]:
+    def paths(self, start: Any) -> dict[Any, list[tuple[tuple[Any, ...], tuple[Step, ...]]]]:
         """action id -> [(data sources on the path, condition steps on the path)]."""
-        found: dict[Any, list[tuple[tuple[Any, ...], tuple[_Step, ...]]]] = {}
+        found: dict[Any, list[tuple[tuple[Any, ...], tuple[Step, ...]]]] = {}
         count = 0
-        stack: list[tuple[Any, tuple[Any, ...], tuple[_Step, ...], frozenset[Any]]] = [
+        stack: list[tuple[Any, tuple[Any, ...], tuple[Step, ...], frozenset[Any]]] = [
             (start, (), (), frozenset({start}))]
         while stack and count < MAX_PATHS:
             node, srcs, steps, seen = stack.pop()
@@ -309,7 +59,7 @@ class _Graph:
                     continue
                 t_srcs, t_steps = srcs, steps
                 if self.kind(node) == "condition":
-                    t_steps = (*steps[:-1], _Step(steps[-1].config, label == "false"))
+                    t_steps = (*steps[:-1], Step(steps[-1].config, label == "false"))
                 kind = self.kind(target)
                 if kind == "action":
                     found.setdefault(target, []).append((t_srcs, t_steps))
@@ -318,7 +68,7 @@ class _Graph:
                 if kind == "data_source":
                     t_srcs = (*t_srcs, target)
                 elif kind == "condition":
-                    t_steps = (*t_steps, _Step(self.config(target), False))
+                    t_steps = (*t_steps, Step(self.config(target), False))
                 stack.append((target, t_srcs, t_steps, seen | {target}))
         return found
 
@@ -344,7 +94,7 @@ def explain(strategy: dict[str, Any], lang: str = "ko") -> list[str]:
     # Several data sources: operands with a prefix name their source's symbol and timeframe.
     names = {s: f"{graph.config(s).get('symbol', s)} {graph.config(s).get('timeframe', '')}".strip()
              for s in sources_all} if len(sources_all) > 1 else {}
-    when = _trigger(graph.config(trigger), lang)
+    when = trigger_phrase(graph.config(trigger), lang)
     by_action = graph.paths(trigger)
     rules: dict[Any, list[Any]] = {}
     for action_id in sorted(by_action, key=lambda a: graph.order.get(a, 0)):
@@ -354,14 +104,14 @@ def explain(strategy: dict[str, Any], lang: str = "ko") -> list[str]:
     for actions in rules.values():
         paths = by_action[actions[0]]
         srcs = list(dict.fromkeys(s for p in paths for s in p[0]))
-        header = when + " " + (", ".join(_source(graph.config(s), lang) for s in srcs) if srcs else "")
+        header = when + " " + (", ".join(source_phrase(graph.config(s), lang) for s in srcs) if srcs else "")
         configs = [graph.config(a) for a in actions]
         chains = [steps for _, steps in paths]
         if lang == "ko":
-            doing = "하고 ".join(_action_ko(c, main_symbol) for c in configs)
+            doing = "하고 ".join(action_ko(c, main_symbol) for c in configs)
             sentences.append(f"{header.strip()} 기준: {_rule_ko(chains, names)}{doing}.")
         else:
-            doing = " and ".join(_action_en(c, main_symbol) for c in configs)
+            doing = " and ".join(action_en(c, main_symbol) for c in configs)
             cond = _rule_en(chains, names)
             sentences.append(f"{header.strip()}: {cond}{doing}.")
     if not sentences:
@@ -369,7 +119,7 @@ def explain(strategy: dict[str, Any], lang: str = "ko") -> list[str]:
     return sentences
 
 
-def _rule_ko(chains: list[tuple[_Step, ...]], names: dict[str, str]) -> str:
+def _rule_ko(chains: list[tuple[Step, ...]], names: dict[str, str]) -> str:
     chains = [c for c in chains]
     if not any(chains):
         return "매번 "
@@ -380,18 +130,18 @@ def _rule_ko(chains: list[tuple[_Step, ...]], names: dict[str, str]) -> str:
         for j, step in enumerate(chain):
             last = j == len(chain) - 1
             ending = "고" if not last else ("면" if last_chain else "거나")
-            words.append(_condition_ko(step, names, ending))
+            words.append(condition_ko(step, names, ending))
         text = " ".join(words)
         parts.append(f"({text})" if len(chain) > 1 and len(chains) > 1 else text)
     return " ".join(parts) + " "
 
 
-def _rule_en(chains: list[tuple[_Step, ...]], names: dict[str, str]) -> str:
+def _rule_en(chains: list[tuple[Step, ...]], names: dict[str, str]) -> str:
     if not any(chains):
         return "on every check, "
     texts = []
     for chain in chains:
-        text = " and ".join(_condition_en(s, names) for s in chain)
+        text = " and ".join(condition_en(s, names) for s in chain)
         texts.append(f"({text})" if len(chain) > 1 and len(chains) > 1 else text)
     return "when " + " or ".join(texts) + ", "
 

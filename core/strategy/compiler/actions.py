@@ -132,7 +132,9 @@ def assign_amounts(actions: list[Action], amounts: list[Amount], text: str, max_
             if amount in used or (amount.value == "all" and action.kind != "sell"):
                 continue
             gap = action.start - amount.end if amount.end <= action.start else amount.start - action.end
-            if gap < 0 or gap > max_gap:
+            # "buy ETH/KRW on bithumb with 200000 krw": "with" ties a farther amount to its buy.
+            tied = amount.start > action.end and re.search(r"\b(?:with|using|spending|for)\s*$", text[:amount.start])
+            if gap < 0 or gap > (max_gap * 2 if tied else max_gap):
                 continue
             between = text[min(amount.end, action.end): max(amount.start, action.start)]
             if re.search(r"아래|위로|이하|이상|미만|초과|below|above|under|over|when|if|면\b", between):

@@ -7,7 +7,7 @@ from core.strategy.compiler.builder import Rule, condition_text
 from core.strategy.compiler.conditions import Condition
 
 
-def _impossible(chain: list[Condition]) -> tuple[Condition, Condition] | None:
+def impossible(chain: list[Condition]) -> tuple[Condition, Condition] | None:
     """Two conditions of one AND-chain on the same operand that no value satisfies together."""
     numeric = [c for c in chain if isinstance(c.right, int | float) and not isinstance(c.right, bool)]
     for i, a in enumerate(numeric):
@@ -44,7 +44,7 @@ def contradiction(rules: list[Rule]) -> tuple[str, str] | None:
     """(English, Korean) reason when the rules contradict themselves, else None."""
     for rule in rules:
         for chain in rule.chains:
-            pair = _impossible(chain)
+            pair = impossible(chain)
             if pair:
                 a, b = condition_text(pair[0]), condition_text(pair[1])
                 return (f"'{a}' and '{b}' can never both be true",

@@ -86,7 +86,13 @@ def parse_conditions(text: str, ctx: Context) -> Segment:
     pieces.append((joiner, text[pos:]))
     chain: list[Condition] = []
     for joiner, piece in pieces:
+        known = len(seg.problems)
         cond = _segment(piece, ctx, seg)
+        if len(seg.problems) > known and not seg.problems[-1][0].startswith("'"):
+            # Name the part that could not be read, as written (minus what other rules consumed).
+            span = " ".join(piece.split())
+            en, ko = seg.problems[-1]
+            seg.problems[-1] = (f"'{span}': {en}", f"'{span}': {ko}")
         if cond is None:
             continue
         if joiner == "or" and chain:
@@ -164,9 +170,10 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
             seg.problems.append(("two comparisons without 'and' or 'or' between them",
                                  "비교가 두 개인데 '그리고'나 '또는'으로 이어지지 않았습니다"))
             return None
-    op = cmps[0][2] if cmps else None
-    if op in CROSS_OF and motion:
-        op = CROSS_OF[op]
+    op = _operator(cmps, motion, seg)
+    if op == "conflict":
+        return None
+    operands = _signal_args(operands)
     if len(operands) > 2:
         extra = ", ".join(o.expr for o in operands[2:])
         seg.problems.append((f"more values than one comparison uses ({extra})",
@@ -203,6 +210,35 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
     return _assemble(op, operands, ctx, seg, text)
 
 
+def _operator(cmps: list[tuple[int, int, str]], motion: bool, seg: Segment) -> str | None:
+    """The comparison: a cross wins over the level it passes ("70 위로 올라서면"); a motion verb turns a
+    level into its cross ("30 아래로 떨어지면")."""
+    if not cmps:
+        return None
+    ops = [c[2] for c in cmps]
+    crosses = {o for o in ops if o.startswith("crosses")}
+    if crosses:
+        levels = {o for o in ops if o in CROSS_OF}
+        if len(crosses) > 1 or any(CROSS_OF[o] not in crosses for o in levels):
+            seg.problems.append(("a cross and a comparison that point opposite ways",
+                                 "방향이 서로 다른 돌파와 비교가 함께 있습니다"))
+            return "conflict"
+        return crosses.pop()
+    op = ops[0]
+    return CROSS_OF[op] if op in CROSS_OF and motion else op
+
+
+def _signal_args(operands: list[ind.Operand]) -> list[ind.Operand]:
+    """"MACD 8 21 5 crosses above its signal": the signal line belongs to that MACD."""
+    macd = next((o for o in operands if o.role == ind.MACD), None)
+    if macd is None:
+        return operands
+    args = macd.expr[len("macd"):]
+    return [ind.Operand(o.expr.split("(")[0] + args, o.role, o.start, o.end)
+            if o.expr in ("macd_signal(12,26,9)", "macd_hist(12,26,9)") and args != "(12,26,9)" else o
+            for o in operands]
+
+
 def _periods(operands: list[ind.Operand], text: str, cmps: list[tuple[int, int, str]], compared: bool,
              ctx: Context) -> list[ind.Operand]:
     """Periods written without parentheses and periods in days.
@@ -221,7 +257,7 @@ def _periods(operands: list[ind.Operand], text: str, cmps: list[tuple[int, int, 
         whole = nxt.value is not None and float(nxt.value).is_integer() and 1 <= nxt.value <= 1000
         later = [o for o in out[i + 2:] if o.is_number]
         # "RSI 30 아래 70 위": a comparator right after the number makes it a threshold, not a period.
-        cmp_after = later and any(nxt.end <= c[0] < later[0].start for c in cmps)
+        cmp_after = len(cmps) >= 2 and later and any(nxt.end <= c[0] < later[0].start for c in cmps)
         if cur.bare and adjacent and whole and not cmp_after and (cur.role == ind.LEVEL or later):
             name = cur.expr.split("(")[0]
             out[i] = ind.Operand(ind.call(name, int(nxt.value or 0)), cur.role, cur.start, nxt.end)

@@ -61,7 +61,8 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-_RAW = re.compile(r"(?<![a-z_])(" + "|".join(sorted(INDICATORS, key=len, reverse=True)) + r")\s*\(([^()]*)\)")
+_RAW = re.compile(r"(?<![a-z_])(" + "|".join(sorted(INDICATORS, key=len, reverse=True)) + r")\s*\(([^()]*)\)"
+                  r"(?!\s*(?:의\s*)?(?:histogram|hist|히스토그램|signal|시그널))")  # "macd(12,26,9) 히스토그램"
 _MACD_ARGS = (r"(?:\s*\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)"
               r"|\s*(?<![\d.])(\d+)\s*[,/ ]\s*(\d+)\s*[,/ ]\s*(\d+)(?![\d.%]))?")  # "MACD 12 26 9" too
 _MACD_WORD = r"(?:macd|맥디|엠에이시디|엠에이씨디)"

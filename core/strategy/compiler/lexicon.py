@@ -81,7 +81,8 @@ POSITIVE = re.compile(r"\b(?:is\s+)?positive\b|양수|양으로|플러스", re.A
 NEGATIVE = re.compile(r"\b(?:is\s+)?negative\b|음수|음으로|마이너스", re.ASCII)
 TOUCH = re.compile(r"\btouch(?:es|ed|ing)?\b|\bhits?\b|\btags?\b|닿|터치", re.ASCII)
 
-AND_WORDS = re.compile(r"\band\b|&&|&|그리고|이고|이며|이면서|면서|동시에|(?<=[가-힣])고(?=\s)|\bwhile\b|\bplus\b",
+AND_WORDS = re.compile(r"\band\b|&&|(?<![a-z])&(?![a-z])"
+                       r"|그리고|이고|이며|이면서|면서|동시에|(?<=[가-힣])고(?=\s)|\bwhile\b|\bplus\b",
                        re.ASCII)
 OR_WORDS = re.compile(r"\bor\b(?!\s+(?:less|lower|below|more|higher|above|fewer|greater|equal))"
                       r"|\|\||또는|혹은|이거나|거나", re.ASCII)

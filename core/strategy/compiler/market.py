@@ -56,7 +56,7 @@ def resolve(symbols: list[SymbolHit], exchanges: list[ExchangeHit], krw_said: bo
         quote = "KRW"
     else:
         quote = DEFAULT_QUOTE
-    if (money and next(iter(money)) != quote and quote in ("USDT", "KRW")) or (krw_said and quote != "KRW"):
+    if money and next(iter(money)) != quote and quote in ("USDT", "KRW"):
         raise _conflict(lang)
     if coins:
         base = coins[0]

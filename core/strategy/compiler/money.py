@@ -20,7 +20,7 @@ EN_SCALE = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "million": 1_000_000}
 WON = re.compile(
     rf"₩\s*(?P<w1>{NUM})"
     rf"|(?P<k>{KO_SCALED})\s*(?:원|krw|₩)?"
-    rf"|(?P<n>{NUM})\s*(?:원|krw|₩)(?![a-z])",
+    rf"|(?P<n>{NUM})\s*(?P<s>k|m)?\s*(?:원|krw|₩)(?![a-z])",
     re.ASCII,
 )
 
@@ -46,8 +46,9 @@ def won(m: re.Match[str]) -> float:
     """The value of a ``WON`` match."""
     if m.group("k"):
         return korean_number(m.group("k"))
-    raw = m.group("w1") or m.group("n")
-    return clean(float(raw.replace(",", "")))
+    if m.group("w1"):
+        return clean(float(m.group("w1").replace(",", "")))
+    return scaled(m.group("n"), m.group("s"))
 
 
 def scaled(number: str, scale: str | None) -> float:

@@ -47,14 +47,16 @@ def _windows(text: str) -> str:
 
 
 _MOVE_EN = re.compile(
-    r"(?:price\s+|it\s+)?(falls?|drops?|dumps?|declines?|decreases?|plunges?|crashes|tanks?|goes\s+down|is\s+down"
-    r"|moves?\s+down|rises?|jumps?|pumps?|gains?|increases?|climbs?|surges?|rallies|goes\s+up|is\s+up|moves?\s+up)"
+    r"(?:price\s+|it\s+)?(falls?|fell|drops?|dropped|dumps?|dumped|declines?|declined|decreases?|decreased|plunges?"
+    r"|plunged|crash(?:es|ed)|tanks?|tanked|goes\s+down|went\s+down|is\s+down|was\s+down|moves?\s+down"
+    r"|rises?|rose|jumps?|jumped|pumps?|pumped|gains?|gained|increases?|increased|climbs?|climbed|surges?|surged"
+    r"|rall(?:ies|ied)|goes\s+up|went\s+up|is\s+up|was\s+up|moves?\s+up)"
     r"\s+(?:by\s+)?(?:more\s+than\s+|over\s+|at\s+least\s+)?(\d+(?:\.\d+)?)\s*%"
     r"(?:\s+(?:in|within|over)\s+(?:(?:the\s+)?(?:last|past)\s+)?(?:an?\s+|one\s+)?(\d+)?\s*"
     r"(hours?|h|days?|d|candles?|bars?|minutes?|mins?))?", re.ASCII)
 _MOVE_KO = re.compile(
     r"(?:(?:가격|시세|종가)(?:이|가|은|는)?\s*)?(?:(\d+)\s*(시간|일|분|개\s*봉|봉|캔들)\s*(?:동안|만에|내에|이내|사이|새)?\s*)?(?:에\s*)?(?:가격이\s*|가격\s*)?(\d+(?:\.\d+)?)\s*%\s*"
-    r"(?:이상\s*|넘게\s*|초과\s*)?(하락|떨어|급락|빠지|빠져|내리|내려|상승|오르|올라|급등|뛰)")
+    r"(?:이상\s*|넘게\s*|초과\s*)?(하락|떨어|급락|빠지|빠져|빠졌|내리|내려|내렸|상승|오르|오른|올라|올랐|급등|뛰|뛴|뛰었)")
 # "volume spikes" / "거래량 급증": read as volume above twice its 20-bar average (stated in the graph).
 SPIKE = re.compile(r"(?:trading\s+)?volume\s+(?:spikes?|surges?|explodes?)"
                     r"|(?:a\s+)?(?:volume\s+spike|spike\s+in\s+volume)"
@@ -67,8 +69,8 @@ _FROM_ENTRY_EN = re.compile(
 _FROM_ENTRY_KO = re.compile(
     r"(?:매수가|진입가|평단가?|매입가|구매가)\s*(?:대비|보다|에서|기준)?\s*(\d+(?:\.\d+)?)\s*%\s*(?:이상\s*)?"
     r"(하락|떨어|빠지|빠져|내려|상승|오르|올라)")
-_DOWN = ("fall", "drop", "dump", "decline", "decrease", "plunge", "crash", "tank", "down",
-         "하락", "떨어", "급락", "빠지", "빠져", "내리", "내려")
+_DOWN = ("fall", "fell", "drop", "dump", "decline", "decrease", "plunge", "crash", "tank", "down",
+         "하락", "떨어", "급락", "빠지", "빠져", "빠졌", "내리", "내려", "내렸")
 _BETWEEN_EN = re.compile(r"between\s+(-?\d+(?:\.\d+)?)\s+and\s+(-?\d+(?:\.\d+)?)")
 _BETWEEN_KO = re.compile(r"(-?\d+(?:\.\d+)?)\s*(?:~|-|에서|와|과)\s*(-?\d+(?:\.\d+)?)\s*사이")
 

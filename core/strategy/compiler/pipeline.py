@@ -23,7 +23,7 @@ from core.strategy.compiler.lexicon import UNSUPPORTED, blank, has_hangul, unify
 from core.strategy.compiler.market import Market, resolve
 from core.strategy.compiler.moves import SPIKE
 from core.strategy.compiler.rules import build_rules, units_of
-from core.strategy.compiler.symbols import KRW_WORDS, NON_CRYPTO, find_exchanges, find_symbols
+from core.strategy.compiler.symbols import KRW_WORDS, NON_CRYPTO, WON_SAID, find_exchanges, find_symbols
 from core.strategy.compiler.timeframes import DEFAULT, SUPPORTED, find_timeframes
 from core.strategy.explain import default_name
 from core.strategy.validation import validate
@@ -55,17 +55,17 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
     symbols = find_symbols(text, original)
     interval, text = _timeframe(text, lang, notes)
     exchanges = find_exchanges(text)
-    krw_said = bool(KRW_WORDS.search(text))
+    krw_said = bool(WON_SAID.search(text))
     for hit in exchanges:
         text = blank(text, hit.start, hit.end)
-    for m in list(KRW_WORDS.finditer(text)):
-        text = blank(text, m.start(), m.end())
     exits, text = act.find_exits(text)
     amounts = act.find_amounts(text, symbols)
     actions = act.find_actions(text)
     used = act.assign_amounts(actions, amounts, text)
     for span in [*used, *actions, *symbols]:
         text = blank(text, span.start, span.end)
+    for m in list(KRW_WORDS.finditer(text)):  # "원화 마켓", a lone "KRW": the market, already read
+        text = blank(text, m.start(), m.end())
     market = resolve(symbols, exchanges, krw_said, used, lang, notes)
     if not actions and exits.take_profit is None and exits.stop_loss is None:
         raise decline("I found nothing to do (buy, sell or notify).",
@@ -104,9 +104,11 @@ def _read(original: str, lang: str) -> str:
                       f"요청이 {MAX_PROMPT}자를 넘습니다.", lang)
     text = original.lower()
     for regex, name, name_ko in UNSUPPORTED:
-        if regex.search(text):
-            raise decline(f"it uses {name}, which the strategy format cannot express.",
-                          f"{name_ko}은(는) 전략 형식으로 표현할 수 없습니다.", lang)
+        found = regex.search(text)
+        if found:
+            span = original[found.start():found.end()].strip()
+            raise decline(f"'{span}' is {name}, which the strategy format cannot express.",
+                          f"'{span}'({name_ko})은(는) 전략 형식으로 표현할 수 없습니다.", lang)
     asset = NON_CRYPTO.search(text)
     if asset:
         raise decline(f"'{original[asset.start():asset.end()]}' is not a crypto asset; the offline engine trades "
@@ -147,8 +149,9 @@ def _rules(text: str, actions: list[act.Action], ctx: Context, market: Market, l
         raise decline(f"{exc}.", f"{exc.ko}.", lang) from None
     problems = [p for u in units for p in u.segment.problems]
     if problems:
-        raise decline(f"I could not read this part: {problems[0][0]}.",
-                      f"이 부분을 이해하지 못했습니다: {problems[0][1]}.", lang)
+        en, ko = problems[0]
+        raise decline(f"I could not read this part: {en}" + ("" if en.endswith("?") else "."),
+                      f"이 부분을 이해하지 못했습니다: {ko}" + ("" if ko.endswith("?") else "."), lang)
     rules = build_rules(units, market.symbol, lang)
     has_exit = exits.take_profit is not None or exits.stop_loss is not None
     if not rules and not has_exit:

@@ -13,6 +13,7 @@ from typing import Any
 
 from core.errors import EngineCannotAnswer
 from core.strategy.compiler import actions as act
+from core.strategy.compiler import refine_actions as ac
 from core.strategy.compiler import refine_edits as ed
 from core.strategy.compiler.indicators import CompileProblem
 from core.strategy.compiler.lexicon import REFINE_EXAMPLES, blank, normalise, unify
@@ -35,6 +36,11 @@ _RENAME = re.compile(r"(?:rename(?:\s+it)?\s+to|call\s+it|name\s+it|이름(?:을
                      r"\s*(?:바꿔|변경|해\s*줘|해줘|해)?\s*$")
 _ADD_CONDITION = re.compile(r"(?:also\s+require|only\s+(?:if|when)|add\s+(?:a\s+)?condition|조건\s*추가|일\s*때만"
                             r"|때만|only)")
+
+
+_HANGUL = {"알에스아이": "rsi", "맥디": "macd", "엠에이시디": "macd", "엠에이씨디": "macd", "이엠에이": "ema",
+           "에스엠에이": "sma", "에이티알": "atr"}
+_HANGUL_NAMES = re.compile("|".join(_HANGUL))
 
 
 def _decline(reason_en: str, reason_ko: str, lang: str) -> EngineCannotAnswer:
@@ -61,7 +67,7 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
         raise _decline("there is no strategy to change.", "수정할 전략이 없습니다.", lang)
     result = copy.deepcopy(strategy)
     result.setdefault("edges", [])
-    text = normalise(original)
+    text = _HANGUL_NAMES.sub(lambda m: _HANGUL[m.group(0)], normalise(original))
     changes: list[ed.Change] = []
     try:
         _apply(result, text, original, lang, changes)
@@ -86,17 +92,17 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
         result["name"] = name
         return
     if _REMOVE.search(text) and _EXIT_WORDS.search(text) and not re.search(r"\d\s*%", text):
-        ed._remove_exits(result, text, changes)
+        ac._remove_exits(result, text, changes)
         return
     exits, rest = act.find_exits(text)
     if exits.take_profit is not None or exits.stop_loss is not None:
-        ed._set_exit(result, exits.take_profit, exits.stop_loss, changes)
+        ac._set_exit(result, exits.take_profit, exits.stop_loss, changes)
         text = rest
     if re.search(r"notif|alert|알림|알려", text):
         if _REMOVE.search(text):
-            if not ed._remove_notify(result, changes):
+            if not ac._remove_notify(result, changes):
                 raise CompileProblem("there is no notification to remove", "삭제할 알림이 없습니다")
-        elif not ed._add_notify(result, lang, changes, text):
+        elif not ac._add_notify(result, lang, changes, text):
             raise CompileProblem("there is no buy or sell to notify about", "알림을 붙일 매수/매도가 없습니다")
         return
     triple = _MACD_TRIPLE.search(text)
@@ -118,11 +124,12 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
             text = blank(text, f.start, f.end)
     symbols = find_symbols(text, original if len(original) == len(text) else text)
     switch = re.search(r"switch|change|use|instead|trade|바꿔|변경|대신|으로|로\b|로\s", text)
-    amount_said = _AMOUNT_WORDS.search(text) or re.search(r"\d\s*(usdt|usd|달러|\$)|\$\s*\d", text) or any(
+    money = re.search(r"\d\s*(?:k|m|만|천|억)?\s*(?:usdt|usd|달러|krw|원)|\$\s*\d", text)
+    amount_said = _AMOUNT_WORDS.search(text) or money or any(
         a.unit not in (None, "USDT") for a in act.find_amounts(text, symbols))
     if symbols and switch:
         ed._set_symbol(result, symbols[0].base, changes)
-    if amount_said and ed._set_amount(result, text, changes):
+    if amount_said and ac._set_amount(result, text, changes):
         return
     if symbols and switch:
         return
@@ -132,7 +139,7 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
     if replace and ed._replace_period(result, text, float(replace.group(1)), float(replace.group(2)), changes):
         return  # "RSI 14를 7로": the number was a period
     if _AMOUNT_WORDS.search(text) and re.search(r"두\s*배|2\s*배|\bdouble\b|\btwice\b", text):
-        ed._scale_amount(result, 2, changes)
+        ac._scale_amount(result, 2, changes)
         return
     threshold = _THRESHOLD.search(text)
     if threshold and ed._set_threshold(result, float(threshold.group(1)), text, changes):

@@ -26,17 +26,22 @@ class Unit:
     segment: Segment
     actions: list[act.Action]
     starts_with_or: bool = False
+    new_sentence: bool = False  # conditions opening a sentence never join the previous sentence's rule
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
+_SENTENCE_END = re.compile(r"[.;\n!?]")
+
+
+def _clauses(text: str) -> list[tuple[int, int, bool]]:
+    """(start, end, starts a new sentence) of each clause."""
+    spans, pos, new = [], 0, True
     for m in CLAUSE_SPLIT.finditer(text):
         before = text[: m.start()]
         if before.count("(") > before.count(")"):
             continue  # a comma inside "macd(12,26,9)" separates arguments, not clauses
-        spans.append((pos, m.start()))
-        pos = m.end()
-    spans.append((pos, len(text)))
+        spans.append((pos, m.start(), new))
+        pos, new = m.end(), bool(_SENTENCE_END.fullmatch(m.group(0)))
+    spans.append((pos, len(text), new))
     return spans
 
 
@@ -57,14 +62,15 @@ def _groups(actions: list[act.Action], text: str) -> list[list[act.Action]]:
 
 def units_of(text: str, actions: list[act.Action], ctx: Context) -> list[Unit]:
     units: list[Unit] = []
-    for start, end in _clauses(text):
+    for start, end, new_sentence in _clauses(text):
         mine = [a for a in actions if start <= a.start < end]
         if not mine and not text[start:end].strip():
             continue
         groups = _groups(mine, text)
         starts_with_or = bool(_OR_START.match(text[start:end]))
         if len(groups) <= 1:
-            units.append(Unit(parse_conditions(text[start:end], ctx), groups[0] if groups else [], starts_with_or))
+            units.append(Unit(parse_conditions(text[start:end], ctx), groups[0] if groups else [], starts_with_or,
+                              new_sentence))
             continue
         # Several separate action groups in one clause: cut it. Korean writes conditions before
         # their action ("30 이하 매수 70 이상 매도"), English usually after ("buy when ..., sell when").
@@ -82,7 +88,8 @@ def units_of(text: str, actions: list[act.Action], ctx: Context) -> list[Unit]:
                 bounds.append((prev, stop, group))
                 prev = stop
         for i, (a, b, group) in enumerate(bounds):
-            units.append(Unit(parse_conditions(text[a:b], ctx), group, starts_with_or and i == 0))
+            units.append(Unit(parse_conditions(text[a:b], ctx), group, starts_with_or and i == 0,
+                              new_sentence and i == 0))
     return units
 
 
@@ -102,9 +109,14 @@ def build_rules(units: list[Unit], symbol: str, lang: str) -> list[Rule]:
     rules: list[Rule] = []
     pending_chains: list[list[Any]] = []
     pending_actions: list[ActionSpec] = []
+    fresh = False  # a sentence began since the last unit that said something
     for unit in units:
         chains = unit.segment.chains
         specs = _specs(unit.actions, symbol)
+        fresh = fresh or unit.new_sentence
+        if not chains and not specs:
+            continue
+        opens_sentence, fresh = fresh, False
         if specs and (chains or pending_chains):
             rules.append(Rule(_and_all(pending_chains, chains), specs))
             pending_chains = []
@@ -121,7 +133,7 @@ def build_rules(units: list[Unit], symbol: str, lang: str) -> list[Rule]:
                 pending_actions = []
             elif unit.starts_with_or and rules:
                 rules[-1].chains.extend(chains)
-            elif rules and not pending_chains:
+            elif rules and not pending_chains and not opens_sentence:
                 rules[-1].chains = _and_all(rules[-1].chains, chains)
             else:
                 pending_chains = _and_all(pending_chains, chains)

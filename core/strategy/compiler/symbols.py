@@ -51,8 +51,9 @@ _KO = re.compile(r"[가-힣]")
 def _alias_pattern(alias: str) -> str:
     escaped = re.escape(alias).replace(r"\ ", r"\s*")
     if _KO.search(alias):
-        # Korean names are substrings, but "솔" must not match inside other words like "솔직".
-        return escaped + (r"(?![가-힣]{2})" if len(alias) == 1 else "")
+        # Korean names take particles after them but never start inside another word: "비트" is
+        # not in "업비트", "도지" not in "상대강도지수", "솔" not in "솔직".
+        return r"(?<![가-힣])" + escaped + (r"(?![가-힣]{2})" if len(alias) == 1 else "")
     return rf"(?<![a-z0-9]){escaped}(?![a-z0-9])"
 
 
@@ -65,8 +66,8 @@ ALIAS_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s*") for a in _EN) + r")(?![a-z0-9])"
     r"|" + "|".join(_alias_pattern(a) for a in _KO_NAMES))
 _BASE_OF_ALIAS = {re.sub(r"\s+", "", a): base for a, base in _ALIASES}
-PAIR_RE = re.compile(r"(?<![a-z0-9])([a-z0-9]{2,10})\s*[/-]\s*(usdt|usdc|busd|usd|btc|eth|krw)(?![a-z0-9])")
-JOINED_RE = re.compile(r"(?<![a-z0-9])([a-z0-9]{2,10})(usdt|usdc|busd|krw)(?![a-z0-9])")
+PAIR_RE = re.compile(r"(?<![a-z0-9])([a-z][a-z0-9]{1,9})\s*[/-]\s*(usdt|usdc|busd|usd|btc|eth|krw)(?![a-z0-9])")
+JOINED_RE = re.compile(r"(?<![a-z0-9])([a-z][a-z0-9]{1,9})(usdt|usdc|busd|krw)(?![a-z0-9])")
 KRW_PREFIX_RE = re.compile(r"(?<![a-z0-9])krw\s*-\s*([a-z0-9]{2,10})(?![a-z0-9])")  # Upbit writes KRW-BTC
 CAPS_RE = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(CAPS_ONLY) + r")(?![A-Za-z0-9])")
 CAPS_NAMES_RE = re.compile("|".join(f"(?P<k{b}>{names})" for b, names in CAPS_ONLY.items() if names))
@@ -144,6 +145,7 @@ EXCHANGE_RE = re.compile("|".join(
     rf"(?P<{ex}>" + "|".join(rf"(?<![a-z]){re.escape(n)}(?![a-z])" for n in names) + ")"
     for ex, names in EXCHANGES.items()))
 KRW_WORDS = re.compile(r"원화|(?<![a-z])krw(?![a-z])")
+WON_SAID = re.compile(r"원화|(?<![a-z])krw(?![a-z])|₩|\d\s*(?:억|천만|백만|만|천)?\s*원")
 
 # Assets that are not crypto: named so the decline says so instead of trading BTC in their place.
 NON_CRYPTO = re.compile(

@@ -15,6 +15,8 @@ import difflib
 import functools
 import re
 
+from core.strategy.explain_phrases import josa
+
 _EN_FILLER_TEXT = """
 the when whenever if its it it's is are was were be been being goes go going gets get got then also please me
 my i you we our of on at for with chart charts candle candles candlestick bar bars timeframe frame every each
@@ -34,6 +36,7 @@ EN_FILLER = frozenset(_EN_FILLER_TEXT.split())
 # Korean filler stems (what remains after peeling endings). Verb stems of motion and state are
 # filler because the comparator / cross rules already read them.
 _KO_STEMS_TEXT = """
+졌 졌을 갔 갔을 왔 왔을 마켓 거래소 원화 코인을 종목 기준으로
 때 경우 구간 상태 상황 정도 쪽 값 선 라인 봉 캔들 차트 시장 코인 전략 신호 시그널 진입 포지션
 기준 현재 지금 만약 혹시 좀 제발 그 이거 거 나 내 저 제 우리 모든 모두 바로 즉시 자동
 자동으로 또 다시 및 그리고 또는 혹은 동시 어치 만큼 정도로 씩 개 떨어지 떨어져 떨어졌 떨어질
@@ -112,17 +115,23 @@ def nearest(word: str, lang: str) -> str | None:
         if key.startswith(known) or known in key:
             return ko if lang == "ko" else en
     terms = KNOWN_TERMS_KO if lang == "ko" and not key.isascii() else KNOWN_TERMS_EN
-    match = difflib.get_close_matches(key, [t.lower() for t in terms], n=1, cutoff=0.6)
+    match = difflib.get_close_matches(key, [t.lower() for t in terms], n=1, cutoff=0.8)
     if not match:
         return None
     return next(t for t in terms if t.lower() == match[0])
 
 
 def unknown_message(words: list[str], lang: str) -> tuple[str, str]:
-    """(English, Korean) text naming the first unknown span and its nearest known term."""
-    span = " ".join(words[:4])
-    guess_en = nearest(words[0], "en")
-    guess_ko = nearest(words[0], "ko")
-    en = f"I did not understand '{span}'" + (f" — did you mean {guess_en}?" if guess_en else "")
-    ko = f"'{span}'을(를) 이해하지 못했습니다" + (f" — {guess_ko}을(를) 말씀하신 건가요?" if guess_ko else "")
+    """(English, Korean) text naming the first unknown word and the nearest known term."""
+    word = words[0]
+    guess_en, guess_ko = nearest(word, "en"), nearest(word, "ko")
+    more_en = f" (nor {', '.join(repr(w) for w in words[1:4])})" if len(words) > 1 else ""
+    more_ko = f" ({', '.join(repr(w) for w in words[1:4])}도)" if len(words) > 1 else ""
+    en = f"'{word}'" + (f" — did you mean {guess_en}?" if guess_en else f" is not something I can read{more_en}")
+    ko = f"'{word}'" + (f" — {josa(guess_ko, '을', '를')} 말씀하신 건가요?" if guess_ko
+                        else f"{'은' if _final(word) else '는'} 이해할 수 없는 말입니다{more_ko}")
     return en, ko
+
+
+def _final(word: str) -> bool:
+    return josa(word, "1", "0").endswith("1")

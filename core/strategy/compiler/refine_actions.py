@@ -1,0 +1,165 @@
+"""Refinement edits of actions: amounts, notifications, take-profit / stop-loss exits.
+
+Like ``refine_edits``, each names every node it adds, changes or removes in ``changes``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from core.strategy.compiler import actions as act
+from core.strategy.compiler.indicators import CompileProblem
+from core.strategy.compiler.refine_edits import Change, _next_id, _nodes
+from core.strategy.compiler.symbols import find_symbols
+
+
+def _set_amount(strategy: dict[str, Any], text: str, changes: list[Change]) -> bool:
+    symbols = find_symbols(text, text)
+    amounts = [a for a in act.find_amounts(text, symbols) if a.value != "all"]
+    if not amounts:
+        return False
+    amount = amounts[0]
+    buys = [n for n in _nodes(strategy, "action") if n["config"].get("action_type") == "buy"]
+    sells = [n for n in _nodes(strategy, "action") if n["config"].get("action_type") == "sell"]
+    targets = buys or sells
+    if re.search(r"sell|매도", text) and sells:
+        targets = sells
+    if not targets:
+        return False
+    for node in targets:
+        config = node["config"]
+        base, quote = str(config.get("symbol", "BTC/USDT")).split("/") if "/" in str(config.get("symbol")) else (
+            "BTC", "USDT")
+        if amount.unit in ("USDT", "KRW") and amount.unit != quote:
+            symbol = config.get("symbol")
+            raise CompileProblem(f"{node['id']} trades {symbol}; an amount in {amount.unit} does not fit it",
+                                 f"{node['id']}은(는) {symbol}을(를) 거래합니다. {amount.unit} 금액은 맞지 않습니다")
+        unit = quote if amount.unit in ("USDT", "KRW") else (amount.unit or base)
+        old = f"{config.get('amount')} {config.get('unit') or ''}".strip()
+        config["amount"] = amount.value
+        config["unit"] = unit
+        changes.append((f"{node['id']}: amount {old} → {amount.value} {unit}",
+                        f"{node['id']}: 금액 {old} → {amount.value} {unit}"))
+    return True
+
+
+_ON_BUYS = re.compile(r"\b(?:buys?|buying|bought|entr(?:y|ies))\b|매수|살\s*때|사면|진입", re.ASCII)
+_ON_SELLS = re.compile(r"\b(?:sells?|selling|sold|exits?)\b|매도|팔\s*때|팔면|청산|익절|손절", re.ASCII)
+
+
+def _add_notify(strategy: dict[str, Any], lang: str, changes: list[Change], text: str = "") -> bool:
+    """A notification beside each trade the instruction names: "on every buy" is the buys only."""
+    buys, sells = bool(_ON_BUYS.search(text)), bool(_ON_SELLS.search(text))
+    kinds = ("buy", "sell") if buys == sells else ("buy",) if buys else ("sell",)
+    trades = [n for n in _nodes(strategy, "action") if n["config"].get("action_type") in kinds]
+    edges = strategy.get("edges", [])
+    notify_ids = {n["id"] for n in _nodes(strategy, "action") if n["config"].get("action_type") == "notify"}
+    sources = {(e.get("from"), e.get("condition")) for e in edges if e.get("to") in notify_ids}
+    trades = [t for t in trades if not {(e.get("from"), e.get("condition")) for e in edges
+                                        if e.get("to") == t["id"]} <= sources or not sources]
+    if not trades and notify_ids:
+        changes.append(("a notification is already there", "알림이 이미 있습니다"))
+        return True
+    if not trades:
+        return False
+    edges = strategy.setdefault("edges", [])
+    for trade in trades:
+        new_id = _next_id(strategy, "action")
+        label = trade["config"].get("action_type", "").upper()
+        symbol = trade["config"].get("symbol", "")
+        message = f"{symbol}: {label} 신호" if lang == "ko" else f"{symbol}: {label} signal"
+        strategy["nodes"].append({"id": new_id, "type": "action",
+                                  "config": {"action_type": "notify", "message": message}})
+        for edge in [e for e in edges if e.get("to") == trade["id"]]:
+            new_edge = {"from": edge["from"], "to": new_id}
+            if edge.get("condition"):
+                new_edge["condition"] = edge["condition"]
+            edges.append(new_edge)
+        changes.append((f"added {new_id}: notify alongside {trade['id']}", f"{new_id} 추가: {trade['id']}와 함께 알림"))
+    return True
+
+
+def _remove_notify(strategy: dict[str, Any], changes: list[Change]) -> bool:
+    gone = {n["id"] for n in _nodes(strategy, "action") if n["config"].get("action_type") == "notify"}
+    if not gone:
+        return False
+    strategy["nodes"] = [n for n in strategy["nodes"] if n.get("id") not in gone]
+    strategy["edges"] = [e for e in strategy.get("edges", []) if e.get("to") not in gone and e.get("from") not in gone]
+    changes.append((f"removed {', '.join(sorted(gone))}", f"{', '.join(sorted(gone))} 삭제"))
+    return True
+
+
+def _set_exit(strategy: dict[str, Any], take_profit: float | None, stop_loss: float | None,
+              changes: list[Change]) -> None:
+    data = _nodes(strategy, "data_source")
+    symbol = next((n["config"].get("symbol") for n in data if n["config"].get("symbol")), None) or next(
+        (n["config"].get("symbol") for n in _nodes(strategy, "action") if n["config"].get("symbol")), "BTC/USDT")
+    start = data[0]["id"] if data else next((n["id"] for n in _nodes(strategy, "trigger")), None)
+    if start is None:
+        raise CompileProblem("the strategy has no data source to attach the exit to",
+                             "청산 조건을 연결할 데이터 노드가 없습니다")
+    edges = strategy.setdefault("edges", [])
+    plan = ((take_profit, ">=", "take profit", "익절"), (stop_loss, "<=", "stop loss", "손절"))
+    for value, op, word_en, word_ko in plan:
+        if value is None:
+            continue
+        target = value if op == ">=" else -abs(value)
+        existing = [n for n in _nodes(strategy, "condition") if n["config"].get("left") == "position_pnl_pct"
+                    and n["config"].get("operator") == op]
+        if existing:
+            node = existing[0]
+            old = node["config"]["right"]
+            node["config"]["right"] = target
+            changes.append((f"{word_en}: {node['id']} {old} → {target}", f"{word_ko}: {node['id']} {old} → {target}"))
+            continue
+        sell = next((n for n in _nodes(strategy, "action") if n["config"].get("action_type") == "sell"
+                     and n["config"].get("amount") == "all"), None)
+        cond_id = _next_id(strategy, "condition")
+        strategy["nodes"].append({"id": cond_id, "type": "condition",
+                                  "config": {"operator": op, "left": "position_pnl_pct", "right": target}})
+        if sell is None:
+            sell_id = _next_id(strategy, "action")
+            strategy["nodes"].append({"id": sell_id, "type": "action",
+                                      "config": {"action_type": "sell", "symbol": symbol, "amount": "all"}})
+        else:
+            sell_id = sell["id"]
+        edges.append({"from": start, "to": cond_id})
+        edges.append({"from": cond_id, "to": sell_id, "condition": "true"})
+        changes.append((f"added {word_en}: {cond_id} position_pnl_pct {op} {target} → sell all ({sell_id})",
+                        f"{word_ko} 추가: {cond_id} position_pnl_pct {op} {target} → 전량 매도 ({sell_id})"))
+
+
+def _scale_amount(strategy: dict[str, Any], factor: float, changes: list[Change]) -> None:
+    buys = [n for n in _nodes(strategy, "action") if n["config"].get("action_type") == "buy"
+            and isinstance(n["config"].get("amount"), int | float)]
+    if not buys:
+        raise CompileProblem("there is no buy amount to change", "바꿀 매수 금액이 없습니다")
+    for node in buys:
+        old = node["config"]["amount"]
+        new = old * factor
+        node["config"]["amount"] = int(new) if float(new).is_integer() else round(new, 8)
+        unit = node["config"].get("unit", "")
+        changes.append((f"{node['id']}: amount {old} → {node['config']['amount']} {unit}",
+                        f"{node['id']}: 금액 {old} → {node['config']['amount']} {unit}"))
+
+
+def _remove_exits(strategy: dict[str, Any], text: str, changes: list[Change]) -> None:
+    """"remove the stop loss" / "익절 삭제": drop those position_pnl_pct conditions (and an exit sell
+    action nothing reaches any more)."""
+    wants_sl = bool(re.search(r"stop[\s-]*loss|(?<![a-z])sl(?![a-z])|손절", text))
+    wants_tp = bool(re.search(r"take[\s-]*profit|(?<![a-z])tp(?![a-z])|익절", text))
+    ops = ({"<=", "<"} if wants_sl else set()) | ({">=", ">"} if wants_tp else set())
+    gone = {n["id"] for n in _nodes(strategy, "condition")
+            if n["config"].get("left") == "position_pnl_pct" and n["config"].get("operator") in ops}
+    if not gone:
+        raise CompileProblem("there is no such exit to remove", "삭제할 익절/손절 조건이 없습니다")
+    strategy["nodes"] = [n for n in strategy["nodes"] if n.get("id") not in gone]
+    targets = {e.get("to") for e in strategy.get("edges", []) if e.get("from") in gone}
+    strategy["edges"] = [e for e in strategy.get("edges", []) if e.get("from") not in gone and e.get("to") not in gone]
+    still_reached = {e.get("to") for e in strategy["edges"]}
+    orphans = {t for t in targets if t not in still_reached}
+    strategy["nodes"] = [n for n in strategy["nodes"] if n.get("id") not in orphans]
+    strategy["edges"] = [e for e in strategy["edges"] if e.get("from") not in orphans]
+    removed = ", ".join(sorted(gone | orphans))
+    changes.append((f"removed {removed}", f"{removed} 삭제"))
