@@ -54,6 +54,24 @@ EN_TERMS: dict[str, float] = {
     "layoffs": -1.3, "outage": -1.5, "manipulation": -1.5, "freeze": -1.5, "freezes": -1.5,
     "frozen": -1.5, "seized": -1.8, "seizes": -1.8, "arrested": -1.8, "rate hike": -1.5,
     "recession": -1.5, "pessimism": -1.5, "capitulation": -1.8,
+    # Classes the first lexicon lacked (its held-out misses had no lexicon word at all): records and
+    # superlatives, growth and shrinkage, permission and restriction, crime and security incidents,
+    # repayment and default, worry. Inflections are found by stemming, so base forms suffice.
+    "best": 1.2, "highest": 1.2, "strongest": 1.0, "bull": 1.3, "bull run": 2.0,
+    "boom": 1.5, "growth": 1.0, "grow": 1.0, "increase": 0.8, "expand": 0.8, "surpass": 1.2, "beat": 1.0,
+    "relief": 1.2, "upbeat": 1.2, "revive": 1.2, "revival": 1.2, "permit": 1.0, "allow": 1.0, "license": 0.8,
+    "licence": 0.8, "authorize": 1.2, "authorise": 1.2, "legal win": 2.0, "repay": 1.2, "repayment": 1.2,
+    "refund": 0.8, "reimburse": 1.2, "settlement": 0.8, "resume": 0.8, "integrate": 0.8, "integration": 0.8,
+    "embrace": 1.2, "endorse": 1.2, "greenlight": 2.0, "buyback": 1.0, "lift": 0.8, "improve": 1.0,
+    "steal": -2.5, "stole": -2.5, "drain": -2.0, "phishing": -2.0, "attack": -1.8, "attacker": -1.8,
+    "malicious": -1.5, "malware": -2.0, "crime": -1.5, "criminal": -1.5, "laundering": -2.0, "indict": -2.0,
+    "convict": -2.0, "guilty": -2.0, "prison": -1.8, "jail": -1.8, "raid": -1.8, "subpoena": -1.5,
+    "sanction": -1.5, "restrict": -1.3, "restriction": -1.3, "tighten": -1.0, "scrutiny": -1.0, "cease": -1.5,
+    "shut": -1.5, "shutdown": -1.8, "closure": -1.2, "worst": -1.5, "lowest": -1.2, "record low": -1.8,
+    "slowdown": -1.0, "shrink": -1.0, "decrease": -0.8, "plummet": -2.0, "lose": -1.2, "lost": -1.2,
+    "default": -2.0, "panic": -1.8, "anxiety": -1.3, "concern": -1.0, "doubt": -1.0, "uncertainty": -1.0,
+    "failure": -1.3, "redemption": -0.8, "exodus": -1.5, "pressure": -0.8, "wipe out": -2.0, "bear": -1.3,
+    "downturn": -1.5, "breakdown": -1.5, "turmoil": -1.8, "chaos": -1.8, "exit scam": -2.5, "liquidity crunch": -2.0,
 }
 KO_TERMS: dict[str, float] = {
     # positive
@@ -70,6 +88,15 @@ KO_TERMS: dict[str, float] = {
     "붕괴": -2.5, "매도세": -1.3, "공포": -1.5, "연기": -1.2, "탈취": -2.5, "도난": -2.5,
     "취약점": -1.5, "디페깅": -2.0, "침체": -1.5, "비관": -1.5, "단속": -1.8, "동결": -1.5,
     "금리 인상": -1.5, "내림세": -1.3, "먹튀": -2.5, "횡령": -2.5, "체포": -1.8, "폭탄": -1.0,
+    # The same classes as in English (records, growth, permission, crime, repayment, worry).
+    "사상 최대": 2.0, "최고치": 2.0, "증가": 1.0, "급증": 1.5, "개선": 1.2, "완화": 1.2, "허가": 1.2, "인가": 1.0,
+    "수혜": 1.2, "호조": 1.5, "활황": 1.5, "흑자": 1.5, "상환": 1.0, "환급": 1.0, "재개": 0.8, "성공": 1.2,
+    "순매수": 1.3, "승소": 1.5, "무혐의": 1.5, "반색": 1.2, "호황": 1.5, "강보합": 0.6,
+    "급감": -1.8, "감소": -1.0, "불안": -1.5, "지연": -1.2, "조종": -2.0, "송치": -1.8, "기소": -2.0, "구속": -2.0,
+    "혐의": -1.5, "피싱": -2.0, "악성": -1.5, "적자": -1.5, "영업정지": -2.0, "정지": -1.5, "제재": -1.5,
+    "위기": -1.5, "최저": -1.5, "부진": -1.3, "의혹": -1.3, "논란": -1.2, "패소": -1.5, "먹통": -1.5, "장애": -1.3,
+    "피해": -1.5, "유의 종목": -1.5, "투자주의": -1.5, "경보": -1.2, "빼돌": -2.0, "순매도": -1.3, "약보합": -0.6,
+    "공황": -1.8, "투매": -1.8, "뱅크런": -2.5, "줄도산": -2.5, "잠적": -2.0,
 }
 # Words that make the next sentiment term count more.
 EN_INTENSIFIERS = {"very", "sharply", "massive", "huge", "record", "major", "significantly", "extremely",
@@ -77,9 +104,11 @@ EN_INTENSIFIERS = {"very", "sharply", "massive", "huge", "record", "major", "sig
 KO_INTENSIFIERS = ("급", "대규모", "대폭", "역대", "사상", "크게", "대거", "폭", "최대")
 # Words that flip the sentiment of a term shortly after them (English) ...
 EN_NEGATORS = {"not", "no", "never", "without", "fails", "failed", "unlikely", "denies", "halts", "avoids",
-               "avoided", "dismisses", "dismissed", "despite", "ends", "eases", "averts", "averted"}
+               "avoided", "dismisses", "dismissed", "despite", "ends", "eases", "averts", "averted", "lifts",
+               "lifted", "scraps", "scrapped", "drops", "overturns", "overturned", "withdraws", "withdrew"}
 # ... or shortly after the term (Korean negates after the verb stem: 승인하지 않았다).
-KO_NEGATORS = ("지 않", "지않", "지 못", "지못", "없", "아니", "무산", "부인", "불발", "철회", "해소", "일축")
+KO_NEGATORS = ("지 않", "지않", "지 못", "지못", "없", "아니", "무산", "부인", "불발", "철회", "해소", "일축", "해제",
+               "벗어", "면해", "피했", "모면")
 # Named things that make news market-moving.
 EN_ENTITIES = {"bitcoin": "Bitcoin", "btc": "BTC", "ethereum": "Ethereum", "eth": "ETH", "etf": "ETF",
                "sec": "SEC", "fed": "Fed", "solana": "Solana", "xrp": "XRP", "stablecoin": "stablecoin",
@@ -96,6 +125,10 @@ HIGH_IMPACT = {"ETF", "SEC", "Fed", "연준", "BlackRock", "CBDC", "금융위"}
 HIGH_IMPACT_TERMS = {"hack", "hacked", "ban", "bans", "banned", "bankrupt", "bankruptcy", "collapse", "approved",
                      "approval", "approves", "해킹", "금지", "파산", "붕괴", "승인", "상장폐지", "탈취", "exploit",
                      "exploited", "stolen", "depeg", "디페깅"}
+# Hedged or two-sided outlooks: the terms in them describe possibilities, not what happened.
+HEDGES = re.compile(r"\b(?:analysts?|experts?|traders?)\s+(?:are\s+)?(?:split|divided)\b|\beither\s+direction\b"
+                    r"|\bmixed\s+(?:views|signals|outlook)\b|\bcould\s+go\s+either\s+way\b|\bwait[- ]and[- ]see\b"
+                    r"|의견\s*(?:이|은)?\s*엇갈|전망\s*(?:이|은)?\s*엇갈|공존")
 TITLE_WEIGHT = 1.5
 NEUTRAL_BAND = 0.2
 _WORD_RE = re.compile(r"[a-z0-9][a-z0-9'\-]*")
@@ -107,21 +140,40 @@ class _Hit:
     weight: float  # after negation and intensifiers
 
 
+_SUFFIXES = ("ies", "es", "ed", "ing", "s", "d")
+
+
+def _lookup(token: str) -> tuple[str, float] | None:
+    """A term's weight, for the token or its stem ("drains" → "drain", "authorized" → "authorize")."""
+    if token in EN_TERMS:
+        return token, EN_TERMS[token]
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            stem = token[: -len(suffix)]
+            for base in (stem, stem + "e", stem + "y", stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else ""):
+                if base in EN_TERMS:
+                    return token, EN_TERMS[base]
+    return None
+
+
 def _en_hits(text: str) -> list[_Hit]:
     tokens = _WORD_RE.findall(text.lower())
     hits: list[_Hit] = []
     i = 0
     while i < len(tokens):
         two = f"{tokens[i]} {tokens[i + 1]}" if i + 1 < len(tokens) else ""
-        term, span = (two, 2) if two in EN_TERMS else (tokens[i], 1)
-        weight = EN_TERMS.get(term)
-        if weight is not None:
+        found = (two, EN_TERMS[two]) if two in EN_TERMS else _lookup(tokens[i])
+        span = 2 if two in EN_TERMS else 1
+        if found is not None:
+            term, weight = found
             before = tokens[max(0, i - 3) : i]
             after = tokens[i + span : i + span + 1]  # "drops sharply": adverbs follow the verb
             if any(b in EN_INTENSIFIERS for b in before[-2:]) or any(a in EN_INTENSIFIERS for a in after):
                 weight *= 1.5
-            if any(b in EN_NEGATORS or b.endswith("n't") for b in before):
+            negator = next((b for b in reversed(before) if b in EN_NEGATORS or b.endswith("n't")), None)
+            if negator:
                 weight = -weight * 0.8
+                term = f"{negator} {term}"  # cite the negation with the term: "not approved"
             hits.append(_Hit(term, weight))
         i += span
     return hits
@@ -143,9 +195,12 @@ def _ko_hits(text: str) -> list[_Hit]:
             if any(word in before for word in KO_INTENSIFIERS):
                 weight *= 1.5
             after = text[end : end + 7]
-            if any(neg in after for neg in KO_NEGATORS):
+            negator = next((neg for neg in KO_NEGATORS if neg in after), None)
+            shown = term
+            if negator:
                 weight = -weight * 0.8
-            hits.append((start, _Hit(term, weight)))
+                shown = f"{term} {negator.strip()}"  # "상장폐지 철회": cite the negation with the term
+            hits.append((start, _Hit(shown, weight)))
     return [hit for _, hit in sorted(hits, key=lambda pair: pair[0])]
 
 
@@ -171,6 +226,8 @@ def score_text(title: str, content: str) -> tuple[float, list[_Hit]]:
     title_hits = _hits(title)
     body_hits = _hits(content)
     raw = TITLE_WEIGHT * sum(h.weight for h in title_hits) + sum(h.weight for h in body_hits)
+    if HEDGES.search(f"{title} {content}".lower()):
+        raw *= 0.2  # "analysts split", "in either direction", "의견 엇갈려": an outlook, not news
     # Squash so that one strong term gives about 0.5 and several agreeing terms approach 1.
     score = raw / (abs(raw) + 2.0)
     return round(score, 3), title_hits + body_hits
@@ -190,12 +247,26 @@ _SUMMARY = {
 }
 
 
+def _agreeing(score: float, hits: list[_Hit]) -> tuple[float, list[_Hit]]:
+    """The score and the evidence it may cite. A label is only as confident as its evidence: when
+    the strongest term points the other way (mixed news), the score is pulled into the neutral band,
+    and a positive or negative label cites only terms that point its way."""
+    if not hits or abs(score) < NEUTRAL_BAND:
+        return score, hits
+    agree = sum(abs(h.weight) for h in hits if (h.weight > 0) == (score > 0))
+    oppose = sum(abs(h.weight) for h in hits if (h.weight > 0) != (score > 0))
+    if oppose >= 0.75 * agree:
+        return round(max(-NEUTRAL_BAND + 0.01, min(NEUTRAL_BAND - 0.01, score)), 3), hits
+    return score, [h for h in hits if (h.weight > 0) == (score > 0)]
+
+
 def analyse(title: str, content: str, language: str | None = None) -> dict[str, Any]:
     lang = language if language in ("ko", "en") else detect_language(f"{title} {content}")
     score, hits = score_text(title, content)
+    score, cited = _agreeing(score, hits)
     sentiment = label_for(score)
     entities = _entities(f"{title} {content}", lang)
-    strong = sorted(hits, key=lambda h: abs(h.weight), reverse=True)
+    strong = sorted(cited, key=lambda h: abs(h.weight), reverse=True)
     keywords = list(dict.fromkeys([*entities[:3], *(h.term for h in strong)]))[:5]
     about = entities[0] if entities else ("암호화폐" if lang == "ko" else "crypto")
     signals = ", ".join(dict.fromkeys(h.term for h in strong[:3]))
