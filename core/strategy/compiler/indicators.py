@@ -248,10 +248,26 @@ FINDERS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], Operand]]] = [
 ]
 
 
+_MACD_NEEDLES = ("macd", "맥디", "엠에이", "히스토그램", "histogram", "signal", "시그널")
+# Literal pieces at least one of which every match of a finder contains: most prompts name one or two
+# indicators, so a substring test skips the other finders' regexes (the compiler's hot loop).
+NEEDLES: dict[re.Pattern[str], tuple[str, ...]] = {
+    _RAW: ("(",), _MACD_HIST: _MACD_NEEDLES, _MACD_SIGNAL: _MACD_NEEDLES, _MACD: _MACD_NEEDLES,
+    _RSI: ("rsi", "상대", "알에스"), _AVG_VOLUME: ("average", "avg", "mean", "평균", "volume", "거래량"),
+    _MA: ("ma", "moving", "이동", "이평", "엠에이", "선", "day"), _VOLUME: ("vol", "거래량"),
+    _AVG: ("average", "avg", "평균"), _ATR: ("atr", "average true", "에이티알"), _CHANGE: ("change", "률"),
+    _PNL: ("pnl", "수익률", "p&l", "profit", "손익"),
+    _OPEN: ("open", "시가"), _HIGH: ("high", "고가"), _LOW: ("low", "저가"),
+}
+
+
 def find_operands(text: str) -> tuple[list[Operand], str]:
     """Indicator/price operands in ``text``; returns them and the text with their spans blanked."""
     found: list[Operand] = []
     for regex, build in FINDERS:
+        needles = NEEDLES.get(regex)
+        if needles is not None and not any(n in text for n in needles):
+            continue
         new = [build(m) for m in regex.finditer(text) if m.end() > m.start()]
         for op in new:
             text = blank(text, op.start, op.end)

@@ -64,7 +64,7 @@ _EN = [a for a, _ in _ALIASES if not _KO.search(a)]
 _KO_NAMES = [a for a, _ in _ALIASES if _KO.search(a)]
 ALIAS_RE = re.compile(
     r"(?<![a-z0-9])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s*") for a in _EN) + r")(?![a-z0-9])"
-    r"|" + "|".join(_alias_pattern(a) for a in _KO_NAMES))
+    r"|(?<![가-힣])(?:" + "|".join(_alias_pattern(a)[len("(?<![가-힣])"):] for a in _KO_NAMES) + ")")
 _BASE_OF_ALIAS = {re.sub(r"\s+", "", a): base for a, base in _ALIASES}
 PAIR_RE = re.compile(r"(?<![a-z0-9])([a-z][a-z0-9]{1,9})\s*[/-]\s*(usdt|usdc|busd|usd|btc|eth|krw)(?![a-z0-9])")
 JOINED_RE = re.compile(r"(?<![a-z0-9])([a-z][a-z0-9]{1,9})(usdt|usdc|busd|krw)(?![a-z0-9])")
