@@ -174,6 +174,7 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
     if op == "conflict":
         return None
     operands = _signal_args(operands)
+    operands = _percent_from_level(operands, cmps, op)
     if len(operands) > 2:
         extra = ", ".join(o.expr for o in operands[2:])
         seg.problems.append((f"more values than one comparison uses ({extra})",
@@ -226,6 +227,23 @@ def _operator(cmps: list[tuple[int, int, str]], motion: bool, seg: Segment) -> s
         return crosses.pop()
     op = ops[0]
     return CROSS_OF[op] if op in CROSS_OF and motion else op
+
+
+def _percent_from_level(operands: list[ind.Operand], cmps: list[tuple[int, int, str]],
+                        op: str | None) -> list[ind.Operand]:
+    """"price is 5% below the 20 SMA" → close < 0.95 * sma(20); "5% above" → 1.05 ×."""
+    if op not in ("<", "<=", ">", ">=", "crosses_above", "crosses_below") or len(operands) != 3:
+        return operands
+    first, pct, level = operands
+    if first.is_number or not pct.is_number or pct.unit != "%" or level.is_number or level.role not in (
+            ind.LEVEL, ind.BB_AUTO, ind.PRICE, ind.AVG):
+        return operands
+    if not any(pct.end <= c[0] < level.start for c in cmps) or pct.value is None or not 0 < pct.value < 100:
+        return operands
+    below = op in ("<", "<=", "crosses_below")
+    factor = round(1 - pct.value / 100 if below else 1 + pct.value / 100, 6)
+    expr = f"{factor:g} * {level.expr}"
+    return [first, ind.Operand(expr, level.role, pct.start, level.end)]
 
 
 def _signal_args(operands: list[ind.Operand]) -> list[ind.Operand]:

@@ -73,6 +73,8 @@ _DOWN = ("fall", "fell", "drop", "dump", "decline", "decrease", "plunge", "crash
          "하락", "떨어", "급락", "빠지", "빠져", "빠졌", "내리", "내려", "내렸")
 _BETWEEN_EN = re.compile(r"between\s+(-?\d+(?:\.\d+)?)\s+and\s+(-?\d+(?:\.\d+)?)")
 _BETWEEN_KO = re.compile(r"(-?\d+(?:\.\d+)?)\s*(?:~|-|에서|와|과)\s*(-?\d+(?:\.\d+)?)\s*사이")
+# "40 이상 60 이하": a range written as two bounds with no connector between them.
+_RANGE_KO = re.compile(r"(-?\d+(?:\.\d+)?)\s*(이상|초과)\s*(?:이고\s*|그리고\s*)?(-?\d+(?:\.\d+)?)\s*(이하|미만)")
 
 
 def _window_bars(number: str | None, unit: str | None, interval: str) -> int:
@@ -134,4 +136,7 @@ def between(text: str) -> str:
     def ko(m: re.Match[str]) -> str:
         return f"{m.group(1)} 초과 그리고 {m.group(2)} 미만"
 
-    return _BETWEEN_KO.sub(ko, _BETWEEN_EN.sub(en, text))
+    def ko_range(m: re.Match[str]) -> str:
+        return f"{m.group(1)} {m.group(2)} 그리고 {m.group(3)} {m.group(4)}"
+
+    return _RANGE_KO.sub(ko_range, _BETWEEN_KO.sub(ko, _BETWEEN_EN.sub(en, text)))

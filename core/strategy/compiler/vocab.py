@@ -100,7 +100,7 @@ def unknown_words(text: str) -> list[str]:
     out = []
     for w in _WORD.findall(text):
         if w.isascii():
-            if w in EN_FILLER or (len(w) == 1 and w in "ax"):
+            if w in EN_FILLER or (len(w) == 1 and w in "axs"):  # "2 x", "BTC's"
                 continue
         elif _ko_particle_only(w) or _ko_filler(w):
             continue
