@@ -27,7 +27,7 @@ from core.strategy.explain_phrases import (
 )
 from core.strategy.operands import BinOp, Column, Expr, Indicator, Neg, OperandError, PositionTerm, parse_operand
 
-MAX_PATHS = 64  # a hostile graph with many diamonds must not explode the read-back
+MAX_PATHS = 5_000  # a hostile graph with many diamonds must not explode the read-back; a cut is said
 
 class _Graph:
     def __init__(self, strategy: dict[str, Any]) -> None:
@@ -52,7 +52,11 @@ class _Graph:
         count = 0
         stack: list[tuple[Any, tuple[Any, ...], tuple[Step, ...], frozenset[Any]]] = [
             (start, (), (), frozenset({start}))]
-        while stack and count < MAX_PATHS:
+        self.truncated = False
+        while stack:
+            if count >= MAX_PATHS:
+                self.truncated = True
+                break
             node, srcs, steps, seen = stack.pop()
             for target, label in reversed(self.out.get(node, [])):
                 if target in seen or target not in self.by_id:
@@ -116,6 +120,9 @@ def explain(strategy: dict[str, Any], lang: str = "ko") -> list[str]:
             sentences.append(f"{header.strip()}: {cond}{doing}.")
     if not sentences:
         return ["실행할 규칙이 없습니다." if lang == "ko" else "No rule reaches an action."]
+    if graph.truncated:  # never a silently partial read-back
+        sentences.append(f"(경로가 {MAX_PATHS:,}개를 넘어 나머지 규칙은 생략했습니다.)" if lang == "ko"
+                         else f"(More than {MAX_PATHS:,} paths: the remaining rules are not read back.)")
     return sentences
 
 
