@@ -123,7 +123,7 @@ def test_every_validation_code_is_explained_in_both_languages() -> None:
         assert texts["en"] and texts["ko"], code
 
 
-def _generated(prompt: str = "Buy 100 USDT of BTC when the 1h RSI(14) drops below 30") -> AppTest:
+def _generated(prompt: str = "Buy 100 USDT of BTC when the 1h RSI(14) is below 30") -> AppTest:  # a level: "<"
     at = page("generate")
     at.text_area(key="gen_prompt").set_value(prompt)
     at.button(key="gen_go").click().run()
