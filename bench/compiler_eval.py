@@ -57,22 +57,26 @@ def score(name: str, cases: list[dict[str, Any]], verbose: bool) -> Counter[str]
 def throughput(prompts: list[str]) -> None:
     batch = [prompts[i % len(prompts)] for i in range(2000)]
     produced: list[dict[str, Any]] = []
-    best = float("inf")
+    best = best_cpu = float("inf")
     for _ in range(3):
         produced.clear()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for prompt in batch:
             with contextlib.suppress(EngineCannotAnswer):
                 produced.append(compile_prompt(prompt).strategy)
         best = min(best, time.perf_counter() - start)
+        best_cpu = min(best_cpu, time.process_time() - cpu)
     start = time.perf_counter()
     for strategy in produced:
         validate(strategy)
     baseline = time.perf_counter() - start
-    rate = len(batch) / best
+    rate, cpu_rate = len(batch) / best, len(batch) / max(best_cpu, 1e-9)
+    # Wall time depends on what else the machine runs; CPU time of this process much less so.
+    verdict = "OK" if min(rate, cpu_rate) >= 500 else "MISSED"
+    ratio = best / max(baseline, 1e-9)
     print(f"\nthroughput: {len(batch)} prompts (accepted and declined) in {best * 1000:.0f} ms = {rate:,.0f} prompts/s "
-          f"({'OK' if rate >= 500 else 'MISSED'} >= 500/s); baseline, validating the {len(produced)} results: "
-          f"{baseline * 1000:.0f} ms, ratio {best / max(baseline, 1e-9):.2f}x")
+          f"wall, {cpu_rate:,.0f} prompts per CPU-second ({verdict} >= 500/s); baseline, validating the "
+          f"{len(produced)} results: {baseline * 1000:.0f} ms, ratio {ratio:.2f}x")
 
 
 def main() -> int:

@@ -24,7 +24,7 @@ from tests.browser.conftest import (
 from tests.strategy_builders import buy, edge, node, sell, strategy
 
 RSI_PROMPT = "비트코인 1시간봉 RSI가 30 미만이면 100 USDT 매수"  # a level ("<"); "아래로 떨어지면" is a cross
-PROMPT = "도지코인 1시간봉 볼린저 밴드 하단 아래로 내려가면 30 USDT 매수, 익절 5% 손절 3%"
+PROMPT = "도지코인 1시간봉 볼린저 밴드 하단 아래면 30 USDT 매수, 익절 5% 손절 3%"  # a level, as asserted below
 
 
 def test_korean_prompt_to_graph_refine_save_and_find(studio: StudioServer, page: Page) -> None:
