@@ -248,3 +248,16 @@ def test_every_refinement_names_each_node_it_changed(case: dict) -> None:
     touched = {i for i in old.keys() | new.keys() if old.get(i) != new.get(i)}
     text = " ".join(changes)
     assert all(re.search(rf"\b{i}\b", text) for i in touched), (touched, changes)
+
+
+@pytest.mark.parametrize(("prompt", "exchange", "symbol"), [
+    ("업비트 비트코인 1시간봉 RSI 30 이하면 10만원 매수", "upbit", "BTC/KRW"),
+    ("빗썸 리플 1시간봉 RSI 30 이하면 5만원 매수", "bithumb", "XRP/KRW"),
+])
+def test_korean_exchanges_are_ccxt_exchanges_the_market_data_can_open(prompt: str, exchange: str, symbol: str) -> None:
+    from core.market.exchange import make_exchange
+
+    strategy = compile_prompt(prompt).strategy
+    data = strategy["nodes"][1]["config"]
+    assert (data["exchange"], data["symbol"]) == (exchange, symbol) and validate(strategy).valid
+    assert make_exchange(data["exchange"]).id == exchange  # built offline; fetching needs the network
