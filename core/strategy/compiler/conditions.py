@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
 
 from core.strategy.compiler import indicators as ind
+from core.strategy.compiler import readings as rd
 from core.strategy.compiler.lexicon import (
     AND_WORDS,
     COMPARATORS,
-    CROSS_OF,
     MOTION,
     NEGATIVE,
     NEGATIVE_CROSS,
@@ -28,41 +27,12 @@ from core.strategy.compiler.lexicon import (
     TOUCH,
     blank,
 )
+from core.strategy.compiler.model import Condition, Context, Segment
 from core.strategy.compiler.moves import between, moves
-from core.strategy.compiler.timeframes import MINUTES
 from core.strategy.compiler.vocab import unknown_message, unknown_words
-from core.strategy.operands import MAX_PERIOD
 
 FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!=",
         "crosses_above": "crosses_below", "crosses_below": "crosses_above"}
-
-
-@dataclass
-class Condition:
-    left: str
-    operator: str
-    right: str | float
-    notes: list[str] = field(default_factory=list)
-
-    def key(self) -> tuple[str, str, str]:
-        return self.left, self.operator, str(self.right)
-
-
-@dataclass
-class Segment:
-    """Conditions of one clause: OR of AND-chains."""
-
-    chains: list[list[Condition]] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (English, Korean)
-
-
-class Context:
-    """What earlier conditions established: the last subject ("70 이상이면 매도" reuses RSI)."""
-
-    def __init__(self, interval: str) -> None:
-        self.interval = interval
-        self.subject: str | None = None
-        self.notes: list[str] = []  # conversions stated to the user (e.g. days to candles)
 
 
 def parse_conditions(text: str, ctx: Context) -> Segment:
@@ -70,7 +40,7 @@ def parse_conditions(text: str, ctx: Context) -> Segment:
     seg = Segment()
     text = between(text)
     text = moves(text, ctx.interval)
-    text = _ma_pairs(text)
+    text = rd.ma_pairs(text)
     # Cut at connectors, remembering which kind each cut was.
     cuts: list[tuple[int, int, str]] = []
     for regex, kind in ((OR_WORDS, "or"), (AND_WORDS, "and")):
@@ -107,22 +77,6 @@ def parse_conditions(text: str, ctx: Context) -> Segment:
 _SPECIALS = ((OVERSOLD, "oversold"), (OVERBOUGHT, "overbought"), (POSITIVE_CROSS, "up0"), (NEGATIVE_CROSS, "down0"),
              (POSITIVE, "positive"), (NEGATIVE, "negative"), (TOUCH, "touch"))
 # "MA20/60", "EMA50/EMA200", "MA 20/60", "20/60 이평": two moving averages, written as raw calls.
-_MA_PAIR = re.compile(r"(?<![a-z])(ema|sma|ma|이평선?|이동\s*평균선?)\s*(\d+)\s*/\s*(?:(ema|sma|ma)\s*)?(\d+)"
-                      r"|(?<![\d.])(\d+)\s*/\s*(\d+)\s*(ema|sma|ma|이평선?|이동\s*평균선?|일선)", re.ASCII)
-
-
-def _ma_pairs(text: str) -> str:
-    def sub(m: re.Match[str]) -> str:
-        if m.group(1):
-            first = "ema" if m.group(1) == "ema" else "sma"
-            second = "ema" if (m.group(3) or m.group(1)) == "ema" else "sma"
-            return f" {first}({m.group(2)}) {second}({m.group(4)}) "
-        kind = "ema" if m.group(7) == "ema" else "sma"
-        return f" {kind}({m.group(5)}) {kind}({m.group(6)}) "
-
-    return _MA_PAIR.sub(sub, text)
-
-
 def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
     if not text.strip():
         return None
@@ -156,11 +110,11 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
     operands = [o for i, o in enumerate(operands) if i == 0 or o.is_number or o.expr != operands[i - 1].expr
                 or any(operands[i - 1].end <= c[0] < o.start for c in cmps)]
     try:
-        operands = _periods(operands, text, cmps, bool(cmps) or bool(kinds), ctx)
+        operands = rd.periods(operands, text, cmps, bool(cmps) or bool(kinds), ctx)
     except ind.CompileProblem as exc:
         seg.problems.append((str(exc), exc.ko))
         return None
-    operands = _merge_multipliers(operands)
+    operands = rd.merge_multipliers(operands)
     if not operands and not cmps and not kinds:
         return None
     for (_, end, _), (start, _, _) in itertools.pairwise(cmps):
@@ -170,11 +124,11 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
             seg.problems.append(("two comparisons without 'and' or 'or' between them",
                                  "비교가 두 개인데 '그리고'나 '또는'으로 이어지지 않았습니다"))
             return None
-    op = _operator(cmps, motion, seg)
+    op = rd.operator(cmps, motion, seg)
     if op == "conflict":
         return None
-    operands = _signal_args(operands)
-    operands = _percent_from_level(operands, cmps, op)
+    operands = rd.signal_args(operands)
+    operands = rd.percent_from_level(operands, cmps, op)
     if len(operands) > 2:
         extra = ", ".join(o.expr for o in operands[2:])
         seg.problems.append((f"more values than one comparison uses ({extra})",
@@ -209,117 +163,6 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
                                  f"숫자 {stray}이(가) 무엇에 대한 것인지 알 수 없습니다"))
         return None
     return _assemble(op, operands, ctx, seg, text)
-
-
-def _operator(cmps: list[tuple[int, int, str]], motion: bool, seg: Segment) -> str | None:
-    """The comparison: a cross wins over the level it passes ("70 위로 올라서면"); a motion verb turns a
-    level into its cross ("30 아래로 떨어지면")."""
-    if not cmps:
-        return None
-    ops = [c[2] for c in cmps]
-    crosses = {o for o in ops if o.startswith("crosses")}
-    if crosses:
-        levels = {o for o in ops if o in CROSS_OF}
-        if len(crosses) > 1 or any(CROSS_OF[o] not in crosses for o in levels):
-            seg.problems.append(("a cross and a comparison that point opposite ways",
-                                 "방향이 서로 다른 돌파와 비교가 함께 있습니다"))
-            return "conflict"
-        return crosses.pop()
-    op = ops[0]
-    return CROSS_OF[op] if op in CROSS_OF and motion else op
-
-
-def _percent_from_level(operands: list[ind.Operand], cmps: list[tuple[int, int, str]],
-                        op: str | None) -> list[ind.Operand]:
-    """"price is 5% below the 20 SMA" → close < 0.95 * sma(20); "5% above" → 1.05 ×."""
-    if op not in ("<", "<=", ">", ">=", "crosses_above", "crosses_below") or len(operands) != 3:
-        return operands
-    first, pct, level = operands
-    if first.is_number or not pct.is_number or pct.unit != "%" or level.is_number or level.role not in (
-            ind.LEVEL, ind.BB_AUTO, ind.PRICE, ind.AVG):
-        return operands
-    if not any(pct.end <= c[0] < level.start for c in cmps) or pct.value is None or not 0 < pct.value < 100:
-        return operands
-    below = op in ("<", "<=", "crosses_below")
-    factor = round(1 - pct.value / 100 if below else 1 + pct.value / 100, 6)
-    expr = f"{factor:g} * {level.expr}"
-    return [first, ind.Operand(expr, level.role, pct.start, level.end)]
-
-
-def _signal_args(operands: list[ind.Operand]) -> list[ind.Operand]:
-    """"MACD 8 21 5 crosses above its signal": the signal line belongs to that MACD."""
-    macd = next((o for o in operands if o.role == ind.MACD), None)
-    if macd is None:
-        return operands
-    args = macd.expr[len("macd"):]
-    return [ind.Operand(o.expr.split("(")[0] + args, o.role, o.start, o.end)
-            if o.expr in ("macd_signal(12,26,9)", "macd_hist(12,26,9)") and args != "(12,26,9)" else o
-            for o in operands]
-
-
-def _periods(operands: list[ind.Operand], text: str, cmps: list[tuple[int, int, str]], compared: bool,
-             ctx: Context) -> list[ind.Operand]:
-    """Periods written without parentheses and periods in days.
-
-    - "RSI 14가 35 밑", "SMA 50": a bare indicator followed by a number takes it as its period when
-      another number is left to compare with (a moving average needs none);
-    - "RSI30이하": a number glued to RSI is the threshold when nothing else could be;
-    - "50-day SMA" on 1h candles: 50 days are 1,200 candles.
-    """
-    out = list(operands)
-    numbers = [o for o in out if o.is_number]
-    i = 0
-    while i < len(out) - 1:
-        cur, nxt = out[i], out[i + 1]
-        adjacent = nxt.is_number and nxt.unit is None and not re.search(r"[^\s-]", text[cur.end:nxt.start])
-        whole = nxt.value is not None and float(nxt.value).is_integer() and 1 <= nxt.value <= 1000
-        later = [o for o in out[i + 2:] if o.is_number]
-        # "RSI 30 아래 70 위": a comparator right after the number makes it a threshold, not a period.
-        cmp_after = len(cmps) >= 2 and later and any(nxt.end <= c[0] < later[0].start for c in cmps)
-        if cur.bare and adjacent and whole and not cmp_after and (cur.role == ind.LEVEL or later):
-            name = cur.expr.split("(")[0]
-            out[i] = ind.Operand(ind.call(name, int(nxt.value or 0)), cur.role, cur.start, nxt.end)
-            del out[i + 1]
-            numbers.remove(nxt)
-            continue
-        i += 1
-    for j, o in enumerate(out):
-        if o.glued is not None and not numbers and compared:
-            out[j] = ind.Operand(ind.call("rsi", 14), o.role, o.start, o.end)
-            out.insert(j + 1, ind.Operand(str(o.glued), ind.NUMBER, o.end, o.end, value=float(o.glued)))
-            break
-    for j, o in enumerate(out):
-        if o.days is not None and ctx.interval != "1d":
-            bars = o.days * 1440 // MINUTES[ctx.interval]
-            name = o.expr.split("(")[0]
-            if bars > MAX_PERIOD:
-                raise ind.CompileProblem(
-                    f"a {o.days}-day average on {ctx.interval} candles needs {bars:,} candles (at most {MAX_PERIOD:,})",
-                    f"{ctx.interval} 봉에서 {o.days}일 평균은 {bars:,}개 봉이 필요합니다 (최대 {MAX_PERIOD:,})")
-            out[j] = ind.Operand(ind.call(name, bars), o.role, o.start, o.end)
-            ctx.notes.append(f"{o.days}-day {name.upper()} on {ctx.interval} candles = {name.upper()}({bars})")
-    return out
-
-
-def _merge_multipliers(operands: list[ind.Operand]) -> list[ind.Operand]:
-    """"2x its average volume" / "평균의 2배" → one operand ``2 * volume_sma(20)``."""
-    out: list[ind.Operand] = []
-    i = 0
-    while i < len(operands):
-        cur = operands[i]
-        nxt = operands[i + 1] if i + 1 < len(operands) else None
-        if cur.is_number and cur.unit == "x" and nxt is not None and not nxt.is_number:
-            out.append(ind.Operand(f"{cur.expr} * {nxt.expr}", nxt.role, cur.start, nxt.end))
-            i += 2
-            continue
-        if not cur.is_number and nxt is not None and nxt.is_number and nxt.unit == "x" and out and \
-                not out[-1].is_number:
-            out.append(ind.Operand(f"{nxt.expr} * {cur.expr}", cur.role, cur.start, nxt.end))
-            i += 2
-            continue
-        out.append(cur)
-        i += 1
-    return out
 
 
 def _resolve(expr: str, op: str, subject: str | None) -> str:

@@ -1,0 +1,33 @@
+"""What the condition reader produces and carries: conditions, a clause's OR-of-AND chains, context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Condition:
+    left: str
+    operator: str
+    right: str | float
+    notes: list[str] = field(default_factory=list)
+
+    def key(self) -> tuple[str, str, str]:
+        return self.left, self.operator, str(self.right)
+
+
+@dataclass
+class Segment:
+    """Conditions of one clause: OR of AND-chains."""
+
+    chains: list[list[Condition]] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (English, Korean)
+
+
+class Context:
+    """What earlier conditions established: the last subject ("70 이상이면 매도" reuses RSI)."""
+
+    def __init__(self, interval: str) -> None:
+        self.interval = interval
+        self.subject: str | None = None
+        self.notes: list[str] = []  # conversions stated to the user (e.g. days to candles)

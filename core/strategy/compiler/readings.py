@@ -1,0 +1,139 @@
+"""How written operands are read before a condition is assembled: periods without parentheses and
+in days, a number glued to RSI, a percent off a level, the signal line of a named MACD, pairs of
+moving averages ("MA20/60"), and which comparison a clause makes (a motion verb makes a cross)."""
+
+from __future__ import annotations
+
+import re
+
+from core.strategy.compiler import indicators as ind
+from core.strategy.compiler.lexicon import CROSS_OF
+from core.strategy.compiler.model import Context, Segment
+from core.strategy.compiler.timeframes import MINUTES
+from core.strategy.operands import MAX_PERIOD
+
+_MA_PAIR = re.compile(r"(?<![a-z])(ema|sma|ma|이평선?|이동\s*평균선?)\s*(\d+)\s*/\s*(?:(ema|sma|ma)\s*)?(\d+)"
+                      r"|(?<![\d.])(\d+)\s*/\s*(\d+)\s*(ema|sma|ma|이평선?|이동\s*평균선?|일선)", re.ASCII)
+
+
+def ma_pairs(text: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        if m.group(1):
+            first = "ema" if m.group(1) == "ema" else "sma"
+            second = "ema" if (m.group(3) or m.group(1)) == "ema" else "sma"
+            return f" {first}({m.group(2)}) {second}({m.group(4)}) "
+        kind = "ema" if m.group(7) == "ema" else "sma"
+        return f" {kind}({m.group(5)}) {kind}({m.group(6)}) "
+
+    return _MA_PAIR.sub(sub, text)
+
+
+def operator(cmps: list[tuple[int, int, str]], motion: bool, seg: Segment) -> str | None:
+    """The comparison: a cross wins over the level it passes ("70 위로 올라서면"); a motion verb turns a
+    level into its cross ("30 아래로 떨어지면")."""
+    if not cmps:
+        return None
+    ops = [c[2] for c in cmps]
+    crosses = {o for o in ops if o.startswith("crosses")}
+    if crosses:
+        levels = {o for o in ops if o in CROSS_OF}
+        if len(crosses) > 1 or any(CROSS_OF[o] not in crosses for o in levels):
+            seg.problems.append(("a cross and a comparison that point opposite ways",
+                                 "방향이 서로 다른 돌파와 비교가 함께 있습니다"))
+            return "conflict"
+        return crosses.pop()
+    op = ops[0]
+    return CROSS_OF[op] if op in CROSS_OF and motion else op
+
+
+def percent_from_level(operands: list[ind.Operand], cmps: list[tuple[int, int, str]],
+                        op: str | None) -> list[ind.Operand]:
+    """"price is 5% below the 20 SMA" → close < 0.95 * sma(20); "5% above" → 1.05 ×."""
+    if op not in ("<", "<=", ">", ">=", "crosses_above", "crosses_below") or len(operands) != 3:
+        return operands
+    first, pct, level = operands
+    if first.is_number or not pct.is_number or pct.unit != "%" or level.is_number or level.role not in (
+            ind.LEVEL, ind.BB_AUTO, ind.PRICE, ind.AVG):
+        return operands
+    if not any(pct.end <= c[0] < level.start for c in cmps) or pct.value is None or not 0 < pct.value < 100:
+        return operands
+    below = op in ("<", "<=", "crosses_below")
+    factor = round(1 - pct.value / 100 if below else 1 + pct.value / 100, 6)
+    expr = f"{factor:g} * {level.expr}"
+    return [first, ind.Operand(expr, level.role, pct.start, level.end)]
+
+
+def signal_args(operands: list[ind.Operand]) -> list[ind.Operand]:
+    """"MACD 8 21 5 crosses above its signal": the signal line belongs to that MACD."""
+    macd = next((o for o in operands if o.role == ind.MACD), None)
+    if macd is None:
+        return operands
+    args = macd.expr[len("macd"):]
+    return [ind.Operand(o.expr.split("(")[0] + args, o.role, o.start, o.end)
+            if o.expr in ("macd_signal(12,26,9)", "macd_hist(12,26,9)") and args != "(12,26,9)" else o
+            for o in operands]
+
+
+def periods(operands: list[ind.Operand], text: str, cmps: list[tuple[int, int, str]], compared: bool,
+             ctx: Context) -> list[ind.Operand]:
+    """Periods written without parentheses and periods in days.
+
+    - "RSI 14가 35 밑", "SMA 50": a bare indicator followed by a number takes it as its period when
+      another number is left to compare with (a moving average needs none);
+    - "RSI30이하": a number glued to RSI is the threshold when nothing else could be;
+    - "50-day SMA" on 1h candles: 50 days are 1,200 candles.
+    """
+    out = list(operands)
+    numbers = [o for o in out if o.is_number]
+    i = 0
+    while i < len(out) - 1:
+        cur, nxt = out[i], out[i + 1]
+        adjacent = nxt.is_number and nxt.unit is None and not re.search(r"[^\s-]", text[cur.end:nxt.start])
+        whole = nxt.value is not None and float(nxt.value).is_integer() and 1 <= nxt.value <= 1000
+        later = [o for o in out[i + 2:] if o.is_number]
+        # "RSI 30 아래 70 위": a comparator right after the number makes it a threshold, not a period.
+        cmp_after = len(cmps) >= 2 and later and any(nxt.end <= c[0] < later[0].start for c in cmps)
+        if cur.bare and adjacent and whole and not cmp_after and (cur.role == ind.LEVEL or later):
+            name = cur.expr.split("(")[0]
+            out[i] = ind.Operand(ind.call(name, int(nxt.value or 0)), cur.role, cur.start, nxt.end)
+            del out[i + 1]
+            numbers.remove(nxt)
+            continue
+        i += 1
+    for j, o in enumerate(out):
+        if o.glued is not None and not numbers and compared:
+            out[j] = ind.Operand(ind.call("rsi", 14), o.role, o.start, o.end)
+            out.insert(j + 1, ind.Operand(str(o.glued), ind.NUMBER, o.end, o.end, value=float(o.glued)))
+            break
+    for j, o in enumerate(out):
+        if o.days is not None and ctx.interval != "1d":
+            bars = o.days * 1440 // MINUTES[ctx.interval]
+            name = o.expr.split("(")[0]
+            if bars > MAX_PERIOD:
+                raise ind.CompileProblem(
+                    f"a {o.days}-day average on {ctx.interval} candles needs {bars:,} candles (at most {MAX_PERIOD:,})",
+                    f"{ctx.interval} 봉에서 {o.days}일 평균은 {bars:,}개 봉이 필요합니다 (최대 {MAX_PERIOD:,})")
+            out[j] = ind.Operand(ind.call(name, bars), o.role, o.start, o.end)
+            ctx.notes.append(f"{o.days}-day {name.upper()} on {ctx.interval} candles = {name.upper()}({bars})")
+    return out
+
+
+def merge_multipliers(operands: list[ind.Operand]) -> list[ind.Operand]:
+    """"2x its average volume" / "평균의 2배" → one operand ``2 * volume_sma(20)``."""
+    out: list[ind.Operand] = []
+    i = 0
+    while i < len(operands):
+        cur = operands[i]
+        nxt = operands[i + 1] if i + 1 < len(operands) else None
+        if cur.is_number and cur.unit == "x" and nxt is not None and not nxt.is_number:
+            out.append(ind.Operand(f"{cur.expr} * {nxt.expr}", nxt.role, cur.start, nxt.end))
+            i += 2
+            continue
+        if not cur.is_number and nxt is not None and nxt.is_number and nxt.unit == "x" and out and \
+                not out[-1].is_number:
+            out.append(ind.Operand(f"{nxt.expr} * {cur.expr}", cur.role, cur.start, nxt.end))
+            i += 2
+            continue
+        out.append(cur)
+        i += 1
+    return out
