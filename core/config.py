@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     llm_request_timeout: float = Field(default=60.0, gt=0, le=3600)
     llm_cache_ttl: int = Field(default=900, ge=0)
     llm_monthly_quota_usd: Decimal = Field(default=Decimal("10.0"), ge=0)
+    # A quota hold lives this long after its call stops renewing it (a crashed process's hold comes back).
+    llm_reservation_lease_s: float = Field(default=45.0, ge=1, le=600)
     studio_db: Path = Field(default=PROJECT_ROOT / "data" / "studio.db")
     studio_models_file: Path | None = None
     # DESIGN.md 6: admins by email or OIDC subject; the REST API's default request limit.

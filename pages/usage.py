@@ -64,6 +64,13 @@ def quota_banner(user: str) -> None:
         st.warning(t("usage.banner.near", **fmt), icon=":material/warning:")
 
 
+def overruns(summary: dict[str, Any]) -> None:
+    """Calls the vendor billed above their reservation: recorded at the vendor's figures, said out loud."""
+    if summary.get("overrun_count"):
+        st.warning(t("usage.overruns", n=summary["overrun_count"], usd=usd(summary["overrun_usd"])),
+                   icon=":material/priority_high:")
+
+
 def kpis(summary: dict[str, Any], totals: dict[str, Any]) -> None:
     cols = st.columns(6)
     cols[0].metric(t("usage.kpi.spend"), usd(summary["spend_usd"]), help=t("usage.kpi.spend_help"))
@@ -182,11 +189,12 @@ def recent(scope: str | None, month: str) -> None:
     if not rows:
         st.info(t("usage.recent.none"), icon=":material/filter_alt_off:")
     else:
-        columns = ["created_at", "user_id", "use_case", "provider", "model", "status", "input_tokens",
+        columns = ["created_at", "user_id", "use_case", "provider", "model", "billing_status", "status", "input_tokens",
                    "output_tokens", "cost_usd", "cost_saved_usd", "latency_ms", "error"]
         frame = pd.DataFrame([{c: r[c] for c in columns} for r in rows], columns=columns)
         frame["created_at"] = frame["created_at"].str.slice(0, 19).str.replace("T", " ")
         frame["use_case"] = frame["use_case"].map(use_case_label)
+        frame["billing_status"] = frame["billing_status"].map(lambda b: t(f"usage.billing.{b}"))
         # Exact decimal strings: a float column would show 0.002865 as 0.00286499...
         frame["cost_usd"] = [format(v, "f") for v in frame["cost_usd"]]
         frame["cost_saved_usd"] = [format(v, "f") for v in frame["cost_saved_usd"]]
@@ -239,6 +247,7 @@ def main() -> None:
         st.markdown(t("usage.viewing", user=escape_markdown(scope), month=month) if scope
                     else t("usage.viewing_all", month=month))
         kpis(summary, totals)
+        overruns(summary)
         if summary["requests"] == 0:
             st.info(t("usage.empty", month=month), icon=":material/info:")
         else:

@@ -163,10 +163,13 @@ def test_killed_process_headroom_returns_after_expiry_and_is_never_counted_twice
     res = _reserve(later, 10_000)  # the expired hold stopped counting: the headroom is back
     later.settle(res, _row("next", "0.50", when=now + timedelta(seconds=61)))
     db = get_db(db_path)
-    assert db.execute("SELECT count(*) FROM llm_usage WHERE request_id = 'doomed'").fetchone()[0] == 0
+    # The dead call is one abandoned row, charged at its estimate: it carried no input (priced $0 here)
+    # and had received no output, so $0 (see test_ledger_leases for a call that carried input).
+    assert db.execute("SELECT status, estimated, cost_micro_usd FROM llm_usage WHERE request_id = 'doomed'"
+                      ).fetchall() == [("abandoned", 1, 0)]
     assert db.execute("SELECT count(*) FROM quota_reservations").fetchone()[0] == 0
     assert later.month_spend_usd("trader") == Decimal("0.5")
-    # Exactly $0.50 of headroom is left, not less (the dead call is not charged) and not more.
+    # Exactly $0.50 of headroom is left, not less (the dead call's estimate is $0) and not more.
     _reserve(later, 10_000)
     with pytest.raises(QuotaExceeded):
         _reserve(later, 1)

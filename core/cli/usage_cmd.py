@@ -45,6 +45,9 @@ def _human(s: dict[str, Any]) -> str:
         f"  projected  {fmt_usd(s['projected_usd'])} by month end",
         f"  requests   {s['requests']:,} ({s['cache_hits']:,} from cache, saving {fmt_usd(s['cache_savings_usd'])})",
     ]
+    if s.get("overrun_count"):
+        lines.append(f"  overruns   {s['overrun_count']:,} call(s) billed above their reservation, "
+                     f"{fmt_usd(s['overrun_usd'])} in all (recorded at the vendor's figures)")
     lines += _table("By model", s["by_model"], "model")
     lines += _table("By provider", s["by_provider"], "provider")
     lines += _table("By use case", s["by_use_case"], "use_case")

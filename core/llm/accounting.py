@@ -32,8 +32,17 @@ class Ledger(Protocol):
         input_tokens: int,
         max_tokens: int,
         allow_shrink: bool,
+        use_case: str = "",
+        provider: str = "",
     ) -> Reservation:
-        """Atomically hold the worst-case cost, or raise QuotaExceeded (or PriceUnknown)."""
+        """Atomically hold the worst-case cost, or raise QuotaExceeded (or PriceUnknown).
+
+        The hold is a lease, renewed while this process lives; ``use_case`` and ``provider`` label the
+        row an abandoned call becomes."""
+        ...
+
+    def note_output(self, reservation: Reservation, output_tokens: int) -> None:
+        """Output tokens received so far for a call in flight (charged if the call is abandoned)."""
         ...
 
     def settle(self, reservation: Reservation, row: UsageRow) -> None:

@@ -48,7 +48,8 @@ def build_gateway(settings: Settings, *, with_ledger: bool = True, with_cache: b
         if storage is not None:
             db = storage.get_db(settings.studio_db)
             if with_ledger and (mod := _optional("core.usage.ledger")) is not None:
-                ledger = mod.SqliteLedger(db, Decimal(settings.llm_monthly_quota_usd))
+                ledger = mod.SqliteLedger(db, Decimal(settings.llm_monthly_quota_usd),
+                                          reservation_ttl_s=settings.llm_reservation_lease_s)
             if with_cache and (mod := _optional("core.usage.cache")) is not None:
                 cache = mod.SqliteCache(db)
     gateway = Gateway(settings, registry, ledger=ledger, cache=cache, offline=offline)

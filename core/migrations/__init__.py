@@ -24,6 +24,7 @@ from core.migrations import (
     m003_rollup_billed_tokens,
     m004_rollups_all_users_and_user_month,
     m005_accounts,
+    m006_ledger_leases,
 )
 
 Migration = Callable[[sqlite_utils.Database], None]
@@ -35,6 +36,7 @@ _ORDER: tuple[ModuleType, ...] = (
     m003_rollup_billed_tokens,
     m004_rollups_all_users_and_user_month,
     m005_accounts,
+    m006_ledger_leases,
 )
 
 

@@ -28,7 +28,7 @@ from core.usage.quota import held_micro, quota_usd, set_quota
 
 Filters = queries.Filters
 ERROR_STATUS = queries.ERROR_STATUS
-STATUSES = ("ok", "cached", "cut", ERROR_STATUS)
+STATUSES = ("ok", "cached", "cut", ERROR_STATUS, *queries.BILLING_FILTERS)
 
 
 class UsageInputError(StudioError):
@@ -111,6 +111,7 @@ def month_summary(user: str | None = "local", month: str | None = None, *, now: 
              "cache_savings_usd": r["cache_savings_usd"]}
             for r in queries.by_day(db, user, m)
         ]
+        overrun_count, overrun_usd = queries.overruns(db, user, m)
     spend = total["spend_usd"]
     return {
         "month": str(m),
@@ -126,6 +127,8 @@ def month_summary(user: str | None = "local", month: str | None = None, *, now: 
         "by_provider": by_provider,
         "by_use_case": by_use_case,
         "by_day": by_day,
+        "overrun_count": overrun_count,
+        "overrun_usd": overrun_usd,
     }
 
 

@@ -22,14 +22,17 @@ import sqlite_utils
 from core.usage.money import from_micro
 from core.usage.period import Month
 from core.usage.quota import month_spend_micro
-from core.usage.schema import DAILY_ALL, DAILY_USER, TOKEN_KINDS, USER_MONTH
+from core.usage.schema import BILLING_STATUS_SQL, DAILY_ALL, DAILY_USER, TOKEN_KINDS, USER_MONTH
 
 DIMENSIONS = ("model", "provider", "use_case", "user_id")
 ERROR_STATUS = "errors"  # filter value meaning "any status other than ok and cached"
+# Filter values that select by billing status (core.usage.schema.BILLING_STATUS_SQL) rather than stored status.
+BILLING_FILTERS = ("overrun", "abandoned", "estimate", "cache_hit", "adjustment")
 CSV_COLUMNS = (
     "created_at", "request_id", "user_id", "use_case", "provider", "model", "requested_model", "status",
     "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens",
     "cost_usd", "cost_saved_usd", "price_version", "latency_ms", "ttft_ms", "error",
+    "billing_status", "id", "note",
 )
 
 
@@ -125,6 +128,18 @@ def by_day_and_model(db: sqlite_utils.Database, user: str | None, month: Month) 
     return out
 
 
+def overruns(db: sqlite_utils.Database, user: str | None, month: Month) -> tuple[int, Decimal]:
+    """Rows of the month whose vendor bill passed their reservation: how many, and their total cost."""
+    sql = ("SELECT count(*), COALESCE(SUM(cost_micro_usd), 0) FROM llm_usage INDEXED BY idx_llm_usage_overrun "
+           "WHERE overrun = 1 AND created_at >= ? AND created_at < ?")
+    params: list[Any] = [month.start_ts, month.end_ts]
+    if user is not None:
+        sql += " AND user_id = ?"
+        params.append(user)
+    count, micro = db.execute(sql, params).fetchone()
+    return int(count), from_micro(micro)
+
+
 def spend_micro(db: sqlite_utils.Database, user: str | None, month: Month) -> int:
     return month_spend_micro(db.conn, user, month)
 
@@ -158,7 +173,10 @@ def _ledger_scope(user: str | None, month: Month | None, filters: Filters) -> tu
             clauses.append(f"{column} = ?")
             params.append(value)
     if filters.status == ERROR_STATUS:
-        clauses.append("status NOT IN ('ok', 'cached')")
+        clauses.append("status NOT IN ('ok', 'cached', 'adjustment')")
+    elif filters.status in BILLING_FILTERS:
+        clauses.append(f"{BILLING_STATUS_SQL} = ?")
+        params.append(filters.status)
     elif filters.status:
         clauses.append("status = ?")
         params.append(filters.status)
@@ -168,7 +186,8 @@ def _ledger_scope(user: str | None, month: Month | None, filters: Filters) -> tu
 _REQUEST_COLUMNS = (
     "created_at, request_id, user_id, use_case, provider, model, requested_model, status, input_tokens, "
     "output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_micro_usd, cost_saved_micro_usd, "
-    "price_version, latency_ms, ttft_ms, error"
+    "price_version, latency_ms, ttft_ms, error, "
+    f"{BILLING_STATUS_SQL} AS billing_status, id, note"
 )
 
 

@@ -15,11 +15,12 @@ transaction: no other writer can insert while they are absent, and a failure rol
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from core.usage.schema import INSERT_SQL, ROLLUP_SUMS, ROLLUPS
+from core.usage.schema import INSERT_AUDITED_SQL, INSERT_SQL, LEDGER_COLUMNS, ROLLUP_SUMS, ROLLUPS
 
 __all__ = ["INSERT_SQL", "ROLLUPS", "aggregate_since", "bulk_insert", "rebuild"]
 
@@ -41,7 +42,13 @@ def aggregate_since(conn: sqlite3.Connection, after_id: int, tables: Sequence[st
 
 
 def bulk_insert(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> int:
-    """Insert ledger rows (``core.usage.ledger.row_values`` tuples) fast; returns how many."""
+    """Insert ledger rows fast; returns how many. Rows are ``core.usage.ledger.row_values`` tuples, or
+    those followed by the audit columns (``overrun, note, adjusts_id``), as ``SELECT *`` minus ``id`` gives."""
+    it = iter(rows)
+    first = next(it, None)
+    if first is None:
+        return 0
+    sql = INSERT_SQL if len(first) == len(LEDGER_COLUMNS) else INSERT_AUDITED_SQL
     conn.execute("BEGIN IMMEDIATE")
     try:
         triggers = conn.execute(
@@ -49,7 +56,7 @@ def bulk_insert(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> in
         last = conn.execute("SELECT COALESCE(MAX(id), 0) FROM llm_usage").fetchone()[0]
         for name, _ in triggers:
             conn.execute(f"DROP TRIGGER {name}")
-        count = conn.executemany(INSERT_SQL, rows).rowcount
+        count = conn.executemany(sql, itertools.chain([first], it)).rowcount
         aggregate_since(conn, last)
         for _, sql in triggers:
             conn.execute(sql)

@@ -1,6 +1,6 @@
 """The ledger's live SQL vocabulary, defined once: the row INSERT, the token kinds and the roll-ups.
 
-The roll-up tables themselves were created by migrations m002-m004 (frozen text); this module is what
+The roll-up tables and their triggers were created by migrations m002-m004 and m006 (frozen text); this module is what
 today's code reads and writes them with (bulk loads, repair, the dashboard queries).
 Counting rules: one request per row; cache hits and failures counted; tokens are billed tokens only
 (a cache hit's row keeps the tokens it saved, but they stay out of the sums).
@@ -18,6 +18,24 @@ LEDGER_COLUMNS = (
 INSERT_SQL = (
     f"INSERT INTO llm_usage ({', '.join(LEDGER_COLUMNS)}) VALUES ({', '.join('?' for _ in LEDGER_COLUMNS)})"
 )
+# The same with the columns of m006: the overrun flag, an admin's note and the row an adjustment reconciles.
+AUDIT_COLUMNS = ("overrun", "note", "adjusts_id")
+INSERT_AUDITED_SQL = (
+    f"INSERT INTO llm_usage ({', '.join((*LEDGER_COLUMNS, *AUDIT_COLUMNS))}) "
+    f"VALUES ({', '.join('?' for _ in (*LEDGER_COLUMNS, *AUDIT_COLUMNS))})"
+)
+
+# Stored statuses with a meaning of their own ('ok', 'cancelled' and the error kinds come from the gateway).
+CACHED, ABANDONED, ADJUSTMENT = "cached", "abandoned", "adjustment"
+
+# What a user reads as a row's billing status, in one SQL expression over an llm_usage row:
+# ok | overrun | abandoned | estimate | error | cache_hit, and "adjustment" for an admin's correction row.
+BILLING_STATUSES = ("ok", "overrun", "abandoned", "estimate", "error", "cache_hit", "adjustment")
+BILLING_STATUS_SQL = (
+    "CASE WHEN status = 'cached' THEN 'cache_hit' WHEN status = 'abandoned' THEN 'abandoned' "
+    "WHEN status = 'adjustment' THEN 'adjustment' WHEN overrun = 1 THEN 'overrun' "
+    "WHEN status NOT IN ('ok', 'cancelled') THEN 'error' WHEN estimated = 1 THEN 'estimate' ELSE 'ok' END"
+)
 
 # Roll-up table -> its key columns (column -> expression over an llm_usage row).
 ROLLUPS: dict[str, dict[str, str]] = {
@@ -31,9 +49,9 @@ DAILY_USER, DAILY_ALL, USER_MONTH = ROLLUPS
 
 # Each roll-up's summed columns and how one ledger row contributes to them.
 ROLLUP_SUMS: dict[str, str] = {
-    "requests": "count(*)",
+    "requests": "SUM(status <> 'adjustment')",  # an adjustment corrects money, it is not a call
     "cache_hits": "SUM(status = 'cached')",
-    "errors": "SUM(status NOT IN ('ok', 'cached'))",
+    "errors": "SUM(status NOT IN ('ok', 'cached', 'adjustment'))",
     "cost_micro_usd": "SUM(cost_micro_usd)",
     "cost_saved_micro_usd": "SUM(cost_saved_micro_usd)",
     **{k: f"SUM(iif(status = 'cached', 0, {k}))" for k in TOKEN_KINDS},

@@ -1,0 +1,94 @@
+"""SQL of the reservations table: holding, renewing, and turning expired leases into ``abandoned`` rows.
+
+Every function runs inside the caller's write transaction, so a lease is swept in the same transaction
+that frees its amount, and a sweep racing a late settlement can only ever produce one row per
+reservation (the ledger's unique index on ``reservation_id``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.usage.money import to_micro
+from core.usage.schema import ABANDONED, INSERT_SQL
+
+MTOK = Decimal(1_000_000)
+ABANDONED_ERROR = (
+    "The process handling this call stopped before the vendor's answer was recorded (its lease expired). "
+    "Charged as an estimate: the input the request carried plus any output already seen."
+)
+
+
+@dataclass(frozen=True)
+class Hold:
+    id: str
+    user_id: str
+    request_id: str
+    model: str
+    amount: int
+    max_tokens: int
+    input_tokens: int
+    price_input: str | None
+    price_output: str | None
+    price_version: str
+    use_case: str
+    provider: str
+    created_at: str
+    expires_at: str
+
+
+def insert(conn: sqlite3.Connection, hold: Hold) -> None:
+    conn.execute(
+        "INSERT INTO quota_reservations (id, user_id, request_id, model, amount, max_tokens, created_at, expires_at, "
+        "input_tokens, output_seen, price_input, price_output, price_version, use_case, provider) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
+        (hold.id, hold.user_id, hold.request_id, hold.model, hold.amount, hold.max_tokens, hold.created_at,
+         hold.expires_at, hold.input_tokens, hold.price_input, hold.price_output, hold.price_version,
+         hold.use_case, hold.provider),
+    )
+
+
+def renew(conn: sqlite3.Connection, live: dict[str, int], expires_at: str) -> None:
+    conn.executemany(
+        "UPDATE quota_reservations SET expires_at = ?, output_seen = max(output_seen, ?) WHERE id = ?",
+        [(expires_at, seen, rid) for rid, seen in live.items()],
+    )
+
+
+def expire(conn: sqlite3.Connection, ids: list[str], now_iso: str) -> None:
+    conn.executemany("UPDATE quota_reservations SET expires_at = ? WHERE id = ?", [(now_iso, i) for i in ids])
+
+
+def estimate_micro(price_input: str | None, price_output: str | None, input_tokens: int, output_tokens: int) -> int:
+    """The conservative charge of an abandoned call: what it sent plus what it had received."""
+    rate_in = Decimal(price_input or 0)
+    rate_out = Decimal(price_output or 0)
+    return to_micro((rate_in * input_tokens + rate_out * output_tokens) / MTOK)
+
+
+def sweep(conn: sqlite3.Connection, now_iso: str) -> int:
+    """Turn every expired lease into an ``abandoned`` row (unless its call was settled) and drop it."""
+    expired = conn.execute(
+        "SELECT id, user_id, request_id, model, input_tokens, output_seen, price_input, price_output, "
+        "price_version, use_case, provider, created_at FROM quota_reservations WHERE expires_at <= ?",
+        (now_iso,),
+    ).fetchall()
+    for (rid, user_id, request_id, model, input_tokens, output_seen, p_in, p_out, version, use_case, provider,
+         created_at) in expired:
+        if conn.execute("SELECT 1 FROM llm_usage WHERE reservation_id = ?", (rid,)).fetchone() is None:
+            cost = estimate_micro(p_in, p_out, input_tokens, output_seen)
+            call_id = request_id.rsplit(":", 1)[0] if request_id else rid  # "<request>:<attempt>"
+            conn.execute(INSERT_SQL, (
+                call_id, rid, user_id, use_case or "unknown", provider or "unknown", model or "unknown", None,
+                input_tokens, output_seen, 0, 0, 0, 1, cost, 0, version or "", None, None, ABANDONED,
+                ABANDONED_ERROR, created_at,
+            ))
+        conn.execute("DELETE FROM quota_reservations WHERE id = ?", (rid,))
+    return len(expired)
+
+
+def held_amount(conn: sqlite3.Connection, reservation_id: str) -> int | None:
+    row = conn.execute("SELECT amount FROM quota_reservations WHERE id = ?", (reservation_id,)).fetchone()
+    return None if row is None else int(row[0])
