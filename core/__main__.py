@@ -32,10 +32,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    finally:
+        _announce_new_database()
+
+
+def _announce_new_database() -> None:
+    """A configured STUDIO_DB that did not exist was just created: say so (a typo would read as $0 spent)."""
+    from core.config import ConfigError
+    from core.errors import StudioError
+    from core.services.usage import new_database_message
+
+    try:
+        note = new_database_message()
+    except (ConfigError, StudioError, OSError):  # the command's own outcome (already reported) matters more
+        return
+    if note:
+        message(note)
+
+
+def _run(args: argparse.Namespace) -> int:
     from core.config import ConfigError
     from core.errors import StudioError, redact
 
-    args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except StudioError as exc:

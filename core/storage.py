@@ -23,7 +23,7 @@ from pathlib import Path
 import sqlite_utils
 
 from core.errors import StudioError
-from core.migrations import migrate
+from core.migrations import MIGRATIONS, SCHEMA_VERSION, TABLE, migrate, schema_version
 
 # Long enough for 200 concurrent writers to queue on the write lock; each holds it for a few ms.
 BUSY_TIMEOUT_S = 30.0
@@ -32,6 +32,10 @@ _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
 _write_locks: dict[str, threading.RLock] = {}
 _write_locks_guard = threading.Lock()
+# Files this process found at a newer schema (path -> version found): read, never written.
+_read_only: dict[str, int] = {}
+# Files this process created (a new, empty database), so a configured path that was mistyped is noticed.
+_created: set[str] = set()
 
 
 class StorageError(StudioError):
@@ -133,6 +137,8 @@ def storage_errors(db: sqlite_utils.Database) -> Iterator[None]:
 
 
 def _explain(exc: sqlite3.Error, path: Path) -> StorageError:
+    if (found := read_only_version(path)) is not None:
+        return newer_schema_error(path, found)
     text = str(exc)
     low = text.lower()
     if "readonly" in low or "read-only" in low:
@@ -153,6 +159,8 @@ def _explain(exc: sqlite3.Error, path: Path) -> StorageError:
 
 def connect(path: str | Path) -> sqlite3.Connection:
     """A raw connection with the project's pragmas (used by get_db and per-thread ledger access)."""
+    if read_only_version(path) is not None:
+        return _open_read_only(Path(path)).conn
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -160,6 +168,71 @@ def connect(path: str | Path) -> sqlite3.Connection:
     # accepts that for a 2-3x faster commit.
     conn.execute("PRAGMA synchronous = NORMAL")
     return conn
+
+
+class SchemaTooNew(StorageError):
+    """The database was written by a newer build: it may be read, and this build writes nothing to it."""
+
+
+def newer_schema_error(path: str | Path, found: int) -> SchemaTooNew:
+    return SchemaTooNew(
+        f"The database {path} has schema version {found}, newer than this build of Strategy Studio "
+        f"understands (version {SCHEMA_VERSION}). It can be read, but nothing is written to it "
+        "(no usage, strategies or migrations), so the newer build's data stays intact.",
+        hint="Upgrade Strategy Studio to the build that wrote it, or set STUDIO_DB to another file.",
+    )
+
+
+def read_only_version(path: str | Path | None) -> int | None:
+    """The newer schema version found in ``path`` when this process treats it as read-only, else None."""
+    if path is None or str(path) == ":memory:":
+        return None
+    return _read_only.get(str(Path(path).expanduser().resolve()))
+
+
+def created_by_this_process(path: str | Path) -> bool:
+    """True when this process created ``path`` as a new, empty database."""
+    return str(Path(path).expanduser().resolve()) in _created
+
+
+def _header_version(path: Path) -> int:
+    """``PRAGMA user_version`` read from the file header, without opening the database."""
+    with path.open("rb") as fh:
+        head = fh.read(64)
+    return int.from_bytes(head[60:64], "big") if len(head) >= 64 else 0
+
+
+def _inspect(path: Path) -> int:
+    """Check an existing file before anything in it may change; returns its schema version.
+
+    Opened read-only, so a foreign or newer file is refused or read exactly as it is (no WAL switch,
+    no migration table created). A file with tables but no migration table is not ours: refused.
+    """
+    found = _header_version(path)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+        if tables and TABLE not in tables:
+            shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+            raise StorageError(
+                f"The file {path} is an SQLite database of another application (tables: {shown}), not a "
+                "Strategy Studio database; it was left untouched.",
+                hint="Set STUDIO_DB to a Strategy Studio database, or to a new file name to start a fresh one.",
+            )
+        if TABLE in tables:
+            names = {r[0] for r in conn.execute(f"SELECT name FROM {TABLE}").fetchall()}
+            known = {fn.__name__ for fn in MIGRATIONS}
+            found = max(found, schema_version(names), SCHEMA_VERSION + 1 if names - known else 0)
+    finally:
+        conn.close()
+    return found
+
+
+def _open_read_only(target: Path) -> sqlite_utils.Database:
+    conn = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+                           check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    return sqlite_utils.Database(conn)
 
 
 def get_db(path: str | Path | None = None) -> sqlite_utils.Database:
@@ -171,19 +244,29 @@ def get_db(path: str | Path | None = None) -> sqlite_utils.Database:
         migrate(db)
         return db
     target = target.expanduser()
-    fresh = not target.exists()
-    _check_file(target, read_header=fresh or str(target.resolve()) not in _migrated)
+    fresh = not target.exists() or target.stat().st_size == 0
+    key = str(target.resolve())
+    _check_file(target, read_header=fresh or key not in _migrated)
     try:
+        if key not in _migrated and not fresh:
+            found = _inspect(target)  # every check passes before the file may change at all
+            if found > SCHEMA_VERSION:
+                _read_only[key] = found
+            else:
+                _read_only.pop(key, None)
+        if key in _read_only:
+            return _open_read_only(target)
         conn = connect(target)
         db = sqlite_utils.Database(conn)
         # WAL lets the dashboard read while a request settles; the setting persists in the file.
         db.enable_wal()
-        key = str(target.resolve())
         # A file moved aside while the app runs comes back fresh at the same path: migrate it again.
         if fresh or key not in _migrated:
             with _migrate_lock:
                 migrate(db)
                 _migrated.add(key)
+                if fresh:
+                    _created.add(key)
         else:
             # Cheap read that proves the file is still a readable database.
             db.execute("SELECT count(*) FROM _studio_migrations").fetchone()
@@ -195,6 +278,9 @@ def get_db(path: str | Path | None = None) -> sqlite_utils.Database:
 @contextmanager
 def immediate(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
     """A write transaction that takes the write lock at BEGIN, so reads inside it cannot go stale."""
+    path = db_path(db)
+    if (found := read_only_version(path)) is not None:
+        raise newer_schema_error(path or ":memory:", found)
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -237,6 +323,8 @@ class ThreadConnections:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT on this thread's connection, rolled back on any error."""
+        if (found := read_only_version(self.path)) is not None:
+            raise newer_schema_error(self.path or ":memory:", found)
         with self.lock:
             conn = self.get()
             try:

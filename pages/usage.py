@@ -53,6 +53,13 @@ def scope_and_month() -> tuple[str | None, str, str]:
     return scope, str(month), user
 
 
+def new_database_notice() -> None:
+    """A configured STUDIO_DB that this server just created: a typo there would read as $0 spent."""
+    path = usage_service.new_database_path()
+    if path is not None:
+        st.info(t("usage.new_database", path=str(path)), icon=":material/fiber_new:")
+
+
 def quota_banner(user: str) -> None:
     """The live quota of this month: a warning from 80%, an error at 100%."""
     status = usage_service.quota_status(user)
@@ -240,6 +247,7 @@ def main() -> None:
     st.caption(t("usage.intro"))
     try:
         scope, month, user = scope_and_month()
+        new_database_notice()  # after the first read: that is what creates a missing file
         quota_banner(user)
         summary = usage_service.month_summary(scope, month)
         totals = usage_service.usage_totals(scope, month)

@@ -163,3 +163,32 @@ def test_user_id_is_shown_literally_not_as_markdown(studio_db: Path) -> None:
     line = next(m.value for m in at.markdown if "Showing user" in m.value)
     assert "](" not in line.replace("\\]\\(", "")  # no live Markdown image/link syntax left
     assert "\\!\\[x\\]" in line
+
+
+def test_a_new_database_at_a_configured_path_is_announced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    typo = tmp_path / "studoi.db"
+    monkeypatch.setenv("STUDIO_DB", str(typo))
+    monkeypatch.setenv("STUDIO_SECRETS_FILE", str(tmp_path / "none.toml"))
+    reset_settings_cache()
+    try:
+        at = _run()
+        assert not at.exception
+        assert any(str(typo) in i.value and "new, empty database" in i.value for i in at.info)
+    finally:
+        reset_settings_cache()
+
+
+def test_billing_status_and_overruns_are_shown(studio_db: Path) -> None:
+    from core.llm.types import ModelPrice
+
+    ledger = SqliteLedger(get_db(studio_db), Decimal("1.00"))
+    price = ModelPrice(input=Decimal("0.75"), output=Decimal("4.5"), version="t")
+    res = ledger.reserve(user_id="local", request_id="over:0", model="gpt-5.4-mini", price=price, input_tokens=10,
+                         max_tokens=100, allow_shrink=False)
+    ledger.settle(res, UsageRow("over", "local", "news_sentiment", "openai", "gpt-5.4-mini", None, Usage(9000, 50),
+                                price.cost(Usage(9000, 50)), "ok"))
+    at = _run()
+    assert not at.exception and not at.error
+    assert any("1 call(s) this month were billed above their reservation" in w.value for w in at.warning)
+    billing = list(at.dataframe[0].value["billing_status"])
+    assert {"overrun", "cache_hit", "error", "ok"} <= set(billing)

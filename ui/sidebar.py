@@ -87,7 +87,12 @@ def render_sidebar() -> None:
         except Exception as exc:
             show_error(exc)
         try:
+            from core.services.usage import new_database_path
+
             st.caption(t("common.sidebar.spend"))
             render_spend(current_user())
+            # After the first read, which is what creates a missing file: a mistyped STUDIO_DB reads as $0.
+            if (created := new_database_path()) is not None:
+                st.caption(t("usage.new_database", path=str(created)))
         except Exception as exc:
             show_error(exc)

@@ -53,6 +53,22 @@ def _frozen(name: str, statements: Sequence[str]) -> Migration:
 MIGRATIONS: list[Migration] = [_frozen(m.NAME, m.STATEMENTS) for m in _ORDER]
 
 
+def number(name: str) -> int:
+    """``m006_ledger_leases`` -> 6 (0 for a name that is not a numbered migration)."""
+    digits = name[1:4]
+    return int(digits) if name.startswith("m") and digits.isdigit() else 0
+
+
+# The schema version this build writes: the number of its last migration. The database records its
+# own in ``PRAGMA user_version`` (readable from the file header without opening it) and in TABLE.
+SCHEMA_VERSION = max(number(fn.__name__) for fn in MIGRATIONS)
+
+
+def schema_version(names: list[str] | set[str]) -> int:
+    """The schema version a set of applied migration names amounts to."""
+    return max((number(n) for n in names), default=0)
+
+
 def applied(db: sqlite_utils.Database) -> list[str]:
     if TABLE not in db.table_names():
         return []
@@ -74,6 +90,10 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
             now = datetime.now(UTC).isoformat(timespec="microseconds")
             conn.execute(f"INSERT INTO {TABLE} (name, applied_at) VALUES (?, ?)", (fn.__name__, now))
             ran.append(fn.__name__)
+            done.add(fn.__name__)
+        version = schema_version(done)
+        if conn.execute("PRAGMA user_version").fetchone()[0] != version:
+            conn.execute(f"PRAGMA user_version = {int(version)}")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -19,7 +20,7 @@ import sqlite_utils
 from core.config import get_settings
 from core.errors import StudioError
 from core.llm.types import USE_CASES as USE_CASES  # re-exported: the Usage page labels each use case
-from core.storage import get_db, iso, storage_errors
+from core.storage import created_by_this_process, get_db, iso, storage_errors
 from core.usage import queries
 from core.usage.cache import SqliteCache
 from core.usage.money import from_micro
@@ -221,3 +222,24 @@ def set_user_quota(user: str, usd: Decimal | str | float | None) -> Decimal | No
             return set_quota(db.conn, user, usd)
     except ValueError as exc:
         raise UsageInputError(str(exc), hint="Enter the quota in US dollars, e.g. 25 or 12.50.") from None
+
+
+def new_database_path() -> Path | None:
+    """The configured STUDIO_DB when this process has just created it as a new, empty database.
+
+    Only for a path set explicitly (environment or secrets): a mistyped path silently starting a fresh
+    database would show a month's spend as $0, so the UI and the CLI say it was created.
+    """
+    settings = get_settings()
+    if "studio_db" not in settings.model_fields_set:
+        return None
+    path = Path(settings.studio_db)
+    return path if created_by_this_process(path) else None
+
+
+def new_database_message() -> str | None:
+    path = new_database_path()
+    if path is None:
+        return None
+    return (f"note: created a new, empty database at {path} (STUDIO_DB). If you expected your existing usage and "
+            "strategies, check the path.")

@@ -96,6 +96,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "usage.billing.cache_hit": {"en": "cache_hit", "ko": "캐시 적중"},
     "usage.billing.adjustment": {"en": "adjustment", "ko": "조정"},
     "usage.col.billing_status": {"en": "Billing", "ko": "청구 상태"},
+    "usage.new_database": {
+        "en": "A new, empty database was created at {path} (STUDIO_DB). If you expected your existing usage and "
+              "strategies, check that path.",
+        "ko": "{path} 에 새 빈 데이터베이스를 만들었습니다 (STUDIO_DB). "
+              "기존 사용량과 전략이 있어야 한다면 경로를 확인하세요.",
+    },
     "usage.overruns": {
         "en": "{n} call(s) this month were billed above their reservation ({usd} in all). They are recorded at the "
               "vendor's figures; while the month is over quota, paid calls are refused.",
