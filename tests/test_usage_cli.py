@@ -15,7 +15,8 @@ from tests.test_usage_seed import seed
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = {"month", "user", "spend_usd", "quota_usd", "remaining_usd", "projected_usd", "requests", "cache_hits",
-        "cache_savings_usd", "by_model", "by_provider", "by_use_case", "by_day"}
+        "cache_savings_usd", "by_model", "by_provider", "by_use_case", "by_day",
+        "overrun_count", "overrun_usd"}  # the last two: issue 12's additive extension of the contract
 MODEL_KEYS = {"model", "requests", "spend_usd", "input_tokens", "output_tokens", "cache_read_tokens",
               "cache_write_tokens"}
 
