@@ -8,7 +8,9 @@ Counting rules: one request per row; cache hits and failures counted; tokens are
 
 from __future__ import annotations
 
-TOKEN_KINDS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
+from core.llm.types import TOKEN_KINDS
+
+__all__ = ["TOKEN_KINDS"]  # re-exported for the queries; defined once in core.llm.types
 
 LEDGER_COLUMNS = (
     "request_id", "reservation_id", "user_id", "use_case", "provider", "model", "requested_model",
