@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from core.llm.types import TOKEN_KINDS
 
-__all__ = ["TOKEN_KINDS"]  # re-exported for the queries; defined once in core.llm.types
-
 LEDGER_COLUMNS = (
     "request_id", "reservation_id", "user_id", "use_case", "provider", "model", "requested_model",
     *TOKEN_KINDS, "estimated", "cost_micro_usd", "cost_saved_micro_usd", "price_version", "latency_ms", "ttft_ms",
