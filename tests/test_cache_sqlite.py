@@ -163,3 +163,44 @@ def test_cache_key_covers_everything_that_shapes_the_answer() -> None:
         assert other != key, f"changing the {what} must change the cache key"
     # What does not shape the answer does not split the cache (the user scopes entries separately).
     assert cache_key("openai", "gpt-x", replace(base, user="carol", request_id="r9", deadline_s=5)) == key
+
+
+def test_a_write_never_scans_the_cache_table() -> None:
+    """O(1) amortised writes: no statement of a put (trimming included) reads the whole table."""
+    db = get_db(":memory:")
+    clock = Clock()
+    cache = SqliteCache(db, max_entries=50, max_bytes=40_000, clock=clock)
+    for i in range(60):  # past both bounds, so every trimming path runs
+        cache.put("alice", f"k{i}", _answer(f"answer {i}" + " " * 600), ttl_s=5 if i % 3 else 900)
+        clock.now += timedelta(seconds=2)
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        for i in range(60, 80):
+            cache.put("alice", f"k{i}", _answer(f"answer {i}" + " " * 600), ttl_s=900)
+            clock.now += timedelta(seconds=2)
+    finally:
+        db.conn.set_trace_callback(None)
+    plans = []
+    for sql in {s for s in statements if "llm_cache" in s and not s.startswith(("BEGIN", "COMMIT"))}:
+        plans += [(sql, row[-1]) for row in db.conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()]
+    scans = [(sql, step) for sql, step in plans if step.startswith("SCAN llm_cache")]
+    assert plans and not scans, scans
+
+
+def test_totals_stay_exact_and_expired_entries_are_trimmed_as_the_cache_is_used(db) -> None:
+    clock = Clock()
+    cache = SqliteCache(db, max_entries=1000, clock=clock)
+    for i in range(20):
+        cache.put("alice", f"old{i}", _answer(), ttl_s=60)
+    clock.now += timedelta(seconds=120)  # all twenty expire; the cache is far below its bounds
+    for i in range(5):
+        cache.put("bob", f"new{i}", _answer(), ttl_s=900)
+    cache.put("bob", "new0", _answer("a longer answer than before"), ttl_s=900)  # a resize, not a new entry
+    left = db.execute("SELECT count(*) FROM llm_cache WHERE expires_at <= ?", (clock.now.isoformat(),)).fetchone()[0]
+    assert left < 20  # trimmed a few per write although no bound was reached
+    assert db.execute("SELECT entries, bytes FROM llm_cache_totals").fetchone() == db.execute(
+        "SELECT count(*), SUM(size) FROM llm_cache").fetchone()
+    cache.clear("alice")
+    assert db.execute("SELECT entries, bytes FROM llm_cache_totals").fetchone() == db.execute(
+        "SELECT count(*), COALESCE(SUM(size), 0) FROM llm_cache").fetchone()

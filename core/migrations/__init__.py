@@ -25,6 +25,7 @@ from core.migrations import (
     m004_rollups_all_users_and_user_month,
     m005_accounts,
     m006_ledger_leases,
+    m007_cache_totals,
 )
 
 Migration = Callable[[sqlite_utils.Database], None]
@@ -37,6 +38,7 @@ _ORDER: tuple[ModuleType, ...] = (
     m004_rollups_all_users_and_user_month,
     m005_accounts,
     m006_ledger_leases,
+    m007_cache_totals,
 )
 
 

@@ -10,7 +10,8 @@ can show which tokens were not paid for.
 
 Bounds: entries live ``ttl_s`` seconds (LLM_CACHE_TTL; 0 disables caching); the table keeps at most
 ``max_entries`` rows and ``max_bytes`` of answers, evicting expired entries first, then the least
-recently used.
+recently used. A write costs O(1) amortised: totals come from ``llm_cache_totals`` (kept by triggers,
+migration m007), expired entries are trimmed a few per write, and an eviction frees a batch of slack.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ from core.llm.types import Completion, Usage
 from core.storage import ThreadConnections, iso, utc_now
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+# Each write drops at most this many expired entries: age is trimmed as the cache is used, in O(1).
+EXPIRED_PER_WRITE = 8
+# When a bound is passed, evict this share of it at once, so the next writes need no eviction.
+TRIM_SLACK = 0.05
 
 
 def _encode(completion: Completion) -> str:
@@ -127,25 +132,39 @@ class SqliteCache:
             self._evict(conn, iso(now))
 
     def _evict(self, conn: Any, now_iso: str) -> None:
-        count, total = conn.execute("SELECT count(*), COALESCE(SUM(size), 0) FROM llm_cache").fetchone()
-        if count <= self.max_entries and total <= self.max_bytes:
-            return
-        conn.execute("DELETE FROM llm_cache WHERE expires_at <= ?", (now_iso,))
-        count, total = conn.execute("SELECT count(*), COALESCE(SUM(size), 0) FROM llm_cache").fetchone()
+        """Trim by age and size in bounded steps: O(1) amortised per write.
+
+        Every write drops a few expired entries (through the expiry index), so age is trimmed as the
+        cache is used. The totals come from ``llm_cache_totals`` (kept by triggers), never from a scan.
+        When a bound is passed, the least recently used entries go in one batch that leaves
+        ``TRIM_SLACK`` of headroom, so the next writes need no eviction at all.
+        """
+        conn.execute(
+            "DELETE FROM llm_cache WHERE rowid IN (SELECT rowid FROM llm_cache INDEXED BY idx_llm_cache_expires "
+            "WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)", (now_iso, EXPIRED_PER_WRITE))
+        count, total = conn.execute("SELECT entries, bytes FROM llm_cache_totals WHERE id = 1").fetchone()
         if count > self.max_entries:
+            keep = self.max_entries - int(self.max_entries * TRIM_SLACK)
             conn.execute(
-                "DELETE FROM llm_cache WHERE rowid IN (SELECT rowid FROM llm_cache ORDER BY last_hit, rowid LIMIT ?)",
-                (count - self.max_entries,),
-            )
-            total = conn.execute("SELECT COALESCE(SUM(size), 0) FROM llm_cache").fetchone()[0]
+                "DELETE FROM llm_cache WHERE rowid IN (SELECT rowid FROM llm_cache INDEXED BY idx_llm_cache_last_hit "
+                "ORDER BY last_hit LIMIT ?)", (count - keep,))
+            total = conn.execute("SELECT bytes FROM llm_cache_totals WHERE id = 1").fetchone()[0]
         if total > self.max_bytes:
-            # Delete the shortest least-recently-used prefix that frees enough bytes.
-            conn.execute(
-                "DELETE FROM llm_cache WHERE rowid IN (SELECT rowid FROM (SELECT rowid, size, SUM(size) OVER "
-                "(ORDER BY last_hit, rowid ROWS UNBOUNDED PRECEDING) AS running FROM llm_cache) "
-                "WHERE running - size < ?)",
-                (total - self.max_bytes,),
-            )
+            target = self.max_bytes - int(self.max_bytes * TRIM_SLACK)
+            # Oldest first, a batch at a time, until under the target (each entry is read once).
+            while total > target:
+                batch = conn.execute(
+                    "SELECT rowid, size FROM llm_cache INDEXED BY idx_llm_cache_last_hit ORDER BY last_hit LIMIT 64"
+                ).fetchall()
+                if not batch:
+                    break
+                doomed: list[int] = []
+                for rowid, size in batch:
+                    if total <= target:
+                        break
+                    doomed.append(rowid)
+                    total -= size
+                conn.executemany("DELETE FROM llm_cache WHERE rowid = ?", [(r,) for r in doomed])
 
     def clear(self, user_id: str | None = None) -> int:
         """Drop every entry (or one user's); returns how many were removed."""
