@@ -170,3 +170,35 @@ def test_admin_reconciles_an_abandoned_row_with_an_adjustment_row(tmp_path: Path
     assert db.execute("SELECT SUM(requests) FROM llm_usage_user_month").fetchone()[0] == 1
     with pytest.raises(ReconcileRefused, match="only abandoned or estimated"):
         dying.reconcile(adj, "0", "nope", by="admin@example.com")
+
+
+def test_operator_reconciles_from_the_command_line(tmp_path: Path) -> None:
+    import csv
+    import io
+    import json
+
+    from core.llm.types import ModelPrice
+
+    path = tmp_path / "studio.db"
+    ledger = SqliteLedger(get_db(path), QUOTA)
+    price = ModelPrice(input=Decimal("0.75"), output=Decimal("4.5"), version="t")
+    ledger.reserve(user_id="local", request_id="r9:0", model="gpt-5.4-mini", price=price, input_tokens=4000,
+                   max_tokens=1000, allow_shrink=False, use_case="news_sentiment", provider="openai")
+    ledger.abandon_in_flight()
+    [(row_id,)] = get_db(path).execute("SELECT id FROM llm_usage").fetchall()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ANTHROPIC_", "GLM_", "LLM_"))}
+    env.update(STUDIO_DB=str(path), STUDIO_SECRETS_FILE=str(tmp_path / "none.toml"))
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "core", *args], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    done = cli("reconcile", str(row_id), "--usd", "0.0041", "--note", "vendor invoice line 7")
+    assert done.returncode == 0, done.stderr
+    assert Decimal(json.loads(cli("usage", "--json").stdout)["spend_usd"]) == Decimal("0.0041")
+    rows = list(csv.DictReader(io.StringIO(cli("usage", "--csv").stdout)))
+    assert [(r["billing_status"], r["cost_usd"]) for r in rows] == [
+        ("abandoned", "0.003000"), ("adjustment", "0.001100")]
+    assert "vendor invoice line 7" in rows[1]["note"]
+    bad = cli("reconcile", str(row_id), "--usd", "lots", "--note", "x")
+    assert bad.returncode == 2 and "US dollars" in bad.stderr and "Traceback" not in bad.stderr

@@ -1,4 +1,5 @@
-"""`python -m core usage [--month YYYY-MM] [--user U | --all-users] [--json] [--csv]`: LLM spend and quota."""
+"""`python -m core usage [--month YYYY-MM] [--user U | --all-users] [--json] [--csv]`: LLM spend and quota;
+`python -m core reconcile ROW_ID --usd AMOUNT --note TEXT`: an operator's correction of an estimated row."""
 
 from __future__ import annotations
 
@@ -19,6 +20,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--csv", action="store_true", help="print the month's ledger rows as CSV instead")
     add_json_flag(parser)
     parser.set_defaults(func=run)
+
+    fix = subparsers.add_parser(
+        "reconcile", help="operator: correct an abandoned or estimated ledger row to the billed amount, with a note")
+    fix.add_argument("row_id", type=int, metavar="ROW_ID", help="the ledger row's id (the 'id' column of usage --csv)")
+    fix.add_argument("--usd", required=True, help="what the vendor billed for that call, in US dollars")
+    fix.add_argument("--note", required=True, help="where the figure comes from (kept with the adjustment)")
+    fix.set_defaults(func=reconcile)
 
 
 def _table(title: str, rows: list[dict[str, Any]], key: str) -> list[str]:
@@ -66,4 +74,13 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(chunk)
         return OK
     emit(month_summary(user, args.month), args.json, _human)
+    return OK
+
+
+def reconcile(args: argparse.Namespace) -> int:
+    """An operator command with direct database access, like ``quota set``: the operator is the admin."""
+    from core.services.usage import reconcile_row
+
+    adjustment = reconcile_row(args.row_id, args.usd, args.note, by="operator (CLI)", is_admin=True)
+    sys.stderr.write(f"row {args.row_id} reconciled to ${args.usd} by adjustment row {adjustment}\n")
     return OK

@@ -23,7 +23,7 @@ from core.llm.types import USE_CASES as USE_CASES  # re-exported: the Usage page
 from core.storage import created_by_this_process, get_db, iso, storage_errors
 from core.usage import queries
 from core.usage.cache import SqliteCache
-from core.usage.money import from_micro
+from core.usage.money import from_micro, parse_usd
 from core.usage.period import Month
 from core.usage.quota import held_micro, quota_usd, set_quota
 
@@ -243,3 +243,23 @@ def new_database_message() -> str | None:
         return None
     return (f"note: created a new, empty database at {path} (STUDIO_DB). If you expected your existing usage and "
             "strategies, check the path.")
+
+
+def reconcile_row(row_id: int, cost_usd: Decimal | str, note: str, *, by: str, is_admin: bool) -> int:
+    """An admin corrects an abandoned or estimated ledger row to the billed amount, with a note.
+
+    The row stays as it was; an ``adjustment`` row carries the difference, the note and who made it.
+    Returns the adjustment row's id.
+    """
+    if not is_admin:
+        from core.accounts.errors import Forbidden
+
+        raise Forbidden("Only an admin can reconcile a ledger row.", hint="Ask an admin (STUDIO_ADMINS).")
+    from core.usage.ledger import SqliteLedger
+
+    try:
+        amount = parse_usd(cost_usd, what="billed amount")
+    except ValueError as exc:
+        raise UsageInputError(str(exc)) from None
+    with _open() as db:
+        return SqliteLedger(db, get_settings().llm_monthly_quota_usd).reconcile(int(row_id), amount, note, by=by)
