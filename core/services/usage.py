@@ -20,7 +20,7 @@ import sqlite_utils
 from core.config import get_settings
 from core.errors import StudioError
 from core.llm.types import USE_CASES as USE_CASES  # re-exported: the Usage page labels each use case
-from core.storage import created_by_this_process, get_db, iso, storage_errors
+from core.storage import created_by_this_process, db_path, get_db, immediate, iso, read_only_version, storage_errors
 from core.usage import queries
 from core.usage.cache import SqliteCache
 from core.usage.money import from_micro, parse_usd
@@ -83,6 +83,16 @@ def quota_status(user: str = "local", *, now: datetime | None = None) -> QuotaSt
     return QuotaStatus(spend, limit, max(Decimal(0), limit - spend), fraction, month.end, str(month))
 
 
+def _sweep_expired(db: sqlite_utils.Database, now: datetime) -> None:
+    """Record calls whose process died (expired leases) before reporting, so the figures include them."""
+    from core.usage import holds
+
+    if read_only_version(db_path(db)) is not None:
+        return  # a newer build's database is only read
+    with immediate(db) as conn:
+        holds.sweep(conn, iso(now))
+
+
 def held_usd(user: str, *, now: datetime | None = None) -> Decimal:
     """Worst-case money held by this user's calls in flight (unexpired reservations)."""
     when = iso(now or datetime.now(UTC))
@@ -95,6 +105,7 @@ def month_summary(user: str | None = "local", month: str | None = None, *, now: 
     now = now or datetime.now(UTC)
     m = _month(month, now)
     with _open() as db:
+        _sweep_expired(db, now)
         total = queries.totals(db, user, m)
         limit = _quota(db.conn, user) if user is not None else None
 
