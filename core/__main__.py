@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-from core.cli import BAD_USAGE, COMMAND_MODULES, message
+from core.cli import BAD_USAGE, COMMAND_MODULES, apply_fallback_flag, message
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,6 +58,7 @@ def _run(args: argparse.Namespace) -> int:
     from core.errors import StudioError, redact
 
     try:
+        apply_fallback_flag(args)
         return int(args.func(args) or 0)
     except StudioError as exc:
         message(f"error: {exc}")

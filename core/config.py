@@ -11,7 +11,7 @@ import tomllib
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     anthropic_base_url: str | None = None
     glm_base_url: str | None = None
     llm_default_model: str | None = None
+    # Fallback for an explicitly chosen model: off (default), same_vendor or any; "auto" always may.
+    llm_fallback: Literal["off", "same_vendor", "any"] | None = None
     llm_max_retries: int = Field(default=3, ge=0, le=10)
     llm_request_timeout: float = Field(default=60.0, gt=0, le=3600)
     llm_cache_ttl: int = Field(default=900, ge=0)
@@ -123,6 +125,14 @@ class Settings(BaseSettings):
     def _split_models(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [m.strip() for m in value.split(",") if m.strip()]
+        return value
+
+    @field_validator("llm_fallback", mode="before")
+    @classmethod
+    def _fallback_words(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().lower().replace("-", "_").replace(" ", "_")
+            return value or None
         return value
 
     @field_validator("llm_monthly_quota_usd", mode="before")

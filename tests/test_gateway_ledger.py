@@ -45,7 +45,8 @@ def holds(gw: Gateway) -> int:
 
 
 def req(**kw: Any) -> ChatRequest:
-    return ChatRequest("news_sentiment", [Message("user", "How is BTC?")], model="gpt-5.4-mini", **kw)
+    """gpt-5.4-mini, chosen, with fallback to any configured model allowed (the default is "off")."""
+    return ChatRequest("news_sentiment", [Message("user", "How is BTC?")], model="gpt-5.4-mini", fallback="any", **kw)
 
 
 def test_success_settles_one_row_at_the_exact_cost(fake: FakeVendor, tmp_path: Path,

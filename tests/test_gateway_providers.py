@@ -92,8 +92,10 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def request(case: Case, **kw: object) -> ChatRequest:
+    """The case's first model, chosen explicitly, with fallback to any configured model allowed
+    (these tests exercise the fallback itself; the default for an explicit choice is "off")."""
     msgs = [Message("system", "You are terse."), Message("user", "Say hello.")]
-    return ChatRequest("news_sentiment", msgs, model=case.first, **kw)  # type: ignore[arg-type]
+    return ChatRequest("news_sentiment", msgs, **{"model": case.first, "fallback": "any", **kw})  # type: ignore[arg-type]
 
 
 def usage_reply(case: Case, **kw: object) -> Reply:
@@ -322,9 +324,11 @@ def test_total_deadline_stops_vendor_attempts(env: Path, fake: FakeVendor) -> No
         gw.complete(request(case, deadline_s=1.0, fallback=False))
     # One attempt, cut at the deadline (the reply would have taken 1.5 s); no retry after it.
     assert fake.count() == 1
-    # With fallback the chain skips the remaining vendor models and ends at the offline engine.
+    # With "auto" (no model chosen) the chain skips the remaining vendor models and ends at the
+    # offline engine; a chosen model never ends there (test_fallback_policy.py).
     fake.reset()
     fake.script(Reply(delay_s=1.5, repeat=3), vendor="openai")
     item = NewsItem("BTC ETF inflows surge", "", "x", "", "en")
-    c = gw.complete(request(case, deadline_s=1.0, offline_context=item))
-    assert c.provider == "offline" and c.tried[0] == case.first and fake.count() == 1
+    auto = request(case, model=None, deadline_s=1.0, offline_context=item)
+    c = gw.complete(auto)
+    assert c.provider == "offline" and c.tried[0] == gw.chain(auto)[0].name and fake.count() == 1

@@ -64,3 +64,25 @@ def add_json_flag(parser: Any) -> None:
 def add_model_flags(parser: Any) -> None:
     parser.add_argument("--model", default=None, help="model or alias (see `models`); 'offline' = rule engine")
     parser.add_argument("--user", default="local", help="user id for quota and usage (default: local)")
+    parser.add_argument("--fallback", choices=("off", "same-vendor", "any"), default=None,
+                        help="may another model answer when the chosen one fails? (default: LLM_FALLBACK, "
+                             "else off for --model and any without it)")
+
+
+def apply_fallback_flag(args: Any) -> None:
+    """``--fallback`` is the LLM_FALLBACK setting for this one command (set before the gateway is built)."""
+    value = getattr(args, "fallback", None)
+    if value:
+        import os
+
+        from core.config import reset_settings_cache
+
+        os.environ["LLM_FALLBACK"] = value
+        reset_settings_cache()
+
+
+def fallback_message(info: Any) -> None:
+    """A model call that a fallback answered says which model answered, and why, on stderr."""
+    note = info.fallback_note() if hasattr(info, "fallback_note") else None
+    if note:
+        message(f"note: {note}")

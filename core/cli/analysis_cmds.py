@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from core.cli import OK, add_json_flag, add_model_flags, emit, message
+from core.cli import OK, add_json_flag, add_model_flags, emit, fallback_message, message
 from core.cli.generate_cmds import read_strategy_file
 from core.services.common import CallInfo
 
@@ -64,6 +64,7 @@ def _footer(info: CallInfo) -> None:
     extra += f", {info.attempts} attempts" if info.attempts > 1 else ""
     message(f"{label}: {info.usage.input_tokens} in / {info.usage.output_tokens} out tokens, "
             f"${format(info.cost_usd, 'f')}{extra}")
+    fallback_message(info)
 
 
 def handle_market(args: argparse.Namespace) -> int:

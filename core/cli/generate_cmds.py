@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.cli import OK, add_json_flag, add_model_flags, dumps, message
+from core.cli import OK, add_json_flag, add_model_flags, dumps, fallback_message, message
 from core.services.common import BadInput
 
 
@@ -68,6 +68,7 @@ def _report(result: Any) -> None:
         f"{label}: {usage.input_tokens} in / {usage.output_tokens} out tokens, ${format(result.cost_usd, 'f')}"
         + (f" ({', '.join(extra)})" if extra else "")
     )
+    fallback_message(result)
     for warning in getattr(result.report, "warnings", []) or []:
         message(f"note: {warning}")
 

@@ -13,7 +13,9 @@ import json
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from core.errors import StudioError
 from core.llm.errors import ProviderError, StreamInterrupted
 from core.llm.providers.base import Call, Provider, Reply, StreamDone, StreamItem
 from core.llm.registry import ModelInfo
@@ -30,6 +32,8 @@ class Run:
     tried: list[str] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
     waited_s: float = 0.0  # local rate-limit waits and retry backoff, reported on the completion
+    failed_cost: Decimal = Decimal(0)  # what the failed attempts that reached a vendor were billed
+    last_error: StudioError | None = None
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()

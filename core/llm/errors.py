@@ -107,6 +107,8 @@ class AllModelsFailed(ProviderError):
 
     kind = "all_failed"
 
-    def __init__(self, message: str, *, attempts: list[tuple[str, str]] | None = None, **kw: Any) -> None:
+    def __init__(self, message: str, *, attempts: list[tuple[str, str]] | None = None,
+                 failed_cost_usd: Any = None, **kw: Any) -> None:
         self.attempts = attempts or []
+        self.failed_cost_usd = failed_cost_usd  # what the failed attempts were billed (a Decimal)
         super().__init__(message, **kw)

@@ -31,7 +31,7 @@ from core.llm.providers.offline import OfflineProvider
 from core.llm.ratelimit import Limits, RateLimiter
 from core.llm.registry import ModelInfo, Registry
 from core.llm.retry import RetryPolicy
-from core.llm.routing import CANDIDATE_ERRORS, all_failed, candidate_failed, prepare
+from core.llm.routing import CANDIDATE_ERRORS, all_failed, allowed, candidate_failed, fallback_policy, prepare
 from core.llm.settlement import Settlement, max_tokens
 from core.llm.tokens import TokenCount
 from core.llm.types import ChatRequest, Completion, Message, OfflineHandler, StreamEnd, StreamEvent, TextDelta
@@ -118,7 +118,8 @@ class Gateway:
             except UnknownModel as exc:
                 raise UnknownModel(f"LLM_DEFAULT_MODEL names an unknown model: {exc.message}",
                                    hint=exc.hint) from None
-        return self.registry.chain(req.use_case, self.configured_providers(), req.model, default)
+        full = self.registry.chain(req.use_case, self.configured_providers(), req.model, default)
+        return allowed(full, req, fallback_policy(req, self.settings.llm_fallback))
 
     def count(self, model: str, messages: list[Message]) -> TokenCount:
         """Exact for OpenAI models, ``estimated`` for the others."""
@@ -187,7 +188,7 @@ class Gateway:
                 return
             except CANDIDATE_ERRORS as err:
                 candidate_failed(run, info, err, first=i == 0)
-        raise all_failed(run)
+        raise all_failed(run, len(chain))
 
     def _attempts(self, run: Run, prep: Prepared, money: Settlement, streaming: bool) -> Iterator[StreamEvent]:
         attempt = 0
@@ -255,7 +256,7 @@ class Gateway:
                 return
             except CANDIDATE_ERRORS as err:
                 candidate_failed(run, info, err, first=i == 0)
-        raise all_failed(run)
+        raise all_failed(run, len(chain))
 
     async def _aattempts(self, run: Run, prep: Prepared, money: Settlement,
                          streaming: bool) -> AsyncIterator[StreamEvent]:

@@ -14,10 +14,37 @@ from core.llm.errors import (
     ProviderUnavailable,
 )
 from core.llm.providers.base import Provider
-from core.llm.registry import ModelInfo
+from core.llm.registry import OFFLINE, ModelInfo
+from core.llm.types import ChatRequest, FallbackPolicy
 
 # What ends one candidate and may move on to the next; anything else ends the request.
 CANDIDATE_ERRORS = (ProviderError, PriceUnknown, EngineCannotAnswer)
+
+
+def fallback_policy(req: ChatRequest, setting: FallbackPolicy | None) -> FallbackPolicy:
+    """The user's choice is the contract: an explicit model falls back only as far as allowed."""
+    if req.fallback is True:
+        return "any"
+    if req.fallback is False:
+        return "off"
+    if req.fallback is not None:
+        return req.fallback
+    if not req.model:
+        return "any"
+    return setting or "off"
+
+
+def allowed(chain: list[ModelInfo], req: ChatRequest, policy: FallbackPolicy) -> list[ModelInfo]:
+    """The candidates the policy allows. The offline engine answers only when chosen or for "auto"."""
+    if not req.model or chain[0].provider == OFFLINE:
+        return chain
+    first = chain[0]
+    if policy == "off":
+        return [first]
+    rest = [m for m in chain[1:] if m.provider != OFFLINE]
+    if policy == "same_vendor":
+        rest = [m for m in rest if m.provider == first.provider]
+    return [first, *rest]
 
 
 def prepare(info: ModelInfo, provider: Provider, run: Run, *, use_cache: bool) -> Prepared:
@@ -63,6 +90,7 @@ def candidate_failed(run: Run, info: ModelInfo, err: StudioError, first: bool) -
     """Record the failure and decide whether to move to the next candidate; raise when we must not."""
     run.tried.append(info.name)
     run.failures.append((info.name, str(err)))
+    run.last_error = err
     if isinstance(err, ProviderError) and err.details.get("delivered"):
         raise err  # text reached the caller: a second answer must not be glued on
     if isinstance(err, PriceUnknown):
@@ -70,12 +98,17 @@ def candidate_failed(run: Run, info: ModelInfo, err: StudioError, first: bool) -
             raise err
         return
     if isinstance(err, EngineCannotAnswer):
-        raise err if len(run.tried) == 1 else all_failed(run)
-    if not isinstance(err, ProviderError) or not err.fallback or not run.req.fallback:
+        raise err if len(run.tried) == 1 else all_failed(run, len(run.tried))
+    if not isinstance(err, ProviderError) or not err.fallback:
         raise err
 
 
-def all_failed(run: Run) -> AllModelsFailed:
+def all_failed(run: Run, candidates: int) -> StudioError:
+    """What the caller gets when no allowed model answered: the one model's own error when it was
+    the only one allowed (exit 5 in the CLI, 502/503 in the API), else every model's."""
+    if candidates == 1 and run.last_error is not None:
+        return run.last_error
     detail = "; ".join(f"{m}: {e}" for m, e in run.failures)
     return AllModelsFailed(f"Every model failed for {run.req.use_case}. {detail}", attempts=list(run.failures),
+                           failed_cost_usd=run.failed_cost,
                            hint="Check the provider keys and status, or try again later.")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from core.errors import redact
 from core.llm.accounting import Ledger, Reservation, ResponseCache
@@ -40,7 +41,14 @@ class Settlement:
             usage=reply.usage, cost_usd=cost, finish_reason=reply.finish_reason,
             tried=[*run.tried, info.name], latency_ms=latency_ms, ttft_ms=ttft_ms,
             request_id=run.request_id, cache_key=prep.cache_key, user=run.req.user, wait_ms=run.waited_s * 1000,
+            **Settlement.fallback_fields(run),
         )
+
+    @staticmethod
+    def fallback_fields(run: Run) -> dict[str, Any]:
+        first = run.failures[0] if run.failures else None
+        return {"fallback_from": first[0] if first else None, "fallback_reason": first[1] if first else None,
+                "failed_cost_usd": run.failed_cost}
 
     @staticmethod
     def row(run: Run, info: ModelInfo, usage: Usage, status: str, *, latency_ms: float = 0.0,
@@ -69,7 +77,7 @@ class Settlement:
             self.ledger.record(self.row(run, prep.info, hit.usage, "cached", cost_saved=saved))
         return replace(hit, cached=True, cost_usd=Decimal(0), cost_saved_usd=saved, tried=[*run.tried, prep.info.name],
                        request_id=run.request_id, requested_model=run.req.model, latency_ms=0.0,
-                       cache_key=prep.cache_key, user=run.req.user)
+                       cache_key=prep.cache_key, user=run.req.user, **self.fallback_fields(run))
 
     # ------------------------------------------------------------------ ledger
     def reserve(self, run: Run, prep: Prepared, attempt: int) -> Reservation | None:
@@ -95,6 +103,8 @@ class Settlement:
         reached = err.status_code is not None or isinstance(err, StreamInterrupted) or bool(err.details.get("reached"))
         row = self.row(run, prep.info, usage or Usage(), err.kind, latency_ms=latency_ms, error=str(err)) \
             if reached else None
+        if row is not None:
+            run.failed_cost += row.cost_usd
         if self.ledger is not None:
             if res is not None:
                 self.ledger.release(res, row)

@@ -6,11 +6,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Literal
 
 from core.messages import Message as Message  # re-exported: requests carry these
 from core.messages import Role as Role
 
+# Which other models may answer when the chosen one fails (LLM_FALLBACK, ``--fallback``): none, the
+# same vendor's, or any configured one. A request without a model ("auto") may use any, and only
+# "auto" may end at the offline engine.
+FallbackPolicy = Literal["off", "same_vendor", "any"]
+FALLBACK_POLICIES: tuple[FallbackPolicy, ...] = ("off", "same_vendor", "any")
 USE_CASES = (
     "strategy_generation",
     "strategy_refinement",
@@ -63,8 +68,9 @@ class ChatRequest:
     offline_context: OfflineInput | None = None
     deadline_s: float | None = None
     request_id: str | None = None
-    # False: use only the first model of the chain (e.g. an explicit --model); no fallback.
-    fallback: bool = True
+    # None: the setting (LLM_FALLBACK), else "off" for an explicit model and "any" for auto. The old
+    # booleans still read: False is "off", True is "any".
+    fallback: FallbackPolicy | bool | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +170,11 @@ class Completion:
     user: str = "local"
     # Time this request spent waiting on local rate limits and retry backoff, all attempts together.
     wait_ms: float = 0.0
+    # Set when another model answered: the model that failed first, and why.
+    fallback_from: str | None = None
+    fallback_reason: str | None = None
+    # What the failed attempts before this answer cost (they reached a vendor, so they are billed).
+    failed_cost_usd: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)

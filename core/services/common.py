@@ -52,6 +52,11 @@ class CallInfo:
     cached: bool = False
     offline: bool = False
     request_id: str = ""  # the ledger row of the answering attempt (the REST API returns it)
+    # Set when a fallback answered: the model that failed first and why, and what the failed
+    # attempts cost (they reached a vendor, so they were billed).
+    fallback_from: str | None = None
+    fallback_reason: str | None = None
+    failed_cost_usd: Decimal = Decimal(0)
 
     @classmethod
     def of(cls, result: StructuredResult[Any]) -> CallInfo:
@@ -60,7 +65,16 @@ class CallInfo:
             model=c.model, provider=c.provider, tried=list(c.tried), usage=result.usage,
             cost_usd=result.cost_usd, attempts=len(result.attempts), repaired=result.repaired,
             cached=c.cached, offline=c.provider == "offline", request_id=c.request_id,
+            fallback_from=c.fallback_from, fallback_reason=c.fallback_reason, failed_cost_usd=c.failed_cost_usd,
         )
+
+    def fallback_note(self) -> str | None:
+        """'claude-sonnet-4-6 answered because gpt-5.4-mini failed (...); the failed attempts cost $0.000012'."""
+        if not self.fallback_from:
+            return None
+        who = "the offline rule engine" if self.offline else self.model
+        return (f"{who} answered because {self.fallback_from} failed ({self.fallback_reason}); "
+                f"the failed attempts cost ${format(self.failed_cost_usd, 'f')}")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -68,4 +82,5 @@ class CallInfo:
             "input_tokens": self.usage.input_tokens, "output_tokens": self.usage.output_tokens,
             "cost_usd": format(self.cost_usd, "f"), "attempts": self.attempts, "repaired": self.repaired,
             "cached": self.cached, "offline": self.offline,
+            "fallback_from": self.fallback_from, "failed_cost_usd": format(self.failed_cost_usd, "f"),
         }
