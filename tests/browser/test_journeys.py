@@ -91,13 +91,6 @@ def nav_to(page: Page, stem: str, lang: str, heading_key: str) -> None:
     wait_idle(page)
 
 
-def sign_in_as(page: Page, lang: str, user: str) -> None:
-    """Set the sidebar's user id: strategies and spend are kept per user."""
-    box = sidebar(page).get_by_label(L("common.sidebar.user", lang), exact=True)
-    box.fill(user)
-    rerun(page, box.blur)
-
-
 def generate_offline(page: Page, server: StudioServer, lang: str, prompt: str) -> dict[str, Any]:
     """Generate: prompt -> Generate -> valid strategy and its graph. Returns the editor's JSON."""
     nav_to(page, "generate", lang, "strategy.gen.title")
@@ -173,9 +166,10 @@ def usage_shows(page: Page, server: StudioServer, lang: str, spend: str, min_req
 # ---------------------------------------------------------------- journeys
 
 
-def test_journey_no_key_korean(studio: StudioServer, page: Page) -> None:
+def test_journey_no_key_korean(studio_factory: Callable[..., StudioServer], page: Page) -> None:
+    # Its own server: the one local user's strategies and spend are this journey's alone.
+    studio = studio_factory()
     goto(page, studio, "", heading="Strategy Studio")
-    sign_in_as(page, "ko", "journey-ko")
     strategy = generate_offline(page, studio, "ko", PROMPT_KO)
     strategy = fix_an_issue_in_the_editor(page, "ko", strategy)
     save(page, "ko", strategy)
@@ -186,11 +180,11 @@ def test_journey_no_key_korean(studio: StudioServer, page: Page) -> None:
     expect(main_area(page).get_by_test_id("stTable")).to_contain_text(strategy["name"])
 
 
-def test_journey_no_key_english(studio: StudioServer, page: Page) -> None:
+def test_journey_no_key_english(studio_factory: Callable[..., StudioServer], page: Page) -> None:
     # A Korean browser, switched to English by the user; the choice holds across pages.
+    studio = studio_factory()
     goto(page, studio, "", heading="Strategy Studio")
     switch_language(page, "English")
-    sign_in_as(page, "en", "journey-en")
     # The answer follows the language of the request, not the interface's.
     korean = generate_offline(page, studio, "en", PROMPT_KO)
     assert HANGUL.search(korean["description"]), korean["description"]
@@ -430,9 +424,10 @@ def test_quota_exceeded_on_market_analysis_and_news(
         assert fake.count("openai") == 0
 
 
-def test_bad_csv_on_news_and_invalid_json_on_optimize(studio: StudioServer, page: Page) -> None:
+def test_bad_csv_on_news_and_invalid_json_on_optimize(studio_factory: Callable[..., StudioServer],
+                                                      page: Page) -> None:
+    studio = studio_factory()  # a fresh database: no saved strategies, so Optimize asks for a file
     goto(page, studio, "", heading="Strategy Studio")
-    sign_in_as(page, "ko", "errors-news-opt")  # no saved strategies: Optimize asks for a file
     nav_to(page, "news", "ko", "services.news.title")
     main = main_area(page)
     main.get_by_role("tab", name=L("services.news.tab_batch", "ko"), exact=True).click()
