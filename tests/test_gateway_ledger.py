@@ -167,7 +167,8 @@ def test_one_gateway_serves_many_threads(fake: FakeVendor, tmp_path: Path, monke
 
     gw = gateway(fake, tmp_path, monkeypatch)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda i: gw.complete(req(user=f"u{i % 3}")), range(24)))
+        # Uncached, so that identical requests are not single-flighted (tests/test_single_flight.py).
+        results = list(pool.map(lambda i: gw.complete(req(user=f"u{i % 3}", use_cache=False)), range(24)))
     assert all(r.text for r in results)
     assert len(rows(gw)) == 24 and holds(gw) == 0
     assert fake.count() == 24

@@ -33,6 +33,7 @@ from core.llm.registry import ModelInfo, Registry
 from core.llm.retry import RetryPolicy
 from core.llm.routing import CANDIDATE_ERRORS, all_failed, allowed, candidate_failed, fallback_policy, prepare
 from core.llm.settlement import Settlement, max_tokens
+from core.llm.singleflight import FlightGroup, LocalFlights, aled, led
 from core.llm.tokens import TokenCount
 from core.llm.types import ChatRequest, Completion, Message, OfflineHandler, StreamEnd, StreamEvent, TextDelta
 
@@ -60,6 +61,7 @@ class Gateway:
         rate_limiter: RateLimiter | None = None,
         deadline_s: float | None = None,
         offline: Mapping[str, OfflineHandler] | None = None,
+        flights: FlightGroup | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
@@ -74,6 +76,7 @@ class Gateway:
             {p: Limits(lim.rpm, lim.tpm) for p, lim in registry.limits.items()}
         )
         self._providers: dict[str, Provider] = dict(providers or {})
+        self.flights: FlightGroup = flights or LocalFlights()
         if offline is not None:
             # The local engine is injected, one handler per use case (core.services.composition).
             self._providers.setdefault(OfflineProvider.name, OfflineProvider(settings, offline))
@@ -180,11 +183,16 @@ class Gateway:
             try:
                 prep = self._prepare(info, run)
                 hit = money.cache_hit(run, prep)
+                ticket = self.flights.begin(f"{req.user}\0{prep.cache_key}") if hit is None and prep.cache_key else None
+                if ticket is not None and not ticket.leader:
+                    shared = ticket.wait(run.remaining())
+                    hit = money.as_hit(run, prep, shared) if shared is not None else None
+                    ticket = None  # the leader failed or took too long: go ahead alone
                 if hit is not None:
                     yield TextDelta(hit.text)
                     yield StreamEnd(hit)
                     return
-                yield from self._attempts(run, prep, money, streaming)
+                yield from led(ticket, self._attempts(run, prep, money, streaming))
                 return
             except CANDIDATE_ERRORS as err:
                 candidate_failed(run, info, err, first=i == 0)
@@ -246,11 +254,16 @@ class Gateway:
             try:
                 prep = self._prepare(info, run)
                 hit = await self._io(money.cache_hit, run, prep)
+                ticket = self.flights.begin(f"{req.user}\0{prep.cache_key}") if hit is None and prep.cache_key else None
+                if ticket is not None and not ticket.leader:
+                    shared = await asyncio.to_thread(ticket.wait, run.remaining())
+                    hit = await self._io(money.as_hit, run, prep, shared) if shared is not None else None
+                    ticket = None  # the leader failed or took too long: go ahead alone
                 if hit is not None:
                     yield TextDelta(hit.text)
                     yield StreamEnd(hit)
                     return
-                async with contextlib.aclosing(self._aattempts(run, prep, money, streaming)) as events:
+                async with contextlib.aclosing(aled(ticket, self._aattempts(run, prep, money, streaming))) as events:
                     async for event in events:
                         yield event
                 return

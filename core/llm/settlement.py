@@ -72,6 +72,11 @@ class Settlement:
             return None
         if hit is None:
             return None
+        return self.as_hit(run, prep, hit)
+
+    def as_hit(self, run: Run, prep: Prepared, hit: Completion) -> Completion:
+        """An answer this request did not pay for (from the cache, or shared by a concurrent
+        identical request): recorded as a cache hit with what it saved."""
         saved = prep.info.price.cost(hit.usage) if prep.info.price.known else Decimal(0)
         if self.ledger is not None:
             self.ledger.record(self.row(run, prep.info, hit.usage, "cached", cost_saved=saved))
