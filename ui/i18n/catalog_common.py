@@ -14,11 +14,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "common.nav.settings": {"en": "Settings", "ko": "설정"},
     "common.app_title": {"en": "Strategy Studio", "ko": "Strategy Studio"},
     # Sidebar.
-    "common.sidebar.user": {"en": "User ID", "ko": "사용자 ID"},
-    "common.sidebar.user_help": {
-        "en": "Spend and saved strategies are kept per user ID. Leave it as 'local' on your own machine.",
-        "ko": "비용과 저장된 전략은 사용자 ID별로 관리됩니다. 개인 PC에서는 'local' 그대로 두세요.",
-    },
     "common.sidebar.language": {"en": "Language", "ko": "언어"},
     "common.sidebar.language_help": {
         "en": "Changes every label of the interface. Model answers follow the language you write in.",
