@@ -95,7 +95,9 @@ def _chart(results: list[SentimentResult]) -> alt.Chart | None:
     })
     # Without usable timestamps the items are plotted in file order.
     timed = bool(data["time"].notna().all())
-    x = alt.X("time:T", title=t("services.news.col_time")) if timed else alt.X("n:Q", title="#")
+    # Numeric dates: Vega's month names are English.
+    x = (alt.X("time:T", title=t("services.news.col_time"), axis=alt.Axis(format="%m-%d %H:%M")) if timed
+         else alt.X("n:Q", title="#"))
     data = data.sort_values("time" if timed else "n")
     data["rolling"] = data["score"].rolling(5, min_periods=1).mean()
     colour = alt.Color("sentiment:N", scale=alt.Scale(domain=["POSITIVE", "NEUTRAL", "NEGATIVE"],

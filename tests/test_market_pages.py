@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -91,15 +92,22 @@ def test_backtest_panel_shows_metrics_charts_trades_and_formulas() -> None:
     assert "√365" in metrics["Sharpe (daily, √365)"].proto.help
     assert "fee 20 bps" in " ".join(c.value for c in at.caption)
     specs = _specs(at)
-    assert len(specs) == 2  # equity vs buy and hold, drawdown
-    assert "Buy and hold" in json.dumps(specs[0])
+    assert len(specs) == 3  # price with trade markers, equity vs buy and hold, drawdown
+    markers = next(layer for layer in specs[0]["layer"] if layer["mark"]["type"] == "point")
+    assert markers["encoding"]["shape"]["scale"]["range"] == ["triangle-up", "triangle-down"]
+    chart = at.get("vega_lite_chart")[0].proto
+    sizes = sorted(len(pa.ipc.open_stream(d.data.data).read_all()) for d in chart.datasets)
+    assert 26 in sizes  # one marker per fill (the other dataset is the price line)
+    assert "Buy and hold" in json.dumps(specs[1])
     assert len(at.dataframe) == 2 and len(at.dataframe[0].value) == 13  # trades, then orders
     fills = at.dataframe[1].value
     assert len(fills) == 26
     signal = pd.to_datetime(fills["Signal bar (UTC)"])
     filled = pd.to_datetime(fills["Filled at open of (UTC)"])
     assert (filled > signal).all()  # every order fills on a later bar than its signal
-    assert any("Only 13" not in w.value for w in at.warning)
+    assert not at.warning  # warnings and notes are grouped in one notice, not a stack of boxes
+    notices = [e for e in at.expander if "notices about this backtest" in e.label]
+    assert len(notices) <= 1
     # Changing the strategy marks the shown result as stale instead of silently mixing them.
     changed = json.loads(json.dumps(SMA))
     changed["nodes"][2]["config"]["right"] = "sma(50)"

@@ -18,10 +18,11 @@ from core.errors import StudioError
 from core.services import market_data
 from core.services.backtesting import BacktestResult, run_backtest
 from core.services.market_data import MarketData
-from ui.charts import drawdown, equity_vs_hold
+from ui.charts import drawdown, equity_vs_hold, price_with_trades
 from ui.errors import show_error
 from ui.i18n import t
 from ui.market_loaders import cached_sample, cached_upload
+from ui.plain_text import escape_markdown as md
 
 METRICS = (
     ("total_return_pct", "pct"),
@@ -129,20 +130,35 @@ def render_backtest_panel(strategy: dict[str, Any], key_prefix: str) -> None:
                 bars = market_data.resample(data, timeframe)
                 # The user chose the bars explicitly (defaulting to the strategy's timeframe).
                 result = run_backtest(strategy, bars, fee_bps=fee, slippage_bps=slip, cash=cash, match_timeframe=False)
-            st.session_state[state_key] = (_fingerprint(strategy, settings), result)
+            # The closes are kept beside the result for the price chart with its trade markers.
+            st.session_state[state_key] = (_fingerprint(strategy, settings), result, bars.df["close"])
     except StudioError as exc:
         show_error(exc)
         return
     stored = st.session_state.get(state_key)
     if stored is None:
         return
-    fingerprint, result = stored
+    fingerprint, result, close = stored
     if fingerprint != _fingerprint(strategy, settings):
         st.info(t("market.bt.stale"))
-    _render_result(result)
+    _render_result(result, close, key_prefix)
 
 
-def _render_result(result: BacktestResult) -> None:
+def _notices(result: BacktestResult) -> None:
+    """All warnings and notes in one collapsible notice: its label counts them and states the most
+    important one (warnings come before notes, in the order the backtest found them)."""
+    items = [("warning", w) for w in result.warnings] + [("note", n) for n in result.notes]
+    if not items:
+        return
+    first = items[0][1]
+    headline = first if len(first) <= 110 else first[:109] + "…"
+    icon = ":material/warning:" if result.warnings else ":material/info:"
+    with st.expander(t("market.bt.notices", n=len(items), first=headline), icon=icon):
+        for kind, text in items:
+            st.markdown(f"- {'⚠️ ' if kind == 'warning' else ''}{md(text)}")
+
+
+def _render_result(result: BacktestResult, close: pd.Series, key_prefix: str) -> None:
     s = result.settings
     st.caption(
         t(
@@ -161,10 +177,7 @@ def _render_result(result: BacktestResult) -> None:
         columns[i % 4].metric(
             t(f"market.bt.metric.{key}"), _fmt(result.metrics.get(key), kind), help=t(f"market.bt.formula.{key}")
         )
-    for warning in result.warnings:
-        st.warning(warning)
-    for note in result.notes:
-        st.info(note)
+    _notices(result)
     if result.open_trade is not None:
         trade = result.open_trade
         st.info(
@@ -176,7 +189,15 @@ def _render_result(result: BacktestResult) -> None:
                 pct=f"{trade.return_pct:.2f}",
             )
         )
-    st.markdown(f"**{t('market.bt.equity')}**")
+    st.markdown(f"**{t('market.bt.price_trades')}**")
+    fills = [{"time": f.time, "side": f.side, "price": f.price} for f in result.fills]
+    st.altair_chart(price_with_trades(close, fills, labels={"price": t("market.bt.price"),
+                                                            "buy": t("market.bt.side.buy"),
+                                                            "sell": t("market.bt.side.sell")}),
+                    width="stretch")
+    h1, h2 = st.columns([3, 1], vertical_alignment="bottom")
+    h1.markdown(f"**{t('market.bt.equity')}**")
+    log = h2.toggle(t("market.bt.log_scale"), key=f"{key_prefix}_bt_log", help=t("market.bt.log_help"))
     st.altair_chart(
         equity_vs_hold(
             result.equity,
@@ -184,6 +205,7 @@ def _render_result(result: BacktestResult) -> None:
             strategy=t("market.bt.series.strategy"),
             hold=t("market.bt.series.hold"),
             value=t("market.bt.value"),
+            log=log,
         ),
         width="stretch",
     )
@@ -201,6 +223,10 @@ def _render_result(result: BacktestResult) -> None:
             trades[money] = pd.to_numeric(trades[money])
         for when in ("entry_time", "exit_time"):
             trades[when] = pd.to_datetime(trades[when], utc=True).dt.strftime("%Y-%m-%d %H:%M")
+        # An open trade has no exit yet: say so, and "—" (not None) in its exit cells.
+        trades["status"] = trades["status"].map(lambda v: t(f"market.bt.status.{v}"))
+        trades[["exit_time", "exit_price"]] = trades[["exit_time", "exit_price"]].astype(object).where(
+            trades[["exit_time", "exit_price"]].notna(), "—")
         trades = trades[list(TRADE_COLUMNS)].rename(columns={c: t(f"market.bt.col.{c}") for c in TRADE_COLUMNS})
         st.dataframe(trades, hide_index=True, width="stretch")
     if result.fills:

@@ -46,7 +46,7 @@ def candlestick(frame: pd.DataFrame, *, labels: dict[str, str], height: int = 42
     data["direction"] = (data["close"] >= data["open"]).map({True: "up", False: "down"})
     domain = [data["time"].min().isoformat(), data["time"].max().isoformat()]
     # Times are UTC (the page says so once); a title per panel would only take height.
-    x = alt.X("time:T", title=None, scale=alt.Scale(domain=domain))
+    x = alt.X("time:T", title=None, scale=alt.Scale(domain=domain), axis=time_axis(data["time"]))
     color = alt.Color("direction:N", scale=alt.Scale(domain=["up", "down"], range=[UP, DOWN]), legend=None)
     tooltip = [alt.Tooltip("time:T", format="%Y-%m-%d %H:%M")] + [
         alt.Tooltip(f"{c}:Q", format=",.4~f") for c in ("open", "high", "low", "close", "volume")
@@ -105,7 +105,8 @@ def candlestick(frame: pd.DataFrame, *, labels: dict[str, str], height: int = 42
                 ),
             ),
         )
-        .encode(x=alt.X("time:T", title=labels.get("time", "time"), scale=alt.Scale(domain=domain)))
+        .encode(x=alt.X("time:T", title=labels.get("time", "time"), scale=alt.Scale(domain=domain),
+                          axis=time_axis(data["time"])))
         .properties(height=200)
     )
     return [price, rsi, macd]
@@ -121,17 +122,28 @@ def _label_expr(labels: dict[str, str], prefix: str) -> str:
     return expr
 
 
+def time_axis(times: pd.Series) -> alt.Axis:
+    """Numeric date labels (2017-03, 03-14 09:00): no month names, so no English in a Korean page."""
+    span = (times.max() - times.min()) if len(times) else pd.Timedelta(0)
+    fmt = "%Y-%m" if span > pd.Timedelta(days=120) else "%m-%d" if span > pd.Timedelta(days=3) else "%m-%d %H:%M"
+    return alt.Axis(format=fmt, labelOverlap=True)
+
+
 def equity_vs_hold(
-    equity: pd.Series, buy_hold: pd.Series, *, strategy: str, hold: str, value: str, height: int = 260
+    equity: pd.Series, buy_hold: pd.Series, *, strategy: str, hold: str, value: str, height: int = 260,
+    log: bool = False,
 ) -> alt.Chart:
+    """Both curves on one axis; ``log`` makes equal percentage moves equal heights, so a strategy
+    beside a buy-and-hold that grew tenfold is not drawn as a flat line."""
     frame = pd.DataFrame({strategy: equity, hold: buy_hold})
     data = _reset(thin(frame)).melt("time", var_name="series", value_name="value")
+    scale = alt.Scale(type="log") if log and bool((data["value"] > 0).all()) else alt.Scale(zero=False)
     return (
         alt.Chart(data)
         .mark_line()
         .encode(
-            x=alt.X("time:T", title=None),
-            y=alt.Y("value:Q", title=value, scale=alt.Scale(zero=False)),
+            x=alt.X("time:T", title=None, axis=time_axis(data["time"])),
+            y=alt.Y("value:Q", title=value, scale=scale),
             color=alt.Color(
                 "series:N",
                 scale=alt.Scale(domain=[strategy, hold], range=["#1e88e5", "#9e9e9e"]),
@@ -143,13 +155,41 @@ def equity_vs_hold(
     )
 
 
+def price_with_trades(close: pd.Series, fills: list[dict[str, object]], *, labels: dict[str, str],
+                      height: int = 300) -> alt.LayerChart:
+    """The close price with a marker at every fill: ▲ buy, ▼ sell, at the filled price and bar.
+
+    ``fills``: dicts with time, side ("buy"/"sell"), price; ``labels``: price, buy, sell."""
+    data = _reset(thin(close.rename("close")))
+    axis = time_axis(data["time"])
+    line = alt.Chart(data).mark_line(color="#94a3b8", strokeWidth=1.2).encode(
+        x=alt.X("time:T", title=None, axis=axis),
+        y=alt.Y("close:Q", title=labels["price"], scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("time:T", format="%Y-%m-%d %H:%M"), alt.Tooltip("close:Q", format=",.4~f")],
+    )
+    marks = pd.DataFrame(fills[-MAX_POINTS:], columns=["time", "side", "price"])
+    marks["time"] = pd.to_datetime(marks["time"], utc=True).dt.tz_localize(None)
+    marks["kind"] = marks["side"].map({"buy": labels["buy"], "sell": labels["sell"]})
+    points = alt.Chart(marks).mark_point(filled=True, size=90, opacity=0.95).encode(
+        x="time:T",
+        y="price:Q",
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=[labels["buy"], labels["sell"]],
+                                                  range=["triangle-up", "triangle-down"]),
+                        legend=alt.Legend(title=None, orient="top")),
+        color=alt.Color("kind:N", scale=alt.Scale(domain=[labels["buy"], labels["sell"]], range=[UP, DOWN]),
+                        legend=alt.Legend(title=None, orient="top")),
+        tooltip=[alt.Tooltip("time:T", format="%Y-%m-%d %H:%M"), "kind:N", alt.Tooltip("price:Q", format=",.4~f")],
+    )
+    return alt.layer(line, points).properties(height=height)
+
+
 def drawdown(series: pd.Series, *, title: str, height: int = 160) -> alt.Chart:
     data = _reset(thin(series.rename("drawdown")))
     return (
         alt.Chart(data)
         .mark_area(color=DOWN, opacity=0.5, line={"color": DOWN})
         .encode(
-            x=alt.X("time:T", title=None),
+            x=alt.X("time:T", title=None, axis=time_axis(data["time"])),
             y=alt.Y("drawdown:Q", title=title),
             tooltip=[alt.Tooltip("time:T", format="%Y-%m-%d %H:%M"), alt.Tooltip("drawdown:Q", format=".2f")],
         )

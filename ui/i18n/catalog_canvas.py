@@ -64,3 +64,18 @@ MESSAGES.update({
     "readback.none": {"en": "This strategy cannot be read back in words yet; the graph below shows it.",
                       "ko": "이 전략은 아직 말로 풀 수 없습니다. 아래 그래프를 보세요."},
 })
+
+# Backtest display (ui/backtest_panel.py).
+MESSAGES.update({
+    "market.bt.notices": {"en": "{n} notices about this backtest — {first}",
+                          "ko": "이 백테스트에 대한 알림 {n}개 — {first}"},
+    "market.bt.price_trades": {"en": "Price with entries and exits", "ko": "가격과 매수·매도 시점"},
+    "market.bt.price": {"en": "Price", "ko": "가격"},
+    "market.bt.log_scale": {"en": "Log scale", "ko": "로그 축"},
+    "market.bt.log_help": {"en": "Equal percentage moves get equal heights, so a small strategy curve is not flat "
+                                 "beside a large buy-and-hold gain.",
+                           "ko": "같은 비율의 변화를 같은 높이로 그립니다. "
+                                 "단순 보유 수익이 클 때도 전략 곡선이 평평하게 보이지 않습니다."},
+    "market.bt.status.open": {"en": "open", "ko": "보유 중"},
+    "market.bt.status.closed": {"en": "closed", "ko": "청산"},
+})
