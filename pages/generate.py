@@ -20,7 +20,7 @@ from core.services.strategy_library import ValidationReport, ValidStrategy
 from ui.canvas import show_canvas
 from ui.canvas_editor import Editor, editor_panel
 from ui.errors import show_error
-from ui.i18n import t
+from ui.i18n import current_language, t
 from ui.model_picker import call_caption, pick_model
 from ui.plain_text import escape_markdown as md
 from ui.readback import show_readback
@@ -158,11 +158,14 @@ def _refine(instruction: str, model: str) -> None:
     _remember_call(result)
 
 
-def _issue_text(issue: Any) -> str:
-    """Radio labels are Markdown; ids and messages quote the (untrusted) strategy, so escape them."""
+def _issue_text(issue: Any, lang: str) -> str:
+    """Radio labels are Markdown; ids and messages quote the (untrusted) strategy, so escape them.
+
+    In Korean the catalog's sentence for the code stands for the (English) message of the core."""
     mark = "⛔" if issue.severity == "error" else "⚠️"
     where = issue.node_id or (f"{issue.edge[0]} → {issue.edge[1]}" if issue.edge else "")
-    text = f"{issue.code} · {where}: {issue.message}" if where else f"{issue.code}: {issue.message}"
+    message = issue.message if lang == "en" else t(f"strategy.code.{issue.code}")
+    text = f"{issue.code} · {where}: {message}" if where else f"{issue.code}: {message}"
     return f"{mark} {md(text)}"
 
 
@@ -179,13 +182,15 @@ def _validation(report: ValidationReport) -> str | None:
     highlight = None
     if report.issues:
         issues = list(report.issues)
+        labels = [_issue_text(i, current_language()) for i in issues]  # now: format_func may run outside the run
         choice = st.radio(t("strategy.gen.pick_issue"), range(len(issues)), index=None, key=ISSUE,
-                          format_func=lambda i: _issue_text(issues[i]))
+                          format_func=lambda i: labels[i])
         if choice is not None and choice < len(issues):
             issue = issues[choice]
             highlight = issue.node_id or (issue.edge[0] if issue.edge else None)
-            st.info(t(f"strategy.code.{issue.code}") + (
-                "\n\n" + t("strategy.gen.hint", hint=md(issue.hint)) if issue.hint else ""))
+            # The hint is the core's English sentence: shown to English readers only.
+            hint = issue.hint if issue.hint and current_language() == "en" else None
+            st.info(t(f"strategy.code.{issue.code}") + ("\n\n" + t("strategy.gen.hint", hint=md(hint)) if hint else ""))
     if report.warnings:
         with st.expander(t("strategy.gen.notes")):
             for note in report.warnings:

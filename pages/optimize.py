@@ -73,7 +73,10 @@ def _fmt(value: Any) -> str:
 
 
 def _delta(before: Any, after: Any) -> str | None:
+    """The change as a signed figure; None (no badge) when nothing changed."""
     if not isinstance(before, int | float) or not isinstance(after, int | float):
+        return None
+    if abs(after - before) < 0.005:
         return None
     if isinstance(before, int) and isinstance(after, int):
         return f"{after - before:+d}"
@@ -110,7 +113,9 @@ def _show(result: OptimizationResult, saved_id: str | None, name: str) -> None:
     for col, key in zip((c1, c2, c3, c4), ("total_return_pct", "sharpe", "max_drawdown_pct", "trades"),
                         strict=True):
         before, after = result.before.get(key), result.after.get(key)
-        col.metric(t(f"services.metric.{key}"), _fmt(after), _delta(before, after),
+        delta = _delta(before, after)
+        # A lower drawdown figure is worse (drawdowns are negative), so the colour follows the sign.
+        col.metric(t(f"services.metric.{key}"), _fmt(after), delta, delta_color="normal" if delta else "off",
                    help=f"{t('services.opt.before')}: {_fmt(before)}")
     st.table(_metrics_table(result).set_index(t("services.opt.metric")))
     st.caption(call_caption(result.info))

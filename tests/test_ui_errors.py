@@ -87,3 +87,28 @@ def test_unexpected_error_is_generic_without_traceback_or_key() -> None:
     assert "RuntimeError" in text and "server log" in text
     assert "sk-test" not in text and "Traceback" not in text
     assert not at.exception
+
+
+def test_a_coded_csv_error_is_worded_in_korean_and_its_cells_stay_text() -> None:
+    def script() -> None:
+        import streamlit as st
+
+        from core.errors import StudioError
+        from core.services import market_data
+        from ui.errors import show_error
+
+        bad = ("timestamp,open,high,low,close,volume\n2024-01-01T00:00:00Z,100,110,95,105,12\n"
+               "2024-01-01T01:00:00Z,105,99,104,101,9\n")
+        try:
+            market_data.load_csv(bad.encode(), name=st.session_state["name"])
+        except StudioError as exc:
+            show_error(exc)
+
+    for lang, expected in (("ko", "2번째 행(파일 3번째 줄)의 고가 99이(가) 저가 104보다 낮습니다"),
+                           ("en", "has high 99 below low 104")):
+        at = AppTest.from_function(script, default_timeout=30)
+        at.session_state["lang"] = lang
+        at.session_state["name"] = "**p**.csv"
+        at.run()
+        assert not at.exception
+        assert expected in at.error[0].value and at.error[0].value.startswith("\\*\\*p\\*\\*")  # name as text

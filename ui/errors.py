@@ -28,11 +28,40 @@ def _quota_text(exc: QuotaExceeded) -> str:
     return escape_markdown(exc)
 
 
+def _coded_text(exc: StudioError) -> str | None:
+    """A coded error (details "code" + "params") in the interface language, or None if uncoded.
+
+    Parameters quote user input (file names, cells), so each is escaped before it goes in."""
+    code = exc.details.get("code")
+    if not isinstance(code, str) or current_language() == "en":
+        return None
+    key = f"errors.{code}"
+    params = {k: escape_markdown(str(v)) for k, v in (exc.details.get("params") or {}).items()}
+    text = translate_or_none(key, params)
+    if text is None:
+        return None
+    extra = translate_or_none("errors.csv_format", {}) if code.startswith("CSV_") else None
+    return text + (f"\n\n{extra}" if extra and code in _FORMAT_CODES else "")
+
+
+_FORMAT_CODES = {"CSV_EMPTY", "CSV_UNREADABLE", "CSV_DUPLICATE_COLUMNS", "CSV_MISSING_COLUMNS"}
+
+
+def translate_or_none(key: str, params: dict[str, str]) -> str | None:
+    from ui.i18n import catalog
+
+    if key not in catalog():
+        return None
+    return t(key, **params)
+
+
 def error_text(exc: BaseException) -> str:
     """What the user reads (Markdown source): the core's own message and hint, or a generic next step."""
     if isinstance(exc, QuotaExceeded):
         # The offline engine costs nothing, so the quota never stops it: say so on every page.
         return _quota_text(exc) + "\n\n" + t("common.error.quota_offline")
+    if isinstance(exc, StudioError) and (coded := _coded_text(exc)) is not None:
+        return coded
     if isinstance(exc, StudioError | ConfigError):
         # Both carry a message written for the user: what is wrong, where, and how to fix it. It may
         # quote user input (a file name, a user id, a CSV cell), so it is shown as text, not Markdown.

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.services.accounts import LOCAL_USER_ID
 from ui.errors import show_error
-from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, t
+from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, remember_language, set_language, t
 from ui.identity import current_principal, render_identity
 from ui.money import format_usd
 
@@ -34,6 +34,7 @@ def _sync_widget(widget_key: str, value: str) -> None:
 
 
 def render_user_and_language() -> None:
+    remember_language()  # page changes drop the address's ?lang=: put it back on every run
     # Who is signed in is decided by the login (or the local mode), never typed in.
     render_identity(current_principal())
     _sync_widget(_LANG_WIDGET, current_language())

@@ -31,6 +31,11 @@ def _row(i: int) -> str:
     return f"row {i + 1} (file line {i + 2})"
 
 
+def _where(i: int) -> dict[str, int]:
+    """The row's parameters for a coded message (the UI words them in the reader's language)."""
+    return {"row": i + 1, "line": i + 2}
+
+
 def _read_bytes(source: bytes | str | Path, name: str) -> tuple[bytes, str]:
     """The CSV bytes and a display name; a str is a path unless it already contains a newline."""
     if isinstance(source, bytes):
@@ -39,7 +44,8 @@ def _read_bytes(source: bytes | str | Path, name: str) -> tuple[bytes, str]:
         path = Path(source)
         try:
             if path.stat().st_size > MAX_BYTES:
-                raise DataError(f"{path} is larger than {MAX_BYTES // 2**20} MB.", hint="Resample it first.")
+                raise DataError(f"{path} is larger than {MAX_BYTES // 2**20} MB.", hint="Resample it first.",
+                                code="CSV_TOO_LARGE", params={"name": str(path), "mb": MAX_BYTES // 2**20})
             raw = path.read_bytes()
         except FileNotFoundError:
             raise DataError(f"Market data file not found: {path}.", hint="Check the path.") from None
@@ -51,7 +57,8 @@ def _read_bytes(source: bytes | str | Path, name: str) -> tuple[bytes, str]:
     else:
         raw = source.encode("utf-8")
     if len(raw) > MAX_BYTES:
-        raise DataError(f"{name} is larger than {MAX_BYTES // 2**20} MB.", hint="Resample it first.")
+        raise DataError(f"{name} is larger than {MAX_BYTES // 2**20} MB.", hint="Resample it first.",
+                        code="CSV_TOO_LARGE", params={"name": name, "mb": MAX_BYTES // 2**20})
     return raw, name
 
 
@@ -75,6 +82,8 @@ def _epoch(numeric: pd.Series, text: pd.Series, name: str, column: str) -> pd.Da
             f"{name}: {_row(i)} has the {column} '{_shown(text.iloc[i])}', which reads as epoch {unit_name} "
             f"{times[i]:%Y-%m-%d %H:%M}, before {EARLIEST:%Y}.",
             hint="Write dates in ISO 8601 (2024-01-31) or as epoch seconds/milliseconds since 1970.",
+            code="CSV_EPOCH_TOO_EARLY", params={"name": name, **_where(i), "column": column,
+                                                "value": _shown(text.iloc[i]), "year": f"{EARLIEST:%Y}"},
         )
     return times
 
@@ -84,13 +93,15 @@ def _parse_times(values: pd.Series, name: str, column: str) -> pd.DatetimeIndex:
         missing = values.isna().to_numpy()
         if missing.any():
             i = int(np.flatnonzero(missing)[0])
-            raise DataError(f"{name}: {_row(i)} has an empty {column}.", hint="Every row needs a timestamp.")
+            raise DataError(f"{name}: {_row(i)} has an empty {column}.", hint="Every row needs a timestamp.",
+                            code="CSV_EMPTY_TIME", params={"name": name, **_where(i), "column": column})
         return _epoch(values, values, name, column)
     text = values.astype("string").str.strip()
     empty = (text.isna() | (text == "")).to_numpy()
     if empty.any():
         i = int(np.flatnonzero(empty)[0])
-        raise DataError(f"{name}: {_row(i)} has an empty {column}.", hint="Every row needs a timestamp.")
+        raise DataError(f"{name}: {_row(i)} has an empty {column}.", hint="Every row needs a timestamp.",
+                        code="CSV_EMPTY_TIME", params={"name": name, **_where(i), "column": column})
     times = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
     bad = times.isna().to_numpy()
     if bad.any():
@@ -102,6 +113,7 @@ def _parse_times(values: pd.Series, name: str, column: str) -> pd.DatetimeIndex:
         raise DataError(
             f"{name}: {_row(i)} has a {column} that cannot be read: '{text.iloc[i]}'.",
             hint="Use ISO 8601 (2024-01-31 or 2024-01-31T09:00:00Z) or epoch seconds/milliseconds in every row.",
+            code="CSV_BAD_TIME", params={"name": name, **_where(i), "column": column, "value": str(text.iloc[i])},
         )
     return pd.DatetimeIndex(times)
 
@@ -119,14 +131,17 @@ def _check_numbers(frame: pd.DataFrame, name: str) -> dict[str, np.ndarray]:
                 raise DataError(
                     f"{name}: {_row(i)} has no {col} value (empty or NaN).",
                     hint="Fill or drop rows with missing values before loading.",
+                    code="CSV_MISSING_VALUE", params={"name": name, **_where(i), "column": col},
                 )
             raise DataError(
                 f"{name}: {_row(i)} has a {col} that is not a number: '{shown}'.",
                 hint="Use plain numbers with a dot as decimal separator and no thousands separators.",
+                code="CSV_NOT_A_NUMBER", params={"name": name, **_where(i), "column": col, "value": str(shown)},
             )
         if not np.isfinite(values).all():
             i = int(np.flatnonzero(~np.isfinite(values))[0])
-            raise DataError(f"{name}: {_row(i)} has an infinite {col}.", hint="Use finite numbers.")
+            raise DataError(f"{name}: {_row(i)} has an infinite {col}.", hint="Use finite numbers.",
+                            code="CSV_INFINITE", params={"name": name, **_where(i), "column": col})
         out[col] = values
     for col in PRICE_COLUMNS:
         bad = out[col] <= 0
@@ -135,16 +150,22 @@ def _check_numbers(frame: pd.DataFrame, name: str) -> dict[str, np.ndarray]:
             raise DataError(
                 f"{name}: {_row(i)} has a non-positive {col} price ({out[col][i]:g}).",
                 hint="Prices must be greater than 0; remove or fix the row.",
+                code="CSV_NON_POSITIVE_PRICE", params={"name": name, **_where(i), "column": col,
+                                                       "value": f"{out[col][i]:g}"},
             )
     if (out["volume"] < 0).any():
         i = int(np.flatnonzero(out["volume"] < 0)[0])
-        raise DataError(f"{name}: {_row(i)} has a negative volume ({out['volume'][i]:g}).", hint="Volume is >= 0.")
+        raise DataError(f"{name}: {_row(i)} has a negative volume ({out['volume'][i]:g}).", hint="Volume is >= 0.",
+                        code="CSV_NEGATIVE_VOLUME",
+                        params={"name": name, **_where(i), "value": f"{out['volume'][i]:g}"})
     bad = out["high"] < out["low"]
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise DataError(
             f"{name}: {_row(i)} has high {out['high'][i]:g} below low {out['low'][i]:g}.",
             hint="Check whether the high and low columns are swapped.",
+            code="CSV_HIGH_BELOW_LOW", params={"name": name, **_where(i), "high": f"{out['high'][i]:g}",
+                                               "low": f"{out['low'][i]:g}"},
         )
     return out
 
@@ -159,6 +180,8 @@ def _check_order(times: pd.DatetimeIndex, name: str) -> None:
             f"{name}: rows are not sorted by time: {_row(i)} ({times[i].isoformat()}) comes before "
             f"the previous row ({times[i - 1].isoformat()}).",
             hint="Sort the file by timestamp, oldest first.",
+            code="CSV_NOT_SORTED", params={"name": name, **_where(i), "time": times[i].isoformat(),
+                                           "previous": times[i - 1].isoformat()},
         )
     same = steps == 0
     if same.any():
@@ -166,6 +189,7 @@ def _check_order(times: pd.DatetimeIndex, name: str) -> None:
         raise DataError(
             f"{name}: {_row(i)} repeats the timestamp of the previous row ({times[i].isoformat()}).",
             hint="Remove duplicate rows so each timestamp appears once.",
+            code="CSV_DUPLICATE_TIME", params={"name": name, **_where(i), "time": times[i].isoformat()},
         )
 
 
@@ -190,30 +214,36 @@ def gap_warnings(index: pd.DatetimeIndex, timeframe: str) -> list[str]:
 
 def parse_csv(raw: bytes, name: str = "upload", symbol: str = "BTC/USDT", source: str = "upload") -> MarketData:
     if not raw or raw.isspace():
-        raise DataError(f"{name} is empty.", hint=FORMAT_HINT)
+        raise DataError(f"{name} is empty.", hint=FORMAT_HINT, code="CSV_EMPTY", params={"name": name})
     try:
         # pandas' own type inference from the bytes (no decoded copy): numeric columns arrive as
         # float64; a column with text in it arrives as strings and the checks below find the row.
         frame = pd.read_csv(io.BytesIO(raw), skipinitialspace=True, encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise DataError(
-            f"{name} is not a UTF-8 text file.", hint="Export the data as CSV (comma-separated, UTF-8)."
+            f"{name} is not a UTF-8 text file.", hint="Export the data as CSV (comma-separated, UTF-8).",
+            code="CSV_NOT_UTF8", params={"name": name},
         ) from None
     except (pd.errors.ParserError, ValueError) as exc:
-        raise DataError(f"{name} is not a readable CSV file: {str(exc).strip()}.", hint=FORMAT_HINT) from None
+        raise DataError(f"{name} is not a readable CSV file: {str(exc).strip()}.", hint=FORMAT_HINT,
+                        code="CSV_UNREADABLE", params={"name": name}) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     if len(set(frame.columns)) != len(frame.columns):
         dup = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
-        raise DataError(f"{name}: the header repeats column(s) {', '.join(dup)}.", hint=FORMAT_HINT)
+        raise DataError(f"{name}: the header repeats column(s) {', '.join(dup)}.", hint=FORMAT_HINT,
+                        code="CSV_DUPLICATE_COLUMNS", params={"name": name, "columns": ", ".join(dup)})
     time_col = next((c for c in TIME_COLUMNS if c in frame.columns), None)
     missing = [c for c in OHLCV if c not in frame.columns]
     if time_col is None:
         missing.insert(0, "timestamp (or date/time)")
     if missing:
         found = ", ".join(frame.columns) or "nothing"
-        raise DataError(f"{name}: missing column(s): {', '.join(missing)}. Found: {found}.", hint=FORMAT_HINT)
+        raise DataError(f"{name}: missing column(s): {', '.join(missing)}. Found: {found}.", hint=FORMAT_HINT,
+                        code="CSV_MISSING_COLUMNS",
+                        params={"name": name, "columns": ", ".join(missing), "found": found})
     if frame.empty:
-        raise DataError(f"{name} has a header but no data rows.", hint="Add at least two rows of bars.")
+        raise DataError(f"{name} has a header but no data rows.", hint="Add at least two rows of bars.",
+                        code="CSV_NO_ROWS", params={"name": name})
     assert time_col is not None
     times = _parse_times(frame[time_col], name, time_col)
     numbers = _check_numbers(frame, name)

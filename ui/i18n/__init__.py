@@ -4,8 +4,9 @@ Every label, message and help text on a page goes through ``t("area.key", **fmt)
 in ``ui/i18n/catalog_<area>.py`` modules, each exposing ``MESSAGES = {"area.key": {"en": ..., "ko":
 ...}}``; this loader merges them all, so each page owner adds strings without touching this file.
 
-The language is kept in ``st.session_state["lang"]``. On a session's first run it is taken from
-the browser (``st.context.locale``, else the Accept-Language header), then remembered.
+The language is kept in ``st.session_state["lang"]`` and mirrored in the page address
+(``?lang=ko``), so a reload, a bookmark or a shared link keeps it. On a session's first run it is
+taken from the address, else the browser (``st.context.locale``, else the Accept-Language header).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ DEFAULT_LANGUAGE = "ko"  # Korean traders are the first users; the browser's lan
 FALLBACK_LANGUAGE = "en"
 LANGUAGE_NAMES: dict[str, str] = {"ko": "한국어", "en": "English"}
 SESSION_KEY = "lang"
+QUERY_KEY = "lang"
 
 log = logging.getLogger(__name__)
 
@@ -80,15 +82,35 @@ def current_language() -> str:
         return DEFAULT_LANGUAGE
     if lang in LANGUAGES:
         return str(lang)
-    lang = browser_language() or DEFAULT_LANGUAGE
+    lang = _address_language() or browser_language() or DEFAULT_LANGUAGE
     st.session_state[SESSION_KEY] = lang
     return lang
+
+
+def _address_language() -> str | None:
+    try:
+        value = st.query_params.get(QUERY_KEY)
+    except Exception:  # no script run context
+        return None
+    return value if value in LANGUAGES else None
+
+
+def remember_language() -> None:
+    """Put the session's language in the address (once per run, from the shell), so it survives
+    a reload. Streamlit keeps query parameters across st.navigation page changes."""
+    lang = current_language()
+    try:
+        if st.query_params.get(QUERY_KEY) != lang:
+            st.query_params[QUERY_KEY] = lang
+    except Exception:  # outside a run (AppTest of a bare page keeps working)
+        log.debug("query parameters unavailable", exc_info=True)
 
 
 def set_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     st.session_state[SESSION_KEY] = lang
+    remember_language()
 
 
 def translate(key: str, lang: str, **fmt: Any) -> str:
