@@ -132,6 +132,7 @@ MESSAGES.update({
     "errors.CSV_NO_ROWS": {"en": "{name} has a header but no data rows.",
                            "ko": "{name} 파일에 머리글만 있고 데이터 행이 없습니다. 봉을 두 행 이상 넣어 주세요."},
     "errors.csv_format": {"en": "CSV format: timestamp (or date/time), open, high, low, close, volume columns "
-                                "(any case and order); times in ISO 8601 or epoch seconds/milliseconds.", "ko": "CSV 형식: timestamp(또는 date/time), open, high, low, close, volume 열 "
+                                "(any case and order); times in ISO 8601 or epoch seconds/milliseconds.",
+                          "ko": "CSV 형식: timestamp(또는 date/time), open, high, low, close, volume 열 "
                                           "(대소문자·순서 무관), 시각은 ISO 8601 또는 초/밀리초."},
 })
