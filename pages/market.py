@@ -12,8 +12,9 @@ from core.services import market_data
 from core.services.market_data import MarketData
 from ui.charts import candlestick
 from ui.errors import show_error
-from ui.i18n import t
+from ui.i18n import coded, t
 from ui.market_loaders import cached_sample, cached_upload
+from ui.plain_text import escape_markdown
 
 SOURCES = ("sample", "upload", "exchange")
 EXCHANGES = ("binance", "bybit", "okx", "kraken", "coinbase", "upbit", "bithumb")
@@ -109,7 +110,7 @@ def main() -> None:
         if shown.warnings:
             with st.expander(t("market.data_warnings"), expanded=False):
                 for warning in shown.warnings:
-                    st.warning(warning)
+                    st.warning(coded(warning, escape_markdown))
         _chart(shown)
         with st.expander(t("market.indicators")):
             st.json({k: v for k, v in snapshot.items()})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -142,3 +143,18 @@ def test_panel_in_korean_uses_translated_labels_for_every_metric_and_column() ->
     assert not at.exception
     labels = {m.label for m in at.metric}
     assert "총 수익률" in labels and "최대 낙폭" in labels and "샤프 지수 (일간, √365)" in labels
+
+
+def test_backtest_notices_are_one_korean_notice_with_the_most_important_first() -> None:
+    mismatched = json.loads(json.dumps(SMA))
+    mismatched["nodes"][1]["config"]["symbol"] = "ETH/USDT"  # the sample is BTC/USDT
+    at = AppTest.from_function(_panel_app, default_timeout=30)
+    at.session_state["lang"] = "ko"
+    at.session_state["strategy_json"] = json.dumps(mismatched)
+    at.run()
+    at.button(key="test_bt_run").click().run()
+    assert not at.exception and not at.warning and not at.info
+    notice = next(e for e in at.expander if e.label.startswith("이 백테스트에 대한 알림"))
+    shown = notice.label.replace("\\", "")  # the label is Markdown source
+    assert "data_1은(는) ETH/USDT용이지만 데이터는 BTC/USDT입니다" in shown  # the warning comes first
+    assert not re.search(r"\b(is for|but the data|prices come)\b", notice.label)

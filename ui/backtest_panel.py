@@ -20,7 +20,7 @@ from core.services.backtesting import BacktestResult, run_backtest
 from core.services.market_data import MarketData
 from ui.charts import drawdown, equity_vs_hold, price_with_trades
 from ui.errors import show_error
-from ui.i18n import t
+from ui.i18n import coded, t
 from ui.market_loaders import cached_sample, cached_upload
 from ui.plain_text import escape_markdown as md
 
@@ -150,12 +150,12 @@ def _notices(result: BacktestResult) -> None:
     items = [("warning", w) for w in result.warnings] + [("note", n) for n in result.notes]
     if not items:
         return
-    first = items[0][1]
-    headline = first if len(first) <= 110 else first[:109] + "…"
+    first = coded(items[0][1])
+    headline = md(first if len(first) <= 110 else first[:109] + "…")
     icon = ":material/warning:" if result.warnings else ":material/info:"
     with st.expander(t("market.bt.notices", n=len(items), first=headline), icon=icon):
         for kind, text in items:
-            st.markdown(f"- {'⚠️ ' if kind == 'warning' else ''}{md(text)}")
+            st.markdown(f"- {'⚠️ ' if kind == 'warning' else ''}{coded(text, md)}")
 
 
 def _render_result(result: BacktestResult, close: pd.Series, key_prefix: str) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.coded import Coded
 from core.market import metrics as m
 from core.market import stats
 from core.market.book import Book
@@ -185,7 +186,9 @@ def _result(
     book, close, times = engine.book, engine.close, data.df.index
     notifications, notify_total = _notifications(engine.plan, engine.notify_bars, times)
     if notify_total > len(notifications):
-        notes.append(f"{notify_total:,} notifications were raised; the first {len(notifications):,} are listed.")
+        notes.append(Coded("BT_NOTIFICATIONS_CUT",
+                           f"{notify_total:,} notifications were raised; the first {len(notifications):,} are listed.",
+                           total=notify_total, shown=len(notifications)))
     if book.trade is not None:
         book.trade.mark_value = book.qty * float(close[-1])
     notes.extend(stats.book_notes(book, book.base, float(close[-1]), engine.unfilled_last))
@@ -240,24 +243,35 @@ def _plan_warnings(plan: Plan, data: MarketData, base: str, quote: str) -> list[
     for sid, cfg in plan.sources.items():
         kind = cfg.get("source_type", "ohlcv")
         if kind != "ohlcv":
-            warnings.append(f"{sid} is a {kind} source, which a backtest cannot replay; conditions use the OHLCV data.")
+            warnings.append(Coded(
+                "BT_SOURCE_NOT_REPLAYED",
+                f"{sid} is a {kind} source, which a backtest cannot replay; conditions use the OHLCV data.",
+                node=sid, kind=kind))
             continue
         tf = cfg.get("timeframe")
         if tf and tf != data.timeframe:
-            warnings.append(
+            warnings.append(Coded(
+                "BT_TIMEFRAME_MISMATCH",
                 f"{sid} asks for {tf} bars but the data has {data.timeframe} bars; the backtest runs on "
-                f"{data.timeframe} bars (resample the data to {tf} to match)."
-            )
+                f"{data.timeframe} bars (resample the data to {tf} to match).",
+                node=sid, wanted=tf, data=data.timeframe,
+            ))
         sym = cfg.get("symbol")
         if sym and str(sym).upper() != data.symbol.upper():
-            warnings.append(f"{sid} is for {sym} but the data is {data.symbol}; prices come from the data.")
+            warnings.append(Coded("BT_SYMBOL_MISMATCH",
+                                  f"{sid} is for {sym} but the data is {data.symbol}; prices come from the data.",
+                                  node=sid, symbol=str(sym), data=data.symbol))
     for action in plan.actions:
         if action.kind in ("buy", "sell") and action.unit and action.unit.upper() not in (base, quote):
-            warnings.append(
-                f"{action.id}: unit {action.unit} is neither {base} nor {quote}; its amount is read as {quote}."
-            )
+            warnings.append(Coded(
+                "BT_UNIT_UNKNOWN",
+                f"{action.id}: unit {action.unit} is neither {base} nor {quote}; its amount is read as {quote}.",
+                node=action.id, unit=action.unit, base=base, quote=quote,
+            ))
         if action.kind in ("buy", "sell") and action.symbol and str(action.symbol).upper() != data.symbol.upper():
-            warnings.append(
-                f"{action.id} trades {action.symbol} but the data is {data.symbol}; it is filled at the data's prices."
-            )
+            warnings.append(Coded(
+                "BT_ACTION_SYMBOL_MISMATCH",
+                f"{action.id} trades {action.symbol} but the data is {data.symbol}; it is filled at the data's prices.",
+                node=action.id, symbol=str(action.symbol), data=data.symbol,
+            ))
     return warnings

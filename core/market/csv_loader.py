@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core.coded import Coded
 from core.market.data import OHLCV, MarketData
 from core.market.errors import DataError
 from core.market.timeframes import infer_timeframe, timeframe_seconds
@@ -205,11 +206,14 @@ def gap_warnings(index: pd.DatetimeIndex, timeframe: str) -> list[str]:
     where = np.flatnonzero(gap)
     missing = secs[where] // step - 1 + (secs[where] % step > 0)
     largest = int(np.argmax(missing))
-    return [
+    return [Coded(
+        "DATA_GAPS",
         f"{len(where)} gap(s) in the data, {int(missing.sum())} missing {timeframe} bar(s) in all; the largest gap "
         f"is {int(missing[largest])} bar(s) after {index[int(where[largest])].isoformat()}, the first after "
-        f"{index[int(where[0])].isoformat()}. Indicators treat the bars on either side of a gap as adjacent."
-    ]
+        f"{index[int(where[0])].isoformat()}. Indicators treat the bars on either side of a gap as adjacent.",
+        gaps=len(where), missing=int(missing.sum()), timeframe=timeframe, largest=int(missing[largest]),
+        largest_after=index[int(where[largest])].isoformat(), first_after=index[int(where[0])].isoformat(),
+    )]
 
 
 def parse_csv(raw: bytes, name: str = "upload", symbol: str = "BTC/USDT", source: str = "upload") -> MarketData:
@@ -254,7 +258,9 @@ def parse_csv(raw: bytes, name: str = "upload", symbol: str = "BTC/USDT", source
     data = MarketData(df=df, symbol=symbol, timeframe=timeframe, source=source)
     data.warnings.extend(gap_warnings(df.index, timeframe))
     if len(df) < 30:
-        data.warnings.append(f"{name} has only {len(df)} bars; most indicators need 14 to 35 bars of history.")
+        data.warnings.append(Coded("DATA_FEW_BARS",
+                                   f"{name} has only {len(df)} bars; most indicators need 14 to 35 bars of history.",
+                                   name=name, bars=len(df)))
     return data
 
 

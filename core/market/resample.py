@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.coded import Coded
 from core.market.data import MarketData
 from core.market.errors import DataError
 from core.market.timeframes import timeframe_seconds
@@ -40,5 +41,7 @@ def resample(data: MarketData, timeframe: str) -> MarketData:
         )
     last_bucket_end = out.index[-1] + pd.Timedelta(seconds=target)
     if data.df.index[-1] + pd.Timedelta(seconds=source) < last_bucket_end:
-        warnings.append(f"The last {timeframe} bar is incomplete (the data ends before it closes).")
+        warnings.append(Coded("DATA_LAST_BAR_INCOMPLETE",
+                              f"The last {timeframe} bar is incomplete (the data ends before it closes).",
+                              timeframe=timeframe))
     return MarketData(df=out, symbol=data.symbol, timeframe=timeframe, source=data.source, warnings=warnings)

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import talib
 
+from core.coded import Coded
 from core.market.evaluate import Evaluator, compare
 from core.market.plan import ConditionSpec, Plan
 from core.market.timeframes import timeframe_seconds
@@ -50,10 +51,12 @@ def trigger_mask(
         return mask & ~np.isnan(avg), notes
     interval = timeframe_seconds(str(cfg.get("interval", "1d")))
     if interval < bar_seconds:
-        notes.append(
+        notes.append(Coded(
+            "BT_TRIGGER_FASTER_THAN_BARS",
             f"The trigger runs every {cfg.get('interval')} but the bars are longer; conditions are checked "
-            "once per bar, on its close."
-        )
+            "once per bar, on its close.",
+            interval=str(cfg.get("interval")),
+        ))
     if interval <= bar_seconds:
         return np.ones(n, dtype=bool), notes
     # The graph runs on the bar whose close completes an interval (e.g. every 60th 1m bar for 1h).

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.coded import Coded
 from core.market import metrics as m
 from core.market.book import QTY_EPSILON, Book, Fill, Trade
 
@@ -62,22 +63,30 @@ def book_warnings(book: Book, times: pd.DatetimeIndex) -> list[str]:
     """What the user must know to trust the figures: orders cut down, buys refused, too few trades."""
     out = []
     if book.reduced:
-        out.append(
-            f"{len(book.reduced)} order(s) were reduced to what the cash or holding allowed (first: {book.reduced[0]})."
-        )
+        out.append(Coded(
+            "BT_ORDERS_REDUCED",
+            f"{len(book.reduced)} order(s) were reduced to what the cash or holding allowed "
+            f"(first: {book.reduced[0]}).",
+            count=len(book.reduced), first=str(book.reduced[0]),
+        ))
     if book.skipped:
         assert book.first_skipped is not None
-        out.append(
+        out.append(Coded(
+            "BT_BUYS_SKIPPED",
             f"{book.skipped} buy signal(s) could not be filled because the cash was used up "
-            f"(first at {times[book.first_skipped].isoformat()})."
-        )
+            f"(first at {times[book.first_skipped].isoformat()}).",
+            count=book.skipped, first=times[book.first_skipped].isoformat(),
+        ))
     if len(book.trades) < m.MIN_TRADES:
-        out.append(
+        out.append(Coded(
+            "BT_FEW_TRADES",
             f"Only {len(book.trades)} closed trade(s): win rate, profit factor and Sharpe mean little with fewer "
-            f"than {m.MIN_TRADES} trades."
-        )
+            f"than {m.MIN_TRADES} trades.",
+            count=len(book.trades), minimum=m.MIN_TRADES,
+        ))
     if (times[-1] - times[0]) < pd.Timedelta(days=30):
-        out.append("The data covers less than 30 days; the daily Sharpe ratio rests on very few returns.")
+        out.append(Coded("BT_SHORT_DATA",
+                         "The data covers less than 30 days; the daily Sharpe ratio rests on very few returns."))
     return out
 
 
@@ -85,12 +94,18 @@ def book_notes(book: Book, base: str, last_close: float, unfilled_last: int) -> 
     """What happened at the edges: a position still open, orders with no next bar, sells with nothing held."""
     out = []
     if book.trade is not None:
-        out.append(
+        out.append(Coded(
+            "BT_POSITION_OPEN",
             f"A position of {book.qty:.8g} {base} is still open at the end; it is valued at the last close "
-            f"({last_close:.8g}) in the equity and the total return, but not counted as a closed trade."
-        )
+            f"({last_close:.8g}) in the equity and the total return, but not counted as a closed trade.",
+            qty=f"{book.qty:.8g}", base=base, close=f"{last_close:.8g}",
+        ))
     if unfilled_last:
-        out.append(f"{unfilled_last} order(s) signalled on the last bar could not fill (there is no next bar).")
+        out.append(Coded("BT_LAST_BAR_UNFILLED",
+                         f"{unfilled_last} order(s) signalled on the last bar could not fill (there is no next bar).",
+                         count=unfilled_last))
     if book.flat_sells:
-        out.append(f"{book.flat_sells} sell signal(s) came while holding nothing and were ignored.")
+        out.append(Coded("BT_FLAT_SELLS",
+                         f"{book.flat_sells} sell signal(s) came while holding nothing and were ignored.",
+                         count=book.flat_sells))
     return out

@@ -134,3 +134,16 @@ def translate(key: str, lang: str, **fmt: Any) -> str:
 def t(key: str, **fmt: Any) -> str:
     """The message for ``key`` in the session's language, formatted with ``fmt``."""
     return translate(key, current_language(), **fmt)
+
+
+def coded(message: Any, escape: Any = None) -> str:
+    """A core message in the session's language: a ``core.coded.Coded`` (or a code-carrying
+    error) is worded from the catalog key ``msg.<code>``; anything else is shown as it came.
+    ``escape`` is applied to each parameter (they quote user data) and to uncoded text."""
+    esc = escape or (lambda text: text)
+    code = getattr(message, "code", None)
+    lang = current_language()
+    if isinstance(code, str) and lang != "en" and f"msg.{code}" in catalog():
+        params = {k: esc(str(v)) for k, v in (getattr(message, "params", None) or {}).items()}
+        return translate(f"msg.{code}", lang, **params)
+    return str(esc(str(message)))
