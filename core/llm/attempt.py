@@ -45,9 +45,14 @@ class Prepared:
 
     info: ModelInfo
     provider: Provider
-    input_tokens: int
+    input_tokens: int  # our best count (recorded when the vendor reports nothing)
     estimated: bool
     cache_key: str | None
+    input_bound: int = 0  # what the vendor's count cannot exceed: reserved and rate-limited
+
+    @property
+    def reserved_input(self) -> int:
+        return max(self.input_bound, self.input_tokens)
 
     @property
     def local(self) -> bool:

@@ -147,7 +147,7 @@ class Gateway:
         return Call(prep.info, run.req, cap, max(0.5, min(self.timeout_s, run.remaining())), prep.input_tokens)
 
     def _limit_args(self, run: Run, prep: Prepared, call: Call) -> tuple[str, int, float]:
-        return prep.info.provider, prep.input_tokens + call.max_tokens, max(0.0, run.remaining() - 1.0)
+        return prep.info.provider, prep.reserved_input + call.max_tokens, max(0.0, run.remaining() - 1.0)
 
     def _waited(self, run: Run, prep: Prepared, waited: float) -> None:
         run.waited_s += waited
@@ -166,7 +166,7 @@ class Gateway:
         reply = state.reply()
         if not prep.local:
             # The token bucket held input + max_tokens; give back what the answer did not use.
-            self.limiter.refund(prep.info.provider, prep.input_tokens + call.max_tokens - reply.usage.total_tokens)
+            self.limiter.refund(prep.info.provider, prep.reserved_input + call.max_tokens - reply.usage.total_tokens)
         return Settlement.completion(run, prep, reply, state.elapsed_ms(), state.ttft)
 
     # ------------------------------------------------------------------ the flow

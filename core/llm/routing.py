@@ -83,7 +83,7 @@ def prepare(info: ModelInfo, provider: Provider, run: Run, *, use_cache: bool) -
             hint="Shorten the input, lower max_tokens, or choose a model with a larger context window.",
         )
     key = cache_key(info.provider, info.name, req) if req.use_cache and use_cache else None
-    return Prepared(info, provider, counted.tokens, counted.estimated, key)
+    return Prepared(info, provider, counted.tokens, counted.estimated, key, counted.upper)
 
 
 def candidate_failed(run: Run, info: ModelInfo, err: StudioError, first: bool) -> None:

@@ -90,7 +90,7 @@ class Settlement:
             return None
         return self.ledger.reserve(
             user_id=run.req.user, request_id=f"{run.request_id}:{attempt}", model=prep.info.name,
-            price=prep.info.price, input_tokens=prep.input_tokens, max_tokens=max_tokens(run, prep),
+            price=prep.info.price, input_tokens=prep.reserved_input, max_tokens=max_tokens(run, prep),
             allow_shrink=run.req.allow_shrink, use_case=run.req.use_case, provider=prep.info.provider,
         )
 

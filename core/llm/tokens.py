@@ -32,6 +32,9 @@ _PRIMING = 3
 # Anthropic/GLM/custom tokenizers differ from o200k; over-counting is the safe side for both the
 # context-window check and the quota reservation.
 _ESTIMATE_MARGIN = 1.15
+# Framing allowance of the byte bound: more than any vendor's published per-message overhead.
+_BOUND_PER_MESSAGE = 16
+_BOUND_PRIMING = 16
 
 
 def _cache_dir() -> Path:
@@ -92,9 +95,14 @@ def encoding_name_for(model: str) -> str:
 
 @dataclass(frozen=True)
 class TokenCount:
+    """``tokens``: our best count (exact for OpenAI). ``upper``: a bound the vendor's count cannot
+    beat, for reservations: the exact count, or for other vendors' unpublished tokenizers the UTF-8
+    bytes of every message plus framing (a byte-level BPE never emits more tokens than bytes)."""
+
     tokens: int
     estimated: bool
     encoding: str
+    upper: int = 0
 
 
 def count_text(text: str, encoding_name: str = "o200k_base") -> int:
@@ -108,5 +116,11 @@ def count_messages(provider: str, model: str, messages: Sequence[Message]) -> To
     for m in messages:
         total += _PER_MESSAGE + len(enc.encode(m.content, disallowed_special=())) + 1
     if provider == "openai":
-        return TokenCount(total, False, enc_name)
-    return TokenCount(int(total * _ESTIMATE_MARGIN) + 1, True, enc_name)
+        return TokenCount(total, False, enc_name, total)
+    return TokenCount(int(total * _ESTIMATE_MARGIN) + 1, True, enc_name, byte_bound(messages))
+
+
+def byte_bound(messages: Sequence[Message]) -> int:
+    """A true upper bound on any byte-level BPE's count of a chat request: its UTF-8 bytes, plus a
+    generous framing allowance per message and for the reply priming (roles, separators)."""
+    return _BOUND_PRIMING + sum(len(m.content.encode("utf-8")) + _BOUND_PER_MESSAGE for m in messages)

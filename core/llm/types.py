@@ -134,7 +134,13 @@ class ModelPrice:
         return total / MTOK
 
     def worst_case(self, input_tokens: int, max_tokens: int) -> Decimal:
-        return self.cost(Usage(input_tokens=input_tokens, output_tokens=max_tokens))
+        """The most the call can cost: every input token at the dearest input-side rate (writing the
+        prompt cache costs more than plain input) and ``max_tokens`` of output."""
+        if not self.known:
+            raise PriceMissing("price unknown")
+        assert self.input is not None and self.output is not None
+        dearest = max(r for r in (self.input, self.cache_read, self.cache_write) if r is not None)
+        return (dearest * input_tokens + self.output * max_tokens) / MTOK
 
 
 @dataclass(frozen=True)
