@@ -122,7 +122,9 @@ class AttemptState:
     def failure(self, prep: Prepared, err: ProviderError) -> Failure:
         """A failed stream with delivered text is a cut, billed with what the vendor reported."""
         if not (self.streaming and self.parts):
-            return Failure(err, None, False)
+            # Nothing reached the caller, but the vendor may have reported usage before the break
+            # (Anthropic's message_start carries the input and cache counts): bill that.
+            return Failure(err, err.usage if isinstance(err, StreamInterrupted) else None, False)
         text = "".join(self.parts)
         usage = err.usage if isinstance(err, StreamInterrupted) and err.usage else estimate_usage(prep, text)
         cut = err if isinstance(err, StreamInterrupted) else StreamInterrupted(

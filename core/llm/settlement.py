@@ -106,6 +106,10 @@ class Settlement:
         """Release the reservation; a failure the vendor saw becomes a ledger row."""
         # Timeouts and unreadable bodies count: the vendor may have billed them.
         reached = err.status_code is not None or isinstance(err, StreamInterrupted) or bool(err.details.get("reached"))
+        if reached and not prep.local and (usage is None or usage.total_tokens == 0):
+            # The vendor received the request and reported nothing: never $0, but the input we
+            # counted, marked as an estimate.
+            usage = Usage(input_tokens=prep.input_tokens, estimated=True)
         row = self.row(run, prep.info, usage or Usage(), err.kind, latency_ms=latency_ms, error=str(err)) \
             if reached else None
         if row is not None:

@@ -91,8 +91,9 @@ def map_error(exc: BaseException, *, provider: str, model: str, vendor: str) -> 
         if is_timeout(exc):
             return ProviderUnavailable(f"{vendor} did not answer in time ({model}).", reached=True, **kw,
                                        hint="Try again, or raise LLM_REQUEST_TIMEOUT.")
-        what = redact(_vendor_message(exc)) if status == 200 else type(exc).__name__
-        return ProviderUnavailable(f"Could not reach {vendor} ({model}): {what}.", **kw)
+        # The vendor's words where it sent some; never an exception class name.
+        what = redact(_vendor_message(exc)).strip().rstrip(".") if status == 200 else "the connection failed"
+        return ProviderUnavailable(f"Could not reach {vendor} ({model}): {what or 'the connection failed'}.", **kw)
     msg = redact(_vendor_message(exc))
     if status in (401, 403):
         return AuthenticationFailed(
