@@ -143,6 +143,7 @@ def main() -> int:
                 db, u, month, queries.Filters(status=queries.ERROR_STATUS))),
             (f"filter choices ({who})", lambda u=user: queries.filter_values(db, u, month)),
             (f"month picker ({who})", lambda u=user: queries.months_with_usage(db, u)),
+            (f"overruns of the month ({who})", lambda u=user: queries.overruns(db, u, month)),
         ]
     checks += [
         ("spend by user (all users)", lambda: queries.breakdown(db, None, month, "user_id")),
