@@ -196,7 +196,8 @@ def recent(scope: str | None, month: str) -> None:
     if not rows:
         st.info(t("usage.recent.none"), icon=":material/filter_alt_off:")
     else:
-        columns = ["created_at", "user_id", "use_case", "provider", "model", "billing_status", "status", "input_tokens",
+        columns = ["id", "created_at", "user_id", "use_case", "provider", "model", "billing_status", "status",
+                   "input_tokens",
                    "output_tokens", "cost_usd", "cost_saved_usd", "latency_ms", "error"]
         frame = pd.DataFrame([{c: r[c] for c in columns} for r in rows], columns=columns)
         frame["created_at"] = frame["created_at"].str.slice(0, 19).str.replace("T", " ")
@@ -240,6 +241,21 @@ def admin(own: str) -> None:
         if st.button(t("usage.cache.clear"), key="usage_cache_clear"):
             removed = usage_service.clear_cache(user)
             st.success(t("usage.cache.cleared", n=removed))
+        st.divider()
+        reconcile(principal)
+
+
+def reconcile(principal: accounts.Principal) -> None:
+    """Correct an abandoned or estimated row to what the vendor billed; the original row stays."""
+    st.caption(t("usage.reconcile.help"))
+    left, middle, right = st.columns([1, 1, 2])
+    row_id = left.number_input(t("usage.reconcile.row"), min_value=1, step=1, key="usage_fix_row")
+    billed = middle.text_input(t("usage.reconcile.usd"), key="usage_fix_usd", max_chars=20)
+    note = right.text_input(t("usage.reconcile.note"), key="usage_fix_note", max_chars=500)
+    if st.button(t("usage.reconcile.save"), key="usage_fix_save"):
+        adjustment = usage_service.reconcile_row(int(row_id), billed, note, by=principal.label,
+                                                 is_admin=principal.is_admin)
+        st.success(t("usage.reconcile.saved", row=int(row_id), adjustment=adjustment))
 
 
 def main() -> None:

@@ -192,3 +192,24 @@ def test_billing_status_and_overruns_are_shown(studio_db: Path) -> None:
     assert any("1 call(s) this month were billed above their reservation" in w.value for w in at.warning)
     billing = list(at.dataframe[0].value["billing_status"])
     assert {"overrun", "cache_hit", "error", "ok"} <= set(billing)
+
+
+def test_admin_reconciles_an_estimated_row_from_the_page(studio_db: Path) -> None:
+    from core.llm.types import ModelPrice
+
+    ledger = SqliteLedger(get_db(studio_db), Decimal("1.00"))
+    price = ModelPrice(input=Decimal("0.75"), output=Decimal("4.5"), version="t")
+    ledger.reserve(user_id="local", request_id="dead:0", model="gpt-5.4-mini", price=price, input_tokens=4000,
+                   max_tokens=100, allow_shrink=False, use_case="news_sentiment", provider="openai")
+    ledger.abandon_in_flight()
+    [(row_id,)] = get_db(studio_db).execute("SELECT id FROM llm_usage WHERE status = 'abandoned'").fetchall()
+    at = _run()
+    at.number_input(key="usage_fix_row").set_value(row_id)
+    at.text_input(key="usage_fix_usd").set_value("0.004")
+    at.text_input(key="usage_fix_note").set_value("vendor console")
+    at.button(key="usage_fix_save").click().run()
+    assert not at.exception and not at.error
+    assert any(f"Row {row_id} reconciled" in s.value for s in at.success)
+    adjustments = get_db(studio_db).execute(
+        "SELECT cost_micro_usd, adjusts_id FROM llm_usage WHERE status = 'adjustment'").fetchall()
+    assert adjustments == [(1000, row_id)]  # $0.003 estimated -> $0.004 billed

@@ -96,6 +96,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "usage.billing.cache_hit": {"en": "cache_hit", "ko": "캐시 적중"},
     "usage.billing.adjustment": {"en": "adjustment", "ko": "조정"},
     "usage.col.billing_status": {"en": "Billing", "ko": "청구 상태"},
+    "usage.col.id": {"en": "Row", "ko": "행"},
+    "usage.reconcile.help": {
+        "en": "Reconcile an abandoned or estimated row with what the vendor billed. The row stays; an adjustment "
+              "row records the difference, your note and your name.",
+        "ko": "중단되었거나 추정으로 청구된 행을 공급자의 실제 청구액으로 정정합니다. 원래 행은 남고, 차액과 메모, "
+              "작성자가 조정 행으로 기록됩니다.",
+    },
+    "usage.reconcile.row": {"en": "Row", "ko": "행 번호"},
+    "usage.reconcile.usd": {"en": "Billed (USD)", "ko": "청구액 (USD)"},
+    "usage.reconcile.note": {"en": "Note (where the figure comes from)", "ko": "메모 (금액의 출처)"},
+    "usage.reconcile.save": {"en": "Reconcile", "ko": "정정"},
+    "usage.reconcile.saved": {"en": "Row {row} reconciled (adjustment row {adjustment}).",
+                              "ko": "{row}번 행을 정정했습니다 (조정 행 {adjustment})."},
     "usage.new_database": {
         "en": "A new, empty database was created at {path} (STUDIO_DB). If you expected your existing usage and "
               "strategies, check that path.",
