@@ -61,7 +61,7 @@ def generate_strategy(body: s.GenerateIn, principal: CurrentPrincipal,
     from core.services.generation import generate_strategy as generate
 
     def run(on_delta: Any = None, on_attempt: Any = None) -> Any:
-        return generate(body.prompt, model=body.model, user=principal.user_id, language=body.language,
+        return generate(body.prompt, model=body.model, user=principal, language=body.language,
                         use_cache=body.use_cache, on_delta=on_delta, on_attempt=on_attempt,
                         gateway=gateway_for(body.fallback))
 
@@ -124,7 +124,7 @@ def refine_strategy(body: s.RefineIn, principal: CurrentPrincipal) -> Any:
     """The strategy revised by the instruction, validated, with a readable list of changes."""
     from core.services.generation import refine_strategy as refine
 
-    result = refine(body.strategy, body.instruction, model=body.model, user=principal.user_id,
+    result = refine(body.strategy, body.instruction, model=body.model, user=principal,
                     language=body.language, use_cache=body.use_cache, gateway=gateway_for(body.fallback))
     return _strategy_result(result)
 
@@ -204,7 +204,7 @@ def analyze_market(
     """Trend, recommendation, confidence and reason from the indicators of the given bars."""
     from core.services.analysis import analyze_market as analyze
 
-    result = analyze(_market_data(data, sample, symbol), symbol=symbol, model=model, user=principal.user_id,
+    result = analyze(_market_data(data, sample, symbol), symbol=symbol, model=model, user=principal,
                      language=language, gateway=gateway_for(fallback))
     return {**convert.call(result.info), **result.as_json(), "symbol": result.symbol,
             "timeframe": result.timeframe, "as_of": result.as_of}
@@ -216,7 +216,7 @@ def news_sentiment(body: s.SentimentIn, principal: CurrentPrincipal) -> Any:
     from core.services.news import NewsItem, analyze_news
 
     result = analyze_news(NewsItem(body.title, body.content, body.source, body.published_at), model=body.model,
-                          user=principal.user_id, language=body.language, gateway=gateway_for(body.fallback))
+                          user=principal, language=body.language, gateway=gateway_for(body.fallback))
     return {**convert.call(result.info), **result.as_json()}
 
 
@@ -235,7 +235,7 @@ def optimize(
     from core.services.optimization import optimize_strategy
 
     result = optimize_strategy(_strategy_form(strategy), _market_data(data, sample, None), model=model,
-                               user=principal.user_id, language=language, gateway=gateway_for(fallback))
+                               user=principal, language=language, gateway=gateway_for(fallback))
     out = result.as_json()
     out["optimized_strategy"] = convert.strategy_model(out["optimized_strategy"])
     return {**convert.call(result.info), **out}

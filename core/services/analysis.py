@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.accounts.principal import LOCAL_USER_ID, Principal, owner_id
 from core.llm.structured import ask_structured
 from core.llm.types import ChatRequest
 from core.offline.inputs import MarketFigures
@@ -124,7 +125,7 @@ def analyze_market(
     *,
     symbol: str | None = None,
     model: str | None = None,
-    user: str = "local",
+    user: Principal | str = LOCAL_USER_ID,
     language: str | None = None,
     use_cache: bool = True,
     gateway: Any | None = None,
@@ -144,7 +145,7 @@ def analyze_market(
         figures=_prompt_figures(figures),
     )
     req = ChatRequest(
-        use_case="market_analysis", messages=built.messages, model=model, user=user, max_tokens=800,
+        use_case="market_analysis", messages=built.messages, model=model, user=owner_id(user), max_tokens=800,
         output_schema=vendor_schema(MarketAnalysis), schema_name="market_analysis", json_mode=True,
         use_cache=use_cache, template_version=built.template_version,
         offline_context=MarketFigures(sym, data.timeframe, figures, lang),

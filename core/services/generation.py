@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from core.accounts.principal import LOCAL_USER_ID, Principal, owner_id
 from core.llm.structured import OutputProblem, ask_structured
 from core.llm.types import ChatRequest
 from core.offline.inputs import StrategyEdit, StrategyPrompt
@@ -70,7 +71,7 @@ def generate_strategy(
     prompt: str,
     *,
     model: str | None = None,
-    user: str = "local",
+    user: Principal | str = LOCAL_USER_ID,
     language: str | None = None,
     use_cache: bool = True,
     on_delta: Callable[[str], None] | None = None,
@@ -83,7 +84,7 @@ def generate_strategy(
     lang = detect_language(text, language)
     built = build_prompt("strategy_generation", lang, user_prompt=text)
     req = ChatRequest(
-        use_case="strategy_generation", messages=built.messages, model=model, user=user,
+        use_case="strategy_generation", messages=built.messages, model=model, user=owner_id(user),
         max_tokens=MAX_STRATEGY_TOKENS, output_schema=strategy_schema(), schema_name="strategy",
         json_mode=True, use_cache=use_cache, template_version=built.template_version,
         offline_context=StrategyPrompt(text, lang),
@@ -98,7 +99,7 @@ def refine_strategy(
     instruction: str,
     *,
     model: str | None = None,
-    user: str = "local",
+    user: Principal | str = LOCAL_USER_ID,
     language: str | None = None,
     use_cache: bool = True,
     on_delta: Callable[[str], None] | None = None,
@@ -125,7 +126,7 @@ def refine_strategy(
         strategy_json=json.dumps(current, ensure_ascii=False, indent=1), instruction=text,
     )
     req = ChatRequest(
-        use_case="strategy_refinement", messages=built.messages, model=model, user=user,
+        use_case="strategy_refinement", messages=built.messages, model=model, user=owner_id(user),
         max_tokens=MAX_STRATEGY_TOKENS, output_schema=vendor_schema(Refinement), schema_name="refinement",
         json_mode=True, use_cache=use_cache, template_version=built.template_version,
         offline_context=StrategyEdit(current, text, lang),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.accounts.principal import LOCAL_USER_ID, Principal, owner_id
 from core.errors import QuotaExceeded, StudioError
 from core.llm.structured import ask_structured
 from core.llm.types import ChatRequest
@@ -73,7 +74,7 @@ def analyze_news(
     item: NewsItem | dict[str, Any],
     *,
     model: str | None = None,
-    user: str = "local",
+    user: Principal | str = LOCAL_USER_ID,
     language: str | None = None,
     use_cache: bool = True,
     gateway: Any | None = None,
@@ -87,7 +88,7 @@ def analyze_news(
         published_at=news.published_at or "-",
     )
     req = ChatRequest(
-        use_case="news_sentiment", messages=built.messages, model=model, user=user, max_tokens=600,
+        use_case="news_sentiment", messages=built.messages, model=model, user=owner_id(user), max_tokens=600,
         output_schema=vendor_schema(NewsSentiment), schema_name="news_sentiment", json_mode=True,
         use_cache=use_cache, template_version=built.template_version,
         offline_context=offline_inputs.NewsItem(title, content, news.source, news.published_at, lang),
@@ -107,7 +108,7 @@ def analyze_news_batch(
     concurrency: int = 4,
     progress: Callable[[int, int], None] | None = None,
     model: str | None = None,
-    user: str = "local",
+    user: Principal | str = LOCAL_USER_ID,
     language: str | None = None,
     use_cache: bool = True,
     gateway: Any | None = None,
@@ -131,7 +132,7 @@ def analyze_news_batch(
         progress(0, len(news))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="news") as pool:
         futures = {
-            pool.submit(analyze_news, item, model=model, user=user, language=language, use_cache=use_cache,
+            pool.submit(analyze_news, item, model=model, user=owner_id(user), language=language, use_cache=use_cache,
                         gateway=gw): index
             for index, item in enumerate(news)
         }

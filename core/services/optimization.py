@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.accounts.principal import LOCAL_USER_ID, Principal, owner_id
 from core.llm.structured import ask_structured
 from core.llm.types import ChatRequest
 from core.offline.inputs import OptimisationInput
@@ -98,7 +99,7 @@ def optimize_strategy(
     data: MarketData,
     *,
     model: str | None = None,
-    user: str = "local",
+    user: Principal | str = LOCAL_USER_ID,
     fee_bps: float = 10,
     slippage_bps: float = 5,
     language: str | None = None,
@@ -121,7 +122,7 @@ def optimize_strategy(
         data_label=label, metrics=[(_METRIC_LABELS[k], "n/a" if before[k] is None else before[k]) for k in METRIC_KEYS],
     )
     req = ChatRequest(
-        use_case="strategy_optimization", messages=built.messages, model=model, user=user, max_tokens=4096,
+        use_case="strategy_optimization", messages=built.messages, model=model, user=owner_id(user), max_tokens=4096,
         output_schema=vendor_schema(OptimizationProposal), schema_name="optimization", json_mode=True,
         use_cache=use_cache, template_version=built.template_version + f":{len(data.df)}:{data.df.index[-1]}",
         offline_context=OptimisationInput(original.to_dict(), len(data.df),
