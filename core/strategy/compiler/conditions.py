@@ -128,7 +128,12 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
     if op == "conflict":
         return None
     operands = rd.signal_args(operands)
-    operands = rd.percent_from_level(operands, cmps, op)
+    mixed = op == "mixed"
+    before = len(operands)
+    operands, op = rd.percent_from_level(operands, cmps, cmps[-1][2] if mixed else op, motion)
+    if mixed and len(operands) == before:  # only "5% or more below" may mix two directions
+        seg.problems.append(("comparisons that point opposite ways", "방향이 서로 다른 비교가 함께 있습니다"))
+        return None
     if len(operands) > 2:
         extra = ", ".join(o.expr for o in operands[2:])
         seg.problems.append((f"more values than one comparison uses ({extra})",

@@ -110,11 +110,12 @@ _CHANGE = re.compile(r"(?:(\d+)\s*-?\s*(?:bar|candle|봉)\s*)?(?:%\s*change|perc
 _PNL = re.compile(r"position_pnl_pct|수익률|(?<![a-z])pnl(?![a-z])|p&l|(?<![a-z])profit(?![a-z])|손익률?|평가\s*손익")
 _PRICE = re.compile(r"closing\s+price|(?<![a-z])close[sd]?(?![a-z])|(?<![a-z])closing(?![a-z])|(?<![a-z])price(?![a-z])"
                     r"|가격|종가|시세|현재가")
-_OPEN = re.compile(r"open(?:ing)?\s+price|시가(?!총액)")
+_OPEN = re.compile(r"open(?:ing)?\s+price|시가(?!총액)|(?<![a-z])(?:the\s+)?open(?![a-z])"
+                   r"(?!\s+(?:a|an|the|my|position|long|short|trade|orders?)\b)")
 _HIGH = re.compile(r"(?<![a-z])(?:high\s+price|candle\s+high|the\s+high)(?![a-z])|고가")
 _LOW = re.compile(r"(?<![a-z])(?:low\s+price|candle\s+low|the\s+low)(?![a-z])|저가")
 _NUMBER = re.compile(r"(?<![a-z_\d.])(-?\$?\s?\d+(?:,\d{3})*(?:\.\d+)?)"
-                     r"\s*(k(?![a-z])|m(?![a-z])|억|천만|백만|만|천|%|퍼센트|percent|프로|x(?![a-z])|배|\*|usdt|usd|달러|dollars?|원|krw)?"
+                     r"\s*(k(?![a-z])|m(?![a-z])|억|천만|백만|만|천|%|퍼센트|percent|프로|x(?![a-z])|times(?![a-z])|배|\*|usdt|usd|달러|dollars?|원|krw)?"
                      r"|(?<![a-z])(zero)(?![a-z])|(0)\s*선|영선", re.ASCII)
 
 
@@ -303,7 +304,7 @@ def find_numbers(text: str) -> list[Operand]:
                 continue
         elif unit in ("%", "퍼센트", "percent", "프로"):
             unit = "%"
-        elif unit in ("x", "배", "*"):
+        elif unit in ("x", "times", "배", "*"):
             unit = "x"
         elif unit:
             unit = "usd"

@@ -84,7 +84,9 @@ TOUCH = re.compile(r"\btouch(?:es|ed|ing)?\b|\bhits?\b|\btags?\b|닿|터치", re
 AND_WORDS = re.compile(r"\band\b|&&|(?<![a-z])&(?![a-z])"
                        r"|그리고|이고|이며|이면서|면서|동시에|(?<=[가-힣])고(?=\s)|\bwhile\b|\bplus\b",
                        re.ASCII)
-OR_WORDS = re.compile(r"\bor\b(?!\s+(?:less|lower|below|more|higher|above|fewer|greater|equal))"
+# "30 or below" is one comparison (<=); "above 70 or below 30" is two.
+OR_WORDS = re.compile(r"(?<!\bat\s)\bor\b(?!\s+(?:less|lower|below|more|higher|above|fewer|greater|equal)\b"
+                      r"(?!\s*(?:than\s+)?-?\d))"
                       r"|\|\||또는|혹은|이거나|거나", re.ASCII)
 
 # Clause boundaries: where one rule may end and another begin.

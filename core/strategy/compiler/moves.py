@@ -78,9 +78,12 @@ _RANGE_KO = re.compile(r"(-?\d+(?:\.\d+)?)\s*(이상|초과)\s*(?:이고\s*|그�
 
 
 def _window_bars(number: str | None, unit: str | None, interval: str) -> int:
-    """Candles of ``interval`` in the window; a window that is not a whole number of them is refused."""
+    """Candles of ``interval`` in the window; a window that is not a whole number of them is refused,
+    and so is a move with no window at all ("drops 5%": in one candle? in a day? since the buy?)."""
     if not unit:
-        return 1
+        raise CompileProblem("a percent move needs its window (e.g. 'in 24 hours', 'from the previous candle', "
+                             "or 'from my entry')",
+                             "몇 % 움직임인지 기간이 필요합니다 (예: '24시간 동안', '직전 봉 대비', '매수가 대비')")
     n = float(number) if number else 1.0
     unit = unit.strip()
     if unit.startswith(("hour", "h", "시간")):
@@ -102,13 +105,20 @@ def _window_bars(number: str | None, unit: str | None, interval: str) -> int:
 def moves(text: str, interval: str) -> str:
     """"falls 5% in 24 hours", "24시간 동안 5% 이상 하락" → the text "change_pct(24) <= -5", which the
     segment parser then reads like any written condition (so AND/OR around it still work)."""
+    def bars(m: re.Match[str], number: str | None, unit: str | None) -> int:
+        try:
+            return _window_bars(number, unit, interval)
+        except CompileProblem as exc:  # name the words it is about
+            span = " ".join(m.group(0).split())
+            raise CompileProblem(f"'{span}': {exc}", f"'{span}': {exc.ko}") from None
+
     def en(m: re.Match[str]) -> str:
         down = any(w in m.group(1) for w in _DOWN)
-        return " " + _move(_window_bars(m.group(3), m.group(4), interval), float(m.group(2)), down) + " "
+        return " " + _move(bars(m, m.group(3), m.group(4)), float(m.group(2)), down) + " "
 
     def ko(m: re.Match[str]) -> str:
         down = any(w in m.group(4) for w in _DOWN)
-        return " " + _move(_window_bars(m.group(1), m.group(2), interval), float(m.group(3)), down) + " "
+        return " " + _move(bars(m, m.group(1), m.group(2)), float(m.group(3)), down) + " "
 
     def entry(m: re.Match[str]) -> str:
         groups = [g for g in m.groups() if g]

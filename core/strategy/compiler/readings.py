@@ -12,6 +12,8 @@ from core.strategy.compiler.model import Context, Segment
 from core.strategy.compiler.timeframes import MINUTES
 from core.strategy.operands import MAX_PERIOD
 
+_HANGUL = re.compile(r"[가-힣]")
+
 _MA_PAIR = re.compile(r"(?<![a-z])(ema|sma|ma|이평선?|이동\s*평균선?)\s*(\d+)\s*/\s*(?:(ema|sma|ma)\s*)?(\d+)"
                       r"|(?<![\d.])(\d+)\s*/\s*(\d+)\s*(ema|sma|ma|이평선?|이동\s*평균선?|일선)", re.ASCII)
 
@@ -42,25 +44,33 @@ def operator(cmps: list[tuple[int, int, str]], motion: bool, seg: Segment) -> st
                                  "방향이 서로 다른 돌파와 비교가 함께 있습니다"))
             return "conflict"
         return crosses.pop()
+    directions = {CROSS_OF[o] for o in ops if o in CROSS_OF}
+    if len(directions) > 1:  # "above or equal to" is one; "5% or more below" is settled by the percent rule
+        return "mixed"
     op = ops[0]
     return CROSS_OF[op] if op in CROSS_OF and motion else op
 
 
 def percent_from_level(operands: list[ind.Operand], cmps: list[tuple[int, int, str]],
-                        op: str | None) -> list[ind.Operand]:
-    """"price is 5% below the 20 SMA" → close < 0.95 * sma(20); "5% above" → 1.05 ×."""
-    if op not in ("<", "<=", ">", ">=", "crosses_above", "crosses_below") or len(operands) != 3:
-        return operands
+                       op: str | None, motion: bool) -> tuple[list[ind.Operand], str | None]:
+    """"price is 5% below the 20 SMA" → close < 0.95 * sma(20); "5% above" → 1.05 ×; "5% or more
+    below" → close <= 0.95 * sma(20). The comparison next to the level gives the direction."""
+    if op is None or len(operands) != 3:
+        return operands, op
     first, pct, level = operands
     if first.is_number or not pct.is_number or pct.unit != "%" or level.is_number or level.role not in (
             ind.LEVEL, ind.BB_AUTO, ind.PRICE, ind.AVG):
-        return operands
-    if not any(pct.end <= c[0] < level.start for c in cmps) or pct.value is None or not 0 < pct.value < 100:
-        return operands
-    below = op in ("<", "<=", "crosses_below")
+        return operands, op
+    near = [c for c in cmps if pct.end <= c[0] < level.start and c[2] in ("<", ">", "<=", ">=")]
+    if not near or pct.value is None or not 0 < pct.value < 100 or (op.startswith("crosses") and not motion):
+        return operands, op
+    below = CROSS_OF[near[-1][2]] == "crosses_below"
+    inclusive = any(c[2] in ("<=", ">=") for c in cmps)
+    op = ("<=" if inclusive else "<") if below else (">=" if inclusive else ">")
+    if motion:
+        op = CROSS_OF[op]
     factor = round(1 - pct.value / 100 if below else 1 + pct.value / 100, 6)
-    expr = f"{factor:g} * {level.expr}"
-    return [first, ind.Operand(expr, level.role, pct.start, level.end)]
+    return [first, ind.Operand(f"{factor:g} * {level.expr}", level.role, pct.start, level.end)], op
 
 
 def signal_args(operands: list[ind.Operand]) -> list[ind.Operand]:
@@ -91,8 +101,10 @@ def periods(operands: list[ind.Operand], text: str, cmps: list[tuple[int, int, s
         adjacent = nxt.is_number and nxt.unit is None and not re.search(r"[^\s-]", text[cur.end:nxt.start])
         whole = nxt.value is not None and float(nxt.value).is_integer() and 1 <= nxt.value <= 1000
         later = [o for o in out[i + 2:] if o.is_number]
-        # "RSI 30 아래 70 위": a comparator right after the number makes it a threshold, not a period.
-        cmp_after = len(cmps) >= 2 and later and any(nxt.end <= c[0] < later[0].start for c in cmps)
+        # A Korean comparator follows its value ("RSI 30 이하", "RSI 30 아래 70 위"): one right after the
+        # number makes the number a threshold, not a period. English ones precede it ("RSI 21 is below 35").
+        between = [text[c[0]:c[1]] for c in cmps if later and nxt.end <= c[0] < later[0].start]
+        cmp_after = any(_HANGUL.search(word) for word in between) or (len(cmps) >= 2 and bool(between))
         if cur.bare and adjacent and whole and not cmp_after and (cur.role == ind.LEVEL or later):
             name = cur.expr.split("(")[0]
             out[i] = ind.Operand(ind.call(name, int(nxt.value or 0)), cur.role, cur.start, nxt.end)
