@@ -1,5 +1,6 @@
 """Gateway overhead: the same N requests to the loopback fake vendor, straight through the openai SDK
-and through the gateway (cache and ledger off), non-streaming and streaming.
+and through the gateway as the app runs it (SQLite usage ledger on, in a temporary database;
+response cache off, so every request reaches the vendor), non-streaming and streaming.
 
     python bench/gateway_overhead.py [-n 300]
 
@@ -12,10 +13,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
@@ -30,9 +33,8 @@ os.environ.setdefault("STUDIO_SECRETS_FILE", "/nonexistent/secrets.toml")
 import openai  # noqa: E402
 
 from core.config import load_settings  # noqa: E402
-from core.llm.gateway import Gateway  # noqa: E402
-from core.llm.registry import registry_from_settings  # noqa: E402
 from core.llm.types import ChatRequest, Message, StreamEnd  # noqa: E402
+from core.services.composition import build_gateway  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,10 +77,13 @@ def main() -> None:
     port = free_port()
     fake = start_fake(port)
     base_url = f"http://127.0.0.1:{port}/v1"
+    tmp = tempfile.mkdtemp(prefix="gateway-bench-")
     try:
         settings = load_settings(openai_api_key="sk-bench-0123456789", openai_base_url=base_url,
-                                 llm_request_timeout=30)
-        gateway = Gateway(settings, registry_from_settings(settings))  # no ledger, no cache
+                                 llm_request_timeout=30, studio_db=Path(tmp) / "studio.db",
+                                 llm_monthly_quota_usd=1_000_000)
+        gateway = build_gateway(settings, with_cache=False)  # the ledger records and reserves every call
+        assert gateway.ledger is not None
         raw = openai.OpenAI(api_key="sk-bench-0123456789", base_url=base_url, max_retries=0, timeout=30)
         wire = [m.as_dict() for m in MESSAGES]
         req = ChatRequest("market_analysis", list(MESSAGES), model=MODEL, max_tokens=256, use_cache=False)
@@ -100,7 +105,8 @@ def main() -> None:
             events = list(gateway.stream(req))
             assert isinstance(events[-1], StreamEnd)
 
-        print(f"gateway overhead, {args.n} requests per side, fake vendor on loopback (own process), model {MODEL}")
+        print(f"gateway overhead, {args.n} requests per side, fake vendor on loopback (own process), model {MODEL}, "
+              "SQLite ledger on, cache off")
         for mode, raw_fn, gw_fn, target in (("non-streaming", raw_complete, gw_complete, 1.10),
                                             ("streaming", raw_stream, gw_stream, None)):
             for _ in range(20):  # warm-up: connections, tiktoken, imports
@@ -130,6 +136,7 @@ def main() -> None:
     finally:
         fake.terminate()
         fake.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
