@@ -155,7 +155,11 @@ class Gateway:
             log.info("local rate limit for %s: waited %.2f s", prep.info.provider, waited)
 
     def _retry_delay(self, run: Run, prep: Prepared, err: ProviderError, attempt: int) -> float | None:
-        """Our one retry policy: the wait before the next attempt (reported as waiting), or None to stop."""
+        """Our one retry policy: the wait before the next attempt (reported as waiting), or None to stop.
+        A vendor's Retry-After on a 429 also cools the provider down for every other caller."""
+        if err.status_code == 429 and err.retry_after and err.retry_after <= self.retry.retry_after_cap_s:
+            # (A longer Retry-After means the vendor will not recover soon: the router falls back.)
+            self.limiter.cool_down(prep.info.provider, err.retry_after)
         delay = self.retry.next_delay(err, attempt, run.remaining())
         if delay is not None:
             log.info("retrying %s in %.2f s (attempt %d)", prep.info.name, delay, attempt + 1)

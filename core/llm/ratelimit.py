@@ -50,19 +50,26 @@ class RateLimiter:
         self._clock = clock
         self._lock = threading.Lock()
         self._buckets: dict[str, tuple[_Bucket | None, _Bucket | None]] = {}
+        self._cool_until: dict[str, float] = {}  # a vendor's Retry-After, for every caller
         for provider, lim in (limits or {}).items():
             self._buckets[provider] = (
                 _Bucket(lim.rpm, clock) if lim.rpm > 0 else None,
                 _Bucket(lim.tpm, clock) if lim.tpm > 0 else None,
             )
 
+    def cool_down(self, provider: str, seconds: float) -> None:
+        """The vendor said to wait (a 429 with Retry-After): every caller of this process waits."""
+        with self._lock:
+            until = self._clock() + max(0.0, seconds)
+            self._cool_until[provider] = max(until, self._cool_until.get(provider, 0.0))
+
     def _reserve(self, provider: str, tokens: int, max_wait_s: float | None) -> float:
         rpm, tpm = self._buckets.get(provider, (None, None))
-        if rpm is None and tpm is None:
+        if rpm is None and tpm is None and provider not in self._cool_until:
             return 0.0
         with self._lock:
             now = self._clock()
-            wait = 0.0
+            wait = max(0.0, self._cool_until.get(provider, 0.0) - now)
             if rpm is not None:
                 wait = max(wait, rpm.take(1, now))
             if tpm is not None:
