@@ -18,7 +18,7 @@ from typing import Any
 
 from core.config import Settings
 from core.llm.errors import UnknownModel
-from core.llm.types import USE_CASES, ModelInfo, ModelPrice
+from core.llm.types import USE_CASES, ModelInfo, ModelPrice, PriceTier
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "models.toml"
 STRUCTURED_MODES = ("json_schema", "json_object", "none")
@@ -164,7 +164,22 @@ def _int(value: Any, where: str) -> int | None:
     return value
 
 
-def _entry(name: str, raw: Mapping[str, Any], base: ModelInfo | None, source: str, price_date: str) -> ModelInfo:
+def _tiers(raw: Any, where: str) -> tuple[PriceTier, ...]:
+    """``tiers = [{above_tokens = 200000, input = 6.0, output = 22.5, ...}]``: long-context rates."""
+    if not isinstance(raw, list) or not all(isinstance(t, Mapping) for t in raw):
+        raise RegistryError(f"{where} tiers: expected a list of tables such as {{above_tokens = 200000, input = 6.0}}.")
+    out = []
+    for i, t in enumerate(raw):
+        above = _int(t.get("above_tokens"), f"{where} tiers[{i}].above_tokens")
+        if above is None:
+            raise RegistryError(f"{where} tiers[{i}]: above_tokens (the prompt-token threshold) is required.")
+        out.append(PriceTier(above, *(_dec(t.get(k), f"{where} tiers[{i}].{k}")
+                                      for k in ("input", "output", "cache_read", "cache_write"))))
+    return tuple(sorted(out, key=lambda t: t.above_tokens))
+
+
+def _entry(name: str, raw: Mapping[str, Any], base: ModelInfo | None, source: str, price_date: str,
+           price_source: str = "") -> ModelInfo:
     where = f"model '{name}' ({source})"
     if not isinstance(raw, Mapping):
         raise RegistryError(f"{where}: expected a table of fields.")
@@ -183,6 +198,8 @@ def _entry(name: str, raw: Mapping[str, Any], base: ModelInfo | None, source: st
         cache_read=price_field("cache_read", old.cache_read),
         cache_write=price_field("cache_write", old.cache_write),
         version=price_date if source == "builtin" else f"{source}:{price_date}",
+        tiers=_tiers(raw["tiers"], where) if "tiers" in raw else old.tiers,
+        source=str(raw.get("price_source") or old.source or price_source),
     )
     structured = raw.get("structured_output", base.structured_output if base else "none")
     if structured not in STRUCTURED_MODES:
@@ -220,9 +237,11 @@ def _read_toml(path: Path, what: str) -> dict[str, Any]:
 
 def _merge(reg: Registry, data: Mapping[str, Any], source: str) -> None:
     price_date = str(data.get("price_date", reg.price_date or "unknown"))
+    price_source = str(data.get("price_source", "") or (source if source != "builtin" else ""))
     for name, raw in (data.get("models") or {}).items():
         base = reg.models.get(name)
-        reg.models[name] = _entry(name, raw, base, source, price_date if source != "builtin" else reg.price_date)
+        reg.models[name] = _entry(name, raw, base, source, price_date if source != "builtin" else reg.price_date,
+                                  price_source)
     for alias, target in (data.get("aliases") or {}).items():
         reg.aliases[alias.lower()] = str(target)
     for use_case, names in (data.get("routing") or {}).items():

@@ -104,6 +104,18 @@ class PriceMissing(ValueError):
 
 
 @dataclass(frozen=True)
+class PriceTier:
+    """Rates that apply to a whole call once its prompt (input + cache reads + cache writes) is
+    above ``above_tokens`` (long-context pricing); a rate left None keeps the base rate."""
+
+    above_tokens: int
+    input: Decimal | None = None
+    output: Decimal | None = None
+    cache_read: Decimal | None = None
+    cache_write: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class ModelPrice:
     """USD per million tokens; ``None`` means unknown (never treated as free)."""
 
@@ -111,15 +123,33 @@ class ModelPrice:
     output: Decimal | None
     cache_read: Decimal | None = None
     cache_write: Decimal | None = None
-    version: str = ""
+    version: str = ""  # the price data's date (and the file it came from, when not built in)
+    tiers: tuple[PriceTier, ...] = ()  # ascending thresholds
+    source: str = ""  # where the prices were taken from
 
     @property
     def known(self) -> bool:
         return self.input is not None and self.output is not None
 
+    def for_prompt(self, prompt_tokens: int) -> ModelPrice:
+        """The rates a call with this many prompt tokens is billed at (its tier's, else the base)."""
+        tier = next((t for t in reversed(self.tiers) if prompt_tokens > t.above_tokens), None)
+        if tier is None:
+            return ModelPrice(self.input, self.output, self.cache_read, self.cache_write, self.version, (), self.source)
+        return ModelPrice(
+            tier.input if tier.input is not None else self.input,
+            tier.output if tier.output is not None else self.output,
+            tier.cache_read if tier.cache_read is not None else self.cache_read,
+            tier.cache_write if tier.cache_write is not None else self.cache_write,
+            self.version, (), self.source,
+        )
+
     def cost(self, usage: Usage) -> Decimal:
         if not self.known:
             raise PriceMissing("price unknown")
+        if self.tiers:
+            prompt = usage.input_tokens + usage.cache_read_tokens + usage.cache_write_tokens
+            return self.for_prompt(prompt).cost(usage)
         assert self.input is not None and self.output is not None
         # Cache rates default to the input rate: billing a cached token at full price over-reserves,
         # it never under-charges.
@@ -138,6 +168,8 @@ class ModelPrice:
         prompt cache costs more than plain input) and ``max_tokens`` of output."""
         if not self.known:
             raise PriceMissing("price unknown")
+        if self.tiers:
+            return self.for_prompt(input_tokens).worst_case(input_tokens, max_tokens)
         assert self.input is not None and self.output is not None
         dearest = max(r for r in (self.input, self.cache_read, self.cache_write) if r is not None)
         return (dearest * input_tokens + self.output * max_tokens) / MTOK
