@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psutil
-from playwright.sync_api import Browser, Frame, Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -97,22 +97,16 @@ def rss_mb(server: StudioServer) -> float:
     return total / 2**20
 
 
-def graph_frame(page: Page) -> Frame | None:
-    handle = page.get_by_test_id("stIFrame").first.element_handle(timeout=60_000)
-    return handle.content_frame() if handle else None
-
-
 def graph_drawn(page: Page) -> bool:
-    frame = graph_frame(page)
-    if frame is None:
-        return False
-    return bool(frame.evaluate(
-        "() => !!window.network && Object.keys(window.network.getPositions()).length > 0"
+    """The Generate canvas has laid out its nodes (ui/canvas.js registers a drawn network)."""
+    return bool(page.evaluate(
+        "() => { const n = (window.studioCanvas || {}).gen_canvas;"
+        " return !!n && Object.keys(n.getPositions()).length > 0; }"
     ))
 
 
 def click_generate(page: Page, amount: int) -> float:
-    """Seconds from clicking Generate (offline) to the graph drawn in its iframe."""
+    """Seconds from clicking Generate (offline) to the graph drawn on its canvas."""
     main = page.get_by_test_id("stMain")
     box = main.get_by_label(translate("strategy.gen.prompt", "ko"), exact=True)
     # A different amount each run, so that no run is answered from the response cache.
@@ -122,15 +116,15 @@ def click_generate(page: Page, amount: int) -> float:
     idle(page)
     button = main.get_by_role("button", name=translate("strategy.gen.generate", "ko"), exact=True)
     # Forget the previous graph so that only a newly drawn one counts.
-    page.evaluate("() => document.querySelectorAll('[data-testid=stIFrame]').forEach(f => f.remove())")
+    page.evaluate("() => { if (window.studioCanvas) delete window.studioCanvas.gen_canvas; }")
     t0 = time.monotonic()
     button.click()
     deadline = t0 + 120
     while time.monotonic() < deadline:
         try:
-            if page.get_by_test_id("stIFrame").count() and graph_drawn(page):
+            if graph_drawn(page):
                 return time.monotonic() - t0
-        except Exception:  # the iframe is being replaced by the rerun; look again
+        except Exception:  # the page is between runs; look again
             pass
         time.sleep(0.02)
     raise RuntimeError("the graph was not drawn within 120 s of clicking Generate")

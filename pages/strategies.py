@@ -106,6 +106,15 @@ def _manage_tab(stored: Any) -> None:
         st.rerun()
 
 
+def _source_name(source: str | None) -> str:
+    """Where a version came from, in the reader's words (the stored value when it is not one of ours)."""
+    if not source:
+        return "—"
+    key = f"strategy.source.{source}"
+    text = t(key)
+    return text if text != key else md(source)
+
+
 def _open(sid: str) -> None:
     latest = strategy_library.get_strategy(sid, user=current_user())
     numbers = list(range(latest.latest_version, 0, -1))
@@ -113,7 +122,7 @@ def _open(sid: str) -> None:
     stored = strategy_library.get_strategy(sid, int(version), user=current_user())
     st.subheader(md(stored.name))  # names come from models and files: show them as text
     st.caption(t("strategy.lib.meta", version=stored.version, latest=stored.latest_version,
-                 created=stored.created_at[:19].replace("T", " "), source=stored.source or "—"))
+                 created=stored.created_at[:19].replace("T", " "), source=_source_name(stored.source)))
     if stored.strategy.get("description"):
         st.caption(md(stored.strategy["description"]))
     preview, versions, backtest, manage = st.tabs([t("strategy.lib.tab_preview"), t("strategy.lib.tab_versions"),
@@ -151,9 +160,11 @@ def main() -> None:
     ids = list(by_id)
     current = st.session_state.get(SELECTED)
     index = ids.index(current) if current in by_id else 0
+    # Same-named strategies are told apart by version, saved time and id (worded now, in this run).
+    options = {i: t("strategy.lib.option", name=by_id[i].name, version=by_id[i].latest_version,
+                    saved=by_id[i].updated_at[:16].replace("T", " "), sid=i) for i in ids}
     sid = st.selectbox(t("strategy.lib.open"), ids, index=index,
-                       format_func=lambda i: t("strategy.lib.option", name=by_id[i].name,
-                                               version=by_id[i].latest_version))
+                       format_func=lambda i: options[i])
     st.session_state[SELECTED] = sid
     try:
         _open(sid)

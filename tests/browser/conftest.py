@@ -249,19 +249,34 @@ n => (window.__studioRuns || 0) > n
 """
 
 
-def rerun(page: Page, action: Callable[[], Any], timeout_ms: int = 60_000, retry_after_ms: int = 10_000) -> None:
+def rerun(page: Page, action: Callable[[], Any], timeout_ms: int = 60_000, retry_after_ms: int = 10_000,
+          done: Callable[[], bool] | None = None) -> None:
     """Do ``action`` (a click, a commit) and wait until the script run it triggered has finished.
 
-    On a loaded machine a click can land while React swaps the element under the pointer; if no run
-    has started ``retry_after_ms`` later, the action is done once more."""
+    On a loaded machine a click can land while React swaps the element under the pointer, so if no
+    run has started ``retry_after_ms`` later the action may be done once more, but only when that
+    is safe: ``done`` says whether what the user should see is already there (an option already
+    selected starts no run, and repeating the click could never start one). Without ``done`` the
+    action must be one that always starts a run (a button)."""
     before = finished_runs(page)
     action()
     try:
         page.wait_for_function(_RUN_STARTED_JS, arg=before, timeout=retry_after_ms)
     except PlaywrightTimeoutError:
+        if done is not None and done():
+            wait_idle(page, timeout_ms)
+            return
         action()
     page.wait_for_function("n => (window.__studioRuns || 0) > n", arg=before, timeout=timeout_ms)
     wait_idle(page, timeout_ms)
+
+
+def choose_radio(page: Page, scope: Any, label: str) -> None:
+    """Select a radio option by its label; idempotent (an option already selected is left alone)."""
+    radio = scope.get_by_role("radio", name=label, exact=True)
+    if radio.is_checked():
+        return
+    rerun(page, lambda: scope.get_by_text(label, exact=True).first.click(), done=radio.is_checked)
 
 
 def main_area(page: Page) -> Any:
@@ -456,6 +471,7 @@ def _save_screenshots(item: pytest.Item) -> None:
 __all__ = [
     "StudioServer",
     "canvas_state",
+    "choose_radio",
     "clean_env",
     "click_canvas_node",
     "expect",

@@ -25,6 +25,7 @@ from playwright.sync_api import Locator, Page, expect
 from tests.browser.conftest import (
     StudioServer,
     canvas_state,
+    choose_radio,
     goto,
     main_area,
     rerun,
@@ -344,7 +345,9 @@ def upload(page: Page, name: str, content: bytes, mime: str) -> None:
 def test_bad_csv_on_market_is_an_actionable_error(studio: StudioServer, page: Page) -> None:
     goto(page, studio, "market", L("market.title", "ko"))
     main = main_area(page)
-    rerun(page, main.get_by_text(L("market.source.upload", "ko"), exact=True).click)
+    choose_radio(page, main, L("market.source.upload", "ko"))
+    # Wait for what the user sees next: the uploader, not a run counter.
+    expect(main.get_by_test_id("stFileUploaderDropzoneInput").first).to_be_attached()
     upload(page, "prices.csv", BAD_CSV, "text/csv")
     error = main.get_by_test_id("stAlertContentError").first
     expect(error).to_be_visible()

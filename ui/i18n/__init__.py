@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import logging
 import pkgutil
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -144,6 +145,16 @@ def coded(message: Any, escape: Any = None) -> str:
     code = getattr(message, "code", None)
     lang = current_language()
     if isinstance(code, str) and lang != "en" and f"msg.{code}" in catalog():
-        params = {k: esc(str(v)) for k, v in (getattr(message, "params", None) or {}).items()}
+        params = {k: esc(_readable(v)) for k, v in (getattr(message, "params", None) or {}).items()}
         return translate(f"msg.{code}", lang, **params)
     return str(esc(str(message)))
+
+
+_ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]00:00)?$")
+
+
+def _readable(value: Any) -> str:
+    """2015-12-20T00:00:00+00:00 -> 2015-12-20 00:00 (times in the app are UTC, said once per page)."""
+    text = str(value)
+    match = _ISO_TIME.match(text)
+    return f"{match.group(1)} {match.group(2)}" if match else text

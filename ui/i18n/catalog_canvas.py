@@ -190,3 +190,11 @@ MESSAGES.update({
                             "구간은 {largest_after} 이후 {largest}개, 첫 구간은 {first_after} 이후입니다. 지표는 빈 "
                             "구간 양쪽의 봉을 이어진 것으로 계산합니다."},
 })
+
+MESSAGES.update({
+    "strategy.source.generated": {"en": "generated", "ko": "생성"},
+    "strategy.source.refined": {"en": "refined", "ko": "수정 요청"},
+    "strategy.source.edited": {"en": "edited", "ko": "직접 편집"},
+    "strategy.source.imported": {"en": "imported", "ko": "가져오기"},
+    "strategy.source.optimized": {"en": "optimised", "ko": "최적화"},
+})

@@ -1,0 +1,124 @@
+"""Every page in Korean, at rest and in the states that used to fall back to English (a validation
+error, a backtest with warnings, a CSV error, a quota refusal): no English sentence may appear
+outside user content, symbols, indicator names and model names. Screenshots of Generate,
+Strategies, a backtest and Optimise are written to test-artifacts/screens-ko/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import StudioServer, canvas_state, choose_radio, goto, main_area, rerun
+from tests.browser.test_strategy_pages import RSI_PROMPT, screenshot
+from tests.fakes.vendor import FakeVendor
+from ui.i18n import translate
+
+# Three or more English words in a row is a sentence (or a phrase) a Korean reader should not get.
+ENGLISH_RUN = re.compile(r"\b[A-Za-z][a-z'’]+(?:[ ,]+[A-Za-z][a-z'’]+){2,}\b")
+# Text Streamlit itself puts in the page (an accessibility link, the fixed uploader dropzone text,
+# which the issue accepts as the one exception).
+BUILT_IN = ("Skip to main content", "Drag and drop file here", "Limit 200MB per file", "Browse files")
+FAKE_OPENAI_KEY = "sk-test-korean-walk-0123456789"
+
+
+def L(key: str, **fmt: object) -> str:
+    return translate(key, "ko", **fmt)
+
+
+def english_runs(page: Page, user_content: tuple[str, ...] = ()) -> list[str]:
+    """English word runs in what the page shows (main area and sidebar), minus the allowed texts."""
+    text = page.evaluate("() => document.querySelector('[data-testid=stApp]').innerText")
+    for allowed in (*BUILT_IN, *user_content):
+        text = text.replace(allowed, " ")
+    return sorted({m.group(0) for m in ENGLISH_RUN.finditer(text)})
+
+
+def assert_korean(page: Page, where: str, user_content: tuple[str, ...] = ()) -> None:
+    found = english_runs(page, user_content)
+    assert not found, f"English on {where}: {found}"
+
+
+def click(page: Page, name: str) -> None:
+    rerun(page, main_area(page).get_by_role("button", name=name, exact=True).click, 90_000)
+
+
+def test_every_page_and_every_failure_state_reads_in_korean(studio: StudioServer, page: Page) -> None:
+    pages = [("", "home.title"), ("generate", "strategy.gen.title"), ("strategies", "strategy.lib.title"),
+             ("market", "market.title"), ("news", "services.news.title"), ("optimize", "services.opt.title"),
+             ("usage", "usage.title"), ("settings", "settings.title")]
+    for path, heading in pages:
+        goto(page, studio, path, heading=L(heading))
+        assert_korean(page, path or "home")
+
+    # Generate, then a validation error made in the JSON editor.
+    goto(page, studio, "generate", heading=L("strategy.gen.title"))
+    main = main_area(page)
+    main.get_by_label(L("strategy.gen.prompt")).fill(RSI_PROMPT)
+    click(page, L("strategy.gen.generate"))
+    expect(main.get_by_test_id("stAlertContentSuccess").first).to_contain_text(L("strategy.gen.valid"))
+    canvas_state(page, nodes=4)
+    assert_korean(page, "generate")
+    click(page, L("strategy.gen.save"))
+    editor = main.get_by_role("textbox", name=L("strategy.gen.json"))
+    editor.fill(editor.input_value().replace('"amount": 100', '"amount": -100'))
+    rerun(page, lambda: editor.press("Control+Enter"))
+    expect(main.get_by_test_id("stAlertContentError").first).to_contain_text(L("strategy.gen.invalid", n=1))
+    rerun(page, main.get_by_text("BAD_AMOUNT", exact=False).first.click)
+    expect(main.get_by_test_id("stAlertContentInfo").first).to_contain_text(L("strategy.code.BAD_AMOUNT"))
+    assert_korean(page, "generate with a validation error")
+
+    # The saved strategy on Strategies, and its backtest on daily bars (the strategy asks for 1h:
+    # the backtest warns about it).
+    goto(page, studio, "strategies", heading=L("strategy.lib.title"))
+    main = main_area(page)
+    canvas_state(page, "lib_canvas_", nodes=4)
+    assert_korean(page, "strategies")
+    screenshot(page, "strategies")
+    main.get_by_role("tab", name=L("strategy.lib.tab_backtest"), exact=True).click()
+    click(page, L("market.bt.run"))
+    notice = main.get_by_test_id("stExpander").filter(has_text=L("market.bt.notices", n=1, first="")[:10])
+    expect(notice.first).to_be_visible(timeout=60_000)
+    notice.first.click()
+    expect(main.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+    assert_korean(page, "a backtest with warnings")
+    screenshot(page, "backtest")
+
+    # Optimise the saved strategy on the sample (offline engine).
+    goto(page, studio, "optimize", heading=L("services.opt.title"))
+    main = main_area(page)
+    click(page, L("services.opt.run"))
+    expect(main.get_by_test_id("stTable").first).to_be_visible(timeout=90_000)
+    assert_korean(page, "optimise")
+    screenshot(page, "optimize")
+
+    # A CSV error on Market.
+    goto(page, studio, "market", heading=L("market.title"))
+    main = main_area(page)
+    choose_radio(page, main, L("market.source.upload"))
+    dropzone = main.get_by_test_id("stFileUploaderDropzoneInput").first
+    expect(dropzone).to_be_attached()
+    bad = b"timestamp,open,high,low,close,volume\n2024-01-01,1,2,0.5,1.5,10\n2024-01-02,abc,2,0.5,1.5,10\n"
+    rerun(page, lambda: dropzone.set_input_files(files=[{"name": "prices.csv", "mimeType": "text/csv",
+                                                           "buffer": bad}]))
+    expect(main.get_by_test_id("stAlertContentError").first).to_contain_text("숫자가 아닙니다")
+    assert_korean(page, "market with a CSV error", user_content=("prices.csv",))
+
+
+def test_a_quota_refusal_reads_in_korean(studio_factory: Callable[..., StudioServer],
+                                         new_page: Callable[..., Page]) -> None:
+    with FakeVendor() as fake:
+        server = studio_factory({"OPENAI_API_KEY": FAKE_OPENAI_KEY, "OPENAI_BASE_URL": fake.openai_base_url,
+                                 "LLM_MONTHLY_QUOTA_USD": "0.000001"})
+        page = new_page("ko-KR")
+        goto(page, server, "generate", heading=L("strategy.gen.title"))
+        main = main_area(page)
+        main.get_by_label(L("strategy.gen.prompt")).fill(RSI_PROMPT)
+        click(page, L("strategy.gen.generate"))
+        error = main.get_by_test_id("stAlertContentError").first
+        expect(error).to_be_visible(timeout=60_000)
+        assert fake.count("openai") == 0
+        # The chosen (configured) model's name is allowed; nothing else in English.
+        model = main.get_by_test_id("stSelectbox").first.inner_text().split("\n")[-1].strip()
+        assert_korean(page, "generate after a quota refusal", user_content=(model,))
