@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     # DESIGN.md 6: admins by email or OIDC subject; the REST API's default request limit.
     studio_admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     studio_rate_limit_per_minute: int = Field(default=60, ge=1, le=100_000)
+    # Round 2 (DESIGN.md 6): shared backends for several replicas; unset = SQLite and process memory.
+    studio_database_url: SecretStr | None = None
+    studio_redis_url: SecretStr | None = None
 
     def lookup(self, name: str) -> str | None:
         """The value of the configuration variable ``name`` (e.g. ``OPENAI_API_KEY``), as text, or None.
@@ -167,6 +170,23 @@ class Settings(BaseSettings):
                 return None
             if not value.startswith(("http://", "https://")):
                 raise ValueError("must start with http:// or https://, e.g. http://127.0.0.1:11434/v1")
+        return value
+
+    @field_validator("studio_database_url", "studio_redis_url", mode="before")
+    @classmethod
+    def _check_backend_url(cls, value: Any, info: Any) -> Any:
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            schemes = ("postgresql://", "postgres://") if info.field_name == "studio_database_url" else (
+                "redis://", "rediss://", "unix://")
+            if not value.startswith(schemes):
+                example = ("postgresql://studio@db.internal:5432/studio" if info.field_name == "studio_database_url"
+                           else "redis://cache.internal:6379/0")
+                raise ValueError(f"must start with {' or '.join(schemes)}, e.g. {example}")
         return value
 
     @classmethod

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# PostgreSQL/Redis servers and the two-backend ``backend`` fixture of the contract suite.
+pytest_plugins = ["tests.fixtures.backends"]
+
 _BROWSER_DIR = Path(__file__).parent / "browser"
 
 

@@ -1,4 +1,7 @@
-"""Monthly quota and ledger: atomic reservations, exact settlement, expiry after a crash."""
+"""Monthly quota and ledger: atomic reservations, exact settlement, expiry after a crash.
+
+A contract suite: every test runs on SQLite and on PostgreSQL (the ``backend`` fixture).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +20,7 @@ import pytest
 from core.errors import QuotaExceeded
 from core.llm.errors import PriceUnknown
 from core.llm.types import ModelPrice, Usage, UsageRow
-from core.storage import get_db
-from core.usage.ledger import SqliteLedger
+from tests.fixtures.backends import Backend, Spec, open_ledger
 
 # --- child-process bodies (module level, so they also work under the spawn start method) ---
 
@@ -28,9 +29,9 @@ PRICE = ModelPrice(input=Decimal(0), output=Decimal(50), version="test-1")
 WORST_TOKENS = 1000
 
 
-def spend(db_path: str, proc: int, threads: int, attempts: int, out: Any) -> None:
+def spend(spec: Spec, proc: int, threads: int, attempts: int, out: Any) -> None:
     """``threads`` threads each try ``attempts`` calls against one user's $1.00 quota."""
-    ledger = SqliteLedger(get_db(db_path), Decimal("1.00"))
+    ledger = open_ledger(spec, "1.00")
     settled: list[str] = []
     failed: list[str] = []
     refused = [0]
@@ -70,9 +71,9 @@ def spend(db_path: str, proc: int, threads: int, attempts: int, out: Any) -> Non
     out.put({"proc": proc, "settled": settled, "failed": failed, "refused": refused[0]})
 
 
-def reserve_then_hang(db_path: str, amount_tokens: int, ttl_s: float, settle_first: bool, ready: Any) -> None:
+def reserve_then_hang(spec: Spec, amount_tokens: int, ttl_s: float, settle_first: bool, ready: Any) -> None:
     """Reserve (and maybe settle), tell the parent, then wait to be SIGKILLed."""
-    ledger = SqliteLedger(get_db(db_path), Decimal("1.00"), reservation_ttl_s=ttl_s)
+    ledger = open_ledger(spec, "1.00", reservation_ttl_s=ttl_s)
     res = ledger.reserve(user_id="trader", request_id="doomed", model="fake-model", price=PRICE,
                          input_tokens=0, max_tokens=amount_tokens, allow_shrink=False)
     if settle_first:
@@ -95,23 +96,16 @@ def _row(rid: str, cost: str, *, user: str = "trader", status: str = "ok", when:
     return row
 
 
-@pytest.fixture()
-def db_path(tmp_path: Path) -> str:
-    path = tmp_path / "studio.db"
-    get_db(path).close()
-    return str(path)
-
-
-def _reserve(ledger: SqliteLedger, tokens: int = WORST_TOKENS, *, user: str = "trader", shrink: bool = False,
+def _reserve(ledger: Any, tokens: int = WORST_TOKENS, *, user: str = "trader", shrink: bool = False,
              price: ModelPrice = PRICE):
     return ledger.reserve(user_id=user, request_id="r", model="fake-model", price=price, input_tokens=0,
                           max_tokens=tokens, allow_shrink=shrink)
 
 
-def test_200_concurrent_spenders_never_exceed_the_quota(db_path: str) -> None:
+def test_200_concurrent_spenders_never_exceed_the_quota(backend: Backend) -> None:
     ctx = mp.get_context("fork")
     out = ctx.Queue()
-    procs = [ctx.Process(target=spend, args=(db_path, p, 25, 4, out)) for p in range(8)]
+    procs = [ctx.Process(target=spend, args=(backend.spec, p, 25, 4, out)) for p in range(8)]
     for p in procs:
         p.start()
     results = [out.get(timeout=120) for _ in procs]
@@ -122,7 +116,7 @@ def test_200_concurrent_spenders_never_exceed_the_quota(db_path: str) -> None:
     failed = [rid for r in results for rid in r["failed"]]
     refused = sum(r["refused"] for r in results)
 
-    db = get_db(db_path)
+    db = backend.db()
     spent = db.execute("SELECT SUM(cost_micro_usd) FROM llm_usage").fetchone()[0]
     assert spent <= 1_000_000, f"recorded spend {spent} micro-USD exceeds the $1.00 quota"
     assert refused > 0 and len(settled) >= 20  # the quota was really reached, and really used
@@ -137,10 +131,10 @@ def test_200_concurrent_spenders_never_exceed_the_quota(db_path: str) -> None:
             spent, len(settled) + len(failed))
 
 
-def _kill_after(db_path: str, tokens: int, settle_first: bool) -> str:
+def _kill_after(spec: Spec, tokens: int, settle_first: bool) -> str:
     ctx = mp.get_context("fork")
     ready = ctx.Queue()
-    child = ctx.Process(target=reserve_then_hang, args=(db_path, tokens, 60.0, settle_first, ready))
+    child = ctx.Process(target=reserve_then_hang, args=(spec, tokens, 60.0, settle_first, ready))
     child.start()
     reservation_id = ready.get(timeout=60)
     assert child.pid is not None
@@ -150,19 +144,19 @@ def _kill_after(db_path: str, tokens: int, settle_first: bool) -> str:
     return reservation_id
 
 
-def test_killed_process_headroom_returns_after_expiry_and_is_never_counted_twice(db_path: str) -> None:
-    _kill_after(db_path, 12_000, settle_first=False)  # holds $0.60 of $1.00, then dies
+def test_killed_process_headroom_returns_after_expiry_and_is_never_counted_twice(backend: Backend) -> None:
+    _kill_after(backend.spec, 12_000, settle_first=False)  # holds $0.60 of $1.00, then dies
     now = datetime.now(UTC)
-    ledger = SqliteLedger(get_db(db_path), Decimal("1.00"), clock=lambda: now)
+    ledger = backend.ledger("1.00", clock=lambda: now)
     # While the hold is live, it counts: $0.60 held + $0.50 would pass $1.00.
     with pytest.raises(QuotaExceeded) as info:
         _reserve(ledger, 10_000)
     assert "held by calls in progress" in str(info.value)
 
-    later = SqliteLedger(get_db(db_path), Decimal("1.00"), clock=lambda: now + timedelta(seconds=61))
+    later = backend.ledger("1.00", clock=lambda: now + timedelta(seconds=61))
     res = _reserve(later, 10_000)  # the expired hold stopped counting: the headroom is back
     later.settle(res, _row("next", "0.50", when=now + timedelta(seconds=61)))
-    db = get_db(db_path)
+    db = backend.db()
     # The dead call is one abandoned row, charged at its estimate: it carried no input (priced $0 here)
     # and had received no output, so $0 (see test_ledger_leases for a call that carried input).
     assert db.execute("SELECT status, estimated, cost_micro_usd FROM llm_usage WHERE request_id = 'doomed'"
@@ -175,9 +169,9 @@ def test_killed_process_headroom_returns_after_expiry_and_is_never_counted_twice
         _reserve(later, 1)
 
 
-def test_kill_after_settlement_counts_the_call_exactly_once(db_path: str) -> None:
-    _kill_after(db_path, 12_000, settle_first=True)
-    ledger = SqliteLedger(get_db(db_path), Decimal("1.00"))
+def test_kill_after_settlement_counts_the_call_exactly_once(backend: Backend) -> None:
+    _kill_after(backend.spec, 12_000, settle_first=True)
+    ledger = backend.ledger("1.00")
     assert ledger.month_spend_usd("trader") == Decimal("0.6")
     assert ledger.live_reservations() == 0
     _reserve(ledger, 8_000)  # $0.40 fits exactly
@@ -185,9 +179,9 @@ def test_kill_after_settlement_counts_the_call_exactly_once(db_path: str) -> Non
         _reserve(ledger, 1)
 
 
-def test_quota_message_names_spend_limit_and_reset_date(db_path: str) -> None:
+def test_quota_message_names_spend_limit_and_reset_date(backend: Backend) -> None:
     when = datetime(2026, 12, 31, 23, 59, tzinfo=UTC)
-    ledger = SqliteLedger(get_db(db_path), Decimal("1.00"), clock=lambda: when)
+    ledger = backend.ledger("1.00", clock=lambda: when)
     ledger.record(_row("a", "0.97", when=when))
     with pytest.raises(QuotaExceeded) as info:
         _reserve(ledger)
@@ -197,18 +191,17 @@ def test_quota_message_names_spend_limit_and_reset_date(db_path: str) -> None:
     assert info.value.details["reset_date"] == "2027-01-01"
 
 
-def test_new_utc_month_starts_from_zero(db_path: str) -> None:
-    db = get_db(db_path)
-    SqliteLedger(db, Decimal("1.00")).record(_row("old", "1.00", when=datetime(2026, 10, 31, 23, 59, 59, tzinfo=UTC)))
-    october = SqliteLedger(db, Decimal("1.00"), clock=lambda: datetime(2026, 10, 31, 23, 59, 59, 900000, tzinfo=UTC))
+def test_new_utc_month_starts_from_zero(backend: Backend) -> None:
+    backend.ledger("1.00").record(_row("old", "1.00", when=datetime(2026, 10, 31, 23, 59, 59, tzinfo=UTC)))
+    october = backend.ledger("1.00", clock=lambda: datetime(2026, 10, 31, 23, 59, 59, 900000, tzinfo=UTC))
     with pytest.raises(QuotaExceeded):
         _reserve(october)
-    november = SqliteLedger(db, Decimal("1.00"), clock=lambda: datetime(2026, 11, 1, 0, 0, 0, tzinfo=UTC))
+    november = backend.ledger("1.00", clock=lambda: datetime(2026, 11, 1, 0, 0, 0, tzinfo=UTC))
     assert _reserve(november).amount_usd == Decimal("0.05")
 
 
-def test_shrink_fits_max_tokens_into_the_remaining_budget(db_path: str) -> None:
-    ledger = SqliteLedger(get_db(db_path), Decimal("1.00"))
+def test_shrink_fits_max_tokens_into_the_remaining_budget(backend: Backend) -> None:
+    ledger = backend.ledger("1.00")
     ledger.record(_row("a", "0.98"))
     res = _reserve(ledger, WORST_TOKENS, shrink=True)
     assert res.max_tokens == 400  # $0.02 left at $50/Mtok
@@ -217,15 +210,15 @@ def test_shrink_fits_max_tokens_into_the_remaining_budget(db_path: str) -> None:
         _reserve(ledger, WORST_TOKENS, shrink=True)
 
 
-def test_shrink_refuses_when_too_few_tokens_would_remain(db_path: str) -> None:
-    ledger = SqliteLedger(get_db(db_path), Decimal("1.00"), min_shrunk_tokens=500)
+def test_shrink_refuses_when_too_few_tokens_would_remain(backend: Backend) -> None:
+    ledger = backend.ledger("1.00", min_shrunk_tokens=500)
     ledger.record(_row("a", "0.98"))
     with pytest.raises(QuotaExceeded):
         _reserve(ledger, WORST_TOKENS, shrink=True)
 
 
-def test_per_user_quota_override(db_path: str) -> None:
-    ledger = SqliteLedger(get_db(db_path), Decimal("1.00"))
+def test_per_user_quota_override(backend: Backend) -> None:
+    ledger = backend.ledger("1.00")
     ledger.set_user_quota("whale", Decimal("100"))
     ledger.record(_row("a", "5.00", user="whale"))
     assert _reserve(ledger, user="whale").amount_usd == Decimal("0.05")
@@ -237,44 +230,44 @@ def test_per_user_quota_override(db_path: str) -> None:
         ledger.set_user_quota("whale", "lots")
 
 
-def test_unknown_price_is_refused_never_treated_as_free(db_path: str) -> None:
-    ledger = SqliteLedger(get_db(db_path), Decimal("1.00"))
+def test_unknown_price_is_refused_never_treated_as_free(backend: Backend) -> None:
+    ledger = backend.ledger("1.00")
     with pytest.raises(PriceUnknown) as info:
         _reserve(ledger, price=ModelPrice(input=None, output=None))
     assert "fake-model" in str(info.value)
 
 
-def test_free_calls_pass_even_when_the_quota_is_spent(db_path: str) -> None:
-    ledger = SqliteLedger(get_db(db_path), Decimal("1.00"))
+def test_free_calls_pass_even_when_the_quota_is_spent(backend: Backend) -> None:
+    ledger = backend.ledger("1.00")
     ledger.record(_row("a", "1.00"))
     res = _reserve(ledger, price=ModelPrice(input=Decimal(0), output=Decimal(0)))
     assert res.amount_usd == 0
 
 
-def test_release_writes_the_failed_attempt_and_frees_the_hold(db_path: str) -> None:
-    ledger = SqliteLedger(get_db(db_path), Decimal("1.00"))
+def test_release_writes_the_failed_attempt_and_frees_the_hold(backend: Backend) -> None:
+    ledger = backend.ledger("1.00")
     res = _reserve(ledger, 20_000)  # the whole $1.00
     ledger.release(res, _row("a", "0", status="rate_limited", error="429 for key sk-abcdef1234567890"))
-    db = get_db(db_path)
+    db = backend.db()
     row = db.execute("SELECT status, error, cost_micro_usd FROM llm_usage").fetchone()
     assert row[0] == "rate_limited" and "sk-abcdef" not in row[1] and row[2] == 0
     assert ledger.live_reservations() == 0
     _reserve(ledger, 20_000)
 
 
-def test_settling_twice_records_one_row(db_path: str) -> None:
-    ledger = SqliteLedger(get_db(db_path), Decimal("1.00"))
+def test_settling_twice_records_one_row(backend: Backend) -> None:
+    ledger = backend.ledger("1.00")
     res = _reserve(ledger)
     ledger.settle(res, _row("a", "0.04"))
     ledger.settle(res, _row("a", "0.04"))
     assert ledger.month_spend_usd("trader") == Decimal("0.04")
 
 
-def test_cost_is_stored_exactly_in_micro_dollars(db_path: str) -> None:
-    ledger = SqliteLedger(get_db(db_path), Decimal("1.00"))
+def test_cost_is_stored_exactly_in_micro_dollars(backend: Backend) -> None:
+    ledger = backend.ledger("1.00")
     ledger.record(_row("a", "0.002865"))
     ledger.record(_row("b", "0.0000014"))  # rounds half up to 0.000001
     ledger.record(_row("c", "0.0000005"))  # exactly half: up
-    db = get_db(db_path)
+    db = backend.db()
     assert [r[0] for r in db.execute("SELECT cost_micro_usd FROM llm_usage ORDER BY id")] == [2865, 1, 1]
     assert ledger.month_spend_usd("trader") == Decimal("0.002867")

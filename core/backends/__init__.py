@@ -1,0 +1,57 @@
+"""Which storage serves this process: SQLite (the default) or PostgreSQL and Redis for several replicas.
+
+``STUDIO_DATABASE_URL=postgresql://…`` moves everything stored (ledger, reservations, quotas, roll-ups,
+response cache, strategies) to PostgreSQL; unset, the SQLite file of ``STUDIO_DB`` serves exactly as
+before. ``STUDIO_REDIS_URL=redis://…`` moves the shared fast state (rate-limit buckets, provider
+cooldowns) to Redis; unset, it stays in process memory. The backend modules are imported only when
+their URL is set, so the default app never loads psycopg or redis.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _secret(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+
+
+def database_url(settings: Any | None = None) -> str | None:
+    if settings is None:
+        from core.config import get_settings
+
+        settings = get_settings()
+    return _secret(getattr(settings, "studio_database_url", None))
+
+
+def redis_url(settings: Any | None = None) -> str | None:
+    if settings is None:
+        from core.config import get_settings
+
+        settings = get_settings()
+    return _secret(getattr(settings, "studio_redis_url", None))
+
+
+def postgres(settings: Any | None = None) -> Any | None:
+    """The process's PostgreSQL database when STUDIO_DATABASE_URL is set, else None (use SQLite)."""
+    url = database_url(settings)
+    if url is None:
+        return None
+    from core.backends.postgres.db import open_database
+
+    return open_database(url)
+
+
+def ledger_and_cache(settings: Any) -> tuple[Any, Any] | None:
+    """(PgLedger, PgCache) when STUDIO_DATABASE_URL is set, else None."""
+    db = postgres(settings)
+    if db is None:
+        return None
+    from decimal import Decimal
+
+    from core.backends.postgres.cache import PgCache
+    from core.backends.postgres.ledger import PgLedger
+
+    return PgLedger(db, Decimal(settings.llm_monthly_quota_usd)), PgCache(db)

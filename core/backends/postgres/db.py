@@ -1,0 +1,257 @@
+"""One PostgreSQL database (``STUDIO_DATABASE_URL``) behind a psycopg 3 connection pool, migrated once.
+
+- ``open_database(url)`` returns the process's ``PgDatabase`` for that URL (one pool per process; a
+  forked child opens its own). The first open migrates: replicas starting together serialise on a
+  session advisory lock, so exactly one runs each migration and the others find it done.
+- A database whose schema is newer than this build is opened read-only: every write raises
+  ``SchemaTooNew`` naming both versions before touching anything, and the pooled sessions are
+  ``default_transaction_read_only`` as a second line.
+- Lost connections (a database restart, a network cut) raise ``DatabaseUnavailable`` with a clear
+  message (the API answers 503); the pool checks a connection before lending it, so the next call
+  after a restart works without restarting the app.
+- ``execute(sql, params)`` runs the portable SQL of core/usage (qmark ``?`` placeholders) and gives
+  back SQLite-shaped values: ISO 8601 text for timestamps, ``YYYY-MM-DD`` text for days, ``int``
+  for whole-number sums. So the dashboard queries are written once for both backends.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+import psycopg
+from psycopg.adapt import Loader
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from core.backends.postgres.migrations import MIGRATIONS
+from core.errors import StudioError
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+# pg_advisory_lock key of the migration step: any constant that other apps are unlikely to use.
+MIGRATION_LOCK_KEY = 0x5354_5544_494F  # "STUDIO"
+POOL_MAX = int(os.environ.get("STUDIO_DATABASE_POOL_MAX", "20"))
+CONNECT_TIMEOUT_S = 5
+POOL_TIMEOUT_S = 10.0
+
+
+class DatabaseUnavailable(StudioError):
+    """The PostgreSQL server cannot be reached right now; nothing was written. Try again shortly."""
+
+    kind = "storage_unavailable"
+    exit_code = 2
+
+
+class SchemaTooNew(StudioError):
+    """The database was migrated by a newer build; this one may read but must not write."""
+
+    kind = "schema_too_new"
+    exit_code = 2
+
+
+def describe(url: str) -> str:
+    """The URL without its password, for messages: postgresql://user@host:port/db."""
+    parts = urlsplit(url)
+    host = parts.hostname or "localhost"
+    port = f":{parts.port}" if parts.port else ""
+    user = f"{parts.username}@" if parts.username else ""
+    return f"{parts.scheme}://{user}{host}{port}{parts.path}"
+
+
+class _IsoTimestamp(Loader):
+    """timestamptz -> the ISO text core.storage.iso writes in SQLite (UTC, microseconds)."""
+
+    def load(self, data: Any) -> str:
+        text = bytes(data).decode()
+        dt = datetime.fromisoformat(text if not text.endswith(("+00", "-00")) else text + ":00")
+        return dt.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class _DateText(Loader):
+    def load(self, data: Any) -> str:
+        return bytes(data).decode()  # DateStyle ISO: YYYY-MM-DD
+
+
+class _WholeNumeric(Loader):
+    """SUM(bigint) is numeric in PostgreSQL; whole numbers come back as int, as SQLite gives them."""
+
+    def load(self, data: Any) -> int | Decimal:
+        text = bytes(data).decode()
+        return int(text) if "." not in text and text not in ("NaN", "Infinity", "-Infinity") else Decimal(text)
+
+
+def _qmark(sql: str) -> str:
+    # Our SQL has no '?' or '%' inside string literals except LIKE patterns passed as parameters.
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class Result:
+    """A fully read result: ``description``, ``fetchone``, ``fetchmany``, ``fetchall``, iteration."""
+
+    def __init__(self, description: Sequence[Any] | None, rows: list[tuple[Any, ...]], rowcount: int) -> None:
+        self.description = [(c.name,) for c in description] if description else None
+        self._rows = rows
+        self._pos = 0
+        self.rowcount = rowcount
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        if self._pos >= len(self._rows):
+            return None
+        self._pos += 1
+        return self._rows[self._pos - 1]
+
+    def fetchmany(self, size: int = 1) -> list[tuple[Any, ...]]:
+        out = self._rows[self._pos:self._pos + size]
+        self._pos += len(out)
+        return out
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        out = self._rows[self._pos:]
+        self._pos = len(self._rows)
+        return out
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        while (row := self.fetchone()) is not None:
+            yield row
+
+
+class PgDatabase:
+    def __init__(self, url: str, *, pool_max: int = POOL_MAX) -> None:
+        self.url = url
+        self.where = describe(url)
+        self.schema_version = 0
+        self.read_only = False
+        self._pool = ConnectionPool(
+            url, min_size=1, max_size=pool_max, open=False, timeout=POOL_TIMEOUT_S,
+            kwargs={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "strategy-studio"},
+            configure=self._configure, check=ConnectionPool.check_connection, name="studio",
+        )
+        with self.errors():
+            self.schema_version = migrate(self.url)
+            # Known before the first pooled session is configured, so every session gets it.
+            self.read_only = self.schema_version > SCHEMA_VERSION
+            self._pool.open(wait=True, timeout=POOL_TIMEOUT_S)
+
+    def _configure(self, conn: psycopg.Connection[Any]) -> None:
+        conn.adapters.register_loader("timestamptz", _IsoTimestamp)
+        conn.adapters.register_loader("date", _DateText)
+        conn.adapters.register_loader("numeric", _WholeNumeric)
+        if self.read_only:
+            conn.execute("SET default_transaction_read_only = on")
+        conn.commit()
+
+    def close(self) -> None:
+        """Nothing per call: the pool lives for the process (``dispose`` ends it)."""
+
+    def dispose(self) -> None:
+        self._pool.close()
+
+    # -- errors --------------------------------------------------------------------------------
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            raise DatabaseUnavailable(
+                f"The database {self.where} cannot be reached right now ({_first_line(exc)}); nothing was saved.",
+                hint="Try again in a moment. If it persists, check that PostgreSQL is running and that "
+                "STUDIO_DATABASE_URL is right.",
+            ) from None
+        except psycopg.errors.ReadOnlySqlTransaction:
+            raise self._too_new() from None
+
+    def _too_new(self) -> SchemaTooNew:
+        return SchemaTooNew(
+            f"The database {self.where} has schema version {self.schema_version}, newer than this build's "
+            f"{SCHEMA_VERSION}; this replica reads it but refuses to write usage, strategies or migrations.",
+            hint="Upgrade this replica to the build that migrated the database (rolling upgrades: newer replicas "
+            "first take the writes).",
+        )
+
+    # -- access --------------------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[psycopg.Connection[Any]]:
+        """One transaction on a pooled connection: committed on success, rolled back on any error."""
+        if self.read_only:
+            raise self._too_new()
+        with self.errors(), self._pool.connection() as conn, conn.transaction():
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[psycopg.Connection[Any]]:
+        with self.errors(), self._pool.connection() as conn:
+            yield conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
+        """Portable SQL (``?`` placeholders) in its own transaction; see the module docstring."""
+        with self.read() as conn:
+            cur = conn.execute(_qmark(sql), list(params))
+            rows = cur.fetchall() if cur.description else []
+            return Result(cur.description, rows, cur.rowcount)
+
+    @property
+    def conn(self) -> PgDatabase:
+        # core/usage passes ``db.conn`` to helpers that only call ``.execute``: the same object serves.
+        return self
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return re.sub(r"password=\S+", "password=[REDACTED]", text[0]) if text else type(exc).__name__
+
+
+def migrate(url: str) -> int:
+    """Apply missing migrations under the advisory lock; returns the database's schema version."""
+    with psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+        try:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS studio_schema (version integer PRIMARY KEY, name text NOT NULL, "
+                "applied_at timestamptz NOT NULL DEFAULT now())"
+            )
+            row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM studio_schema").fetchone()
+            current = int(row[0]) if row else 0
+            if current > SCHEMA_VERSION:
+                return current  # newer build's schema: touch nothing
+            for version, name, sql in MIGRATIONS:
+                if version <= current:
+                    continue
+                with conn.transaction():
+                    conn.execute(sql)
+                    conn.execute("INSERT INTO studio_schema (version, name) VALUES (%s, %s)", (version, name))
+                current = version
+            return current
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK_KEY,))
+
+
+_open: dict[tuple[int, str], PgDatabase] = {}
+_open_lock = threading.Lock()
+
+
+def open_database(url: str) -> PgDatabase:
+    """The process-wide database for ``url`` (created and migrated on first use)."""
+    key = (os.getpid(), url)
+    with _open_lock:
+        db = _open.get(key)
+        if db is None:
+            db = PgDatabase(url)
+            _open[key] = db
+        return db
+
+
+def forget(url: str | None = None) -> None:
+    """Close and drop this process's pools (tests, or after the URL changed)."""
+    with _open_lock:
+        for key in [k for k in _open if url is None or k[1] == url]:
+            db = _open.pop(key)
+            if key[0] == os.getpid():
+                db.dispose()

@@ -1,0 +1,192 @@
+"""Numbered PostgreSQL migrations, recorded in ``studio_schema`` (one row per applied version).
+
+Self-contained SQL: no import of live code, so a migration means today what it meant when it shipped.
+Append a new ``(number, name, sql)`` entry at the end; never edit one that has shipped.
+
+Table and column names follow the SQLite schema (core/migrations.py) so the dashboard queries of
+core/usage run on both. Differences, each on purpose:
+- timestamps are ``timestamptz`` (UTC); money stays integer micro-dollars (``bigint``);
+- ``quota_months`` holds, per user and UTC month, the limit the last reservation was granted
+  against, the settled spend, the amount held by calls in flight, and the spend that no hold
+  covered (rows recorded without a reservation, overruns beyond a hold). Reservation is one
+  conditional UPDATE of that row; its CHECK is the second line of defence:
+  ``spent + held <= limit + unreserved`` can only break if a hold was granted past the limit;
+- roll-ups are kept by one statement-level trigger over the inserted rows (a transition table), so a
+  COPY of a million rows costs three GROUP BYs, not three million upserts.
+"""
+
+from __future__ import annotations
+
+_SUMS = ("requests", "cache_hits", "errors", "cost_micro_usd", "cost_saved_micro_usd", "input_tokens",
+         "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens")
+_TOKENS = _SUMS[5:]
+_VALUES = (
+    "count(*)", "count(*) FILTER (WHERE status = 'cached')", "count(*) FILTER (WHERE status NOT IN ('ok', 'cached'))",
+    "SUM(cost_micro_usd)", "SUM(cost_saved_micro_usd)",
+    *(f"SUM(CASE WHEN status = 'cached' THEN 0 ELSE {k} END)" for k in _TOKENS),
+)
+_ROLLUPS = {
+    "llm_usage_daily": {"day": "(created_at AT TIME ZONE 'UTC')::date", "user_id": "user_id", "model": "model",
+                        "provider": "provider", "use_case": "use_case"},
+    "llm_usage_daily_all": {"day": "(created_at AT TIME ZONE 'UTC')::date", "model": "model",
+                            "provider": "provider", "use_case": "use_case"},
+    "llm_usage_user_month": {"month": "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM')", "user_id": "user_id"},
+}
+
+
+def _rollup_tables() -> str:
+    out = []
+    for table, keys in _ROLLUPS.items():
+        cols = [f"{k} {'date' if k == 'day' else 'text'} NOT NULL" for k in keys]
+        cols += [f"{c} bigint NOT NULL DEFAULT 0" for c in _SUMS]
+        out.append(f"CREATE TABLE {table} ({', '.join(cols)}, PRIMARY KEY ({', '.join(keys)}));")
+    out.append("CREATE INDEX idx_llm_usage_daily_user ON llm_usage_daily (user_id, day);")
+    return "\n".join(out)
+
+
+def _rollup_function() -> str:
+    merge = ", ".join(f"{c} = t.{c} + excluded.{c}" for c in _SUMS)
+    body = []
+    for table, keys in _ROLLUPS.items():
+        groups = ", ".join(str(i + 1) for i in range(len(keys)))
+        body.append(
+            f"INSERT INTO {table} AS t ({', '.join(keys)}, {', '.join(_SUMS)}) "
+            f"SELECT {', '.join(keys.values())}, {', '.join(_VALUES)} FROM new_rows GROUP BY {groups} "
+            f"ORDER BY {groups} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {merge};"
+        )
+    # The month's settled spend and the part of it no hold covered, in the row the reservations
+    # use. Ordered by key so concurrent settlers lock rows in one order (no deadlock).
+    # (An upsert cannot carry these sums: PostgreSQL checks the CHECK on the proposed row first.)
+    body.append(
+        "INSERT INTO quota_months (user_id, month) SELECT DISTINCT user_id, "
+        "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') FROM new_rows ORDER BY 1, 2 "
+        "ON CONFLICT (user_id, month) DO NOTHING;"
+    )
+    body.append(
+        "UPDATE quota_months q SET spent_micro = q.spent_micro + n.spent, "
+        "unreserved_micro = q.unreserved_micro + n.unreserved FROM (SELECT user_id, "
+        "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, SUM(cost_micro_usd) AS spent, "
+        "SUM(GREATEST(cost_micro_usd - reserved_micro_usd, 0)) AS unreserved FROM new_rows GROUP BY 1, 2) n "
+        "WHERE q.user_id = n.user_id AND q.month = n.month;"
+    )
+    return (
+        "CREATE FUNCTION llm_usage_rollup() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN\n"
+        + "\n".join(body)
+        + "\nRETURN NULL; END $$;\n"
+        "CREATE TRIGGER llm_usage_rollup AFTER INSERT ON llm_usage REFERENCING NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION llm_usage_rollup();"
+    )
+
+
+M001_INITIAL = f"""
+CREATE TABLE strategies (
+    id text PRIMARY KEY,
+    user_id text NOT NULL,
+    name text NOT NULL,
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    latest_version integer NOT NULL DEFAULT 1,
+    deleted_at timestamptz
+);
+CREATE INDEX idx_strategies_user ON strategies (user_id, updated_at);
+CREATE TABLE strategy_versions (
+    strategy_id text NOT NULL REFERENCES strategies (id),
+    version integer NOT NULL,
+    body text NOT NULL,
+    note text,
+    source text,
+    model text,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (strategy_id, version)
+);
+CREATE TABLE ohlcv_cache (
+    exchange text NOT NULL,
+    symbol text NOT NULL,
+    timeframe text NOT NULL,
+    ts bigint NOT NULL,
+    open double precision,
+    high double precision,
+    low double precision,
+    close double precision,
+    volume double precision,
+    fetched_at timestamptz,
+    PRIMARY KEY (exchange, symbol, timeframe, ts)
+);
+CREATE TABLE llm_usage (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    request_id text NOT NULL,
+    reservation_id text,
+    user_id text NOT NULL,
+    use_case text NOT NULL,
+    provider text NOT NULL,
+    model text NOT NULL,
+    requested_model text,
+    input_tokens bigint NOT NULL DEFAULT 0,
+    output_tokens bigint NOT NULL DEFAULT 0,
+    cache_read_tokens bigint NOT NULL DEFAULT 0,
+    cache_write_tokens bigint NOT NULL DEFAULT 0,
+    reasoning_tokens bigint NOT NULL DEFAULT 0,
+    estimated boolean NOT NULL DEFAULT false,
+    cost_micro_usd bigint NOT NULL DEFAULT 0 CHECK (cost_micro_usd >= 0),
+    cost_saved_micro_usd bigint NOT NULL DEFAULT 0,
+    reserved_micro_usd bigint NOT NULL DEFAULT 0 CHECK (reserved_micro_usd >= 0),
+    price_version text NOT NULL DEFAULT '',
+    latency_ms double precision,
+    ttft_ms double precision,
+    status text NOT NULL,
+    error text,
+    created_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX idx_llm_usage_reservation ON llm_usage (reservation_id) WHERE reservation_id IS NOT NULL;
+CREATE INDEX idx_llm_usage_created ON llm_usage (created_at);
+CREATE INDEX idx_llm_usage_user_created ON llm_usage (user_id, created_at);
+CREATE INDEX idx_llm_usage_request ON llm_usage (request_id);
+{_rollup_tables()}
+CREATE TABLE user_quotas (
+    user_id text PRIMARY KEY,
+    quota_usd text NOT NULL,
+    updated_at timestamptz NOT NULL
+);
+CREATE TABLE quota_months (
+    user_id text NOT NULL,
+    month text NOT NULL,
+    limit_micro bigint NOT NULL DEFAULT 0 CHECK (limit_micro >= 0),
+    spent_micro bigint NOT NULL DEFAULT 0 CHECK (spent_micro >= 0),
+    held_micro bigint NOT NULL DEFAULT 0 CHECK (held_micro >= 0),
+    unreserved_micro bigint NOT NULL DEFAULT 0 CHECK (unreserved_micro >= 0),
+    PRIMARY KEY (user_id, month),
+    CONSTRAINT quota_months_within_limit CHECK (spent_micro + held_micro <= limit_micro + unreserved_micro)
+);
+CREATE TABLE quota_reservations (
+    id text PRIMARY KEY,
+    user_id text NOT NULL,
+    month text NOT NULL,
+    request_id text,
+    model text,
+    amount bigint NOT NULL CHECK (amount >= 0),
+    max_tokens integer,
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL
+);
+CREATE INDEX idx_quota_reservations_user ON quota_reservations (user_id, expires_at);
+CREATE INDEX idx_quota_reservations_expires ON quota_reservations (expires_at);
+{_rollup_function()}
+CREATE TABLE llm_cache (
+    user_id text NOT NULL,
+    key text NOT NULL,
+    value text NOT NULL,
+    size integer NOT NULL,
+    hits bigint NOT NULL DEFAULT 0,
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL,
+    last_hit timestamptz NOT NULL,
+    PRIMARY KEY (user_id, key)
+);
+CREATE INDEX idx_llm_cache_last_hit ON llm_cache (last_hit);
+CREATE INDEX idx_llm_cache_expires ON llm_cache (expires_at);
+"""
+
+# (version, name, SQL). The version is the schema version a database reports once it has run.
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "m001_initial", M001_INITIAL),
+]
