@@ -1,4 +1,7 @@
-"""Response cache: per-user, TTL, bounded with LRU eviction, a hit costs 0 and reports its saving."""
+"""Response cache: per-user, TTL, bounded with LRU eviction, a hit costs 0 and reports its saving.
+
+A contract suite: every test runs on SQLite and on PostgreSQL (the ``backend`` fixture).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +14,7 @@ from pathlib import Path
 import pytest
 
 from core.llm.types import Completion, Usage, UsageRow
-from core.storage import get_db
-from core.usage.cache import SqliteCache
-from core.usage.ledger import SqliteLedger
+from tests.fixtures.backends import Backend
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,13 +33,8 @@ def _answer(text: str = '{"name": "RSI dip"}', cost: str = "0.002865") -> Comple
                       request_id="req-1", cache_key="k1")
 
 
-@pytest.fixture()
-def db(tmp_path: Path):
-    return get_db(tmp_path / "studio.db")
-
-
-def test_hit_returns_the_answer_at_zero_cost_with_its_saving(db) -> None:
-    cache = SqliteCache(db)
+def test_hit_returns_the_answer_at_zero_cost_with_its_saving(backend: Backend) -> None:
+    cache = backend.cache()
     cache.put("alice", "k1", _answer(), ttl_s=900)
     hit = cache.get("alice", "k1")
     assert hit is not None
@@ -49,21 +45,21 @@ def test_hit_returns_the_answer_at_zero_cost_with_its_saving(db) -> None:
     assert hit.usage == Usage(1200, 300, cache_read_tokens=50)
 
 
-def test_hit_recorded_in_the_ledger_costs_nothing_and_reports_the_saving(db) -> None:
-    cache = SqliteCache(db)
-    ledger = SqliteLedger(db, Decimal("1"))
+def test_hit_recorded_in_the_ledger_costs_nothing_and_reports_the_saving(backend: Backend) -> None:
+    cache = backend.cache()
+    ledger = backend.ledger("1")
     cache.put("alice", "k1", _answer(), ttl_s=900)
     hit = cache.get("alice", "k1")
     assert hit is not None
     ledger.record(UsageRow("req-2", "alice", "strategy_generation", hit.provider, hit.model, hit.requested_model,
                            hit.usage, hit.cost_usd, "cached", cost_saved_usd=hit.cost_saved_usd))
-    spent, saved = db.execute("SELECT SUM(cost_micro_usd), SUM(cost_saved_micro_usd) FROM llm_usage").fetchone()
+    spent, saved = backend.rows("SELECT SUM(cost_micro_usd), SUM(cost_saved_micro_usd) FROM llm_usage")[0]
     assert (spent, saved) == (0, 2865)
     assert ledger.month_spend_usd("alice") == 0
 
 
-def test_entries_are_scoped_per_user(db) -> None:
-    cache = SqliteCache(db)
+def test_entries_are_scoped_per_user(backend: Backend) -> None:
+    cache = backend.cache()
     cache.put("alice", "k1", _answer("alice's answer"), ttl_s=900)
     assert cache.get("bob", "k1") is None
     cache.put("bob", "k1", _answer("bob's answer"), ttl_s=900)
@@ -71,9 +67,9 @@ def test_entries_are_scoped_per_user(db) -> None:
     assert cache.get("bob", "k1").text == "bob's answer"  # type: ignore[union-attr]
 
 
-def test_entries_expire_after_their_ttl(db) -> None:
+def test_entries_expire_after_their_ttl(backend: Backend) -> None:
     clock = Clock()
-    cache = SqliteCache(db, clock=clock)
+    cache = backend.cache(clock=clock)
     cache.put("alice", "k1", _answer(), ttl_s=60)
     clock.now += timedelta(seconds=59)
     assert cache.get("alice", "k1") is not None
@@ -81,15 +77,15 @@ def test_entries_expire_after_their_ttl(db) -> None:
     assert cache.get("alice", "k1") is None
 
 
-def test_zero_ttl_disables_caching(db) -> None:
-    cache = SqliteCache(db)
+def test_zero_ttl_disables_caching(backend: Backend) -> None:
+    cache = backend.cache()
     cache.put("alice", "k1", _answer(), ttl_s=0)
     assert cache.get("alice", "k1") is None
 
 
-def test_size_bound_evicts_the_least_recently_used(db) -> None:
+def test_size_bound_evicts_the_least_recently_used(backend: Backend) -> None:
     clock = Clock()
-    cache = SqliteCache(db, max_entries=3, clock=clock)
+    cache = backend.cache(max_entries=3, clock=clock)
     for key in ("a", "b", "c"):
         clock.now += timedelta(seconds=1)
         cache.put("alice", key, _answer(key), ttl_s=900)
@@ -102,10 +98,10 @@ def test_size_bound_evicts_the_least_recently_used(db) -> None:
     assert [cache.get("alice", k) is not None for k in ("a", "c", "d")] == [True, True, True]
 
 
-def test_byte_bound_evicts_oldest_until_it_fits(db) -> None:
+def test_byte_bound_evicts_oldest_until_it_fits(backend: Backend) -> None:
     clock = Clock()
     big = "x" * 1000
-    cache = SqliteCache(db, max_entries=100, max_bytes=3500, clock=clock)
+    cache = backend.cache(max_entries=100, max_bytes=3500, clock=clock)
     for key in ("a", "b", "c", "d"):
         clock.now += timedelta(seconds=1)
         cache.put("alice", key, _answer(big), ttl_s=900)
@@ -114,8 +110,8 @@ def test_byte_bound_evicts_oldest_until_it_fits(db) -> None:
     assert cache.get("alice", "a") is None and cache.get("alice", "d") is not None
 
 
-def test_clear_one_user_or_everyone(db) -> None:
-    cache = SqliteCache(db)
+def test_clear_one_user_or_everyone(backend: Backend) -> None:
+    cache = backend.cache()
     cache.put("alice", "k1", _answer(), ttl_s=900)
     cache.put("bob", "k1", _answer(), ttl_s=900)
     assert cache.clear("alice") == 1
@@ -124,16 +120,16 @@ def test_clear_one_user_or_everyone(db) -> None:
     assert cache.stats()["entries"] == 0
 
 
-def test_cache_survives_a_new_process(tmp_path: Path) -> None:
-    path = tmp_path / "studio.db"
-    # The answer is stored by another Python process; this one has never opened the file.
+def test_cache_survives_a_new_process(backend: Backend) -> None:
+    # The answer is stored by another Python process; this one has never opened the storage.
     writer = (
-        "import sys; from core.storage import get_db; from core.usage.cache import SqliteCache; "
+        "import sys; from tests.fixtures.backends import Spec, open_cache; "
         "from tests.test_cache_sqlite import _answer; "
-        "SqliteCache(get_db(sys.argv[1])).put('alice', 'k1', _answer(), ttl_s=900)"
+        "open_cache(Spec(sys.argv[1], sys.argv[2])).put('alice', 'k1', _answer(), ttl_s=900)"
     )
-    subprocess.run([sys.executable, "-c", writer, str(path)], check=True, cwd=ROOT, timeout=60)
-    assert SqliteCache(get_db(path)).get("alice", "k1") is not None
+    subprocess.run([sys.executable, "-c", writer, backend.spec.kind, backend.spec.target], check=True, cwd=ROOT,
+                   timeout=60)
+    assert backend.cache().get("alice", "k1") is not None
 
 
 def test_cache_key_covers_everything_that_shapes_the_answer() -> None:

@@ -1,33 +1,33 @@
-"""The saved library: versioned atomic saves, search, diff, soft delete, import/export (real SQLite)."""
+"""The saved library: versioned atomic saves, search, diff, soft delete, import/export.
+
+A contract suite: every test runs on SQLite and on PostgreSQL (the ``backend`` fixture).
+"""
 
 from __future__ import annotations
 
 import copy
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from core.config import reset_settings_cache
 from core.errors import StudioError
 from core.services import strategy_library as lib
-from core.storage import get_db
+from tests.fixtures.backends import Backend
 from tests.test_strategy_validation import EXAMPLE, cfg
 
 
 @pytest.fixture(autouse=True)
-def studio_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    path = tmp_path / "studio.db"
-    monkeypatch.setenv("STUDIO_DB", str(path))
-    reset_settings_cache()
-    yield path
+def studio_db(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> Iterator[Backend]:
+    backend.env(monkeypatch)
+    yield backend
     reset_settings_cache()
 
 
-def test_save_new_then_versions_and_get(studio_db: Path) -> None:
+def test_save_new_then_versions_and_get(studio_db: Backend) -> None:
     sid, version = lib.save_strategy(EXAMPLE, user="alice", note="first", source="generated", model="offline")
-    assert version == 1 and studio_db.exists()
+    assert version == 1 and studio_db.scalar("SELECT count(*) FROM strategy_versions") == 1
     changed = copy.deepcopy(EXAMPLE)
     cfg(changed, "condition_1")["right"] = 25
     assert lib.save_strategy(changed, user="alice", source="edited", strategy_id=sid) == (sid, 2)
@@ -62,7 +62,7 @@ def test_list_is_per_user_newest_first_and_searchable() -> None:
     assert lib.list_strategies("alice", "nothing like this") == []
 
 
-def test_soft_delete_hides_but_keeps_rows(studio_db: Path) -> None:
+def test_soft_delete_hides_but_keeps_rows(studio_db: Backend) -> None:
     sid, _ = lib.save_strategy(EXAMPLE, user="u")
     lib.delete_strategy(sid, user="u")
     assert lib.list_strategies("u") == []
@@ -70,8 +70,7 @@ def test_soft_delete_hides_but_keeps_rows(studio_db: Path) -> None:
         lib.get_strategy(sid, user="u")
     with pytest.raises(lib.StrategyNotFound):
         lib.delete_strategy(sid, user="u")
-    row = get_db(studio_db).execute("SELECT deleted_at FROM strategies WHERE id = ?", [sid]).fetchone()
-    assert row[0] is not None
+    assert studio_db.scalar("SELECT deleted_at FROM strategies WHERE id = ?", [sid]) is not None
 
 
 def test_invalid_strategy_is_not_saved() -> None:
@@ -83,13 +82,11 @@ def test_invalid_strategy_is_not_saved() -> None:
     assert lib.list_strategies("u") == []
 
 
-def test_a_failed_save_writes_nothing(studio_db: Path) -> None:
+def test_a_failed_save_writes_nothing(studio_db: Backend) -> None:
     sid, _ = lib.save_strategy(EXAMPLE, user="u")
-    db = get_db(studio_db)
     # Another writer already took version 2: the strategies row must not move to 2 on its own.
-    db.execute("INSERT INTO strategy_versions (strategy_id, version, body, created_at) VALUES (?, 2, '{}', 'x')",
-               [sid])
-    db.conn.commit()
+    studio_db.run("INSERT INTO strategy_versions (strategy_id, version, body, created_at) "
+                  "VALUES (?, 2, '{}', '2026-01-01T00:00:00+00:00')", [sid])
     with pytest.raises(StudioError, match="nothing was written"):
         lib.save_strategy(EXAMPLE, user="u", strategy_id=sid)
     assert lib.get_strategy(sid, user="u").latest_version == 1

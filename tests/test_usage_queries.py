@@ -1,4 +1,4 @@
-"""The dashboard's figures through the usage service, on known seeded rows."""
+"""The dashboard's figures through the usage service, on known seeded rows (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -13,17 +13,25 @@ import pytest
 
 from core.services import usage
 from core.usage.period import Month
-from tests.test_usage_seed import BOB_SPEND, LOCAL_CACHE_HITS, LOCAL_REQUESTS, LOCAL_SAVINGS, LOCAL_SPEND, seeded_env
+from tests.fixtures.backends import Backend
+from tests.test_usage_seed import (
+    BOB_SPEND,
+    LOCAL_CACHE_HITS,
+    LOCAL_REQUESTS,
+    LOCAL_SAVINGS,
+    LOCAL_SPEND,
+    seeded_backend_env,
+)
 
 OCT = Month(2026, 10)
 
 
 @pytest.fixture()
-def studio_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    yield from seeded_env(monkeypatch, tmp_path, OCT, "0.50")
+def studio_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: Backend) -> Iterator[Backend]:
+    yield from seeded_backend_env(monkeypatch, tmp_path, backend, OCT, "0.50")
 
 
-def test_month_summary_totals_and_quota(studio_db: Path) -> None:
+def test_month_summary_totals_and_quota(studio_db: Backend) -> None:
     s = usage.month_summary("local", "2026-10", now=datetime(2026, 11, 5, tzinfo=UTC))
     assert s["spend_usd"] == LOCAL_SPEND
     assert s["quota_usd"] == Decimal("0.50")
@@ -43,14 +51,14 @@ def test_month_summary_totals_and_quota(studio_db: Path) -> None:
         ("2026-10-01", Decimal("0.03")), ("2026-10-02", Decimal("0.1")), ("2026-10-03", Decimal(0))]
 
 
-def test_all_users_sum_everyone_without_a_quota(studio_db: Path) -> None:
+def test_all_users_sum_everyone_without_a_quota(studio_db: Backend) -> None:
     s = usage.month_summary(None, "2026-10")
     assert s["spend_usd"] == LOCAL_SPEND + BOB_SPEND
     assert s["quota_usd"] is None and s["remaining_usd"] is None
     assert {r["provider"] for r in s["by_provider"]} == {"openai", "anthropic", "glm"}
 
 
-def test_other_months_are_empty(studio_db: Path) -> None:
+def test_other_months_are_empty(studio_db: Backend) -> None:
     s = usage.month_summary("local", "2026-09")
     assert s["spend_usd"] == 0 and s["requests"] == 0 and s["by_day"] == []
 
@@ -63,7 +71,7 @@ def test_projection_extrapolates_the_pace_so_far() -> None:
     assert projected_usd(Decimal(1), Month(2026, 11), datetime(2026, 12, 2, tzinfo=UTC)) == Decimal(1)
 
 
-def test_tokens_by_kind_errors_and_cache_hit_rate(studio_db: Path) -> None:
+def test_tokens_by_kind_errors_and_cache_hit_rate(studio_db: Backend) -> None:
     t = usage.usage_totals("local", "2026-10")
     # Billed tokens only: the cache hit's 1000 + 500 tokens were saved, not processed.
     assert t["input_tokens"] == 3 * 1000 + 2 * 2000
@@ -73,7 +81,7 @@ def test_tokens_by_kind_errors_and_cache_hit_rate(studio_db: Path) -> None:
     assert t["cache_hit_rate"] == pytest.approx(1 / 7)
 
 
-def test_daily_spend_by_model_for_the_stacked_chart(studio_db: Path) -> None:
+def test_daily_spend_by_model_for_the_stacked_chart(studio_db: Backend) -> None:
     rows = usage.daily_spend_by_model("local", "2026-10")
     assert [(r["day"], r["model"], r["spend_usd"]) for r in rows] == [
         ("2026-10-01", "gpt-4o-mini", Decimal("0.03")),
@@ -83,7 +91,7 @@ def test_daily_spend_by_model_for_the_stacked_chart(studio_db: Path) -> None:
     ]
 
 
-def test_recent_requests_newest_first_with_filters(studio_db: Path) -> None:
+def test_recent_requests_newest_first_with_filters(studio_db: Backend) -> None:
     rows = usage.recent_requests("local", "2026-10")
     assert [r["request_id"] for r in rows][:2] == ["news-429", "gen-cached"]
     assert len(rows) == LOCAL_REQUESTS
@@ -96,7 +104,7 @@ def test_recent_requests_newest_first_with_filters(studio_db: Path) -> None:
     assert len(usage.recent_requests("local", "2026-10", limit=2)) == 2
 
 
-def test_csv_export_has_every_matching_row_and_exact_money(studio_db: Path) -> None:
+def test_csv_export_has_every_matching_row_and_exact_money(studio_db: Backend) -> None:
     text = usage.usage_csv("local", "2026-10")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == LOCAL_REQUESTS
@@ -108,7 +116,7 @@ def test_csv_export_has_every_matching_row_and_exact_money(studio_db: Path) -> N
     assert "".join(chunks).count("\n") == 3  # header + 2 rows
 
 
-def test_quota_status_and_override(studio_db: Path) -> None:
+def test_quota_status_and_override(studio_db: Backend) -> None:
     now = datetime(2026, 10, 20, tzinfo=UTC)
     q = usage.quota_status("local", now=now)
     assert (q.spend_usd, q.quota_usd, q.remaining_usd, q.month) == (LOCAL_SPEND, Decimal("0.50"), Decimal("0.37"),
@@ -122,24 +130,22 @@ def test_quota_status_and_override(studio_db: Path) -> None:
         usage.set_user_quota("bob", "-3")
 
 
-def test_bad_month_is_an_actionable_error(studio_db: Path) -> None:
+def test_bad_month_is_an_actionable_error(studio_db: Backend) -> None:
     with pytest.raises(usage.UsageInputError, match="YYYY-MM") as info:
         usage.month_summary("local", "Oct 2026")
     assert info.value.exit_code == 2
 
 
-def test_months_and_filter_choices(studio_db: Path) -> None:
+def test_months_and_filter_choices(studio_db: Backend) -> None:
     assert "2026-10" in usage.available_months("local")
     values = usage.filter_values(None, "2026-10")
     assert values["provider"] == ["anthropic", "glm", "openai"] and values["user_id"] == ["bob", "local"]
 
 
-def test_clear_cache_through_the_service(studio_db: Path) -> None:
+def test_clear_cache_through_the_service(studio_db: Backend) -> None:
     from core.llm.types import Completion, Usage
-    from core.storage import get_db
-    from core.usage.cache import SqliteCache
 
-    SqliteCache(get_db(studio_db)).put("local", "k", Completion("t", "m", "p", None, Usage(), Decimal(0)), 60)
+    studio_db.cache().put("local", "k", Completion("t", "m", "p", None, Usage(), Decimal(0)), 60)
     assert usage.cache_stats("local")["entries"] == 1
     assert usage.clear_cache("local") == 1
     assert usage.cache_stats()["entries"] == 0

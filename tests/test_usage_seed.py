@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from core.llm.types import Usage, UsageRow
 from core.storage import get_db
 from core.usage.ledger import SqliteLedger
 from core.usage.period import Month
+from tests.fixtures.backends import Backend
 
 LOCAL_SPEND = Decimal("0.130000")
 LOCAL_REQUESTS = 7
@@ -32,7 +34,12 @@ def _at(month: Month, day: int, hour: int) -> datetime:
 
 def seed(path: str | Path, month: Month) -> None:
     db = get_db(path)
-    ledger = SqliteLedger(db, Decimal("1"))
+    seed_ledger(SqliteLedger(db, Decimal("1")), month)
+    db.close()
+
+
+def seed_ledger(ledger: Any, month: Month) -> None:
+    """Record the rows above through ``ledger`` (any backend's)."""
     rows: list[UsageRow] = []
     for i in range(3):
         rows.append(UsageRow(f"gen-{i}", "local", "strategy_generation", "openai", "gpt-4o-mini", "gpt-4o-mini",
@@ -53,7 +60,6 @@ def seed(path: str | Path, month: Month) -> None:
                          Decimal("0.200"), "ok", created_at=_at(month, 1, 12)))
     for row in rows:
         ledger.record(row)
-    db.close()
 
 
 def seeded_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, month: Month, quota_usd: str) -> Iterator[Path]:
@@ -65,4 +71,16 @@ def seeded_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, month: Month, qu
     reset_settings_cache()
     seed(path, month)
     yield path
+    reset_settings_cache()
+
+
+def seeded_backend_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, backend: Backend, month: Month,
+                       quota_usd: str) -> Iterator[Backend]:
+    """``seeded_env`` on either storage backend (the contract suite's ``backend`` fixture)."""
+    backend.env(monkeypatch)
+    monkeypatch.setenv("LLM_MONTHLY_QUOTA_USD", quota_usd)
+    monkeypatch.setenv("STUDIO_SECRETS_FILE", str(tmp_path / "none.toml"))
+    reset_settings_cache()
+    seed_ledger(backend.ledger("1"), month)
+    yield backend
     reset_settings_cache()

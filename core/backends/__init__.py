@@ -34,7 +34,7 @@ def redis_url(settings: Any | None = None) -> str | None:
     return _secret(getattr(settings, "studio_redis_url", None))
 
 
-def postgres(settings: Any | None = None) -> Any | None:
+def postgres_database(settings: Any | None = None) -> Any | None:
     """The process's PostgreSQL database when STUDIO_DATABASE_URL is set, else None (use SQLite)."""
     url = database_url(settings)
     if url is None:
@@ -46,7 +46,7 @@ def postgres(settings: Any | None = None) -> Any | None:
 
 def ledger_and_cache(settings: Any) -> tuple[Any, Any] | None:
     """(PgLedger, PgCache) when STUDIO_DATABASE_URL is set, else None."""
-    db = postgres(settings)
+    db = postgres_database(settings)
     if db is None:
         return None
     from decimal import Decimal

@@ -43,7 +43,15 @@ def build_gateway(settings: Settings, *, with_ledger: bool = True, with_cache: b
     register_settings_secrets(settings)
     registry = registry_from_settings(settings)
     ledger = cache = None
+    shared = None
     if with_ledger or with_cache:
+        from core.backends import ledger_and_cache
+
+        shared = ledger_and_cache(settings)  # PostgreSQL when STUDIO_DATABASE_URL is set
+    if shared is not None:
+        ledger = shared[0] if with_ledger else None
+        cache = shared[1] if with_cache else None
+    elif with_ledger or with_cache:
         storage = _optional("core.storage")
         if storage is not None:
             db = storage.get_db(settings.studio_db)

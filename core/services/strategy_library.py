@@ -110,13 +110,28 @@ class StrategyInvalid(StudioError):
         super().__init__(message, **kw)
 
 
-def _db(db: sqlite_utils.Database | None) -> sqlite_utils.Database:
+def _db(db: sqlite_utils.Database | None) -> Any:
+    """The given database, else PostgreSQL when STUDIO_DATABASE_URL is set, else the SQLite file."""
+    if db is not None:
+        return db
+    from core.backends import postgres_database
+
+    pg = postgres_database()
+    if pg is not None:
+        return pg
     from core.storage import get_db
 
-    return db if db is not None else get_db()
+    return get_db()
 
 
 def _store() -> Any:
+    """The store module matching ``_db`` (same functions on either backend)."""
+    from core.backends import database_url
+
+    if database_url() is not None:
+        from core.backends.postgres import strategies
+
+        return strategies
     from core.strategy import store
 
     return store

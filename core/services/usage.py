@@ -60,13 +60,33 @@ def _month(month: str | Month | None, now: datetime | None = None) -> Month:
 
 @contextmanager
 def _open() -> Iterator[sqlite_utils.Database]:
-    """The studio database for one call; sqlite errors become StorageError naming the file."""
+    """The studio database for one call; sqlite errors become StorageError naming the file.
+
+    With STUDIO_DATABASE_URL set it is the PostgreSQL database instead: the queries of core.usage are
+    portable SQL, and its errors are already StudioErrors (DatabaseUnavailable, SchemaTooNew).
+    """
+    from core.backends import postgres_database
+
+    pg = postgres_database()
+    if pg is not None:
+        yield pg
+        return
     db = get_db()
     try:
         with storage_errors(db):
             yield db
     finally:
         db.close()
+
+
+def _cache(db: Any) -> Any:
+    from core.backends.postgres.db import PgDatabase
+
+    if isinstance(db, PgDatabase):
+        from core.backends.postgres.cache import PgCache
+
+        return PgCache(db)
+    return SqliteCache(db)
 
 
 def _quota(conn: Any, user: str) -> Decimal:
@@ -218,19 +238,24 @@ def filter_values(user: str | None = "local", month: str | None = None) -> dict[
 def clear_cache(user: str | None = None) -> int:
     """Empty the response cache (one user's entries, or everyone's); returns entries removed."""
     with _open() as db:
-        return SqliteCache(db).clear(user)
+        return _cache(db).clear(user)
 
 
 def cache_stats(user: str | None = None) -> dict[str, int]:
     with _open() as db:
-        return SqliteCache(db).stats(user)
+        return _cache(db).stats(user)
 
 
 def set_user_quota(user: str, usd: Decimal | str | float | None) -> Decimal | None:
     """Override ``user``'s monthly quota in US dollars; ``None`` returns them to LLM_MONTHLY_QUOTA_USD."""
     try:
-        with _open() as db, db.atomic():
-            return set_quota(db.conn, user, usd)
+        with _open() as db:
+            if not isinstance(db, sqlite_utils.Database):
+                from core.backends.postgres.ledger import PgLedger
+
+                return PgLedger(db, get_settings().llm_monthly_quota_usd).set_user_quota(user, usd)
+            with db.atomic():
+                return set_quota(db.conn, user, usd)
     except ValueError as exc:
         raise UsageInputError(str(exc), hint="Enter the quota in US dollars, e.g. 25 or 12.50.") from None
 

@@ -38,7 +38,7 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 MIGRATION_LOCK_KEY = 0x5354_5544_494F  # "STUDIO"
 POOL_MAX = int(os.environ.get("STUDIO_DATABASE_POOL_MAX", "20"))
 CONNECT_TIMEOUT_S = 5
-POOL_TIMEOUT_S = 10.0
+POOL_TIMEOUT_S = 3.0  # a request waits this long for a connection, then gets a clear 503
 
 
 class DatabaseUnavailable(StudioError):
@@ -127,16 +127,52 @@ class PgDatabase:
         self.where = describe(url)
         self.schema_version = 0
         self.read_only = False
-        self._pool = ConnectionPool(
-            url, min_size=1, max_size=pool_max, open=False, timeout=POOL_TIMEOUT_S,
-            kwargs={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "strategy-studio"},
-            configure=self._configure, check=ConnectionPool.check_connection, name="studio",
-        )
+        self._pool_max = pool_max
+        self._pool_lock = threading.Lock()
+        self._pool = self._new_pool()
         with self.errors():
             self.schema_version = migrate(self.url)
             # Known before the first pooled session is configured, so every session gets it.
             self.read_only = self.schema_version > SCHEMA_VERSION
             self._pool.open(wait=True, timeout=POOL_TIMEOUT_S)
+
+    def _new_pool(self) -> ConnectionPool:
+        return ConnectionPool(
+            self.url, min_size=1, max_size=self._pool_max, open=False, timeout=POOL_TIMEOUT_S,
+            kwargs={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "strategy-studio"},
+            configure=self._configure, check=ConnectionPool.check_connection, name="studio",
+        )
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+        pool = self._pool
+        try:
+            conn_cm = pool.connection()
+            conn = conn_cm.__enter__()
+        except PoolTimeout:
+            self._replace(pool)
+            raise
+        try:
+            yield conn
+        except BaseException as exc:
+            if not conn_cm.__exit__(type(exc), exc, exc.__traceback__):
+                raise
+        else:
+            conn_cm.__exit__(None, None, None)
+
+    def _replace(self, failed: ConnectionPool) -> None:
+        """Swap in a fresh pool after one could not lend a connection in time.
+
+        A pool that failed to connect retries with exponential backoff (up to minutes); a fresh one
+        tries at once, so the first request after the database is back is served.
+        """
+        with self._pool_lock:
+            if self._pool is not failed:
+                return  # another thread already replaced it
+            fresh = self._new_pool()
+            fresh.open(wait=False)
+            self._pool = fresh
+        threading.Thread(target=failed.close, kwargs={"timeout": 1.0}, name="studio-pool-close", daemon=True).start()
 
     def _configure(self, conn: psycopg.Connection[Any]) -> None:
         conn.adapters.register_loader("timestamptz", _IsoTimestamp)
@@ -182,12 +218,12 @@ class PgDatabase:
         """One transaction on a pooled connection: committed on success, rolled back on any error."""
         if self.read_only:
             raise self._too_new()
-        with self.errors(), self._pool.connection() as conn, conn.transaction():
+        with self.errors(), self._connection() as conn, conn.transaction():
             yield conn
 
     @contextmanager
     def read(self) -> Iterator[psycopg.Connection[Any]]:
-        with self.errors(), self._pool.connection() as conn:
+        with self.errors(), self._connection() as conn:
             yield conn
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:

@@ -12,6 +12,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
+
 from core.backends.postgres.db import PgDatabase
 from core.errors import StudioError
 from core.strategy.schema import canonical_json
@@ -42,6 +44,17 @@ def save(
     body = json.dumps(strategy, ensure_ascii=False)
     name = str(strategy.get("name") or "Untitled")[:200]
     now = datetime.now(UTC)
+    try:
+        return _save(db, body, name, now, user, note, source, model, strategy_id)
+    except psycopg.errors.IntegrityError:
+        raise StudioError(
+            "Another save of this strategy happened at the same time; nothing was written.",
+            hint="Reload the strategy and save again.",
+        ) from None
+
+
+def _save(db: PgDatabase, body: str, name: str, now: datetime, user: str, note: str, source: str,
+          model: str | None, strategy_id: str | None) -> tuple[str, int]:
     with db.write() as conn:
         if strategy_id is None:
             strategy_id = new_id()
@@ -52,9 +65,11 @@ def save(
                 (strategy_id, user, name, now, now),
             )
         else:
+            # Another user's strategy is "not found", exactly like a missing one.
             row = conn.execute(
-                "SELECT latest_version FROM strategies WHERE id = %s AND deleted_at IS NULL FOR UPDATE",
-                (strategy_id,),
+                "SELECT latest_version FROM strategies WHERE id = %s AND user_id = %s AND deleted_at IS NULL "
+                "FOR UPDATE",
+                (strategy_id, user),
             ).fetchone()
             if row is None:
                 raise StrategyNotFound(f"No saved strategy has the id '{strategy_id}'.",
@@ -95,10 +110,12 @@ def list_for_user(db: PgDatabase, user: str, search: str = "") -> list[StrategyS
         return [StrategySummary(*row) for row in conn.execute(sql, params).fetchall()]
 
 
-def get(db: PgDatabase, strategy_id: str, version: int | None = None) -> StoredStrategy:
+def get(db: PgDatabase, strategy_id: str, version: int | None = None, *, user: str) -> StoredStrategy:
+    """A version (default: the latest) of one of ``user``'s strategies; anyone else's is not found."""
     with db.read() as conn:
         head = conn.execute(
-            "SELECT name, latest_version FROM strategies WHERE id = %s AND deleted_at IS NULL", (strategy_id,)
+            "SELECT name, latest_version FROM strategies WHERE id = %s AND user_id = %s AND deleted_at IS NULL",
+            (strategy_id, user),
         ).fetchone()
         if head is None:
             raise StrategyNotFound(f"No saved strategy has the id '{strategy_id}'.",
@@ -117,8 +134,8 @@ def get(db: PgDatabase, strategy_id: str, version: int | None = None) -> StoredS
                           row[4], row[5])
 
 
-def versions(db: PgDatabase, strategy_id: str) -> list[VersionInfo]:
-    get(db, strategy_id)  # raises when missing or deleted
+def versions(db: PgDatabase, strategy_id: str, *, user: str) -> list[VersionInfo]:
+    get(db, strategy_id, user=user)  # raises when missing, deleted or not the user's
     with db.read() as conn:
         rows = conn.execute(
             "SELECT version, body::jsonb ->> 'name', note, source, model, created_at FROM strategy_versions "
@@ -128,9 +145,9 @@ def versions(db: PgDatabase, strategy_id: str) -> list[VersionInfo]:
     return [VersionInfo(r[0], r[1] or "", r[2], r[3], r[4], r[5]) for r in rows]
 
 
-def diff(db: PgDatabase, strategy_id: str, a: int, b: int) -> str:
+def diff(db: PgDatabase, strategy_id: str, a: int, b: int, *, user: str) -> str:
     """Unified diff of the canonical JSON of two versions ("" when they are the same)."""
-    left, right = get(db, strategy_id, a), get(db, strategy_id, b)
+    left, right = get(db, strategy_id, a, user=user), get(db, strategy_id, b, user=user)
     lines = difflib.unified_diff(
         canonical_json(left.strategy).splitlines(keepends=True),
         canonical_json(right.strategy).splitlines(keepends=True),
@@ -140,11 +157,11 @@ def diff(db: PgDatabase, strategy_id: str, a: int, b: int) -> str:
     return "".join(lines)
 
 
-def soft_delete(db: PgDatabase, strategy_id: str) -> None:
+def soft_delete(db: PgDatabase, strategy_id: str, *, user: str) -> None:
     with db.write() as conn:
         cur = conn.execute(
-            "UPDATE strategies SET deleted_at = %s WHERE id = %s AND deleted_at IS NULL",
-            (datetime.now(UTC), strategy_id),
+            "UPDATE strategies SET deleted_at = %s WHERE id = %s AND user_id = %s AND deleted_at IS NULL",
+            (datetime.now(UTC), strategy_id, user),
         )
         if cur.rowcount == 0:
             raise StrategyNotFound(f"No saved strategy has the id '{strategy_id}'.")
