@@ -13,7 +13,7 @@ import pytest
 from core.backends.postgres.db import SCHEMA_VERSION, DatabaseUnavailable, SchemaTooNew, forget, open_database
 from core.backends.postgres.ledger import PgLedger
 from core.config import ConfigError, load_settings
-from core.llm.errors import QuotaExceeded
+from core.errors import QuotaExceeded
 from core.llm.types import ModelPrice, Usage, UsageRow
 from tests.fixtures.servers import PostgresServer
 

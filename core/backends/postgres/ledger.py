@@ -32,8 +32,8 @@ from decimal import Decimal
 from typing import Any
 
 from core.backends.postgres.db import PgDatabase
-from core.llm.accounting import Reservation
 from core.errors import QuotaExceeded, redact
+from core.llm.accounting import Reservation
 from core.llm.errors import PriceUnknown
 from core.llm.types import ModelPrice, UsageRow
 from core.usage.money import fmt_usd, from_micro, parse_usd, to_micro, to_micro_ceil
