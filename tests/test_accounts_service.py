@@ -1,11 +1,11 @@
-"""Accounts at the service layer (real SQLite): keys shown once and stored as hashes, who may act on whom,
-and per-user isolation of saved strategies. Each isolation case failed on the code before accounts."""
+"""Accounts at the service layer: keys shown once and stored as hashes, who may act on whom,
+and per-user isolation of saved strategies. Each isolation case failed on the code before accounts.
+A contract suite: every test runs on SQLite and on PostgreSQL (the ``backend`` fixture)."""
 
 from __future__ import annotations
 
 import copy
 import hashlib
-import sqlite3
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +19,7 @@ from core.config import reset_settings_cache
 from core.services import accounts, usage
 from core.services import strategy_library as lib
 from core.strategy.store import StrategyNotFound
+from tests.fixtures.backends import Backend
 from tests.test_strategy_validation import EXAMPLE
 
 ALICE = Principal("alice-sub", "user", "Alice", "alice@example.com")
@@ -27,19 +28,19 @@ ADMIN = Principal("root-sub", "admin", "Root", "root@example.com")
 
 
 @pytest.fixture(autouse=True)
-def studio_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    path = tmp_path / "studio.db"
-    monkeypatch.setenv("STUDIO_DB", str(path))
+def studio_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: Backend) -> Iterator[Backend]:
     monkeypatch.setenv("STUDIO_SECRETS_FILE", str(tmp_path / "none.toml"))
-    reset_settings_cache()
-    yield path
+    backend.env(monkeypatch)
+    # The API's request window is per process: start each test (and each backend) with an empty one.
+    monkeypatch.setattr(accounts, "_limiter", RequestRateLimiter())
+    yield backend
     reset_settings_cache()
 
 
-def test_a_key_is_shown_once_and_stored_only_as_its_hash(studio_db: Path) -> None:
+def test_a_key_is_shown_once_and_stored_only_as_its_hash(studio_db: Backend) -> None:
     new = accounts.create_api_key(ALICE, "laptop")
     assert new.secret.startswith(new.info.prefix) and len(new.secret) > 50
-    rows = sqlite3.connect(studio_db).execute("SELECT * FROM api_keys").fetchall()
+    rows = studio_db.rows("SELECT * FROM api_keys")
     assert len(rows) == 1
     assert all(new.secret not in str(value) for value in rows[0])
     assert hashlib.sha256(new.secret.encode()).hexdigest() in rows[0]

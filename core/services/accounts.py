@@ -46,6 +46,14 @@ _limiter = RequestRateLimiter()
 
 @contextmanager
 def _stores() -> Iterator[tuple[KeyStore, UserStore]]:
+    from core.backends import postgres_database
+
+    pg = postgres_database()  # STUDIO_DATABASE_URL set: keys and users live in PostgreSQL
+    if pg is not None:
+        from core.backends.postgres.accounts import PgKeyStore, PgUserStore
+
+        yield PgKeyStore(pg), PgUserStore(pg)
+        return
     db: sqlite_utils.Database = get_db()
     try:
         with storage_errors(db):

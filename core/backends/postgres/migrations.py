@@ -186,7 +186,29 @@ CREATE INDEX idx_llm_cache_last_hit ON llm_cache (last_hit);
 CREATE INDEX idx_llm_cache_expires ON llm_cache (expires_at);
 """
 
+M002_ACCOUNTS = """
+CREATE TABLE users (
+    id text PRIMARY KEY,
+    display_name text NOT NULL DEFAULT '',
+    email text,
+    created_at timestamptz NOT NULL,
+    last_seen_at timestamptz,
+    rate_limit_per_minute integer CHECK (rate_limit_per_minute > 0)
+);
+CREATE TABLE api_keys (
+    prefix text PRIMARY KEY,
+    key_hash text NOT NULL UNIQUE,
+    user_id text NOT NULL,
+    name text NOT NULL,
+    created_at timestamptz NOT NULL,
+    last_used_at timestamptz,
+    revoked_at timestamptz
+);
+CREATE INDEX idx_api_keys_user ON api_keys (user_id, created_at);
+"""
+
 # (version, name, SQL). The version is the schema version a database reports once it has run.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "m001_initial", M001_INITIAL),
+    (2, "m002_accounts", M002_ACCOUNTS),
 ]
