@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -110,9 +111,15 @@ def test_admins_come_from_studio_admins_by_email_or_subject() -> None:
     assert not principal_for("sub-8", email="a@b.c", admins=["sub-7"]).is_admin
 
 
-def test_request_rate_limit_per_user_with_retry_after() -> None:
+@pytest.mark.parametrize("shared", [False, True], ids=["in-process", "redis"])
+def test_request_rate_limit_per_user_with_retry_after(shared: bool, request: pytest.FixtureRequest) -> None:
     now = [0.0]
-    limiter = RequestRateLimiter(clock=lambda: now[0])
+    if shared:  # STUDIO_REDIS_URL: one window per user across every replica
+        from core.backends.redis_limits import RedisRequestRateLimiter, client_for
+
+        limiter: Any = RedisRequestRateLimiter(client_for(request.getfixturevalue("redis_url")), clock=lambda: now[0])
+    else:
+        limiter = RequestRateLimiter(clock=lambda: now[0])
     assert [limiter.hit("a", 3) for _ in range(3)] == [None, None, None]
     assert limiter.hit("a", 3) == 60
     assert limiter.hit("b", 3) is None  # another user has their own window

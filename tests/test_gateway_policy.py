@@ -1,4 +1,4 @@
-"""Our retry policy, the rate limiter and offline token counting."""
+"""Our retry policy, the rate limiter (in process and shared through Redis) and offline token counting."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,8 +62,20 @@ def test_backoff_strategies() -> None:
     assert RetryPolicy(strategy="fixed", base_s=0.5).backoff(3) == 0.5
 
 
-def test_rate_limiter_waits_for_tokens_and_reports_the_wait() -> None:
-    limiter = RateLimiter({"openai": Limits(rpm=0, tpm=600)})  # 10 tokens per second
+@pytest.fixture(params=["memory", "redis"])
+def make_limiter(request: pytest.FixtureRequest) -> Callable[..., Any]:
+    """The same limiter tests on the in-process buckets and on the Redis-shared ones (STUDIO_REDIS_URL)."""
+    if request.param == "memory":
+        return RateLimiter
+    from core.backends.redis_limits import RedisRateLimiter, client_for
+
+    client = client_for(request.getfixturevalue("redis_url"))
+    request.addfinalizer(client.close)
+    return lambda limits, clock=None: RedisRateLimiter(client, limits, clock=clock)
+
+
+def test_rate_limiter_waits_for_tokens_and_reports_the_wait(make_limiter: Callable[..., Any]) -> None:
+    limiter = make_limiter({"openai": Limits(rpm=0, tpm=600)})  # 10 tokens per second
     assert limiter.acquire("openai", 600) == 0
     t0 = time.monotonic()
     waited = limiter.acquire("openai", 3, max_wait_s=2)
@@ -69,17 +83,17 @@ def test_rate_limiter_waits_for_tokens_and_reports_the_wait() -> None:
     assert limiter.acquire("anthropic", 10**9) == 0  # no limit configured
 
 
-def test_rate_limiter_refuses_waits_beyond_the_budget() -> None:
-    limiter = RateLimiter({"glm": Limits(rpm=60, tpm=0)})
+def test_rate_limiter_refuses_waits_beyond_the_budget(make_limiter: Callable[..., Any]) -> None:
+    limiter = make_limiter({"glm": Limits(rpm=60, tpm=0)})
     for _ in range(60):
         limiter.acquire("glm", 1)
     with pytest.raises(RateLimited, match="rate limit"):
         limiter.acquire("glm", 1, max_wait_s=0.1)
 
 
-def test_rate_limiter_is_shared_safely_by_threads_and_tasks() -> None:
+def test_rate_limiter_is_shared_safely_by_threads_and_tasks(make_limiter: Callable[..., Any]) -> None:
     # A frozen clock: no refill while the threads start, so every wait is determined by its turn alone.
-    limiter = RateLimiter({"openai": Limits(rpm=600, tpm=0)}, clock=lambda: 0.0)  # 10 per second
+    limiter = make_limiter({"openai": Limits(rpm=600, tpm=0)}, clock=lambda: 0.0)  # 10 per second
     waits: list[float] = []
     lock = threading.Lock()
 
@@ -142,8 +156,8 @@ def test_gateway_count_labels_other_vendors_as_estimates(monkeypatch: pytest.Mon
         assert counted.estimated and counted.tokens > exact.tokens
 
 
-def test_unused_tokens_are_given_back() -> None:
-    limiter = RateLimiter({"openai": Limits(tpm=600)}, clock=lambda: 0.0)
+def test_unused_tokens_are_given_back(make_limiter: Callable[..., Any]) -> None:
+    limiter = make_limiter({"openai": Limits(tpm=600)}, clock=lambda: 0.0)
     assert limiter.acquire("openai", 600) == 0
     limiter.refund("openai", 300)  # the answer used less than max_tokens
     assert limiter.acquire("openai", 300, max_wait_s=0) == 0

@@ -55,3 +55,43 @@ def ledger_and_cache(settings: Any) -> tuple[Any, Any] | None:
     from core.backends.postgres.ledger import PgLedger
 
     return PgLedger(db, Decimal(settings.llm_monthly_quota_usd)), PgCache(db)
+
+
+_redis_clients: dict[tuple[int, str], Any] = {}
+
+
+def redis_client(settings: Any | None = None) -> Any | None:
+    """This process's Redis client when STUDIO_REDIS_URL is set, else None (state stays in the process)."""
+    url = redis_url(settings)
+    if url is None:
+        return None
+    import os
+
+    key = (os.getpid(), url)
+    client = _redis_clients.get(key)
+    if client is None:
+        from core.backends.redis_limits import client_for
+
+        client = _redis_clients[key] = client_for(url)
+    return client
+
+
+def provider_rate_limiter(settings: Any, registry: Any) -> Any | None:
+    """The gateway's rpm/tpm buckets in Redis when STUDIO_REDIS_URL is set, else None (in-process buckets)."""
+    client = redis_client(settings)
+    if client is None:
+        return None
+    from core.backends.redis_limits import RedisRateLimiter
+    from core.llm.ratelimit import Limits
+
+    return RedisRateLimiter(client, {p: Limits(lim.rpm, lim.tpm) for p, lim in registry.limits.items()})
+
+
+def request_rate_limiter() -> Any | None:
+    """The API's per-user request window in Redis when STUDIO_REDIS_URL is set, else None."""
+    client = redis_client()
+    if client is None:
+        return None
+    from core.backends.redis_limits import RedisRequestRateLimiter
+
+    return RedisRequestRateLimiter(client)

@@ -60,7 +60,11 @@ def build_gateway(settings: Settings, *, with_ledger: bool = True, with_cache: b
                                           reservation_ttl_s=settings.llm_reservation_lease_s)
             if with_cache and (mod := _optional("core.usage.cache")) is not None:
                 cache = mod.SqliteCache(db)
-    gateway = Gateway(settings, registry, ledger=ledger, cache=cache, offline=offline)
+    from core.backends import provider_rate_limiter
+
+    # STUDIO_REDIS_URL set: rpm/tpm buckets shared by every replica; None keeps the in-process ones.
+    gateway = Gateway(settings, registry, ledger=ledger, cache=cache, offline=offline,
+                      rate_limiter=provider_rate_limiter(settings, registry))
     if gateway.configured_providers():
         # Loading o200k takes ~0.3-1 s: do it now in the background, not inside the first request.
         from core.llm.tokens import encoding

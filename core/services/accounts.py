@@ -138,7 +138,10 @@ def rate_limit_per_minute(user_id: str) -> int:
 def check_request_rate(principal: Principal) -> None:
     """Count one API request against the user's per-minute limit; raises RequestRateLimited when over."""
     limit = rate_limit_per_minute(principal.user_id)
-    wait = _limiter.hit(principal.user_id, limit)
+    from core.backends import request_rate_limiter
+
+    # STUDIO_REDIS_URL set: one window per user shared by every replica; else this process's window.
+    wait = (request_rate_limiter() or _limiter).hit(principal.user_id, limit)
     if wait is not None:
         raise RequestRateLimited(f"Too many requests: the limit is {limit} per minute.",
                                  hint=f"Retry in {int(wait)} s.", retry_after=wait)

@@ -1,0 +1,172 @@
+"""Rate limits shared by every replica, in Redis (``STUDIO_REDIS_URL``).
+
+- ``RedisRateLimiter``: the gateway's per-provider rpm/tpm buckets (same interface and the same
+  "debt" semantics as ``core.llm.ratelimit.RateLimiter``), so N replicas together send a vendor at
+  most its configured rate, not N times it.
+- ``RedisRequestRateLimiter``: the REST API's per-user sliding one-minute window (same ``hit`` as
+  ``core.accounts.ratelimit.RequestRateLimiter``).
+
+Each decision is one Lua script, which Redis runs atomically: no two replicas can take the same
+token. Time is Redis's own clock (``TIME``) unless a clock is injected (tests), because monotonic
+clocks of different hosts cannot be compared. Keys expire once idle, so Redis holds no garbage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from core.llm.errors import RateLimited
+from core.llm.ratelimit import Limits
+
+KEY_PREFIX = "studio:"
+
+# KEYS: rpm bucket, tpm bucket. ARGV: rpm, tpm, tokens, max_wait_s (-1: none), now_s (-1: Redis TIME).
+# A bucket holds ``level`` (may go negative: debt) and ``updated``; it refills at per_minute / 60 per s.
+_BUCKETS = """
+local now = tonumber(ARGV[5])
+if now < 0 then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
+local max_wait = tonumber(ARGV[4])
+local limits = {tonumber(ARGV[1]), tonumber(ARGV[2])}
+local amounts = {1, tonumber(ARGV[3])}
+local levels = {}
+local wait = 0
+for i = 1, 2 do
+  if limits[i] > 0 then
+    local cap = limits[i]
+    local rate = cap / 60.0
+    local state = redis.call('HMGET', KEYS[i], 'level', 'updated')
+    local level = tonumber(state[1]) or cap
+    local updated = tonumber(state[2]) or now
+    level = math.min(cap, level + math.max(0, now - updated) * rate) - amounts[i]
+    levels[i] = level
+    if level < 0 then wait = math.max(wait, -level / rate) end
+  end
+end
+if max_wait >= 0 and wait > max_wait then
+  return tostring(-wait)
+end
+for i = 1, 2 do
+  if limits[i] > 0 then
+    redis.call('HSET', KEYS[i], 'level', tostring(levels[i]), 'updated', tostring(now))
+    redis.call('EXPIRE', KEYS[i], 120 + math.ceil(-math.min(levels[i], 0) / (limits[i] / 60.0)))
+  end
+end
+return tostring(wait)
+"""
+
+# KEYS: tpm bucket. ARGV: tpm, tokens. Gives back tokens (never above capacity).
+_REFUND = """
+local cap = tonumber(ARGV[1])
+local level = tonumber(redis.call('HGET', KEYS[1], 'level'))
+if level == nil then return 0 end
+redis.call('HSET', KEYS[1], 'level', tostring(math.min(cap, level + tonumber(ARGV[2]))))
+return 1
+"""
+
+# KEYS: window (sorted set). ARGV: per_minute, member, now_ms (-1: Redis TIME).
+# Returns -1 when the request may go, else the milliseconds until the oldest hit leaves the window.
+_WINDOW = """
+local now = tonumber(ARGV[3])
+if now < 0 then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local window = 60000
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+if count >= tonumber(ARGV[1]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return tonumber(oldest[2]) + window - now
+end
+redis.call('ZADD', KEYS[1], now, ARGV[2])
+redis.call('PEXPIRE', KEYS[1], window)
+return -1
+"""
+
+
+def client_for(url: str) -> Any:
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
+
+
+class RedisRateLimiter:
+    """Per-provider rpm/tpm buckets shared through Redis; a drop-in for ``RateLimiter``."""
+
+    def __init__(self, client: Any, limits: dict[str, Limits] | None = None,
+                 clock: Callable[[], float] | None = None) -> None:
+        self._client = client
+        self._limits = {p: lim for p, lim in (limits or {}).items() if lim.rpm > 0 or lim.tpm > 0}
+        self._clock = clock
+        self._buckets = client.register_script(_BUCKETS)
+        self._refund = client.register_script(_REFUND)
+
+    def _keys(self, provider: str) -> list[str]:
+        return [f"{KEY_PREFIX}rl:{provider}:rpm", f"{KEY_PREFIX}rl:{provider}:tpm"]
+
+    def _reserve(self, provider: str, tokens: int, max_wait_s: float | None) -> float:
+        lim = self._limits.get(provider)
+        if lim is None:
+            return 0.0
+        now = self._clock() if self._clock is not None else -1
+        wait = float(self._buckets(keys=self._keys(provider), args=[
+            lim.rpm, lim.tpm, max(0, int(tokens)), -1 if max_wait_s is None else max(0.0, max_wait_s), now]))
+        if wait < 0:
+            err = RateLimited(
+                f"The shared {provider} rate limit needs a {-wait:.1f} s wait, longer than the "
+                f"{max(max_wait_s or 0, 0):.1f} s left for this request.",
+                provider=provider,
+                hint="Raise the provider's rpm/tpm in STUDIO_MODELS_FILE or try again shortly.",
+                local=True,
+            )
+            # Retrying could only ask for the same too-long wait; another provider may serve.
+            err.retryable = False
+            raise err
+        return wait
+
+    def acquire(self, provider: str, tokens: int, max_wait_s: float | None = None) -> float:
+        """Block until the request may go; returns the seconds waited (for reporting)."""
+        wait = self._reserve(provider, tokens, max_wait_s)
+        if wait > 0:
+            time.sleep(wait)
+        return wait
+
+    async def aacquire(self, provider: str, tokens: int, max_wait_s: float | None = None) -> float:
+        # The script is a sub-millisecond round trip on the same network; not worth a second client.
+        wait = self._reserve(provider, tokens, max_wait_s)
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return wait
+
+    def refund(self, provider: str, tokens: int) -> None:
+        """Give back tokens reserved beyond what the request really used."""
+        lim = self._limits.get(provider)
+        if lim is not None and lim.tpm > 0 and tokens > 0:
+            self._refund(keys=self._keys(provider)[1:], args=[lim.tpm, int(tokens)])
+
+
+class RedisRequestRateLimiter:
+    """The API's per-user one-minute window, shared through Redis; a drop-in for ``RequestRateLimiter``."""
+
+    def __init__(self, client: Any, clock: Callable[[], float] | None = None) -> None:
+        self._client = client
+        self._clock = clock
+        self._window = client.register_script(_WINDOW)
+
+    def hit(self, user_id: str, per_minute: int) -> float | None:
+        """Count one request; returns None when allowed, else the seconds to wait (for Retry-After)."""
+        if per_minute <= 0:
+            return 60.0
+        now_ms = int(self._clock() * 1000) if self._clock is not None else -1
+        wait_ms = int(self._window(keys=[f"{KEY_PREFIX}req:{user_id}"],
+                                   args=[per_minute, uuid.uuid4().hex, now_ms]))
+        if wait_ms < 0:
+            return None
+        return max(1.0, float(-(-wait_ms // 1000)))
