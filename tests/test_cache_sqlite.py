@@ -11,8 +11,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from core.llm.types import Completion, Usage, UsageRow
 from tests.fixtures.backends import Backend
 

@@ -1,6 +1,6 @@
 """The response cache over PostgreSQL (implements ``core.llm.accounting.ResponseCache``).
 
-Same contract as ``core.llm.cache.SqliteCache``: entries scoped per user, ``ttl_s`` lifetime,
+Same contract as ``core.usage.cache.SqliteCache``: entries scoped per user, ``ttl_s`` lifetime,
 bounded by entries and bytes with expired entries evicted first, then the least recently used.
 A hit is one statement (``UPDATE ... RETURNING``: find, count the hit and refresh recency together).
 Eviction deletes with ``FOR UPDATE SKIP LOCKED`` so replicas evicting at once never deadlock.
@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from core.backends.postgres.db import PgDatabase
-from core.llm.cache import DEFAULT_MAX_BYTES, _decode, _encode
 from core.llm.types import Completion
+from core.usage.cache import DEFAULT_MAX_BYTES, _decode, _encode
 
 
 class PgCache:
