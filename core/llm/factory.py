@@ -36,18 +36,15 @@ def _optional(module: str) -> Any | None:
 
 
 def build_gateway(settings: Settings, *, with_ledger: bool = True, with_cache: bool = True,
-                  offline: Mapping[str, OfflineHandler] | None = None) -> Gateway:
+                  offline: Mapping[str, OfflineHandler] | None = None, backends: Any = None) -> Gateway:
     """The gateway over the studio database. ``offline``: the local engine's handlers, one per use
     case; the composition root (``core.services.composition``) passes them, so this package never
-    imports the engine."""
+    imports the engine. ``backends`` (``core.backends``, passed the same way) puts the ledger and
+    cache in PostgreSQL and the rate limits in Redis when their URLs are set."""
     register_settings_secrets(settings)
     registry = registry_from_settings(settings)
     ledger = cache = None
-    shared = None
-    if with_ledger or with_cache:
-        from core.backends import ledger_and_cache
-
-        shared = ledger_and_cache(settings)  # PostgreSQL when STUDIO_DATABASE_URL is set
+    shared = backends.ledger_and_cache(settings) if backends is not None and (with_ledger or with_cache) else None
     if shared is not None:
         ledger = shared[0] if with_ledger else None
         cache = shared[1] if with_cache else None
@@ -60,11 +57,9 @@ def build_gateway(settings: Settings, *, with_ledger: bool = True, with_cache: b
                                           reservation_ttl_s=settings.llm_reservation_lease_s)
             if with_cache and (mod := _optional("core.usage.cache")) is not None:
                 cache = mod.SqliteCache(db)
-    from core.backends import provider_rate_limiter
-
-    # STUDIO_REDIS_URL set: rpm/tpm buckets shared by every replica; None keeps the in-process ones.
-    gateway = Gateway(settings, registry, ledger=ledger, cache=cache, offline=offline,
-                      rate_limiter=provider_rate_limiter(settings, registry))
+    # None keeps the in-process rpm/tpm buckets.
+    limiter = backends.provider_rate_limiter(settings, registry) if backends is not None else None
+    gateway = Gateway(settings, registry, ledger=ledger, cache=cache, offline=offline, rate_limiter=limiter)
     if gateway.configured_providers():
         # Loading o200k takes ~0.3-1 s: do it now in the background, not inside the first request.
         from core.llm.tokens import encoding

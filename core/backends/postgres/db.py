@@ -31,7 +31,7 @@ from psycopg.adapt import Loader
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from core.backends.postgres.migrations import MIGRATIONS
-from core.errors import StudioError
+from core.storage import StorageError
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 # pg_advisory_lock key of the migration step: any constant that other apps are unlikely to use.
@@ -41,18 +41,14 @@ CONNECT_TIMEOUT_S = 5
 POOL_TIMEOUT_S = 3.0  # a request waits this long for a connection, then gets a clear 503
 
 
-class DatabaseUnavailable(StudioError):
-    """The PostgreSQL server cannot be reached right now; nothing was written. Try again shortly."""
+class DatabaseUnavailable(StorageError):
+    """The PostgreSQL server cannot be reached right now; nothing was written. Try again shortly.
 
-    kind = "storage_unavailable"
-    exit_code = 2
+    A StorageError (kind ``storage``): the CLI exits 2, the API answers 503 STORAGE_UNAVAILABLE."""
 
 
-class SchemaTooNew(StudioError):
-    """The database was migrated by a newer build; this one may read but must not write."""
-
-    kind = "schema_too_new"
-    exit_code = 2
+class SchemaTooNew(StorageError):
+    """The database was migrated by a newer build; this one may read but must not write (API: 503)."""
 
 
 def describe(url: str) -> str:
