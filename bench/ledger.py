@@ -1,6 +1,8 @@
 """Benchmark: the usage dashboard and the response cache on a 1,000,000-row ledger.
 
-Run: ``python bench/ledger.py [--rows N] [--runs K] [--keep PATH]``.
+Run: ``python bench/ledger.py [--rows N] [--runs K] [--keep PATH]``; with ``--postgres``, SQLite against
+PostgreSQL (reserve-and-settle throughput at 1, 4, 16 clients; the dashboard on PostgreSQL), see
+bench/ledger_pg.py.
 
 It fills a fresh SQLite file with N ledger rows (one executemany in one transaction through
 ``core.usage.rollup.bulk_insert``, which aggregates the daily roll-up in one GROUP BY), 50 users,
@@ -94,6 +96,11 @@ def peak_mb() -> float:
 
 
 def main() -> int:
+    if "--postgres" in sys.argv[1:]:
+        # SQLite vs PostgreSQL throughput, and the dashboard on PostgreSQL: bench/ledger_pg.py.
+        from bench.ledger_pg import main as postgres_main
+
+        return postgres_main(sys.argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)

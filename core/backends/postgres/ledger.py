@@ -274,3 +274,18 @@ class PgLedger:
             params.append(user_id)
         with self.db.read() as conn:
             return int(conn.execute(sql, params).fetchone()[0])
+
+
+def bulk_insert(db: PgDatabase, rows: Any) -> int:
+    """COPY ledger rows (``row_values`` tuples, ``COLUMNS`` order) in one transaction; returns how many.
+
+    The roll-up trigger is statement-level, so the whole load is aggregated once at the end (three
+    GROUP BYs plus the month rows), and a failure rolls everything back.
+    """
+    count = 0
+    with db.write() as conn, conn.cursor() as cur, cur.copy(
+            f"COPY llm_usage ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
