@@ -1,0 +1,183 @@
+"""Several replicas on one PostgreSQL and one Redis: three ``uvicorn core.api:app`` processes, the fake
+vendor behind them (real OpenAI SDK), and concurrent API calls spread over the three.
+
+- 120 concurrent calls at a small quota: $0 overspend, one ledger row per vendor call, no open hold.
+- The vendor sees at most the configured request rate summed over all replicas (not 3x it).
+- A PostgreSQL restart mid-run: calls in flight fail with a clear 503, nothing settled is lost, and
+  the same replicas serve again without being restarted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+
+from core.config import reset_settings_cache
+from tests.api_support import free_port, run_server, server_env
+from tests.fakes.vendor import FakeVendor, Reply
+from tests.fixtures.servers import PostgresServer
+from tests.strategy_builders import DESIGN_EXAMPLE
+
+PROMPT = "비트코인 1시간봉 RSI 30 아래면 100 USDT 매수"
+PRICED = "gpt-5.4-mini"
+REPLICAS = 3
+
+
+@contextmanager
+def replicas(tmp: Path, fake: FakeVendor, pg_url: str, redis_url: str, **env: str) -> Iterator[list[str]]:
+    """Start REPLICAS API servers on one database and one Redis; yields their base URLs."""
+    # No response cache: every call (same prompt each time) must reach the vendor and the ledger.
+    extra = {"STUDIO_DATABASE_URL": pg_url, "STUDIO_REDIS_URL": redis_url, "STUDIO_RATE_LIMIT_PER_MINUTE": "100000",
+             "LLM_CACHE_TTL": "0", **env}
+    with ExitStack() as stack:
+        bases = []
+        for i in range(REPLICAS):
+            port = free_port()
+            cmd = [sys.executable, "-m", "uvicorn", "core.api:app", "--host", "127.0.0.1", "--port", str(port),
+                   "--log-level", "warning"]
+            replica_tmp = tmp / f"replica{i}"
+            replica_tmp.mkdir()
+            stack.enter_context(run_server(cmd, server_env(replica_tmp, fake, **extra), port, replica_tmp,
+                                           "/api/openapi.json"))
+            bases.append(f"http://127.0.0.1:{port}/api")
+        yield bases
+
+
+def make_key(monkeypatch: pytest.MonkeyPatch, pg_url: str, user: str) -> str:
+    """An operator creating the user's key in the shared database (what `python -m core keys create` does)."""
+    from core.accounts import Principal
+    from core.services import accounts
+
+    monkeypatch.setenv("STUDIO_DATABASE_URL", pg_url)
+    reset_settings_cache()
+    principal = Principal(user, "user", user.title(), f"{user}@example.com")
+    accounts.sign_in(principal)
+    return accounts.create_api_key(principal, "replica test").secret
+
+
+def fire(bases: list[str], key: str, calls: int) -> list[httpx.Response]:
+    """``calls`` concurrent generate-strategy requests, round-robin over the replicas."""
+    def one(i: int) -> httpx.Response:
+        return httpx.post(bases[i % len(bases)] + "/llm/generate-strategy", json={"prompt": PROMPT, "model": PRICED},
+                          headers={"Authorization": f"Bearer {key}"}, timeout=120)
+
+    with ThreadPoolExecutor(max_workers=calls) as pool:
+        return list(pool.map(one, range(calls)))
+
+
+def ledger(pg_url: str, sql: str) -> Any:
+    with psycopg.connect(pg_url) as conn:
+        return conn.execute(sql).fetchone()
+
+
+def _strategy_reply(**kw: Any) -> Reply:
+    return Reply(text=json.dumps(DESIGN_EXAMPLE), input_tokens=900, output_tokens=400, repeat=10_000, **kw)
+
+
+def test_120_concurrent_calls_over_three_replicas_never_overspend(
+        tmp_path: Path, pg_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    quota_micro = 100_000  # $0.10: a handful of worst-case holds at a time
+    with FakeVendor() as fake:
+        fake.script(_strategy_reply(delay_s=0.3), vendor="openai")  # slow enough that calls overlap
+        key = make_key(monkeypatch, pg_url, "alice-sub")
+        with replicas(tmp_path, fake, pg_url, redis_url, LLM_MONTHLY_QUOTA_USD="0.10") as bases:
+            responses = fire(bases, key, 120)
+        statuses = [r.status_code for r in responses]
+        vendor_calls = fake.count("openai")
+    assert set(statuses) <= {200, 403}, [r.text for r in responses if r.status_code not in (200, 403)][:3]
+    refused = [r.json() for r in responses if r.status_code == 403]
+    assert refused and all(b["error_code"] == "QUOTA_EXCEEDED" for b in refused)
+    assert statuses.count(200) >= 3  # the quota was really used, not refused wholesale
+    spent, rows = ledger(pg_url, "SELECT COALESCE(SUM(cost_micro_usd), 0), count(*) FROM llm_usage")
+    assert spent <= quota_micro, f"overspend: {spent - quota_micro} micro-USD"
+    assert rows == vendor_calls  # one ledger row per call the vendor saw, none for refused calls
+    answered = {r.json()["request_id"] for r in responses if r.status_code == 200}
+    with psycopg.connect(pg_url) as conn:
+        settled = {row[0] for row in conn.execute("SELECT request_id FROM llm_usage WHERE status = 'ok'")}
+        held = conn.execute("SELECT count(*), COALESCE(SUM(held_micro), 0) FROM quota_reservations "
+                            "FULL JOIN quota_months USING (user_id)").fetchone()
+    assert answered <= settled
+    assert ledger(pg_url, "SELECT count(*) FROM quota_reservations") == (0,)  # no open hold afterwards
+    assert ledger(pg_url, "SELECT COALESCE(SUM(held_micro), 0) FROM quota_months") == (0,), held
+    print(f"\nquota: 120 calls over {REPLICAS} replicas, {statuses.count(200)} answered, {len(refused)} refused; "
+          f"spent {spent} of {quota_micro} micro-USD (overspend 0); {rows} ledger rows = {vendor_calls} vendor calls")
+
+
+def test_the_vendor_sees_the_configured_rate_summed_over_all_replicas(
+        tmp_path: Path, pg_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    rpm = 12  # a burst of 12, then one every 5 s, for the three replicas together
+    models_file = tmp_path / "models.toml"
+    models_file.write_text(f"[providers.openai]\nrpm = {rpm}\n", encoding="utf-8")
+    with FakeVendor() as fake:
+        fake.script(_strategy_reply(), vendor="openai")
+        key = make_key(monkeypatch, pg_url, "bob-sub")
+        # LLM_REQUEST_TIMEOUT=5: a request waits for a rate slot at most its 30 s deadline, then gets 429.
+        with replicas(tmp_path, fake, pg_url, redis_url, LLM_MONTHLY_QUOTA_USD="100", LLM_REQUEST_TIMEOUT="5",
+                      STUDIO_MODELS_FILE=str(models_file)) as bases:
+            t0 = time.time()
+            responses = fire(bases, key, 36)
+            elapsed = time.time() - t0
+        attempts = [a.at for a in fake.attempts if a.vendor == "openai"]
+    statuses = [r.status_code for r in responses]
+    assert set(statuses) <= {200, 429}, [r.text for r in responses if r.status_code not in (200, 429)][:3]
+    limited = [r for r in responses if r.status_code == 429]
+    assert all(int(r.headers["retry-after"]) >= 1 for r in limited)
+    # A call refused a rate slot ends as 429, or is answered by a fallback the API names; never by this vendor.
+    by_vendor = [r for r in responses if r.status_code == 200 and r.json()["model"] == PRICED]
+    assert len(by_vendor) < len(responses), "the shared limit never held a call back"
+    # Shared buckets: the burst plus what refilled while the run lasted; three private buckets would
+    # have let 3 x 12 through at once.
+    allowed = rpm + rpm / 60 * elapsed + 1
+    assert len(attempts) <= allowed, f"{len(attempts)} vendor calls in {elapsed:.1f} s; shared limit allows {allowed}"
+    # The token-bucket property between any two vendor calls: no stretch of time held more calls than
+    # the burst plus what refilled during it. +2: a call takes its slot a little before its request
+    # reaches the vendor (building it, the SDK), and that delay varies from call to call.
+    times = sorted(attempts)
+    for i in range(len(times)):
+        for j in range(i, len(times)):
+            assert j - i + 1 <= rpm + rpm / 60 * (times[j] - times[i]) + 2, (i, j, times[j] - times[i])
+    assert len(by_vendor) == len(attempts)
+    others = sorted({r.json()["model"] for r in responses if r.status_code == 200} - {PRICED})
+    print(f"\nrate: {len(attempts)} vendor calls in {elapsed:.1f} s over {REPLICAS} replicas at rpm={rpm} "
+          f"(shared limit {allowed:.1f}); {statuses.count(429)} answered 429, others answered by {others}")
+
+
+def test_a_postgres_restart_mid_run_gives_clear_503s_and_the_replicas_recover(
+        tmp_path: Path, pg_server: PostgresServer, pg_url: str, redis_url: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeVendor() as fake:
+        fake.script(_strategy_reply(delay_s=0.5), vendor="openai")
+        key = make_key(monkeypatch, pg_url, "carol-sub")
+        with replicas(tmp_path, fake, pg_url, redis_url, LLM_MONTHLY_QUOTA_USD="100") as bases:
+            before = fire(bases, key, 6)
+            assert [r.status_code for r in before] == [200] * 6
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                during = pool.submit(fire, bases, key, 12)
+                time.sleep(0.25)  # the calls have reserved and are waiting on the vendor
+                pg_server.restart()
+                during_responses = during.result()
+            after = fire(bases, key, 6)  # the same three processes, never restarted
+    codes = [r.status_code for r in during_responses]
+    assert set(codes) <= {200, 503}, [r.text for r in during_responses if r.status_code not in (200, 503)][:3]
+    for r in during_responses:
+        if r.status_code == 503:
+            body = r.json()
+            assert body["error_code"] == "STORAGE_UNAVAILABLE" and "Traceback" not in r.text
+            assert "cannot be reached" in body["message"]
+    assert [r.status_code for r in after] == [200] * 6
+    answered = {r.json()["request_id"] for r in (*before, *during_responses, *after) if r.status_code == 200}
+    with psycopg.connect(pg_url) as conn:
+        settled = {row[0] for row in conn.execute("SELECT request_id FROM llm_usage WHERE status = 'ok'")}
+    assert answered <= settled  # every answer the user received was settled and survived the restart
+    print(f"\nrestart: during the restart {codes.count(200)} answered, {codes.count(503)} got 503; "
+          f"{len(answered)} answers all settled")
