@@ -93,7 +93,7 @@ def pg_rows(n: int) -> Any:
          reasoning, estimated, cost, saved, price_version, latency, ttft, status, error, created_at) = r
         yield (request_id, reservation_id, user, use_case, provider, model, requested, inp, out, cache_read,
                cache_write, reasoning, bool(estimated), cost, saved, 0, price_version, latency, ttft, status, error,
-               created_at)
+               created_at, 0, None, None)
 
 
 def median_ms(fn: Callable[[], Any], runs: int) -> float:

@@ -105,6 +105,15 @@ def quota_status(user: str = "local", *, now: datetime | None = None) -> QuotaSt
 
 def _sweep_expired(db: sqlite_utils.Database, now: datetime) -> None:
     """Record calls whose process died (expired leases) before reporting, so the figures include them."""
+    from core.backends.postgres.db import PgDatabase
+
+    if isinstance(db, PgDatabase):
+        if not db.read_only:
+            from core.backends.postgres import holds as pg_holds
+
+            with db.write() as conn:
+                pg_holds.sweep(conn, now)
+        return
     from core.usage import holds
 
     if read_only_version(db_path(db)) is not None:

@@ -31,42 +31,38 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from core.backends.postgres import holds
 from core.backends.postgres.db import PgDatabase
+from core.backends.postgres.schema import COLUMNS, INSERT_SQL
 from core.errors import QuotaExceeded, redact
 from core.llm.accounting import Reservation
 from core.llm.errors import PriceUnknown
-from core.llm.types import ModelPrice, UsageRow
+from core.llm.types import ModelPrice, Usage, UsageRow
+from core.usage.lease import Heartbeat, watch
+from core.usage.ledger import DEFAULT_LEASE_S, ReconcileRefused
 from core.usage.money import fmt_usd, from_micro, parse_usd, to_micro, to_micro_ceil
 from core.usage.period import Month
+from core.usage.schema import ABANDONED, ADJUSTMENT, BILLING_STATUS_SQL
 
-DEFAULT_RESERVATION_TTL_S = 900.0
+DEFAULT_RESERVATION_TTL_S = DEFAULT_LEASE_S  # a hold is a lease, renewed while its call runs
 MAX_ERROR_CHARS = 2000
 
-COLUMNS = (
-    "request_id", "reservation_id", "user_id", "use_case", "provider", "model", "requested_model",
-    "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "estimated",
-    "cost_micro_usd", "cost_saved_micro_usd", "reserved_micro_usd", "price_version", "latency_ms", "ttft_ms",
-    "status", "error", "created_at",
-)
-INSERT_SQL = (
-    f"INSERT INTO llm_usage ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))}) "
-    "ON CONFLICT (reservation_id) WHERE reservation_id IS NOT NULL DO NOTHING"
-)
 
 
 def _utc(dt: datetime) -> datetime:
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
-def row_values(row: UsageRow, reservation_id: str | None = None, reserved_micro: int = 0) -> tuple[Any, ...]:
+def row_values(row: UsageRow, reservation_id: str | None = None, reserved_micro: int = 0, *,
+               overrun: bool = False, note: str | None = None, adjusts_id: int | None = None) -> tuple[Any, ...]:
     """The INSERT parameters of one ledger row, in ``COLUMNS`` order (also used by bulk loaders)."""
     u = row.usage
     error = redact(row.error)[:MAX_ERROR_CHARS] if row.error else None
     return (
         row.request_id, reservation_id, row.user_id, row.use_case, row.provider, row.model, row.requested_model,
         u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.reasoning_tokens,
-        bool(u.estimated), to_micro(row.cost_usd), to_micro(row.cost_saved_usd), reserved_micro, row.price_version,
-        row.latency_ms, row.ttft_ms, row.status, error, _utc(row.created_at),
+        int(u.estimated), to_micro(row.cost_usd), to_micro(row.cost_saved_usd), reserved_micro, row.price_version,
+        row.latency_ms, row.ttft_ms, row.status, error, _utc(row.created_at), int(overrun), note, adjusts_id,
     )
 
 
@@ -82,9 +78,15 @@ class PgLedger:
     ) -> None:
         self.db = db
         self.default_quota_usd = Decimal(default_quota_usd)
-        self.reservation_ttl_s = reservation_ttl_s
+        self.lease_s = float(reservation_ttl_s)
         self.min_shrunk_tokens = min_shrunk_tokens
         self.clock = clock
+        self._beat = Heartbeat(self._renew, interval_s=max(0.05, self.lease_s / 3))
+        watch(self)  # SIGTERM / exit: abandon this process's calls in flight at once
+
+    @property
+    def reservation_ttl_s(self) -> float:
+        return self.lease_s
 
     # -- quota ---------------------------------------------------------------------------------
 
@@ -115,22 +117,6 @@ class PgLedger:
 
     # -- reservations --------------------------------------------------------------------------
 
-    def _sweep(self, conn: Any, user_id: str, now: datetime) -> None:
-        """Free this user's expired holds (in the caller's transaction, before it reserves)."""
-        freed = conn.execute(
-            "DELETE FROM quota_reservations WHERE id IN (SELECT id FROM quota_reservations WHERE user_id = %s "
-            "AND expires_at <= %s ORDER BY id FOR UPDATE SKIP LOCKED) RETURNING month, amount",
-            (user_id, now),
-        ).fetchall()
-        per_month: dict[str, int] = {}
-        for month, amount in freed:
-            per_month[month] = per_month.get(month, 0) + int(amount)
-        for month in sorted(per_month):
-            conn.execute(
-                "UPDATE quota_months SET held_micro = held_micro - %s WHERE user_id = %s AND month = %s",
-                (per_month[month], user_id, month),
-            )
-
     @staticmethod
     def _hold(conn: Any, user_id: str, month: str, amount: int, limit: int) -> bool:
         row = conn.execute(
@@ -151,6 +137,8 @@ class PgLedger:
         input_tokens: int,
         max_tokens: int,
         allow_shrink: bool,
+        use_case: str = "",
+        provider: str = "",
     ) -> Reservation:
         if not price.known:
             raise PriceUnknown(
@@ -163,7 +151,8 @@ class PgLedger:
         now = _utc(self.clock())
         month = str(Month.of(now))
         with self.db.write() as conn:
-            self._sweep(conn, user_id, now)
+            # This user's expired leases only: their month row is locked first, as every writer does.
+            holds.sweep(conn, now, user_id)
             limit = to_micro(self._quota(conn, user_id))
             conn.execute(
                 "INSERT INTO quota_months (user_id, month, limit_micro) VALUES (%s, %s, %s) "
@@ -189,10 +178,14 @@ class PgLedger:
             rid = uuid.uuid4().hex
             conn.execute(
                 "INSERT INTO quota_reservations (id, user_id, month, request_id, model, amount, max_tokens, "
-                "created_at, expires_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                "created_at, expires_at, input_tokens, price_input, price_output, price_version, use_case, provider) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 (rid, user_id, month, request_id, model, worst, max_tokens, now,
-                 now + timedelta(seconds=self.reservation_ttl_s)),
+                 now + timedelta(seconds=self.lease_s), input_tokens,
+                 format(price.input, "f") if price.input is not None else None,
+                 format(price.output, "f") if price.output is not None else None, price.version, use_case, provider),
             )
+        self._beat.add(rid)
         return Reservation(id=rid, user_id=user_id, amount_usd=from_micro(worst), max_tokens=max_tokens)
 
     def _shrink(self, price: ModelPrice, input_tokens: int, max_tokens: int, remaining: int) -> int | None:
@@ -206,10 +199,13 @@ class PgLedger:
 
     def _exceeded(self, user_id: str, month: Month, spent: int, held: int, limit: int, worst: int) -> QuotaExceeded:
         in_flight = f" (plus {fmt_usd(from_micro(held))} held by calls in progress)" if held else ""
+        over = (f" The month is already {fmt_usd(from_micro(spent - limit))} over its quota because a vendor billed "
+                "more than was reserved; no paid call runs until the quota is raised or the month ends."
+                if spent > limit else "")
         return QuotaExceeded(
             f"Monthly LLM quota reached for user {user_id!r}: {fmt_usd(from_micro(spent))} spent in {month} of "
             f"{fmt_usd(from_micro(limit))}{in_flight}; this request could cost up to {fmt_usd(from_micro(worst))}. "
-            f"The quota resets on {month.end.isoformat()} (UTC).",
+            f"The quota resets on {month.end.isoformat()} (UTC).{over}",
             hint="Raise LLM_MONTHLY_QUOTA_USD or this user's quota on the Usage page, pick a cheaper model, "
             "or ask for a shorter answer.",
             spend_usd=from_micro(spent),
@@ -237,13 +233,101 @@ class PgLedger:
         return month, amount
 
     def _close(self, reservation: Reservation, row: UsageRow | None) -> None:
+        self._beat.remove(reservation.id)
         with self.db.write() as conn:
             freed = self._free(conn, reservation)
             if row is None:
                 return
+            if freed is None:
+                self._late(conn, row, reservation.id)
+                return
             # The hold covers the row only within its own month (see the module docstring).
-            covered = freed[1] if freed and freed[0] == str(Month.of(_utc(row.created_at))) else 0
-            conn.execute(INSERT_SQL, row_values(row, reservation.id, covered))
+            covered = freed[1] if freed[0] == str(Month.of(_utc(row.created_at))) else 0
+            conn.execute(INSERT_SQL, row_values(row, reservation.id, covered,
+                                                overrun=to_micro(row.cost_usd) > freed[1]))
+
+    def _late(self, conn: Any, row: UsageRow, reservation_id: str) -> None:
+        """A call settled after its lease expired: its abandoned estimate is corrected to the real bill."""
+        prior = conn.execute(
+            "SELECT id, status, cost_micro_usd, input_tokens, output_tokens FROM llm_usage WHERE reservation_id = %s",
+            (reservation_id,)).fetchone()
+        if prior is None:
+            conn.execute(INSERT_SQL, row_values(row, reservation_id))
+            return
+        prior_id, status, cost, input_tokens, output_tokens = prior
+        late_id = f"{reservation_id}:late"
+        if status != ABANDONED or conn.execute(
+                "SELECT 1 FROM llm_usage WHERE reservation_id = %s", (late_id,)).fetchone() is not None:
+            return  # already settled (a retried settle)
+        u = row.usage
+        delta = UsageRow(
+            row.request_id, row.user_id, row.use_case, row.provider, row.model, row.requested_model,
+            Usage(input_tokens=u.input_tokens - int(input_tokens), output_tokens=u.output_tokens - int(output_tokens),
+                  cache_read_tokens=u.cache_read_tokens, cache_write_tokens=u.cache_write_tokens,
+                  reasoning_tokens=u.reasoning_tokens),
+            from_micro(to_micro(row.cost_usd) - int(cost)), ADJUSTMENT, price_version=row.price_version,
+            created_at=row.created_at,
+        )
+        note = f"late settlement ({row.status}): the call finished after its lease expired"
+        conn.execute(INSERT_SQL, row_values(delta, late_id, note=note, adjusts_id=int(prior_id)))
+
+    # -- leases --------------------------------------------------------------------------------
+
+    def note_output(self, reservation: Reservation, output_tokens: int) -> None:
+        """Output tokens received so far for a call in flight: charged if the call is abandoned."""
+        self._beat.seen(reservation.id, output_tokens)
+
+    def _renew(self, live: dict[str, int]) -> None:
+        now = _utc(self.clock())
+        with self.db.write() as conn:
+            holds.renew(conn, live, now + timedelta(seconds=self.lease_s))
+        with self.db.write() as conn:  # its own transaction: it may touch every user's month row
+            holds.sweep(conn, now)
+
+    def sweep(self) -> int:
+        """Turn every expired lease into an abandoned row now; returns how many were swept."""
+        with self.db.write() as conn:
+            return holds.sweep(conn, _utc(self.clock()))
+
+    def abandon_in_flight(self) -> int:
+        """This process is stopping: record its calls in flight as abandoned, release their holds."""
+        live = self._beat.snapshot()
+        if not live:
+            return 0
+        now = _utc(self.clock())
+        with self.db.write() as conn:
+            holds.renew(conn, live, now)  # flush the output seen, and expire the leases now
+            swept = holds.sweep(conn, now)
+        for rid in live:
+            self._beat.remove(rid)
+        return swept
+
+    def reconcile(self, row_id: int, cost_usd: Decimal | str, note: str, *, by: str) -> int:
+        """Correct an abandoned or estimated row to ``cost_usd`` with an adjustment row; returns its id."""
+        if not str(note).strip():
+            raise ReconcileRefused("A reconciliation needs a note saying where the figure comes from.",
+                                   hint="Give the vendor's invoice line or dashboard figure in the note.")
+        target = to_micro(Decimal(str(cost_usd)))
+        if target < 0:
+            raise ReconcileRefused(f"A call's cost cannot be negative ({cost_usd}).", hint="Give the billed amount.")
+        with self.db.write() as conn:
+            found = conn.execute(
+                f"SELECT request_id, user_id, use_case, provider, model, cost_micro_usd, created_at, "
+                f"{BILLING_STATUS_SQL} FROM llm_usage WHERE id = %s", (row_id,)).fetchone()
+            if found is None:
+                raise ReconcileRefused(f"There is no ledger row {row_id}.", hint="Pick a row id from the Usage page.")
+            request_id, user_id, use_case, provider, model, cost, created_at, billing = found
+            if billing not in (ABANDONED, "estimate"):
+                raise ReconcileRefused(
+                    f"Ledger row {row_id} is {billing!r}; only abandoned or estimated rows are reconciled.",
+                    hint="Rows the vendor billed exactly are already right.")
+            earlier = conn.execute("SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_usage WHERE adjusts_id = %s",
+                                   (row_id,)).fetchone()[0]
+            delta = target - int(cost) - int(earlier)
+            text = redact(f"{note.strip()} (by {by}, {datetime.now(UTC).isoformat(timespec='seconds')})")
+            values = (request_id, None, user_id, use_case, provider, model, None, 0, 0, 0, 0, 0, 0, delta, 0, 0, "",
+                      None, None, ADJUSTMENT, None, created_at, 0, text[:MAX_ERROR_CHARS], row_id)
+            return int(conn.execute(INSERT_SQL + " RETURNING id", values).fetchone()[0])
 
     def settle(self, reservation: Reservation, row: UsageRow) -> None:
         self._close(reservation, row)

@@ -25,6 +25,12 @@ _VALUES = (
     "SUM(cost_micro_usd)", "SUM(cost_saved_micro_usd)",
     *(f"SUM(CASE WHEN status = 'cached' THEN 0 ELSE {k} END)" for k in _TOKENS),
 )
+_VALUES_M003 = (
+    "count(*) FILTER (WHERE status <> 'adjustment')", "count(*) FILTER (WHERE status = 'cached')",
+    "count(*) FILTER (WHERE status NOT IN ('ok', 'cached', 'adjustment'))",
+    "SUM(cost_micro_usd)", "SUM(cost_saved_micro_usd)",
+    *(f"SUM(CASE WHEN status = 'cached' THEN 0 ELSE {k} END)" for k in _TOKENS),
+)
 _ROLLUPS = {
     "llm_usage_daily": {"day": "(created_at AT TIME ZONE 'UTC')::date", "user_id": "user_id", "model": "model",
                         "provider": "provider", "use_case": "use_case"},
@@ -44,14 +50,18 @@ def _rollup_tables() -> str:
     return "\n".join(out)
 
 
-def _rollup_function() -> str:
+def _rollup_function(*, replace: bool = False) -> str:
+    """The roll-up trigger function; ``replace`` is its m003 form (adjustment rows are money, not calls).
+    Each migration's text must stay what it was when it shipped, hence the flag rather than an edit."""
     merge = ", ".join(f"{c} = t.{c} + excluded.{c}" for c in _SUMS)
-    body = []
+    values = _VALUES if not replace else _VALUES_M003
+    body: list[str] = []
+    rollups: list[str] = []
     for table, keys in _ROLLUPS.items():
         groups = ", ".join(str(i + 1) for i in range(len(keys)))
-        body.append(
+        rollups.append(
             f"INSERT INTO {table} AS t ({', '.join(keys)}, {', '.join(_SUMS)}) "
-            f"SELECT {', '.join(keys.values())}, {', '.join(_VALUES)} FROM new_rows GROUP BY {groups} "
+            f"SELECT {', '.join(keys.values())}, {', '.join(values)} FROM new_rows GROUP BY {groups} "
             f"ORDER BY {groups} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {merge};"
         )
     # The month's settled spend and the part of it no hold covered, in the row the reservations
@@ -69,10 +79,15 @@ def _rollup_function() -> str:
         "SUM(GREATEST(cost_micro_usd - reserved_micro_usd, 0)) AS unreserved FROM new_rows GROUP BY 1, 2) n "
         "WHERE q.user_id = n.user_id AND q.month = n.month;"
     )
-    return (
-        "CREATE FUNCTION llm_usage_rollup() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN\n"
-        + "\n".join(body)
-        + "\nRETURN NULL; END $$;\n"
+    # m003: the month rows first, then the shared roll-up rows, the lock order of every ledger writer.
+    body = [*body, *rollups] if replace else [*rollups, *body]
+    function = (
+        ("CREATE OR REPLACE" if replace else "CREATE") + " FUNCTION llm_usage_rollup() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN\n" + "\n".join(body) + "\nRETURN NULL; END $$;\n"
+    )
+    if replace:
+        return function
+    return function + (
         "CREATE TRIGGER llm_usage_rollup AFTER INSERT ON llm_usage REFERENCING NEW TABLE AS new_rows "
         "FOR EACH STATEMENT EXECUTE FUNCTION llm_usage_rollup();"
     )
@@ -207,8 +222,32 @@ CREATE TABLE api_keys (
 CREATE INDEX idx_api_keys_user ON api_keys (user_id, created_at);
 """
 
+# Leases, overruns and adjustments (the SQLite m006): what an abandoned call is charged from, the overrun
+# flag, an admin's note and the row an adjustment corrects. Flags become smallint so the portable SQL of
+# core/usage (``overrun = 1``, ``estimated = 1``) reads the same on both backends. An adjustment can lower
+# a cost, so a row's cost may be negative; the month's spend cannot. Adjustments are money, not calls.
+M003_LEASES = """
+ALTER TABLE quota_reservations ADD COLUMN input_tokens bigint NOT NULL DEFAULT 0;
+ALTER TABLE quota_reservations ADD COLUMN output_seen bigint NOT NULL DEFAULT 0;
+ALTER TABLE quota_reservations ADD COLUMN price_input text;
+ALTER TABLE quota_reservations ADD COLUMN price_output text;
+ALTER TABLE quota_reservations ADD COLUMN price_version text NOT NULL DEFAULT '';
+ALTER TABLE quota_reservations ADD COLUMN use_case text NOT NULL DEFAULT '';
+ALTER TABLE quota_reservations ADD COLUMN provider text NOT NULL DEFAULT '';
+ALTER TABLE llm_usage ALTER COLUMN estimated DROP DEFAULT;
+ALTER TABLE llm_usage ALTER COLUMN estimated TYPE smallint USING estimated::int;
+ALTER TABLE llm_usage ALTER COLUMN estimated SET DEFAULT 0;
+ALTER TABLE llm_usage DROP CONSTRAINT llm_usage_cost_micro_usd_check;
+ALTER TABLE llm_usage ADD COLUMN overrun smallint NOT NULL DEFAULT 0;
+ALTER TABLE llm_usage ADD COLUMN note text;
+ALTER TABLE llm_usage ADD COLUMN adjusts_id bigint;
+CREATE INDEX idx_llm_usage_overrun ON llm_usage (created_at) WHERE overrun = 1;
+CREATE INDEX idx_llm_usage_adjusts ON llm_usage (adjusts_id) WHERE adjusts_id IS NOT NULL;
+""" + _rollup_function(replace=True)
+
 # (version, name, SQL). The version is the schema version a database reports once it has run.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "m001_initial", M001_INITIAL),
     (2, "m002_accounts", M002_ACCOUNTS),
+    (3, "m003_leases", M003_LEASES),
 ]
