@@ -92,7 +92,7 @@ def pg_rows(n: int) -> Any:
         (request_id, reservation_id, user, use_case, provider, model, requested, inp, out, cache_read, cache_write,
          reasoning, estimated, cost, saved, price_version, latency, ttft, status, error, created_at) = r
         yield (request_id, reservation_id, user, use_case, provider, model, requested, inp, out, cache_read,
-               cache_write, reasoning, bool(estimated), cost, saved, 0, price_version, latency, ttft, status, error,
+               cache_write, reasoning, int(estimated), cost, saved, 0, price_version, latency, ttft, status, error,
                created_at, 0, None, None)
 
 
