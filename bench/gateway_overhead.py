@@ -79,9 +79,13 @@ def main() -> None:
     base_url = f"http://127.0.0.1:{port}/v1"
     tmp = tempfile.mkdtemp(prefix="gateway-bench-")
     try:
+        # The bench sends far more than the default 500 requests a minute: it measures overhead, so
+        # the local rate limit is lifted (as a higher-tier key would in STUDIO_MODELS_FILE).
+        models = Path(tmp) / "models.toml"
+        models.write_text("[providers.openai]\nrpm = 0\ntpm = 0\n", encoding="utf-8")
         settings = load_settings(openai_api_key="sk-bench-0123456789", openai_base_url=base_url,
                                  llm_request_timeout=30, studio_db=Path(tmp) / "studio.db",
-                                 llm_monthly_quota_usd=1_000_000)
+                                 llm_monthly_quota_usd=1_000_000, studio_models_file=models)
         gateway = build_gateway(settings, with_cache=False)  # the ledger records and reserves every call
         assert gateway.ledger is not None
         raw = openai.OpenAI(api_key="sk-bench-0123456789", base_url=base_url, max_retries=0, timeout=30)
