@@ -187,7 +187,12 @@ def read_only_version(path: str | Path | None) -> int | None:
     """The newer schema version found in ``path`` when this process treats it as read-only, else None."""
     if path is None or str(path) == ":memory:":
         return None
-    return _read_only.get(str(Path(path).expanduser().resolve()))
+    return _read_only.get(_file_key(path))
+
+
+def _file_key(path: str | Path) -> str:
+    """How ``_read_only`` names a file: its resolved path (a realpath walk, one lstat per component)."""
+    return str(Path(path).expanduser().resolve())
 
 
 def created_by_this_process(path: str | Path) -> bool:
@@ -308,6 +313,9 @@ class ThreadConnections:
         self._shared = db.conn if self.path is None else None
         self._local = threading.local()
         key = self.path or f"memory:{id(db.conn)}"
+        # Resolved once: these connections stay on this file, and resolving it again before every
+        # write (a realpath walk) cost more than the write's own statements.
+        self._file_key = _file_key(self.path) if self.path is not None else None
         with _write_locks_guard:
             self.lock = _write_locks.setdefault(key, threading.RLock())
 
@@ -323,7 +331,8 @@ class ThreadConnections:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT on this thread's connection, rolled back on any error."""
-        if (found := read_only_version(self.path)) is not None:
+        found = _read_only.get(self._file_key) if self._file_key is not None else None
+        if found is not None:
             raise newer_schema_error(self.path or ":memory:", found)
         with self.lock:
             conn = self.get()
