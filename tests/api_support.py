@@ -34,7 +34,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_env(tmp: Path, fake: FakeVendor | None, **extra: str) -> dict[str, str]:
+def server_env(tmp: Path, fake: FakeVendor | None, *, anthropic: bool = False, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in KEY_VARS}
     env.update({
         "STUDIO_DB": str(tmp / "studio.db"), "STUDIO_SECRETS_FILE": str(tmp / "no-secrets.toml"),
@@ -42,6 +42,8 @@ def server_env(tmp: Path, fake: FakeVendor | None, **extra: str) -> dict[str, st
     })
     if fake is not None:
         env.update({"OPENAI_API_KEY": "sk-test-openai-0000", "OPENAI_BASE_URL": fake.openai_base_url})
+        if anthropic:  # a second vendor, for fallbacks that cross vendors
+            env.update({"ANTHROPIC_API_KEY": "sk-ant-test-0000", "ANTHROPIC_BASE_URL": fake.anthropic_base_url})
     env.update(extra)
     return env
 
@@ -119,13 +121,13 @@ def run_server(cmd: list[str], env: dict[str, str], port: int, tmp: Path, ready_
 
 
 @contextmanager
-def live_api(tmp: Path, *, vendor: bool = True, **extra_env: str) -> Iterator[LiveApi]:
+def live_api(tmp: Path, *, vendor: bool = True, anthropic: bool = False, **extra_env: str) -> Iterator[LiveApi]:
     """``uvicorn core.api:app``; with ``vendor`` a fake vendor behind OpenAI's base URL, else no keys
     at all (the zero-setup configuration: the offline engine answers)."""
     with FakeVendor() as fake:
         port = free_port()
         cmd = [sys.executable, "-m", "uvicorn", "core.api:app", "--host", "127.0.0.1", "--port", str(port),
                "--log-level", "warning"]
-        env = server_env(tmp, fake if vendor else None, **extra_env)
+        env = server_env(tmp, fake if vendor else None, anthropic=anthropic, **extra_env)
         with run_server(cmd, env, port, tmp, "/api/openapi.json"):
             yield LiveApi(f"http://127.0.0.1:{port}/api", tmp / "studio.db", fake if vendor else None)

@@ -21,7 +21,8 @@ PRICED = "gpt-5.4-mini"  # an OpenAI model with known prices, answered by the fa
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
-    with live_api(tmp_path_factory.mktemp("api")) as server:
+    # Two vendors behind the fake, so a fallback has somewhere to go (and a test can see it did not).
+    with live_api(tmp_path_factory.mktemp("api"), anthropic=True) as server:
         yield server
 
 
@@ -96,6 +97,7 @@ def test_generate_with_a_vendor_reports_its_tokens_and_the_cost_the_ledger_bills
         usage = c.get("/usage").json()
     assert body["model"] == PRICED and body["input_tokens"] == 900 and body["output_tokens"] == 400
     assert body["tokens_used"] == 1300 and Decimal(body["cost"]) > 0
+    assert body["fallback_from"] is None and body["fallback_reason"] is None and body["failed_attempts_cost"] == "0"
     assert usage["spend_usd"] == body["cost"] and usage["user"] == "dave-sub"
     assert [m["model"] for m in usage["by_model"]] == [PRICED]
 
@@ -116,6 +118,81 @@ def test_generate_streams_deltas_then_the_result(api: LiveApi, alice: str) -> No
     streamed = "".join(d["text"] for k, d in events if k == "delta")
     final = events[-1][1]
     assert json.loads(streamed)["nodes"] == final["strategy"]["nodes"] and final["cost"] == "0.000000"
+    assert final["fallback_from"] is None and final["failed_attempts_cost"] == "0" and "RSI" in final["explanation"]
+
+
+# --- the fallback contract: an explicit model falls back only as far as the request allows ------
+
+
+# A 401 says the vendor's key is wrong, so not even "same_vendor" tries another of its models.
+@pytest.mark.parametrize("fallback", ["off", "same_vendor", None], ids=["off", "same_vendor", "server-default"])
+def test_an_explicit_model_whose_vendor_answers_401_fails_and_no_other_vendor_is_called(
+        api: LiveApi, fallback: str | None) -> None:
+    key = make_key(api.db, f"kim-{fallback}-sub")
+    assert api.fake is not None
+    api.fake.reset()
+    api.fake.script(Reply(status=401, error_message="Incorrect API key provided", repeat=3), vendor="openai")
+    api.fake.script(_strategy_reply(), vendor="anthropic")
+    body = {"prompt": "Buy 100 USDT of BTC when RSI(14) < 30", "model": PRICED}
+    if fallback is not None:  # left out, the server's LLM_FALLBACK (unset: off) decides
+        body["fallback"] = fallback
+    try:
+        with api.client(key) as c:
+            r = c.post("/llm/generate-strategy", json=body)
+        calls = (api.fake.count("openai"), api.fake.count("anthropic"))
+    finally:
+        api.fake.reset()
+    assert r.status_code in (502, 503), r.text
+    assert r.json()["error_code"].startswith("PROVIDER_") and PRICED in r.json()["message"]
+    assert "sk-test-openai" not in r.text and "Traceback" not in r.text
+    assert calls == (1, 0)
+
+
+def test_fallback_any_answers_with_another_model_and_says_which_failed_and_what_it_cost(api: LiveApi) -> None:
+    key = make_key(api.db, "lee-sub")
+    assert api.fake is not None
+    api.fake.reset()
+    # The first openai request is the chosen model's; whichever model comes next gets a strategy.
+    api.fake.script(Reply(status=401, error_message="Incorrect API key provided"), _strategy_reply(), vendor="openai")
+    api.fake.script(_strategy_reply(), vendor="anthropic")
+    try:
+        with api.client(key) as c:
+            r = c.post("/llm/generate-strategy", json={"prompt": "Buy 100 USDT of BTC when RSI(14) < 30",
+                                                        "model": PRICED, "fallback": "any"})
+            usage = c.get("/usage").json()
+        first = api.fake.attempts[0].body["model"]
+    finally:
+        api.fake.reset()
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert first == PRICED and body["model"] != PRICED and body["offline"] is False
+    assert body["fallback_from"] == PRICED and body["fallback_reason"]
+    assert PRICED in body["tried"] and body["model"] in body["tried"]
+    failed = Decimal(body["failed_attempts_cost"])
+    assert failed >= 0
+    # What the user is billed is what the answer cost plus what the failed attempt cost.
+    assert Decimal(usage["spend_usd"]) == Decimal(body["cost"]) + failed
+
+
+def test_the_explanation_follows_accept_language(api: LiveApi, alice: str) -> None:
+    with api.client(alice) as c:
+        ko = c.post("/llm/generate-strategy", json={"prompt": PROMPT, "model": "offline"},
+                    headers={"Accept-Language": "ko-KR,ko;q=0.9,en;q=0.5"})
+        en = c.post("/llm/generate-strategy", json={"prompt": PROMPT, "model": "offline"})
+    assert ko.status_code == 200 and en.status_code == 200, (ko.text, en.text)
+    korean, english = ko.json()["explanation"], en.json()["explanation"]
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in korean) and "RSI" in korean
+    assert not any("\uac00" <= ch <= "\ud7a3" for ch in english) and "RSI" in english
+    assert ko.json()["fallback_from"] is None and ko.json()["failed_attempts_cost"] == "0"
+
+
+def test_the_openapi_document_declares_the_fallback_fields(api: LiveApi) -> None:
+    doc = httpx.get(api.base + "/openapi.json", timeout=30).json()
+    schemas = doc["components"]["schemas"]
+    out = schemas["GeneratedOut"]["properties"]
+    assert {"fallback_from", "fallback_reason", "failed_attempts_cost", "explanation"} <= set(out)
+    fallback = json.dumps(schemas["GenerateIn"]["properties"]["fallback"])
+    assert all(word in fallback for word in ("off", "same_vendor", "any"))
 
 
 # --- 403 ---------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ def call(info: CallInfo) -> dict[str, Any]:
         "input_tokens": info.usage.input_tokens, "output_tokens": info.usage.output_tokens,
         "cost": cost, "cost_usd": cost, "cached": info.cached, "offline": info.offline,
         "attempts": info.attempts, "request_id": info.request_id,
+        "fallback_from": info.fallback_from, "fallback_reason": info.fallback_reason,
+        "failed_attempts_cost": usd(info.failed_cost_usd) or "0",
     }
 
 

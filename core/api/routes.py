@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from core.api import convert
@@ -48,33 +48,60 @@ def _strategy_result(result: Any) -> dict[str, Any]:
 # --- LLM use cases ------------------------------------------------------------------------------
 
 
-@router.post("/llm/generate-strategy", response_model=s.StrategyOut, tags=["llm"], response_model_exclude_none=True,
+@router.post("/llm/generate-strategy", response_model=s.GeneratedOut, tags=["llm"], response_model_exclude_none=True,
              responses={**LLM_ERRORS, 200: {"content": {"text/event-stream": {}},
                                             "description": "The strategy (or, with stream=true, server-sent events)"}})
 def generate_strategy(body: s.GenerateIn, principal: CurrentPrincipal,
-                      stream: Annotated[bool, Query(description="answer as server-sent events")] = False) -> Any:
-    """A validated strategy for a plain-language request, with its real token counts and cost.
+                      stream: Annotated[bool, Query(description="answer as server-sent events")] = False,
+                      accept_language: Annotated[str | None, Header(
+                          description="the language of the explanation: ko or en (en by default)",
+                          max_length=200)] = None) -> Any:
+    """A validated strategy for a plain-language request, with its real token counts and cost, and the
+    strategy read back in plain sentences (``explanation``, in the Accept-Language language).
 
     With ``stream=true``: ``delta`` events carry text as the model writes it, a ``reask`` event marks a
     re-ask after an invalid answer, and a final ``result`` event carries the body of the JSON answer
     (or an ``error`` event with the error body)."""
     from core.services.generation import generate_strategy as generate
+    from core.services.strategy_library import explain_strategy
+
+    lang = explanation_language(accept_language)
 
     def run(on_delta: Any = None, on_attempt: Any = None) -> Any:
-        return generate(body.prompt, model=body.model, user=principal, language=body.language,
-                        use_cache=body.use_cache, on_delta=on_delta, on_attempt=on_attempt,
-                        gateway=gateway_for(body.fallback))
+        result = generate(body.prompt, model=body.model, user=principal, language=body.language,
+                          use_cache=body.use_cache, on_delta=on_delta, on_attempt=on_attempt,
+                          gateway=gateway_for(body.fallback))
+        return {**_strategy_result(result), "explanation": " ".join(explain_strategy(result.strategy, lang))}
 
     if not stream:
-        return _strategy_result(run())
-    return _sse(lambda delta, attempt: _strategy_result(run(delta, attempt)))
+        return run()
+    return _sse(lambda delta, attempt: run(delta, attempt), s.GeneratedOut)
+
+
+def explanation_language(header: str | None) -> str:
+    """The first of ko/en the Accept-Language header lists, by q-value; en when it names neither."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in ("ko", "en") and weight > 0:
+            ranked.append((-weight, index, primary))
+    return min(ranked)[2] if ranked else "en"
 
 
 def _event(name: str, data: Any) -> str:
     return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False, default=str)}\n\n"
 
 
-def _sse(work: Any) -> Response:
+def _sse(work: Any, model: type[s.CallOut] = s.StrategyOut) -> Response:
     """Run ``work`` in a thread, forwarding its deltas. An error before the first delta (quota, bad
     model) is an ordinary JSON error with its status; after that it can only be an ``error`` event."""
     events: queue.Queue[tuple[str, Any]] = queue.Queue()
@@ -83,7 +110,7 @@ def _sse(work: Any) -> Response:
         try:
             out = work(lambda text: events.put(("delta", text)),
                        lambda number, problems: events.put(("reask", {"attempt": number, "problems": problems})))
-            events.put(("result", s.StrategyOut.model_validate(out).model_dump(mode="json", by_alias=True,
+            events.put(("result", model.model_validate(out).model_dump(mode="json", by_alias=True,
                                                                               exclude_none=True)))
         except StudioError as exc:
             events.put(("error", exc))
@@ -199,7 +226,7 @@ def analyze_market(
     symbol: Annotated[str | None, Form(max_length=32, examples=["BTC/USDT"])] = None,
     model: Annotated[str | None, Form(max_length=s.MAX_MODEL_CHARS)] = None,
     language: Annotated[s.Language | None, Form()] = None,
-    fallback: Annotated[bool, Form(description="false: only the model asked for may answer")] = True,
+    fallback: Annotated[s.Fallback | None, Form(description=s.FALLBACK_HELP)] = None,
 ) -> Any:
     """Trend, recommendation, confidence and reason from the indicators of the given bars."""
     from core.services.analysis import analyze_market as analyze
@@ -229,7 +256,7 @@ def optimize(
     sample: SampleName = None,
     model: Annotated[str | None, Form(max_length=s.MAX_MODEL_CHARS)] = None,
     language: Annotated[s.Language | None, Form()] = None,
-    fallback: Annotated[bool, Form(description="false: only the model asked for may answer")] = True,
+    fallback: Annotated[s.Fallback | None, Form(description=s.FALLBACK_HELP)] = None,
 ) -> Any:
     """A proposal tested by backtest (70/30 out-of-sample); the original is kept when it is not better."""
     from core.services.optimization import optimize_strategy

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from core.services.outputs import MarketAnalysis, NewsSentiment
 from core.strategy.schema import Strategy
@@ -19,6 +19,17 @@ from core.strategy.schema import Strategy
 MAX_PROMPT_CHARS = 4000  # the services' own limit (core.services.generation.MAX_PROMPT_CHARS)
 MAX_MODEL_CHARS = 120
 Language = Literal["ko", "en"]
+# The LLM_FALLBACK values; the old booleans still read (true is "any", false is "off").
+Fallback = Literal["off", "same_vendor", "any"] | bool
+FALLBACK_HELP = ("which other models may answer when the chosen one fails: off, same_vendor or any "
+                 "(true = any, false = off); left out, the server's LLM_FALLBACK setting decides "
+                 "(a request without a model may always fall back)")
+# Always present, even where empty fields are left out: null says "no fallback happened".
+ALWAYS = ("fallback_from", "fallback_reason")
+
+
+def FallbackField() -> Any:
+    return Field(default=None, description=FALLBACK_HELP)
 
 
 def Usd() -> Any:
@@ -79,6 +90,21 @@ class CallOut(BaseModel):
     offline: bool
     attempts: int
     request_id: str
+    fallback_from: str | None = Field(default=None, description="the model that failed before this one answered; "
+                                      "null when no fallback happened", examples=[None])
+    fallback_reason: str | None = Field(default=None, description="why that model failed; null without a fallback")
+    failed_attempts_cost: str = Field(default="0", description="what the failed attempts before this answer cost "
+                                      "(US dollars, decimal string; \"0\" when none)", examples=["0"])
+
+    @model_serializer(mode="wrap")
+    # No return annotation on purpose: with one, pydantic would document the answer by it instead of
+    # by the fields.
+    def _keep_fallback_nulls(self, handler: SerializerFunctionWrapHandler):
+        out = handler(self)
+        if isinstance(out, dict):
+            for name in ALWAYS:
+                out.setdefault(name, getattr(self, name))
+        return out
 
 
 class GenerateIn(_In):
@@ -87,7 +113,7 @@ class GenerateIn(_In):
     model: str | None = Field(default=None, max_length=MAX_MODEL_CHARS, examples=["offline"])
     language: Language | None = None
     use_cache: bool = True
-    fallback: bool = Field(default=True, description="false: only the model asked for may answer")
+    fallback: Fallback | None = FallbackField()
 
 
 class StrategyOut(CallOut):
@@ -96,13 +122,18 @@ class StrategyOut(CallOut):
     changes: list[str] = Field(default_factory=list)
 
 
+class GeneratedOut(StrategyOut):
+    explanation: str = Field(description="the strategy read back in plain sentences, in the Accept-Language "
+                             "language (ko or en; en by default)")
+
+
 class RefineIn(_In):
     strategy: dict[str, Any] = StrategyIn()
     instruction: str = Field(min_length=1, max_length=MAX_PROMPT_CHARS, examples=["RSI 기간을 21로"])
     model: str | None = Field(default=None, max_length=MAX_MODEL_CHARS)
     language: Language | None = None
     use_cache: bool = True
-    fallback: bool = Field(default=True, description="false: only the model asked for may answer")
+    fallback: Fallback | None = FallbackField()
 
 
 class ValidateIn(_In):
@@ -116,7 +147,7 @@ class SentimentIn(_In):
     published_at: str = Field(default="", max_length=64)
     model: str | None = Field(default=None, max_length=MAX_MODEL_CHARS)
     language: Language | None = None
-    fallback: bool = Field(default=True, description="false: only the model asked for may answer")
+    fallback: Fallback | None = FallbackField()
 
 
 class SentimentOut(NewsSentiment, CallOut):
