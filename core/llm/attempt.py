@@ -84,6 +84,9 @@ class Failure:
         return RetryableCut(self.error) if isinstance(self.error, StreamInterrupted) else self.error
 
 
+NOTE_EVERY_S = 0.5
+
+
 @dataclass
 class AttemptState:
     """What one attempt has delivered so far."""
@@ -93,6 +96,19 @@ class AttemptState:
     parts: list[str] = field(default_factory=list)
     ttft: float | None = None
     done: StreamDone | None = None
+    noted_at: float = 0.0  # when the output seen so far was last handed to the ledger
+
+    def note_due(self, every_s: float = NOTE_EVERY_S) -> bool:
+        """True at most every ``every_s`` while text streams in: time to tell the ledger the output
+        seen so far, so that a call abandoned mid-stream is charged for it (throttled: the count is
+        our own tokenisation of everything received)."""
+        if not (self.streaming and self.parts):
+            return False
+        now = time.monotonic()
+        if now - self.noted_at < every_s:
+            return False
+        self.noted_at = now
+        return True
 
     def take(self, item: StreamItem) -> str | None:
         """The text to hand on, or None for the final event and empty deltas."""

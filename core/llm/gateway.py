@@ -216,6 +216,8 @@ class Gateway:
                     for item in items:
                         text = state.take(item)
                         if text is not None:
+                            if state.note_due():
+                                money.progress(prep, res, state.parts)
                             yield TextDelta(text)
                 state.check_done(prep)
             except ProviderError as err:
@@ -290,6 +292,8 @@ class Gateway:
                     async for item in items:
                         text = state.take(item)
                         if text is not None:
+                            if state.note_due():
+                                money.progress(prep, res, state.parts)
                             yield TextDelta(text)
                 state.check_done(prep)
             except ProviderError as err:

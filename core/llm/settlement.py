@@ -94,6 +94,12 @@ class Settlement:
             allow_shrink=run.req.allow_shrink, use_case=run.req.use_case, provider=prep.info.provider,
         )
 
+    def progress(self, prep: Prepared, res: Reservation | None, parts: list[str]) -> None:
+        """Output received so far on a streamed call: what its lease charges if the process dies."""
+        if self.ledger is None or res is None:
+            return
+        self.ledger.note_output(res, estimate_usage(prep, "".join(parts)).output_tokens)
+
     def settle(self, run: Run, prep: Prepared, res: Reservation | None, completion: Completion) -> None:
         if self.ledger is None:
             return
