@@ -202,6 +202,14 @@ def _interval(ed: Editor, node_id: str, field: str, value: Any, base: str) -> No
             names=str)
 
 
+def _subtype(ed: Editor, node_id: str, kind: str, field: str, choices: Any, config: dict[str, Any],
+             base: str) -> Any:
+    """The picker of a node's own kind (trigger, source or action type); returns the current one."""
+    sub = config.get(field)
+    _select(t(f"editor.{field}"), choices, sub, f"{base}_sub", _set_subtype, (ed, node_id, kind, f"{base}_sub"))
+    return sub
+
+
 def _node_form(ed: Editor, strategy: dict[str, Any], node: dict[str, Any]) -> None:
     node_id = str(node.get("id"))
     kind = str(node.get("type"))
@@ -209,9 +217,7 @@ def _node_form(ed: Editor, strategy: dict[str, Any], node: dict[str, Any]) -> No
     base = f"{ed.prefix}_f_{node_id}_{_h(config)}"
     st.markdown(f"**{md(TYPE_NAMES.get(kind, {}).get(current_language(), kind))} · {md(node_id)}**")
     if kind == "trigger":
-        sub = config.get("trigger_type")
-        _select(t("editor.trigger_type"), editing.TRIGGER_TYPES, sub, f"{base}_sub", _set_subtype,
-                (ed, node_id, kind, f"{base}_sub"))
+        sub = _subtype(ed, node_id, kind, "trigger_type", editing.TRIGGER_TYPES, config, base)
         if sub == "time":
             _interval(ed, node_id, "interval", config.get("interval"), base)
         else:
@@ -222,9 +228,7 @@ def _node_form(ed: Editor, strategy: dict[str, Any], node: dict[str, Any]) -> No
                 _number(ed, node_id, "multiplier", config.get("multiplier"), base, minimum=0.0)
             _interval(ed, node_id, "window", config.get("window"), base)
     elif kind == "data_source":
-        sub = config.get("source_type")
-        _select(t("editor.source_type"), editing.SOURCE_TYPES, sub, f"{base}_sub", _set_subtype,
-                (ed, node_id, kind, f"{base}_sub"))
+        sub = _subtype(ed, node_id, kind, "source_type", editing.SOURCE_TYPES, config, base)
         if sub == "news":
             _text(ed, node_id, "query", config.get("query"), base)
         else:
@@ -245,9 +249,7 @@ def _node_form(ed: Editor, strategy: dict[str, Any], node: dict[str, Any]) -> No
         _operand_field(ed, node_id, "left", config.get("left"), base)
         _operand_field(ed, node_id, "right", config.get("right"), base)
     elif kind == "action":
-        sub = config.get("action_type")
-        _select(t("editor.action_type"), editing.ACTION_TYPES, sub, f"{base}_sub", _set_subtype,
-                (ed, node_id, kind, f"{base}_sub"))
+        sub = _subtype(ed, node_id, kind, "action_type", editing.ACTION_TYPES, config, base)
         if sub == "notify":
             _text(ed, node_id, "message", config.get("message"), base)
         else:
