@@ -20,7 +20,7 @@ ENGLISH_RUN = re.compile(r"\b[A-Za-z][a-z'’]+(?:[ ,]+[A-Za-z][a-z'’]+){2,}\b
 # Text Streamlit itself puts in the page (an accessibility link, the fixed uploader dropzone text,
 # which the issue accepts as the one exception).
 BUILT_IN = ("Skip to main content", "Drag and drop file here", "Limit 200MB per file", "Browse files")
-FAKE_OPENAI_KEY = "sk-test-korean-walk-0123456789"
+FAKE_OPENAI_KEY = "sk-test-korean-walk"
 
 
 def L(key: str, **fmt: object) -> str:
