@@ -18,58 +18,28 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import resource
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.llm.types import USE_CASES, Completion, ModelPrice, Usage
-from core.storage import get_db, iso
+from bench.ledger_rows import MONTHS, USERS, median_ms, rows
+from core.llm.types import Completion, ModelPrice, Usage
+from core.storage import get_db
 from core.usage import queries, rollup
 from core.usage.cache import SqliteCache
 from core.usage.ledger import SqliteLedger
-from core.usage.period import Month
 
-MODELS = [
-    ("gpt-4o-mini", "openai"), ("gpt-4.1", "openai"), ("o4-mini", "openai"), ("claude-sonnet-4-5", "anthropic"),
-    ("claude-haiku-4-5", "anthropic"), ("glm-4.6", "glm"), ("glm-4.5-air", "glm"), ("llama-3.3-70b", "custom"),
-]
-USERS = [f"user{i:02d}" for i in range(49)] + ["local"]
-MONTHS = [Month(2026, 9), Month(2026, 10), Month(2026, 11)]
 TARGET_QUERY_MS = 300.0
 TARGET_CACHE_MS = 2.0
 TARGET_PEAK_MB = 200.0
-
-
-def rows(n: int, seed: int = 7) -> Iterator[tuple[Any, ...]]:
-    """Ledger rows in time order (the ledger is append-only), generated lazily to keep memory flat."""
-    rng = random.Random(seed)
-    start = datetime(2026, 9, 1, tzinfo=UTC)
-    span = (datetime(2026, 12, 1, tzinfo=UTC) - start).total_seconds()
-    step = span / n
-    for i in range(n):
-        model, provider = MODELS[rng.randrange(len(MODELS))]
-        r = rng.random()
-        status = "ok" if r < 0.9 else "cached" if r < 0.95 else rng.choice(["rate_limited", "unavailable", "cut"])
-        inp, out = rng.randint(200, 4000), rng.randint(50, 1500)
-        cost = 0 if status in ("cached", "rate_limited", "unavailable") else rng.randint(10, 60_000)
-        saved = rng.randint(10, 60_000) if status == "cached" else 0
-        yield (
-            f"req-{i}", None, USERS[rng.randrange(len(USERS))], USE_CASES[rng.randrange(len(USE_CASES))],
-            provider, model, model,
-            inp, out, rng.randint(0, 500), 0, 0, 0, cost, saved, "2026-07", 900.0, 200.0, status,
-            "429 Too Many Requests" if status == "rate_limited" else None,
-            iso(start + timedelta(seconds=i * step)),
-        )
 
 
 def fill(path: Path, n: int) -> float:
@@ -79,16 +49,6 @@ def fill(path: Path, n: int) -> float:
     elapsed = time.perf_counter() - t0
     db.close()
     return elapsed
-
-
-def median_ms(fn: Callable[[], Any], runs: int) -> float:
-    fn()  # warm the page cache once, as a dashboard that has been opened before would be
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def peak_mb() -> float:

@@ -17,7 +17,6 @@ The baseline of the side-by-side table is SQLite with 1 client, measured in the 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import threading
@@ -32,6 +31,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.ledger_rows import MONTHS, median_ms, rows
 from core.backends.postgres import ledger as pg_ledger
 from core.backends.postgres.db import PgDatabase
 from core.llm.types import ModelPrice, Usage, UsageRow
@@ -86,8 +86,6 @@ def throughput(ledger: Any, clients: int, seconds: float, *, one_user: bool = Fa
 
 def pg_rows(n: int) -> Any:
     """The SQLite benchmark's synthetic rows, in the PostgreSQL column order."""
-    from bench.ledger import rows
-
     for r in rows(n):
         (request_id, reservation_id, user, use_case, provider, model, requested, inp, out, cache_read, cache_write,
          reasoning, estimated, cost, saved, price_version, latency, ttft, status, error, created_at) = r
@@ -96,19 +94,7 @@ def pg_rows(n: int) -> Any:
                created_at, 0, None, None)
 
 
-def median_ms(fn: Callable[[], Any], runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
-
-
 def dashboard(db: PgDatabase, runs: int) -> float:
-    from bench.ledger import MONTHS
-
     month: Month = MONTHS[-1]
     checks: list[tuple[str, Callable[[], Any]]] = []
     for who, user in (("all users", None), ("one user", "local")):
