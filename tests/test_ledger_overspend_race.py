@@ -44,7 +44,8 @@ def child(db: str, base_url: str, proc: str) -> None:
     from core.llm.types import ChatRequest, Message
 
     settings = load_settings(anthropic_api_key=KEYS["anthropic"], anthropic_base_url=base_url, studio_db=Path(db),
-                             llm_monthly_quota_usd=QUOTA, llm_request_timeout=60.0, llm_cache_ttl=0)
+                             llm_monthly_quota_usd=QUOTA, llm_request_timeout=60.0, llm_cache_ttl=0,
+                             studio_models_file=Path(db).parent / "models.toml")
     gw = build_gateway(settings, with_cache=False)
     gw.retry = RetryPolicy(max_retries=0)
     counts = {"answered": 0, "refused": 0}
@@ -75,6 +76,9 @@ def child(db: str, base_url: str, proc: str) -> None:
 def test_six_processes_of_twenty_threads_never_overspend_with_korean_prompts(tmp_path: Path) -> None:
     db = tmp_path / "studio.db"
     get_db(db)
+    # The race is about the quota: 120 threads must not wait on the local per-minute limit (a wait past
+    # the deadline would end a thread on a rate-limit error instead of the quota).
+    (tmp_path / "models.toml").write_text("[providers.anthropic]\nrpm = 0\ntpm = 0\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ANTHROPIC_", "GLM_", "LLM_"))}
     env["STUDIO_SECRETS_FILE"] = str(tmp_path / "none.toml")
     code = "import sys; from tests.test_ledger_overspend_race import child; child(*sys.argv[1:])"
