@@ -48,7 +48,8 @@ def child(db: str, base_url: str, proc: str) -> None:
                              studio_models_file=Path(db).parent / "models.toml")
     gw = build_gateway(settings, with_cache=False)
     gw.retry = RetryPolicy(max_retries=0)
-    counts = {"answered": 0, "refused": 0}
+    counts: dict[str, int] = {"answered": 0, "refused": 0}
+    others: list[str] = []
     guard = threading.Lock()
 
     def run() -> None:
@@ -60,6 +61,10 @@ def child(db: str, base_url: str, proc: str) -> None:
                 outcome = "answered"
             except QuotaExceeded:
                 outcome = "refused"
+            except Exception as exc:  # reported to the test, which names it in its failure
+                with guard:
+                    others.append(f"{type(exc).__name__}: {exc}")
+                return
             with guard:
                 counts[outcome] += 1
             if outcome == "refused":
@@ -70,7 +75,7 @@ def child(db: str, base_url: str, proc: str) -> None:
         th.start()
     for th in pool:
         th.join()
-    print(json.dumps({"proc": int(proc), **counts}))
+    print(json.dumps({"proc": int(proc), **counts, "others": others}))
 
 
 def test_six_processes_of_twenty_threads_never_overspend_with_korean_prompts(tmp_path: Path) -> None:
@@ -99,6 +104,8 @@ def test_six_processes_of_twenty_threads_never_overspend_with_korean_prompts(tmp
     rows = conn.execute("SELECT status, input_tokens, output_tokens, cost_micro_usd, overrun FROM llm_usage").fetchall()
     answered = sum(r["answered"] for r in results)
     assert answered == vendor_calls == len(rows) > 0
+    others = [o for r in results for o in r["others"]]
+    assert not others, others
     assert sum(r["refused"] for r in results) == PROCESSES * THREADS  # every thread ended on the quota
     per_call = (IN_RATE * honest_input_tokens() + OUT_RATE * MAX_TOKENS) / 1_000_000
     from core.usage.money import to_micro

@@ -456,6 +456,9 @@ _GLM_CODES = {401: "1001", 429: "1302", 500: "500", 400: "1210"}
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # A real vendor accepts a burst of connections; socketserver's backlog of 5 refused some of the
+    # 120 concurrent threads of the overspend race on a loaded machine.
+    request_queue_size = 512
 
     def __init__(self, addr: tuple[str, int]) -> None:
         super().__init__(addr, _Handler)
