@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from core.strategy.valid import ValidStrategy
+
 if TYPE_CHECKING:
     from core.strategy.schema import Strategy
-    from core.strategy.valid import ValidStrategy
 
 Severity = Literal["error", "warning"]
 
@@ -112,8 +113,6 @@ class ValidationReport:
         """The strategy as the type downstream code trusts, only when every rule holds."""
         if not self.valid or self.strategy is None:
             return None
-        from core.strategy.valid import ValidStrategy
-
         return ValidStrategy(self)
 
     @cached_property

@@ -11,16 +11,20 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from core.strategy.issues import ValidationReport
+
+class PassedReport(Protocol):
+    """What a ValidStrategy needs of the validation report that made it (``ValidationReport``)."""
+
+    valid: bool
+    strategy: dict[str, Any] | None
 
 
 class ValidStrategy(Mapping[str, Any]):
     __slots__ = ("_data", "report")
 
-    def __init__(self, report: ValidationReport) -> None:
+    def __init__(self, report: PassedReport) -> None:
         if not report.valid or report.strategy is None:
             raise ValueError("only a valid report makes a ValidStrategy")
         self.report = report
