@@ -15,9 +15,11 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,7 @@ import psycopg
 import pytest
 
 from core.config import reset_settings_cache
-from tests.api_support import ROOT, free_port, run_server, server_env, wait_until_up
+from tests.api_support import ROOT, free_port, server_env, wait_until_up
 from tests.fakes.vendor import FakeVendor, Reply
 from tests.fixtures.servers import PostgresServer
 from tests.strategy_builders import DESIGN_EXAMPLE
@@ -36,24 +38,49 @@ PRICED = "gpt-5.4-mini"
 REPLICAS = 3
 
 
+@dataclass
+class Replica:
+    base: str  # http://127.0.0.1:PORT/api
+    proc: subprocess.Popen[bytes]
+
+
 @contextmanager
-def replicas(tmp: Path, fake: FakeVendor, pg_url: str, redis_url: str, **env: str) -> Iterator[list[str]]:
-    """Start REPLICAS API servers on one database and one Redis; yields their base URLs."""
+def replica_processes(tmp: Path, fake: FakeVendor, pg_url: str, redis_url: str, **env: str) -> Iterator[list[Replica]]:
+    """Start REPLICAS API servers on one database and one Redis; yields them (base URL and process)."""
     # No response cache: every call (same prompt each time) must reach the vendor and the ledger.
     extra = {"STUDIO_DATABASE_URL": pg_url, "STUDIO_REDIS_URL": redis_url, "STUDIO_RATE_LIMIT_PER_MINUTE": "100000",
              "LLM_CACHE_TTL": "0", **env}
-    with ExitStack() as stack:
-        bases = []
+    started: list[Replica] = []
+    try:
         for i in range(REPLICAS):
             port = free_port()
             cmd = [sys.executable, "-m", "uvicorn", "core.api:app", "--host", "127.0.0.1", "--port", str(port),
                    "--log-level", "warning"]
             replica_tmp = tmp / f"replica{i}"
             replica_tmp.mkdir()
-            stack.enter_context(run_server(cmd, server_env(replica_tmp, fake, **extra), port, replica_tmp,
-                                           "/api/openapi.json"))
-            bases.append(f"http://127.0.0.1:{port}/api")
-        yield bases
+            log = replica_tmp / "server.log"
+            with log.open("wb") as out:
+                proc = subprocess.Popen(cmd, cwd=ROOT, env=server_env(replica_tmp, fake, **extra), stdout=out,
+                                        stderr=subprocess.STDOUT)
+            started.append(Replica(f"http://127.0.0.1:{port}/api", proc))
+            wait_until_up(f"http://127.0.0.1:{port}/api/openapi.json", proc, log)
+        yield started
+    finally:
+        for replica in started:
+            replica.proc.terminate()
+        for replica in started:
+            try:
+                replica.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                replica.proc.kill()
+                replica.proc.wait(timeout=5)
+
+
+@contextmanager
+def replicas(tmp: Path, fake: FakeVendor, pg_url: str, redis_url: str, **env: str) -> Iterator[list[str]]:
+    """The replicas' base URLs (see ``replica_processes``)."""
+    with replica_processes(tmp, fake, pg_url, redis_url, **env) as started:
+        yield [r.base for r in started]
 
 
 @contextmanager
@@ -104,6 +131,18 @@ def fire(bases: list[str], key: str, calls: int) -> list[httpx.Response]:
 
     with ThreadPoolExecutor(max_workers=calls) as pool:
         return list(pool.map(one, range(calls)))
+
+
+def wait_for(predicate: Callable[[], Any], what: str, timeout_s: float = 90.0) -> Any:
+    """Poll until ``predicate()`` is truthy (returns it); fail naming ``what`` after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout_s:.0f} s waiting for {what}")
+        time.sleep(0.1)
 
 
 def ledger(pg_url: str, sql: str) -> Any:
@@ -191,7 +230,8 @@ def test_a_postgres_restart_mid_run_gives_clear_503s_and_the_replicas_recover(
             assert [r.status_code for r in before] == [200] * 6
             with ThreadPoolExecutor(max_workers=2) as pool:
                 during = pool.submit(fire, bases, key, 12)
-                time.sleep(0.25)  # the calls have reserved and are waiting on the vendor
+                # Restart once calls of this burst have reserved and are waiting on the (slow) vendor.
+                wait_for(lambda: fake.count("openai") > 6, "the second burst reaching the vendor")
                 pg_server.restart()
                 during_responses = during.result()
             after = fire(bases, key, 6)  # the same three processes, never restarted
@@ -209,3 +249,65 @@ def test_a_postgres_restart_mid_run_gives_clear_503s_and_the_replicas_recover(
     assert answered <= settled  # every answer the user received was settled and survived the restart
     print(f"\nrestart: during the restart {codes.count(200)} answered, {codes.count(503)} got 503; "
           f"{len(answered)} answers all settled")
+
+
+def test_a_replica_killed_mid_call_leaves_an_abandoned_row_and_its_headroom_returns(
+        tmp_path: Path, pg_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = "dave-sub"
+    with FakeVendor() as fake:
+        # The first call hangs at the vendor (its replica dies first); every later one is answered.
+        fake.script(Reply(text=json.dumps(DESIGN_EXAMPLE), input_tokens=900, output_tokens=400, delay_s=600),
+                    _strategy_reply(), vendor="openai")
+        key = make_key(monkeypatch, pg_url, user)
+        from core.services import usage as usage_service
+
+        headers = {"Authorization": f"Bearer {key}"}
+        with replica_processes(tmp_path, fake, pg_url, redis_url, LLM_MONTHLY_QUOTA_USD="100",
+                               LLM_RESERVATION_LEASE_S="2") as (doomed, *alive):
+
+            def call(replica: Replica) -> httpx.Response:
+                return httpx.post(replica.base + "/llm/generate-strategy", json={"prompt": PROMPT, "model": PRICED},
+                                  headers=headers, timeout=120)
+
+            def held(replica: Replica) -> Decimal:
+                return Decimal(httpx.get(replica.base + "/usage", headers=headers, timeout=30).json()["held_usd"])
+
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                hanging = pool.submit(call, doomed)
+                wait_for(lambda: fake.count("openai") == 1, "the first call to reach the vendor")
+                hold = wait_for(lambda: held(alive[0]), "the in-flight call's hold to show on another replica")
+                with psycopg.connect(pg_url) as conn:
+                    reserved_input, = conn.execute("SELECT input_tokens FROM quota_reservations").fetchone()
+                # Room for the call in flight and half of another: while it holds, a second call is refused.
+                usage_service.set_user_quota(user, hold * 3 / 2)
+                refused = call(alive[0])
+                assert refused.status_code == 403 and refused.json()["error_code"] == "QUOTA_EXCEEDED", refused.text
+
+                doomed.proc.kill()  # kill -9: no shutdown hook runs, the hold is left to its lease
+                doomed.proc.wait(timeout=30)
+                with pytest.raises(httpx.TransportError):
+                    hanging.result()
+
+            # The lease (2 s) runs out with nobody renewing it; the Usage figures sweep it into a row.
+            wait_for(lambda: held(alive[1]) == 0, "the dead replica's lease to expire and its hold to be freed")
+            with psycopg.connect(pg_url) as conn:
+                rows = conn.execute("SELECT status, estimated, cost_micro_usd, input_tokens, output_tokens, model "
+                                    "FROM llm_usage WHERE user_id = %s", (user,)).fetchall()
+            assert len(rows) == 1, rows
+            status, estimated, cost, input_tokens, output_tokens, model = rows[0]
+            # Charged, never $0: the input it sent (our upper bound), priced at the model's input rate.
+            price_in = Decimal("0.75")  # gpt-5.4-mini, USD per million input tokens (models.toml)
+            assert (status, estimated, model, output_tokens) == ("abandoned", 1, PRICED, 0)
+            assert input_tokens == reserved_input > 0
+            assert cost == round(price_in * input_tokens) > 0
+
+            # The other replicas kept serving, and the freed headroom takes the next call.
+            answered = call(alive[1])
+            assert answered.status_code == 200, answered.text
+            with psycopg.connect(pg_url) as conn:
+                statuses = sorted(r[0] for r in conn.execute("SELECT status FROM llm_usage WHERE user_id = %s",
+                                                             (user,)))
+                open_holds = conn.execute("SELECT count(*) FROM quota_reservations").fetchone()[0]
+            assert statuses == ["abandoned", "ok"] and open_holds == 0
+    print(f"\nkill -9: the hold of ${hold} was freed after its 2 s lease; abandoned row charged {cost} micro-USD "
+          f"for {input_tokens} input tokens; the next call on a surviving replica answered")
