@@ -6,6 +6,10 @@ vendor behind them (real OpenAI SDK), and concurrent API calls spread over the t
 - The vendor sees at most the configured request rate summed over all replicas (not 3x it).
 - A PostgreSQL restart mid-run: calls in flight fail with a clear 503, nothing settled is lost, and
   the same replicas serve again without being restarted.
+- A replica killed (``kill -9``) mid-call: its lease runs out, its hold is freed into an ``abandoned``
+  row charged at the input estimate, and the other replicas take the next call.
+- A vendor 429 with Retry-After seen by one replica holds every replica's calls back (Redis cooldown).
+- Identical concurrent calls spread over the replicas make one vendor call (Redis single-flight).
 """
 
 from __future__ import annotations
@@ -311,3 +315,62 @@ def test_a_replica_killed_mid_call_leaves_an_abandoned_row_and_its_headroom_retu
             assert statuses == ["abandoned", "ok"] and open_holds == 0
     print(f"\nkill -9: the hold of ${hold} was freed after its 2 s lease; abandoned row charged {cost} micro-USD "
           f"for {input_tokens} input tokens; the next call on a surviving replica answered")
+
+
+def _call(base: str, key: str, prompt: str = PROMPT) -> httpx.Response:
+    return httpx.post(base + "/llm/generate-strategy", json={"prompt": prompt, "model": PRICED},
+                      headers={"Authorization": f"Bearer {key}"}, timeout=120)
+
+
+def test_a_vendor_429_on_one_replica_holds_back_every_replica(
+        tmp_path: Path, pg_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    retry_after = 3
+    with FakeVendor() as fake:
+        fake.script(Reply(status=429, headers={"retry-after": str(retry_after)}), _strategy_reply(), vendor="openai")
+        key = make_key(monkeypatch, pg_url, "erin-sub")
+        with replicas(tmp_path, fake, pg_url, redis_url, LLM_MONTHLY_QUOTA_USD="100") as bases:
+            told_to_wait = _call(bases[0], key)
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                others = list(pool.map(lambda base: _call(base, key), bases[1:]))
+        attempts = [a for a in fake.attempts if a.vendor == "openai"]
+    assert told_to_wait.status_code == 429, told_to_wait.text
+    assert [r.status_code for r in others] == [200, 200], [r.text for r in others]
+    first, *later = attempts
+    assert len(later) == 2
+    # The cooldown began when replica 0 read the 429 (after the vendor saw its request): the other two
+    # replicas sent nothing before the vendor's Retry-After had passed.
+    gaps = [a.at - first.at for a in later]
+    assert min(gaps) >= retry_after, gaps
+    print(f"\ncooldown: after a 429 with Retry-After {retry_after} s on one replica, the other two replicas "
+          f"reached the vendor {min(gaps):.1f} s and {max(gaps):.1f} s later")
+
+
+def test_identical_concurrent_calls_over_three_replicas_make_one_vendor_call(
+        tmp_path: Path, pg_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    user, callers = "frank-sub", 6
+    answer = json.dumps(DESIGN_EXAMPLE)
+    with FakeVendor() as fake:
+        # Warm-up answers, then a slow vendor: the identical calls are all in flight together.
+        fake.script(Reply(text=answer, input_tokens=900, output_tokens=400, repeat=REPLICAS),
+                    Reply(text=answer, input_tokens=900, output_tokens=400, delay_s=3, repeat=100), vendor="openai")
+        key = make_key(monkeypatch, pg_url, user)
+        with replicas(tmp_path, fake, pg_url, redis_url, LLM_MONTHLY_QUOTA_USD="100", LLM_CACHE_TTL="3600") as bases:
+            # Each replica has served a call (of its own prompt) before: no cold start inside the flight.
+            warm = [_call(base, key, f"{PROMPT} ({i})") for i, base in enumerate(bases)]
+            assert [r.status_code for r in warm] == [200] * REPLICAS, [r.text for r in warm]
+            warmed = fake.count("openai")
+            with ThreadPoolExecutor(max_workers=callers) as pool:
+                responses = list(pool.map(lambda i: _call(bases[i % REPLICAS], key), range(callers)))
+            vendor_calls = fake.count("openai") - warmed
+    assert [r.status_code for r in responses] == [200] * callers, [r.text for r in responses]
+    assert vendor_calls == 1
+    assert len({json.dumps(r.json()["strategy"], sort_keys=True) for r in responses}) == 1
+    with psycopg.connect(pg_url) as conn:
+        rows = conn.execute("SELECT status, cost_micro_usd, cost_saved_micro_usd FROM llm_usage WHERE user_id = %s "
+                            "ORDER BY id OFFSET %s", (user, REPLICAS)).fetchall()
+    # One paid row for the vendor call; the others are free cache hits that record what they saved.
+    assert sorted(r[0] for r in rows) == ["cached"] * (callers - 1) + ["ok"]
+    paid = next(r for r in rows if r[0] == "ok")
+    assert paid[1] > 0 and all(r[1] == 0 and r[2] > 0 for r in rows if r[0] == "cached")
+    print(f"\nsingle-flight: {callers} identical concurrent calls over {REPLICAS} replicas, "
+          f"{vendor_calls} vendor call, {callers - 1} served its answer as cache hits")

@@ -3,8 +3,8 @@
 ``STUDIO_DATABASE_URL=postgresql://…`` moves everything stored (ledger, reservations, quotas, roll-ups,
 response cache, strategies) to PostgreSQL; unset, the SQLite file of ``STUDIO_DB`` serves exactly as
 before. ``STUDIO_REDIS_URL=redis://…`` moves the shared fast state (rate-limit buckets, provider
-cooldowns) to Redis; unset, it stays in process memory. The backend modules are imported only when
-their URL is set, so the default app never loads psycopg or redis.
+cooldowns, single-flight of identical requests) to Redis; unset, it stays in process memory. The
+backend modules are imported only when their URL is set, so the default app never loads psycopg or redis.
 """
 
 from __future__ import annotations
@@ -85,6 +85,18 @@ def provider_rate_limiter(settings: Any, registry: Any) -> Any | None:
     from core.llm.ratelimit import Limits
 
     return RedisRateLimiter(client, {p: Limits(lim.rpm, lim.tpm) for p, lim in registry.limits.items()})
+
+
+def flight_group(settings: Any) -> Any | None:
+    """Single-flight of identical requests across replicas (a Redis lock) when STUDIO_REDIS_URL is set,
+    else None (the gateway's in-process flights)."""
+    client = redis_client(settings)
+    if client is None:
+        return None
+    from core.backends.redis_flights import RedisFlights
+
+    # A leader's answer stays readable until its caller has validated and cached it (at most the cache TTL).
+    return RedisFlights(client, result_ttl_s=min(10.0, float(settings.llm_cache_ttl)))
 
 
 def request_rate_limiter() -> Any | None:

@@ -2,7 +2,8 @@
 
 - ``RedisRateLimiter``: the gateway's per-provider rpm/tpm buckets (same interface and the same
   "debt" semantics as ``core.llm.ratelimit.RateLimiter``), so N replicas together send a vendor at
-  most its configured rate, not N times it.
+  most its configured rate, not N times it; and the provider's cooldown after a vendor 429 with
+  Retry-After, so the replica that was told to wait is not the only one that does.
 - ``RedisRequestRateLimiter``: the REST API's per-user sliding one-minute window (same ``hit`` as
   ``core.accounts.ratelimit.RequestRateLimiter``).
 
@@ -24,8 +25,9 @@ from core.llm.ratelimit import Limits
 
 KEY_PREFIX = "studio:"
 
-# KEYS: rpm bucket, tpm bucket. ARGV: rpm, tpm, tokens, max_wait_s (-1: none), now_s (-1: Redis TIME).
+# KEYS: rpm bucket, tpm bucket, cooldown. ARGV: rpm, tpm, tokens, max_wait_s (-1: none), now_s (-1: Redis TIME).
 # A bucket holds ``level`` (may go negative: debt) and ``updated``; it refills at per_minute / 60 per s.
+# The cooldown is a key that lives as long as the vendor asked us to wait (its TTL is the wait).
 _BUCKETS = """
 local now = tonumber(ARGV[5])
 if now < 0 then
@@ -36,7 +38,7 @@ local max_wait = tonumber(ARGV[4])
 local limits = {tonumber(ARGV[1]), tonumber(ARGV[2])}
 local amounts = {1, tonumber(ARGV[3])}
 local levels = {}
-local wait = 0
+local wait = math.max(0, redis.call('PTTL', KEYS[3])) / 1000.0
 for i = 1, 2 do
   if limits[i] > 0 then
     local cap = limits[i]
@@ -59,6 +61,13 @@ for i = 1, 2 do
   end
 end
 return tostring(wait)
+"""
+
+# KEYS: cooldown. ARGV: milliseconds. Extends the provider's cooldown, never shortens it.
+_COOL_DOWN = """
+local ms = tonumber(ARGV[1])
+if redis.call('PTTL', KEYS[1]) < ms then redis.call('SET', KEYS[1], '1', 'PX', ms) end
+return 1
 """
 
 # KEYS: tpm bucket. ARGV: tpm, tokens. Gives back tokens (never above capacity).
@@ -107,14 +116,20 @@ class RedisRateLimiter:
         self._clock = clock
         self._buckets = client.register_script(_BUCKETS)
         self._refund = client.register_script(_REFUND)
+        self._cool = client.register_script(_COOL_DOWN)
 
     def _keys(self, provider: str) -> list[str]:
-        return [f"{KEY_PREFIX}rl:{provider}:rpm", f"{KEY_PREFIX}rl:{provider}:tpm"]
+        return [f"{KEY_PREFIX}rl:{provider}:rpm", f"{KEY_PREFIX}rl:{provider}:tpm", f"{KEY_PREFIX}cool:{provider}"]
+
+    def cool_down(self, provider: str, seconds: float) -> None:
+        """The vendor said to wait (a 429 with Retry-After): every caller on every replica waits."""
+        ms = int(max(0.0, seconds) * 1000)
+        if ms > 0:
+            self._cool(keys=self._keys(provider)[2:], args=[ms])
 
     def _reserve(self, provider: str, tokens: int, max_wait_s: float | None) -> float:
-        lim = self._limits.get(provider)
-        if lim is None:
-            return 0.0
+        # A provider without rpm/tpm limits still honours a cooldown another replica was given.
+        lim = self._limits.get(provider) or Limits()
         now = self._clock() if self._clock is not None else -1
         wait = float(self._buckets(keys=self._keys(provider), args=[
             lim.rpm, lim.tpm, max(0, int(tokens)), -1 if max_wait_s is None else max(0.0, max_wait_s), now]))
@@ -149,7 +164,7 @@ class RedisRateLimiter:
         """Give back tokens reserved beyond what the request really used."""
         lim = self._limits.get(provider)
         if lim is not None and lim.tpm > 0 and tokens > 0:
-            self._refund(keys=self._keys(provider)[1:], args=[lim.tpm, int(tokens)])
+            self._refund(keys=self._keys(provider)[1:2], args=[lim.tpm, int(tokens)])
 
 
 class RedisRequestRateLimiter:

@@ -40,7 +40,7 @@ def build_gateway(settings: Settings, *, with_ledger: bool = True, with_cache: b
     """The gateway over the studio database. ``offline``: the local engine's handlers, one per use
     case; the composition root (``core.services.composition``) passes them, so this package never
     imports the engine. ``backends`` (``core.backends``, passed the same way) puts the ledger and
-    cache in PostgreSQL and the rate limits in Redis when their URLs are set."""
+    cache in PostgreSQL and the rate limits, cooldowns and single-flight in Redis when their URLs are set."""
     register_settings_secrets(settings)
     registry = registry_from_settings(settings)
     ledger = cache = None
@@ -59,7 +59,10 @@ def build_gateway(settings: Settings, *, with_ledger: bool = True, with_cache: b
                 cache = mod.SqliteCache(db)
     # None keeps the in-process rpm/tpm buckets.
     limiter = backends.provider_rate_limiter(settings, registry) if backends is not None else None
-    gateway = Gateway(settings, registry, ledger=ledger, cache=cache, offline=offline, rate_limiter=limiter)
+    # None keeps the in-process single-flight.
+    flights = backends.flight_group(settings) if backends is not None else None
+    gateway = Gateway(settings, registry, ledger=ledger, cache=cache, offline=offline, rate_limiter=limiter,
+                      flights=flights)
     if gateway.configured_providers():
         # Loading o200k takes ~0.3-1 s: do it now in the background, not inside the first request.
         from core.llm.tokens import encoding
