@@ -12,6 +12,7 @@ import itertools
 import re
 
 from core.strategy.compiler import indicators as ind
+from core.strategy.compiler import phrasing
 from core.strategy.compiler import readings as rd
 from core.strategy.compiler.lexicon import (
     AND_WORDS,
@@ -21,7 +22,9 @@ from core.strategy.compiler.lexicon import (
     NEGATIVE_CROSS,
     OR_WORDS,
     OVERBOUGHT,
+    OVERBOUGHT_EXIT,
     OVERSOLD,
+    OVERSOLD_EXIT,
     POSITIVE,
     POSITIVE_CROSS,
     TOUCH,
@@ -40,6 +43,11 @@ def parse_conditions(text: str, ctx: Context) -> Segment:
     seg = Segment()
     text = between(text)
     text = moves(text, ctx.interval)
+    text = phrasing.rewrite(text)
+    side = phrasing.side_problem(text)
+    if side:
+        seg.problems.append(side)
+        return seg
     text = rd.ma_pairs(text)
     # Cut at connectors, remembering which kind each cut was.
     cuts: list[tuple[int, int, str]] = []
@@ -74,7 +82,8 @@ def parse_conditions(text: str, ctx: Context) -> Segment:
     return seg
 
 
-_SPECIALS = ((OVERSOLD, "oversold"), (OVERBOUGHT, "overbought"), (POSITIVE_CROSS, "up0"), (NEGATIVE_CROSS, "down0"),
+_SPECIALS = ((OVERSOLD_EXIT, "oversold_exit"), (OVERBOUGHT_EXIT, "overbought_exit"),
+             (OVERSOLD, "oversold"), (OVERBOUGHT, "overbought"), (POSITIVE_CROSS, "up0"), (NEGATIVE_CROSS, "down0"),
              (POSITIVE, "positive"), (NEGATIVE, "negative"), (TOUCH, "touch"))
 # "MA20/60", "EMA50/EMA200", "MA 20/60", "20/60 이평": two moving averages, written as raw calls.
 def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
@@ -82,9 +91,11 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
         return None
     operands, rest = ind.find_operands(text)
     kinds: set[str] = set()
+    touch_at = (0, 0)
     for regex, name in _SPECIALS:
         for m in regex.finditer(rest):
             kinds.add(name)
+            touch_at = (m.start(), m.end()) if name == "touch" else touch_at
             rest = blank(rest, m.start(), m.end())
     cmps: list[tuple[int, int, str]] = []
     for regex, op in COMPARATORS:
@@ -99,6 +110,10 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
     numbers = ind.find_numbers(rest)
     for n in numbers:
         rest = blank(rest, n.start, n.end)
+    undirected = phrasing.no_direction(rest, text)
+    if undirected:  # "crosses 30": above or below? Either reading could be the wrong trade.
+        seg.problems.append(undirected)
+        return None
     leftover = unknown_words(rest)
     if leftover:
         # Words that are neither filler nor anything we read: dropping them silently would
@@ -139,6 +154,15 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
         seg.problems.append((f"more values than one comparison uses ({extra})",
                              f"비교 하나에 값이 너무 많습니다 ({extra})"))
         return None
+    if kinds & {"oversold_exit", "overbought_exit"}:
+        rsi = next((o.expr for o in operands if o.expr.startswith("rsi(")), "rsi(14)")
+        if any(o.is_number for o in operands) or op is not None or len(kinds) > 1:
+            seg.problems.append(("'out of oversold/overbought' with a comparison of its own",
+                                 "과매도/과매수 탈출에 별도의 비교가 있습니다"))
+            return None
+        ctx.subject = rsi
+        return (Condition(rsi, "crosses_above", 30) if "oversold_exit" in kinds
+                else Condition(rsi, "crosses_below", 70))
     if "oversold" in kinds or "overbought" in kinds:
         rsi = next((o.expr for o in operands if o.expr.startswith("rsi(")), "rsi(14)")
         if any(o.is_number for o in operands) or op is not None:
@@ -155,7 +179,17 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
         op = ">" if "positive" in kinds else "<"
         operands.append(zero)
     if op is None and "touch" in kinds:
+        if not any("bb_" in o.expr for o in operands):
+            # "hits 50k", "touches the 200 EMA": from above or from below decides the trade.
+            span = phrasing.with_value(touch_at[0], touch_at[1], rest, text)
+            seg.problems.append((f"'{span}' does not say from which side (say e.g. 'rises to' / 'goes above' "
+                                 "or 'drops to' / 'falls below')",
+                                 f"'{span}' — 어느 쪽에서 닿는지 없습니다 ('위로 올라가면' 또는 '아래로 떨어지면'처럼 "
+                                 "말해 주세요)"))
+            return None
         op = "touch"
+    if op is None and not kinds and _multiple_of_average(operands):
+        op = ">"  # "volume is 3 times the average": more than that multiple
     if op is None:
         if any(not o.is_number for o in operands):
             names = ", ".join("price" if o.role == ind.PRICE else o.expr.split("(")[0].upper()
@@ -168,6 +202,17 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
                                  f"숫자 {stray}이(가) 무엇에 대한 것인지 알 수 없습니다"))
         return None
     return _assemble(op, operands, ctx, seg, text)
+
+
+_MULTIPLE = re.compile(r"^\d+(?:\.\d+)? \* (?:avg|volume_sma)\(")
+
+
+def _multiple_of_average(operands: list[ind.Operand]) -> bool:
+    """Volume and a multiple of its average, and nothing else: "volume 3x the average"."""
+    multiple = [o for o in operands if _MULTIPLE.match(o.expr)]
+    others = [o for o in operands if o not in multiple]
+    return len(multiple) == 1 and all(o.expr == "volume" for o in others) and (
+        bool(others) or "volume_sma" in multiple[0].expr)
 
 
 def _resolve(expr: str, op: str, subject: str | None) -> str:

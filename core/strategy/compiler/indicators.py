@@ -84,7 +84,8 @@ _BB_WORD = r"(?:bollinger|볼린저|(?<![a-z])bb(?![a-z]))"
 _BB_A = re.compile(_SIDE + r"\s*(?:" + _BB_WORD + r"(?:\s*bands?|\s*밴드)?|bands?(?![a-z]))" + _BB_ARGS, re.ASCII)
 _BB_B = re.compile(_BB_WORD + r"(?:\s*bands?|\s*밴드)?" + _BB_ARGS + r"(?:\s*의)?\s*" + _SIDE
                    + r"?(?:\s*(?:band|밴드|선|line))?" + _BB_ARGS, re.ASCII)
-_MA_WORD = (r"(?:sma|ema|(?<![a-z])ma(?![a-z])|moving\s+average|이동\s*평균(?:\s*선)?|이평(?:\s*선)?"
+_MA_WORD = (r"(?:(?<![a-z])sma|(?<![a-z])ema|(?<![a-z])ma(?![a-z])|moving\s+average"
+            r"|이동\s*평균(?:\s*선)?|이평(?:\s*선)?"
             r"|이엠에이|에스엠에이"
             r"|엠에이)")
 _MA = re.compile(
@@ -196,9 +197,13 @@ def _ma_operand(kind: str, period: int, in_days: bool, m: re.Match[str]) -> Oper
     return op
 
 
+_AVG_DEFAULT = "average period not given; 20 candles used"
+
+
 def _avg_volume(m: re.Match[str]) -> Operand:
     period = next((g for g in m.groups() if g), None)
-    return Operand(call("volume_sma", _int(period, 20)), AVG, m.start(), m.end())
+    return Operand(call("volume_sma", _int(period, 20)), AVG, m.start(), m.end(),
+                   defaulted=None if period else _AVG_DEFAULT)
 
 
 def _volume(m: re.Match[str]) -> Operand:
@@ -207,7 +212,7 @@ def _volume(m: re.Match[str]) -> Operand:
 
 def _avg(m: re.Match[str]) -> Operand:
     period = next((g for g in m.groups() if g), None)
-    return Operand(f"avg({_int(period, 20)})", AVG, m.start(), m.end())
+    return Operand(f"avg({_int(period, 20)})", AVG, m.start(), m.end(), defaulted=None if period else _AVG_DEFAULT)
 
 
 def _atr(m: re.Match[str]) -> Operand:

@@ -53,10 +53,11 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         (r">=|=>|\bat\s+or\s+above\b|\bor\s+(?:more|higher|above)\b|\bat\s+least\b|\bno\s+less\s+than\b|이상", ">="),
         (r"!=|\bnot\s+equal(?:\s+to)?\b", "!="),
         (r"==|\bequals?\b|\bequal\s+to\b", "=="),
-        (r"<|\bless\s+than\b|\blower\s+than\b|\bbelow\b|\bunder\b|\bbeneath\b|미만|아래|밑|하회"
+        (r"<|\bless\s+than\b|\blower\s+than\b|\bbelow\b|\bunder\b|\bbeneath\b|미만|아래|밑돌|밑|하회"
          r"|(?:보다\s*)?(?:낮|작)(?:아지|으|아|을|은|다)", "<"),
         (r">|\bgreater\s+than\b|\bhigher\s+than\b|\bmore\s+than\b|\babove\b|\bover\b|\bexceeds?\b|\btops?\b"
-         r"|초과|위로|위에|위면|위일|위이|위(?=\s|$)|상회|넘|(?:보다\s*)?(?:높|크)(?:아지|으|아|을|은|다|면)", ">"),
+         r"|초과|위로|위에|위면|위일|위이|위(?=\s|$)|상회|웃돌|넘"
+         r"|(?:보다\s*)?(?:높|크)(?:아지|으|아|을|은|다|면)", ">"),
     ]
 ]
 # A motion verb turns a level into the event of crossing it: "goes above 75", "30 아래로 떨어지면"
@@ -71,6 +72,14 @@ MOTION = re.compile(
 CROSS_OF = {"<": "crosses_below", "<=": "crosses_below", ">": "crosses_above", ">=": "crosses_above"}
 
 # Phrases that are whole conditions on their own.
+# Leaving a zone is the cross out of it: "comes out of oversold", "과매도 탈출" → RSI crosses above 30.
+_ZONE_EXIT = (r"\b(?:comes?|came|gets?|got|moves?|moved|climbs?|rises?|breaks?|bounces?|pops?|drops?|falls?)"
+              r"\s+out\s+of\s+"
+              r"(?:the\s+)?{zone}(?:\s+(?:zone|territory|area|region|levels?))?"
+              r"|\b(?:exits?|exited|leaves?|left|escapes?|escaped)\s+(?:the\s+)?{zone}(?:\s+(?:zone|territory|area|region))?"
+              r"|{ko}\s*(?:구간|영역|권|상태)?\s*(?:에서\s*)?(?:탈출|벗어나|벗어난|벗어났|빠져나오|빠져나와)")
+OVERSOLD_EXIT = re.compile(_ZONE_EXIT.format(zone="oversold", ko="과매도"), re.ASCII)
+OVERBOUGHT_EXIT = re.compile(_ZONE_EXIT.format(zone="overbought", ko="과매수"), re.ASCII)
 OVERSOLD = re.compile(r"\boversold\b|과매도", re.ASCII)
 OVERBOUGHT = re.compile(r"\boverbought\b|과매수", re.ASCII)
 POSITIVE_CROSS = re.compile(r"\b(?:turns?|turned|turning|flips?|flipped|flipping|goes|went|crosses|crossed)\s+"
@@ -79,7 +88,9 @@ NEGATIVE_CROSS = re.compile(r"\b(?:turns?|turned|turning|flips?|flipped|flipping
                             r"(?:negative|red)\b|음전환|음전|음으로\s*전환|마이너스\s*전환|마이너스로\s*전환", re.ASCII)
 POSITIVE = re.compile(r"\b(?:is\s+)?positive\b|양수|양으로|플러스", re.ASCII)
 NEGATIVE = re.compile(r"\b(?:is\s+)?negative\b|음수|음으로|마이너스", re.ASCII)
-TOUCH = re.compile(r"\btouch(?:es|ed|ing)?\b|\bhits?\b|\btags?\b|닿|터치", re.ASCII)
+TOUCH = re.compile(r"\btouch(?:es|ed|ing)?\b|\bhits?\b|\btags?\b|\breach(?:es|ed|ing)?\b"
+                   r"|닿|터치|도달|찍으|찍을|찍었|찍히",
+                   re.ASCII)
 
 AND_WORDS = re.compile(r"\band\b|&&|(?<![a-z])&(?![a-z])"
                        r"|그리고|이고|이며|이면서|면서|동시에|(?<=[가-힣])고(?=\s)|\bwhile\b|\bplus\b",
@@ -113,6 +124,14 @@ UNSUPPORTED: list[tuple[re.Pattern[str], str, str]] = [
         (r"\bnews\b|뉴스|headline|헤드라인", "news events", "뉴스"),
         (r"\bweekly\b|주봉|\bmonthly\b|월봉|\b1w\b|\b1m(?:o|onth)\b", "weekly/monthly candles", "주봉/월봉"),
         (r"trailing|트레일링", "trailing stops", "트레일링 스탑"),
+        (r"\bfor\s+(?:the\s+)?(?:last\s+|past\s+|next\s+)?(?:\d+|two|three|four|five|six|several|a\s+few)\s+"
+         r"(?:consecutive\s+|straight\s+|successive\s+|more\s+|full\s+)?(?:candles?|bars?|closes?|sessions?|periods?"
+         r"|days?|hours?|weeks?|minutes?)\b"
+         r"|\b(?:\d+|two|three|four|five|six)\s+(?:consecutive|straight|successive)\b|\b(?:(?:\d+|two|three|four|five|six)\s+(?:candles?|bars?|days?|hours?|times|closes?|sessions?)\s+)?in\s+a\s+row\b"
+         r"|\bconsecutive(?:ly)?\b"
+         r"|\d+\s*(?:개\s*)?(?:봉|캔들|일|시간|분|번|회)\s*(?:이상\s*)?(?:연속|내리|계속|째)|연속"
+         r"|\d+\s*(?:개\s*)?(?:봉|캔들|일|시간|분)\s*(?:동안|간|이상)\s*(?:계속|유지|머무|머물)",
+         "a condition held for several candles in a row", "여러 봉 연속 유지 조건"),
         (r"(?:전봉|전\s*봉|이전\s*봉|직전\s*봉|전일|어제|지난\s*봉)\s*(?:의\s*)?(?:고가|저가|종가|시가|캔들|양봉|음봉)"
          r"|(?:previous|prior|last|yesterday'?s?)\s+(?:candle'?s?\s+|bar'?s?\s+|day'?s?\s+)?(?:high|low|open|close)\b"
          r"|yesterday|\b(?:closed|closes|close)\s+(?:green|red)\b|양봉|음봉|\bgreen\s+candle|\bred\s+candle",

@@ -58,9 +58,20 @@ _MOVE_KO = re.compile(
     r"(?:(?:가격|시세|종가)(?:이|가|은|는)?\s*)?(?:(\d+)\s*(시간|일|분|개\s*봉|봉|캔들)\s*(?:동안|만에|내에|이내|사이|새)?\s*)?(?:에\s*)?(?:가격이\s*|가격\s*)?(\d+(?:\.\d+)?)\s*%\s*"
     r"(?:이상\s*|넘게\s*|초과\s*)?(하락|떨어|급락|빠지|빠져|빠졌|내리|내려|내렸|상승|오르|오른|올라|올랐|급등|뛰|뛴|뛰었)")
 # "volume spikes" / "거래량 급증": read as volume above twice its 20-bar average (stated in the graph).
-SPIKE = re.compile(r"(?:trading\s+)?volume\s+(?:spikes?|surges?|explodes?)"
-                    r"|(?:a\s+)?(?:volume\s+spike|spike\s+in\s+volume)"
-                    r"|거래량\s*(?:이|가)?\s*(?:급증|폭증|폭발|터지|터질)")
+# A multiple written with it is that multiple: "a 3x volume spike", "거래량 3배 급증".
+SPIKE = re.compile(r"(?:(?P<en>\d+(?:\.\d+)?)\s*(?:x|times)\s+(?:the\s+)?(?:average\s+)?)?"
+                   r"(?:(?:trading\s+)?volume\s+(?:spikes?|surges?|explodes?)"
+                   r"|(?:a\s+)?(?:volume\s+spike|spike\s+in\s+volume))"
+                   r"|거래량\s*(?:이|가)?\s*(?:(?P<ko>\d+(?:\.\d+)?)\s*배\s*(?:로\s*)?)?(?:급증|폭증|폭발|터지|터질)")
+
+
+def spike_multiple(m: re.Match[str]) -> str:
+    """The multiple of the 20-bar average a volume spike means (2 unless the prompt says)."""
+    return m.group("en") or m.group("ko") or "2"
+
+
+def _spike(m: re.Match[str]) -> str:
+    return f" volume > {spike_multiple(m)} * volume_sma(20) "
 # Moves measured from the position's entry are position_pnl_pct, not a candle's change.
 _FROM_ENTRY_EN = re.compile(
     r"(?:it\s+|price\s+)?(falls?|drops?|declines?|goes\s+down|is\s+down|rises?|gains?|goes\s+up|is\s+up)\s+"
@@ -130,7 +141,7 @@ def moves(text: str, interval: str) -> str:
 
     text = _windows(text)
     text = _FROM_ENTRY_KO.sub(entry, _FROM_ENTRY_EN.sub(entry, text))
-    return SPIKE.sub(" volume > 2 * volume_sma(20) ", _MOVE_KO.sub(ko, _MOVE_EN.sub(en, text)))
+    return SPIKE.sub(_spike, _MOVE_KO.sub(ko, _MOVE_EN.sub(en, text)))
 
 
 def _move(bars: int, pct: float, down: bool) -> str:

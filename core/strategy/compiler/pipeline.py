@@ -21,7 +21,7 @@ from core.strategy.compiler.declines import decline
 from core.strategy.compiler.indicators import CompileProblem
 from core.strategy.compiler.lexicon import UNSUPPORTED, blank, has_hangul, unify
 from core.strategy.compiler.market import Market, resolve
-from core.strategy.compiler.moves import SPIKE
+from core.strategy.compiler.moves import SPIKE, spike_multiple
 from core.strategy.compiler.rules import build_rules, units_of
 from core.strategy.compiler.symbols import KRW_WORDS, NON_CRYPTO, WON_SAID, find_exchanges, find_symbols
 from core.strategy.compiler.timeframes import DEFAULT, SUPPORTED, find_timeframes
@@ -67,16 +67,20 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
     for m in list(KRW_WORDS.finditer(text)):  # "원화 마켓", a lone "KRW": the market, already read
         text = blank(text, m.start(), m.end())
     market = resolve(symbols, exchanges, krw_said, used, lang, notes)
+    quote_said = bool(exchanges) or any(s.explicit for s in symbols) or any(a.unit == "USDT" for a in used)
+    _no_currency_price(text, original, market, quote_said, lang)
     if not actions and exits.take_profit is None and exits.stop_loss is None:
         raise decline("I found nothing to do (buy, sell or notify).",
                       "무엇을 할지(매수, 매도, 알림)를 찾지 못했습니다.", lang)
     ctx = Context(interval)
     rules = _rules(text, actions, ctx, market, lang, exits)
     notes.extend(ctx.notes)
-    notes.extend(n for r in rules for chain in r.chains for c in chain for n in c.notes)
-    if SPIKE.search(original.lower()):
-        notes.append("volume spike read as volume > 2 × its 20-bar average" if lang == "en"
-                     else "거래량 급증을 20봉 평균의 2배 초과로 해석")
+    notes.extend(_in_language(n, lang) for r in rules for chain in r.chains for c in chain for n in c.notes)
+    spike = SPIKE.search(original.lower())
+    if spike:
+        times = spike_multiple(spike)
+        notes.append(f"volume spike read as volume > {times} × its 20-bar average" if lang == "en"
+                     else f"거래량 급증을 20봉 평균의 {times}배 초과로 해석")
     _defaults(rules, market, lang, notes)
     reason = contradiction(rules)
     if reason:
@@ -93,6 +97,18 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
         raise decline(f"the result would be invalid ({first.code}: {first.message}).",
                       f"결과가 규칙에 어긋납니다 ({first.code}: {first.message}).", lang)
     return Compiled(strategy, notes, lang)
+
+
+_PERIOD_NOTE = re.compile(r"^(\w+) period not given; (\d+) used$")
+_AVG_NOTE = re.compile(r"^average period not given; (\d+) candles used$")
+
+
+def _in_language(note: str, lang: str) -> str:
+    """Period defaults are noted in English where they are read; a Korean request gets them in Korean."""
+    if lang != "ko":
+        return note
+    note = _PERIOD_NOTE.sub(lambda m: f"{m.group(1)} 기간이 없어 {m.group(2)} 사용", note)
+    return _AVG_NOTE.sub(lambda m: f"평균 기간이 없어 {m.group(1)}봉 사용", note)
 
 
 def _read(original: str, lang: str) -> str:
@@ -119,6 +135,24 @@ def _read(original: str, lang: str) -> str:
         raise decline("selling a percentage of the position is not in the format; say 'sell all' or a coin amount.",
                       "포지션의 일부 비율 매도는 형식에 없습니다. '전량 매도'나 코인 수량으로 말해 주세요.", lang)
     return text
+
+
+# A price in Korean myriads with no currency ("1억 넘으면"): won or dollars? Amounts in 만/억 are won,
+# but a price level on a market whose quote was only assumed would be a guess either way.
+_BARE_KO_PRICE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:억|천만|백만|만|천)(?:\s*\d+\s*(?:천만|백만|만|천))*"
+                            r"(?!\s*(?:원|달러|불|usdt|usd|krw|₩|배|%|퍼센트|프로|봉|개|\d))")
+
+
+def _no_currency_price(text: str, original: str, market: Market, quote_said: bool, lang: str) -> None:
+    found = _BARE_KO_PRICE.search(text)
+    if found is None or market.quote != "USDT" or quote_said:
+        return
+    span = original[found.start():found.end()].strip()
+    raise decline(f"'{span}' has no currency: write '{span}원' for a won (KRW) price or give it in dollars "
+                  "(e.g. '10만 달러').",
+                  f"'{span}'이(가) 원인지 달러인지 없습니다. 원화 가격이면 '{span}원', "
+                  "달러면 '10만 달러'처럼 써 주세요.",
+                  lang)
 
 
 def _timeframe(text: str, lang: str, notes: list[str]) -> tuple[str, str]:

@@ -59,7 +59,11 @@ def check(case: dict[str, Any]) -> list[str]:
         else:
             strategy = compile_prompt(case["prompt"], case.get("lang")).strategy
     except EngineCannotAnswer as exc:
-        return [] if expect.get("decline") else [f"declined: {exc.message}"]
+        if not expect.get("decline"):
+            return [f"declined: {exc.message}"]
+        # A decline names what it did not understand; "names" is the span the trader must see.
+        named = expect.get("names")
+        return [f"declined: without naming {named}: {exc.message}"] if named and named not in exc.message else []
     if expect.get("decline"):
         return [f"should decline but produced '{strategy['name']}'"]
     return _meets(strategy, expect)

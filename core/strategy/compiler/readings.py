@@ -138,12 +138,12 @@ def merge_multipliers(operands: list[ind.Operand]) -> list[ind.Operand]:
         cur = operands[i]
         nxt = operands[i + 1] if i + 1 < len(operands) else None
         if cur.is_number and cur.unit == "x" and nxt is not None and not nxt.is_number:
-            out.append(ind.Operand(f"{cur.expr} * {nxt.expr}", nxt.role, cur.start, nxt.end))
+            out.append(ind.Operand(f"{cur.expr} * {nxt.expr}", nxt.role, cur.start, nxt.end, defaulted=nxt.defaulted))
             i += 2
             continue
         if not cur.is_number and nxt is not None and nxt.is_number and nxt.unit == "x" and out and \
                 not out[-1].is_number:
-            out.append(ind.Operand(f"{nxt.expr} * {cur.expr}", cur.role, cur.start, nxt.end))
+            out.append(ind.Operand(f"{nxt.expr} * {cur.expr}", cur.role, cur.start, nxt.end, defaulted=cur.defaulted))
             i += 2
             continue
         out.append(cur)

@@ -30,6 +30,7 @@ crossed goes went stays stay holds hold trades is isn't gets value values readin
 days hour hours minute minutes week weeks one single automatically auto immediately right away which what so
 too very ok okay hey hi kindly asap say something value bot alert me my mine our spot amount size usd usdt
 dollars dollar worth close closes closed closing candle's level's line's its long entry price's
+remains remain remained sits sit sitting staying holding trading
 """
 EN_FILLER = frozenset(_EN_FILLER_TEXT.split())
 
@@ -49,6 +50,7 @@ _KO_STEMS_TEXT = """
 초과의 아래 위 밑 대비 동안 만에 내에 이내 사이 사 사줘 사고 사서 매수해 매도해 팔 팔아 팔아줘
 걸어 걸어줘 설정 설정해 잡 잡아 잡아줘 놓 놔 두 둬 주문 주문해 넣 넣어 거래 거래해 매매 매매해
 실행 실행해 진행 진행해 시작 시작해 돌려 돌려줘 만들어 만들어줘 짜 짜줘 전 직전 이전 봉의 마다
+마감 마감하 마감되 머물 머무르 머물러 유지 유지하 유지되
 """
 _KO_STEMS = frozenset(_KO_STEMS_TEXT.split())
 _KO_ENDINGS_TEXT = """
