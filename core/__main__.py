@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-from core.cli import BAD_USAGE, COMMAND_MODULES, apply_fallback_flag, message
+from core.cli import BAD_USAGE, COMMAND_MODULES, LANGUAGES, apply_fallback_flag, configured_language, message
 
 
 class _Parser(argparse.ArgumentParser):
@@ -16,8 +16,12 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(BAD_USAGE)
 
 
+LANG_HELP = "language of messages and hints on stderr: ko or en (default: STUDIO_LANG, else en)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m core", description="Strategy Studio command line")
+    parser.add_argument("--lang", dest="message_lang", choices=LANGUAGES, default=None, help=LANG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMAND_MODULES:
@@ -28,25 +32,49 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         module.register(sub)
+    _add_lang_flags(sub)
     return parser
 
 
+def _add_lang_flags(sub: argparse._SubParsersAction) -> None:
+    """Every command takes --lang. Commands that already had one (the language of their answer)
+    keep it, and it sets the messages' language too when given."""
+    for command in sub.choices.values():
+        nested = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
+        for group in nested:
+            _add_lang_flags(group)
+        if not nested and "--lang" not in command._option_string_actions:
+            command.add_argument("--lang", dest="message_lang", choices=LANGUAGES, default=argparse.SUPPRESS,
+                                 help=LANG_HELP)
+
+
+def message_language(args: argparse.Namespace, argv: list[str]) -> str:
+    """--lang when given (top level or on the command), else STUDIO_LANG, else en."""
+    if getattr(args, "message_lang", None):
+        return str(args.message_lang)
+    if any(a == "--lang" or a.startswith("--lang=") for a in argv) and getattr(args, "lang", None) in LANGUAGES:
+        return str(args.lang)
+    return configured_language()
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
+    args.message_lang = message_language(args, argv)
     try:
         return _run(args)
     finally:
-        _announce_new_database()
+        _announce_new_database(args.message_lang)
 
 
-def _announce_new_database() -> None:
+def _announce_new_database(lang: str) -> None:
     """A configured STUDIO_DB that did not exist was just created: say so (a typo would read as $0 spent)."""
     from core.config import ConfigError
     from core.errors import StudioError
     from core.services.usage import new_database_message
 
     try:
-        note = new_database_message()
+        note = new_database_message(lang)
     except (ConfigError, StudioError, OSError):  # the command's own outcome (already reported) matters more
         return
     if note:
@@ -55,21 +83,22 @@ def _announce_new_database() -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from core.config import ConfigError
-    from core.errors import StudioError, redact
+    from core.errors import StudioError
+    from core.services.wording import error_sentence, os_error_sentence, prefix
 
+    lang = args.message_lang
     try:
         apply_fallback_flag(args)
         return int(args.func(args) or 0)
     except StudioError as exc:
-        message(f"error: {exc}")
+        message(f"{prefix(lang)}: {error_sentence(exc, lang)}")
         return exc.exit_code
     except ConfigError as exc:
-        message(f"error: {redact(str(exc))}")
+        message(f"{prefix(lang)}: {error_sentence(exc, lang)}")
         return BAD_USAGE
     except OSError as exc:
         # Unreadable input files and the like: name the file and the reason, no traceback.
-        where = f" '{exc.filename}'" if exc.filename else ""
-        message(f"error: cannot read or write{where}: {exc.strerror or exc}")
+        message(f"{prefix(lang)}: {os_error_sentence(exc, lang)}")
         return BAD_USAGE
     except KeyboardInterrupt:
         message("interrupted")

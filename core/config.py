@@ -44,7 +44,7 @@ class _SecretsTomlSource(PydanticBaseSettingsSource):
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(
                 f"{path} is not valid TOML ({exc}). Fix the file or remove it; "
-                "keys can also come from environment variables."
+                "keys can also come from environment variables.", code="CONFIG_SECRETS_TOML", path=str(path),
             ) from None
         return {k.upper(): v for k, v in raw.items() if not isinstance(v, dict)}
 
@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     # Round 2 (DESIGN.md 6): shared backends for several replicas; unset = SQLite and process memory.
     studio_database_url: SecretStr | None = None
     studio_redis_url: SecretStr | None = None
+    # The language of messages where no one chose one (the CLI without --lang, an API call without
+    # Accept-Language, the app before the browser says): ko or en.
+    studio_lang: Literal["ko", "en"] | None = None
 
     def lookup(self, name: str) -> str | None:
         """The value of the configuration variable ``name`` (e.g. ``OPENAI_API_KEY``), as text, or None.
@@ -135,6 +138,14 @@ class Settings(BaseSettings):
     def _fallback_words(cls, value: Any) -> Any:
         if isinstance(value, str):
             value = value.strip().lower().replace("-", "_").replace(" ", "_")
+            return value or None
+        return value
+
+    @field_validator("studio_lang", mode="before")
+    @classmethod
+    def _language_tag(cls, value: Any) -> Any:
+        if isinstance(value, str):  # "ko-KR", "ko_KR.UTF-8", "KO" all mean ko
+            value = value.strip().lower().replace("_", "-").split("-")[0].split(".")[0]
             return value or None
         return value
 
@@ -226,7 +237,8 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc)) from None
+        names = sorted({str(e["loc"][0]).upper() for e in exc.errors() if e["loc"]})
+        raise ConfigError(_describe(exc), code="CONFIG_INVALID", names=", ".join(names) or "?") from None
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ failures, unknown models, prices) live in ``core.llm.errors`` and subclass these
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 _KEY_PATTERNS = [
@@ -40,8 +40,20 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     return out
 
 
+def _params_of(details: Mapping[str, Any]) -> dict[str, Any]:
+    given = details.get("params")
+    if isinstance(given, Mapping):
+        return dict(given)
+    return {k: v for k, v in details.items() if k not in ("code", "params")}
+
+
 class StudioError(Exception):
-    """Base of every error the core raises on purpose. ``str(err)`` is the user-facing message."""
+    """Base of every error the core raises on purpose. ``str(err)`` is the English message (what the
+    CLI and the API print by default); ``code`` and ``params`` let an interface word it in the
+    reader's language (core.services.wording) without parsing the sentence.
+
+    A raise site passes ``code="..."`` (and ``params={...}`` when the details are not the
+    parameters); without one the code is the kind in capitals."""
 
     exit_code = 5
     kind = "error"
@@ -51,6 +63,16 @@ class StudioError(Exception):
         self.hint = redact(hint) if hint else None
         self.details = details
         super().__init__(self.message if not self.hint else f"{self.message} {self.hint}")
+
+    @property
+    def code(self) -> str:
+        given = self.details.get("code")
+        return given if isinstance(given, str) and given else self.kind.upper()
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The figures and names the message quotes (user input among them: escape before display)."""
+        return _params_of(self.details)
 
 
 class QuotaExceeded(StudioError):
@@ -71,4 +93,13 @@ class ConfigError(ValueError):
     """A configuration value is malformed; the message names the setting and how to fix it.
 
     Defined here, not in core.config, so that the UI can recognise it without importing settings.
+    Like StudioError it carries a ``code`` and ``params`` for wording it in another language.
     """
+
+    kind = "config"
+
+    def __init__(self, message: str, *, code: str = "CONFIG_INVALID", **params: Any) -> None:
+        super().__init__(redact(message))
+        self.code = code
+        self.params = params
+        self.hint: str | None = None

@@ -87,7 +87,7 @@ def _check_file(path: Path, *, read_header: bool = True) -> None:
         if path.is_dir():
             raise StorageError(
                 f"STUDIO_DB points at {path}, which is a directory, not a database file.",
-                hint="Set STUDIO_DB to a file path such as data/studio.db.",
+                hint="Set STUDIO_DB to a file path such as data/studio.db.", code="DB_IS_DIRECTORY", path=str(path),
             )
         mode = path.stat().st_mode
         # Checked on the mode bits, not os.access: root may write anything, yet a file marked
@@ -96,6 +96,7 @@ def _check_file(path: Path, *, read_header: bool = True) -> None:
             raise StorageError(
                 f"The database {path} is read-only, so usage and strategies cannot be saved.",
                 hint=f"Make it writable (chmod u+w '{path}') or set STUDIO_DB to a writable file.",
+                code="DB_READ_ONLY", path=str(path),
             )
         if not read_header:
             return
@@ -106,11 +107,12 @@ def _check_file(path: Path, *, read_header: bool = True) -> None:
             raise StorageError(
                 f"The database {path} cannot be read ({exc.strerror}).",
                 hint=f"Check its permissions (chmod u+rw '{path}') or set STUDIO_DB to another file.",
+                code="DB_UNREADABLE", path=str(path),
             ) from None
         if head and head != b"SQLite format 3\x00":
             raise StorageError(
                 f"The database {path} is not an SQLite database (it may be corrupt or another kind of file).",
-                hint=_fix_hint(path),
+                hint=_fix_hint(path), code="DB_NOT_SQLITE", path=str(path),
             )
     else:
         try:
@@ -119,6 +121,7 @@ def _check_file(path: Path, *, read_header: bool = True) -> None:
             raise StorageError(
                 f"Cannot create the folder {path.parent} for the database {path} ({exc.strerror}).",
                 hint="Create it yourself or set STUDIO_DB to a path in a writable folder.",
+                code="DB_FOLDER", path=str(path), folder=str(path.parent),
             ) from None
 
 
@@ -145,16 +148,19 @@ def _explain(exc: sqlite3.Error, path: Path) -> StorageError:
         return StorageError(
             f"The database {path} is read-only ({text}).",
             hint="Make the file and its folder writable, or set STUDIO_DB to a writable file.",
+            code="DB_READ_ONLY", path=str(path),
         )
     if "not a database" in low or "malformed" in low or "corrupt" in low:
-        return StorageError(f"The database {path} is corrupt ({text}).", hint=_fix_hint(path))
+        return StorageError(f"The database {path} is corrupt ({text}).", hint=_fix_hint(path),
+                            code="DB_CORRUPT", path=str(path))
     if "unable to open" in low or "disk i/o" in low:
         return StorageError(
             f"The database {path} cannot be opened ({text}).",
             hint="Check that the file and its folder exist and are readable and writable, "
-            "or set STUDIO_DB to another file.",
+            "or set STUDIO_DB to another file.", code="DB_CANNOT_OPEN", path=str(path),
         )
-    return StorageError(f"The database {path} failed: {text}.", hint=_fix_hint(path))
+    return StorageError(f"The database {path} failed: {text}.", hint=_fix_hint(path), code="DB_FAILED",
+                        path=str(path))
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -180,6 +186,7 @@ def newer_schema_error(path: str | Path, found: int) -> SchemaTooNew:
         f"understands (version {SCHEMA_VERSION}). It can be read, but nothing is written to it "
         "(no usage, strategies or migrations), so the newer build's data stays intact.",
         hint="Upgrade Strategy Studio to the build that wrote it, or set STUDIO_DB to another file.",
+        code="SCHEMA_TOO_NEW", path=str(path), found=found, known=SCHEMA_VERSION,
     )
 
 
@@ -223,6 +230,7 @@ def _inspect(path: Path) -> int:
                 f"The file {path} is an SQLite database of another application (tables: {shown}), not a "
                 "Strategy Studio database; it was left untouched.",
                 hint="Set STUDIO_DB to a Strategy Studio database, or to a new file name to start a fresh one.",
+                code="DB_FOREIGN", path=str(path),
             )
         if TABLE in tables:
             names = {r[0] for r in conn.execute(f"SELECT name FROM {TABLE}").fetchall()}

@@ -53,7 +53,7 @@ BREACHES = [
     ("core-without-streamlit", "core/strategy/valid.py", "import streamlit"),
     ("llm-below-use-cases", "core/llm/retry.py", "from core.market import data"),
     ("core-acyclic", "core/strategy/limits.py", "import core.services.strategy_library"),
-    ("core-acyclic", "ui/money.py", "import ui.errors"),
+    ("core-acyclic", "ui/plain_text.py", "import ui.errors"),
 ]
 
 

@@ -8,30 +8,17 @@ import traceback
 import streamlit as st
 
 from core.errors import ConfigError, QuotaExceeded, StudioError, redact
+from core.services import wording
 from ui.i18n import current_language, t
-from ui.money import usd
 from ui.plain_text import escape_markdown
 
 log = logging.getLogger("studio.ui")
 OFFLINE_MODEL = "offline"
 
 
-def _quota_text(exc: QuotaExceeded) -> str:
-    """The quota message in the interface language, from the figures the ledger attached."""
-    d = exc.details
-    if current_language() != "en" and {"spend_usd", "quota_usd", "reset_date"} <= d.keys():
-        return t(
-            "common.error.quota", spend=usd(d["spend_usd"]), quota=usd(d["quota_usd"]),
-            worst=usd(d.get("worst_case_usd", 0)), reset=escape_markdown(d["reset_date"]),
-            user=escape_markdown(d.get("user_id", "")),
-        )
-    return escape_markdown(exc)
-
-
 def _coded_text(exc: StudioError) -> str | None:
-    """A coded error (details "code" + "params") in the interface language, or None if uncoded.
-
-    Parameters quote user input (file names, cells), so each is escaped before it goes in."""
+    """An error coded in a page catalog (details "code" + "params", e.g. CSV_*) in the interface
+    language, or None. Parameters quote user input (file names, cells), so each is escaped."""
     code = exc.details.get("code")
     if not isinstance(code, str) or current_language() == "en":
         return None
@@ -55,17 +42,38 @@ def translate_or_none(key: str, params: dict[str, str]) -> str | None:
     return t(key, **params)
 
 
+def _worded(exc: StudioError | ConfigError) -> str:
+    """The core's message in the interface language: English is the core's own sentence (as the CLI
+    prints it); Korean comes from the catalogs by the error's code, with the hint on its own line."""
+    lang = current_language()
+    if lang == "en":
+        return escape_markdown(exc)
+    code = getattr(exc, "code", "")
+    if isinstance(exc, StudioError) and f"errors.{code}" not in wording.MESSAGES:
+        coded = _coded_text(exc)
+        if coded is not None:
+            return coded
+    worded = wording.word_coded(code, getattr(exc, "params", {}), lang, escape_markdown)
+    if worded is None:
+        # No wording for this code yet: the kind in the reader's language, and the original so that
+        # what and where are not lost.
+        message, _ = wording.word_error(exc, lang, escape_markdown)
+        return message + "\n\n" + t("common.error.original", text=escape_markdown(exc))
+    message, hint = worded
+    if code in _FORMAT_CODES:  # a file that is not the expected CSV: say what the format is
+        hint = t("errors.csv_format")
+    return message + (f"\n\n{hint}" if hint else "")
+
+
 def error_text(exc: BaseException) -> str:
     """What the user reads (Markdown source): the core's own message and hint, or a generic next step."""
     if isinstance(exc, QuotaExceeded):
         # The offline engine costs nothing, so the quota never stops it: say so on every page.
-        return _quota_text(exc) + "\n\n" + t("common.error.quota_offline")
-    if isinstance(exc, StudioError) and (coded := _coded_text(exc)) is not None:
-        return coded
+        return _worded(exc) + "\n\n" + t("common.error.quota_offline")
     if isinstance(exc, StudioError | ConfigError):
         # Both carry a message written for the user: what is wrong, where, and how to fix it. It may
         # quote user input (a file name, a user id, a CSV cell), so it is shown as text, not Markdown.
-        return escape_markdown(exc)
+        return _worded(exc)
     return t("common.error.unexpected", kind=type(exc).__name__)
 
 

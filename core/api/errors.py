@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.errors import StudioError, redact
+from core.services.wording import api_text, error_sentence, language_of
 
 log = logging.getLogger("studio.api")
 
@@ -54,14 +55,21 @@ def _text(value: Any) -> Any:
     return value
 
 
-def error_body(exc: StudioError) -> tuple[int, dict[str, Any], dict[str, str]]:
-    """(status, body, headers) for a StudioError."""
+def request_language(request: Request | None) -> str:
+    """The language of ``message``: the Accept-Language header (ko or en), else en. The
+    machine-readable ``error_code`` is the same in every language."""
+    header = request.headers.get("accept-language") if request is not None else None
+    return language_of(header, "en")
+
+
+def error_body(exc: StudioError, lang: str = "en") -> tuple[int, dict[str, Any], dict[str, str]]:
+    """(status, body, headers) for a StudioError, its message worded in ``lang``."""
     status, code = STATUS.get(exc.kind, (500, "INTERNAL_ERROR"))
     attempts = getattr(exc, "attempts", None) if exc.kind == "all_failed" else None
     # Every model refused for its rate limit: the caller should wait, not give up.
     if attempts and all("rate" in str(msg).lower() for _, msg in attempts):
         status, code = 429, "PROVIDER_RATE_LIMITED"
-    body: dict[str, Any] = {"error_code": code, "message": str(exc)}
+    body: dict[str, Any] = {"error_code": code, "message": str(exc) if lang == "en" else error_sentence(exc, lang)}
     headers: dict[str, str] = {}
     if exc.kind == "quota_exceeded":
         d = exc.details
@@ -83,33 +91,34 @@ def error_body(exc: StudioError) -> tuple[int, dict[str, Any], dict[str, str]]:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(StudioError)
-    async def studio_error(_: Request, exc: StudioError) -> JSONResponse:
-        status, body, headers = error_body(exc)
+    async def studio_error(request: Request, exc: StudioError) -> JSONResponse:
+        status, body, headers = error_body(exc, request_language(request))
         return JSONResponse(body, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        lang = request_language(request)
         errors = [{"loc": [str(p) for p in e.get("loc", ())], "message": str(e.get("msg", "")),
                    "type": str(e.get("type", ""))} for e in exc.errors()]
         # A field over its length limit is oversized input (413), not a malformed one.
         if any(e["type"] in ("string_too_long", "too_long") for e in errors):
-            return JSONResponse({"error_code": "TOO_LARGE", "message": "A field is longer than its limit.",
+            return JSONResponse({"error_code": "TOO_LARGE", "message": api_text("too_large", lang),
                                  "errors": errors}, status_code=413)
-        return JSONResponse({"error_code": "INVALID_REQUEST", "message": "The request is not valid.",
+        return JSONResponse({"error_code": "INVALID_REQUEST", "message": api_text("invalid_request", lang),
                              "errors": errors}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400:  # FastAPI's "error parsing the body" (e.g. not UTF-8): invalid request
-            return JSONResponse({"error_code": "INVALID_REQUEST", "message": "The request body cannot be read "
-                                 "as JSON (UTF-8).", "errors": []}, status_code=422)
+            return JSONResponse({"error_code": "INVALID_REQUEST", "message": api_text(
+                "unreadable_body", request_language(request)), "errors": []}, status_code=422)
         codes = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "TOO_LARGE", 401: "UNAUTHORIZED"}
         return JSONResponse({"error_code": codes.get(exc.status_code, "HTTP_ERROR"), "message": str(exc.detail)},
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Logged (redacted) for the operator; the caller gets no traceback and no internals.
         log.error("unhandled API error: %s", redact(f"{type(exc).__name__}: {exc}"), exc_info=False)
         return JSONResponse({"error_code": "INTERNAL_ERROR",
-                             "message": "Something went wrong on our side; the error was logged."}, status_code=500)
+                             "message": api_text("internal", request_language(request))}, status_code=500)

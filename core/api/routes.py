@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 
 from core.api import convert
 from core.api import schemas as s
@@ -120,10 +120,8 @@ def _sse(work: Any, model: type[s.CallOut] = s.StrategyOut) -> Response:
     threading.Thread(target=body, name="api-sse", daemon=True).start()
     first = events.get()
     if first[0] in ("error", "crash"):
-        if first[0] == "crash":
-            raise first[1]
-        status, payload, headers = error_body(first[1])
-        return JSONResponse(payload, status_code=status, headers=headers)
+        # The app's error handlers answer it, as for any route: status, JSON, the caller's language.
+        raise first[1]
 
     def stream() -> Iterator[str]:
         item = first

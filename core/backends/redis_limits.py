@@ -139,7 +139,7 @@ class RedisRateLimiter:
                 f"{max(max_wait_s or 0, 0):.1f} s left for this request.",
                 provider=provider,
                 hint="Raise the provider's rpm/tpm in STUDIO_MODELS_FILE or try again shortly.",
-                local=True,
+                local=True, code="LOCAL_RATE_LIMIT", wait_s=round(abs(wait), 1),
             )
             # Retrying could only ask for the same too-long wait; another provider may serve.
             err.retryable = False

@@ -16,6 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+LANGUAGES = ("ko", "en")
+
 # Exit codes of the contract.
 OK, INVALID, BAD_USAGE, CANNOT_ANSWER, QUOTA, PROVIDER_FAILURE = 0, 1, 2, 3, 4, 5
 
@@ -86,3 +88,25 @@ def fallback_message(info: Any) -> None:
     note = info.fallback_note() if hasattr(info, "fallback_note") else None
     if note:
         message(f"note: {note}")
+
+
+def configured_language() -> str:
+    """STUDIO_LANG (environment or .streamlit/secrets.toml), else en. A broken configuration must
+    not stop an error about it from being printed, so the environment is read directly then."""
+    import os
+
+    from core.config import ConfigError, get_settings
+    from core.services.wording import language_of
+
+    try:
+        return get_settings().studio_lang or "en"
+    except ConfigError:
+        return language_of(os.environ.get("STUDIO_LANG"), "en")
+
+
+def report_error(exc: BaseException, args: Any) -> None:
+    """A StudioError a command handles itself, on stderr in the messages' language (--lang)."""
+    from core.services.wording import error_sentence, prefix
+
+    lang = getattr(args, "message_lang", None) or "en"
+    message(f"{prefix(lang)}: {error_sentence(exc, lang)}")

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.cli import BAD_USAGE, INVALID, OK, add_json_flag, emit, message
+from core.cli import BAD_USAGE, INVALID, OK, add_json_flag, emit, message, report_error
 from core.market.errors import DataError, StrategyNotRunnable
 
 CONTRACT_KEYS = (
@@ -98,10 +98,10 @@ def handle(args: argparse.Namespace) -> int:
     try:
         result = run_backtest(strategy, data, fee_bps=args.fee_bps, slippage_bps=args.slippage_bps, cash=args.cash)
     except StrategyNotRunnable as exc:
-        message(f"error: {exc}")
+        report_error(exc, args)
         return INVALID
     except DataError as exc:
-        message(f"error: {exc}")
+        report_error(exc, args)
         return BAD_USAGE
     summary = result.summary()
     out = {key: summary[key] for key in CONTRACT_KEYS}

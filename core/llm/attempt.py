@@ -128,7 +128,7 @@ class AttemptState:
     def check_done(self, prep: Prepared) -> None:
         if self.done is None:
             raise StreamInterrupted(f"The {prep.info.name} stream ended without its final event.",
-                                    provider=prep.info.provider, model=prep.info.name,
+                                    provider=prep.info.provider, model=prep.info.name, code="PROVIDER_STREAM_CUT",
                                     partial_text="".join(self.parts), usage=None)
 
     def reply(self) -> Reply:

@@ -34,6 +34,12 @@ class ProviderError(StudioError):
         self.retry_after = retry_after
         super().__init__(message, hint=hint, **details)
 
+    @property
+    def params(self) -> dict[str, Any]:
+        where = {"provider": self.provider, "model": self.model, "status": self.status_code,
+                 "retry_after": self.retry_after}
+        return {**{k: v for k, v in where.items() if v is not None}, **super().params}
+
 
 class ProviderNotConfigured(ProviderError):
     kind = "not_configured"

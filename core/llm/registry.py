@@ -68,7 +68,8 @@ class Registry:
         raise UnknownModel(
             f"Unknown model '{name}'.",
             hint=self._suggest(key),
-            name=name,
+            name=name, code="UNKNOWN_MODEL",
+            params={"name": name},
         )
 
     def get(self, name: str) -> ModelInfo:

@@ -3,6 +3,7 @@ fits its context window, time left), and whether a failure moves on to the next 
 
 from __future__ import annotations
 
+from core.coded import Coded
 from core.errors import EngineCannotAnswer, StudioError
 from core.llm.attempt import Prepared, Run, cache_key
 from core.llm.errors import (
@@ -52,7 +53,7 @@ def prepare(info: ModelInfo, provider: Provider, run: Run, *, use_cache: bool) -
     if not provider.configured():
         raise ProviderNotConfigured(
             f"{info.name} needs a {info.provider} key, and none is configured.",
-            provider=info.provider, model=info.name,
+            provider=info.provider, model=info.name, code="PROVIDER_NOT_CONFIGURED", env=provider.key_hint(),
             hint=f"Set {provider.key_hint()} (environment or .streamlit/secrets.toml).",
         )
     if provider.local:
@@ -61,14 +62,14 @@ def prepare(info: ModelInfo, provider: Provider, run: Run, *, use_cache: bool) -
         # The request's total deadline is spent: only a local engine may still answer.
         raise ProviderUnavailable(
             f"No time left to try {info.name}: the request's deadline has passed.",
-            provider=info.provider, model=info.name,
+            provider=info.provider, model=info.name, code="DEADLINE_PASSED",
             hint="Raise LLM_REQUEST_TIMEOUT (the total deadline is three times it) or try again.",
         )
     if not info.price.known:
         raise PriceUnknown(
             f"{info.name} has no known price, so it cannot be used against the monthly quota.",
             hint="Add its prices (input, output per million tokens) to the file named by STUDIO_MODELS_FILE.",
-            model=info.name,
+            model=info.name, code="PRICE_UNKNOWN",
         )
     from core.llm.tokens import count_messages
 
@@ -79,7 +80,8 @@ def prepare(info: ModelInfo, provider: Provider, run: Run, *, use_cache: bool) -
         raise ContextTooLong(
             f"The request needs {approx}{counted.tokens} input tokens + {out_cap} output tokens, "
             f"more than {info.name}'s context window of {info.context_window}.",
-            provider=info.provider, model=info.name,
+            provider=info.provider, model=info.name, code="CONTEXT_TOO_LONG", tokens=counted.tokens,
+            output=out_cap, window=info.context_window, estimated=counted.estimated,
             hint="Shorten the input, lower max_tokens, or choose a model with a larger context window.",
         )
     key = cache_key(info.provider, info.name, req) if req.use_cache and use_cache else None
@@ -89,7 +91,8 @@ def prepare(info: ModelInfo, provider: Provider, run: Run, *, use_cache: bool) -
 def candidate_failed(run: Run, info: ModelInfo, err: StudioError, first: bool) -> None:
     """Record the failure and decide whether to move to the next candidate; raise when we must not."""
     run.tried.append(info.name)
-    run.failures.append((info.name, str(err)))
+    # A Coded str: still the English text, with the code a translation needs.
+    run.failures.append((info.name, Coded(err.code, str(err), **err.params)))
     run.last_error = err
     if isinstance(err, ProviderError) and err.details.get("delivered"):
         raise err  # text reached the caller: a second answer must not be glued on
@@ -110,5 +113,7 @@ def all_failed(run: Run, candidates: int) -> StudioError:
         return run.last_error
     detail = "; ".join(f"{m}: {e}" for m, e in run.failures)
     return AllModelsFailed(f"Every model failed for {run.req.use_case}. {detail}", attempts=list(run.failures),
-                           failed_cost_usd=run.failed_cost,
+                           failed_cost_usd=run.failed_cost, code="ALL_MODELS_FAILED",
+                           params={"use_case": run.req.use_case, "attempts": list(run.failures),
+                                   "failed_cost_usd": run.failed_cost},
                            hint="Check the provider keys and status, or try again later.")

@@ -244,5 +244,5 @@ def ask_structured(
         attempts=n,
         hint="Rephrase the request more concretely, or choose another model (the offline engine always "
         "returns a valid result for what it understands).",
-        cost_usd=spent,
+        cost_usd=spent, code="MODEL_OUTPUT_INVALID", params={"attempts": n, "cost_usd": spent},
     )

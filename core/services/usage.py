@@ -282,10 +282,13 @@ def new_database_path() -> Path | None:
     return path if created_by_this_process(path) else None
 
 
-def new_database_message() -> str | None:
+def new_database_message(lang: str = "en") -> str | None:
     path = new_database_path()
     if path is None:
         return None
+    if lang == "ko":
+        return (f"알림: {path}(STUDIO_DB)에 비어 있는 새 데이터베이스를 만들었습니다. 기존 사용량과 전략을 기대했다면 "
+                "경로를 확인하세요.")
     return (f"note: created a new, empty database at {path} (STUDIO_DB). If you expected your existing usage and "
             "strategies, check the path.")
 

@@ -39,13 +39,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "예상하지 못한 오류가 발생했습니다 ({kind}). 다시 시도해 보시고, 계속되면 서버 로그를 "
         "확인하세요. 자세한 내용이 기록되어 있습니다.",
     },
-    "common.error.quota": {
-        "en": "Monthly LLM quota reached for user {user}: {spend} spent of {quota}; this request could "
-        "cost up to {worst}. The quota resets on {reset} (UTC).",
-        "ko": "사용자 {user}의 월간 LLM 한도에 도달했습니다: {quota} 중 {spend} 사용, 이 요청은 최대 {worst}가 "
-        "들 수 있습니다. 한도는 {reset}(UTC)에 초기화됩니다. LLM_MONTHLY_QUOTA_USD 또는 사용량 페이지에서 "
-        "이 사용자의 한도를 올리거나, 더 저렴한 모델을 고르세요.",
-    },
     "common.error.quota_offline": {
         "en": "The offline rule-based engine is free and never limited by the quota: choose "
         "“offline” in the model list to continue now.",

@@ -198,7 +198,7 @@ class PgDatabase:
             raise DatabaseUnavailable(
                 f"The database {self.where} cannot be reached right now ({_first_line(exc)}); nothing was saved.",
                 hint="Try again in a moment. If it persists, check that PostgreSQL is running and that "
-                "STUDIO_DATABASE_URL is right.",
+                "STUDIO_DATABASE_URL is right.", code="DATABASE_UNAVAILABLE", where=self.where,
             ) from None
         except psycopg.errors.ReadOnlySqlTransaction:
             raise self._too_new() from None
@@ -208,7 +208,8 @@ class PgDatabase:
             f"The database {self.where} has schema version {self.schema_version}, newer than this build's "
             f"{SCHEMA_VERSION}; this replica reads it but refuses to write usage, strategies or migrations.",
             hint="Upgrade this replica to the build that migrated the database (rolling upgrades: newer replicas "
-            "first take the writes).",
+            "first take the writes).", code="SCHEMA_TOO_NEW", path=self.where, found=self.schema_version,
+            known=SCHEMA_VERSION,
         )
 
     # -- access --------------------------------------------------------------------------------

@@ -145,7 +145,7 @@ class PgLedger:
                 f"The model {model!r} has no known price, so its cost cannot be held against the monthly quota.",
                 hint="Pick a model with a price (see `python -m core models`) or add its prices in "
                 "STUDIO_MODELS_FILE.",
-                model=model,
+                model=model, code="PRICE_UNKNOWN",
             )
         worst = to_micro_ceil(price.worst_case(input_tokens, max_tokens))
         now = _utc(self.clock())
@@ -214,6 +214,8 @@ class PgLedger:
             worst_case_usd=from_micro(worst),
             reset_date=month.end.isoformat(),
             user_id=user_id,
+            month=str(month),
+            code="QUOTA_OVERSPENT" if spent > limit else "QUOTA_EXCEEDED",
         )
 
     # -- rows ----------------------------------------------------------------------------------

@@ -82,32 +82,36 @@ def is_timeout(exc: BaseException) -> bool:
 def map_error(exc: BaseException, *, provider: str, model: str, vendor: str) -> ProviderError:
     """``vendor`` is the display name (OpenAI, Anthropic, GLM, custom endpoint)."""
     status = _status(exc)
-    kw: dict[str, Any] = {"provider": provider, "model": model, "status_code": status}
+    kw: dict[str, Any] = {"provider": provider, "model": model, "status_code": status, "vendor": vendor}
     if isinstance(exc, json.JSONDecodeError):
         return ProviderUnavailable(f"{vendor} sent a response for {model} that is not valid JSON.", reached=True,
-                                   **kw)
+                                   code="PROVIDER_BAD_JSON", **kw)
     if status is None or status == 200:
         # No HTTP status: transport trouble, or (status 200) an error event inside a stream.
         if is_timeout(exc):
             return ProviderUnavailable(f"{vendor} did not answer in time ({model}).", reached=True, **kw,
+                                       code="PROVIDER_TIMEOUT",
                                        hint="Try again, or raise LLM_REQUEST_TIMEOUT.")
         # The vendor's words where it sent some; never an exception class name.
         what = redact(_vendor_message(exc)).strip().rstrip(".") if status == 200 else "the connection failed"
-        return ProviderUnavailable(f"Could not reach {vendor} ({model}): {what or 'the connection failed'}.", **kw)
+        return ProviderUnavailable(f"Could not reach {vendor} ({model}): {what or 'the connection failed'}.", **kw,
+                                   code="PROVIDER_STREAM_ERROR" if status == 200 else "PROVIDER_UNREACHABLE")
     msg = redact(_vendor_message(exc))
     if status in (401, 403):
         return AuthenticationFailed(
-            f"{vendor} rejected the API key for {model} (HTTP {status}): {msg}", **kw,
+            f"{vendor} rejected the API key for {model} (HTTP {status}): {msg}", **kw, code="PROVIDER_AUTH_FAILED",
             hint=f"Check the {provider} key in the environment or .streamlit/secrets.toml.")
     if status == 429:
         return RateLimited(f"{vendor} rate-limited {model} (HTTP 429): {msg}",
-                           retry_after=parse_retry_after(_headers(exc)), **kw)
+                           retry_after=parse_retry_after(_headers(exc)), code="PROVIDER_RATE_LIMITED", **kw)
     if status in (408, 409) or status >= 500:
         return ProviderUnavailable(f"{vendor} failed for {model} (HTTP {status}): {msg}",
-                                   retry_after=parse_retry_after(_headers(exc)), **kw)
+                                   retry_after=parse_retry_after(_headers(exc)), code="PROVIDER_HTTP_ERROR", **kw)
     if status in (400, 413, 422) and any(m in msg.lower() for m in _CONTEXT_MARKERS):
-        return ContextTooLong(f"{vendor} says the request is too long for {model}: {msg}", **kw)
+        return ContextTooLong(f"{vendor} says the request is too long for {model}: {msg}",
+                             code="PROVIDER_CONTEXT_TOO_LONG", **kw)
     if status in (400, 404, 422):
-        return BadRequest(f"{vendor} refused the request for {model} (HTTP {status}): {msg}", **kw)
+        return BadRequest(f"{vendor} refused the request for {model} (HTTP {status}): {msg}",
+                          code="PROVIDER_REJECTED", **kw)
     # 402 billing and other unusual statuses: this model cannot serve now, another one may.
-    return ProviderError(f"{vendor} failed for {model} (HTTP {status}): {msg}", **kw)
+    return ProviderError(f"{vendor} failed for {model} (HTTP {status}): {msg}", code="PROVIDER_HTTP_ERROR", **kw)
