@@ -70,6 +70,8 @@ def main() -> None:
     st.set_page_config(page_title=t("common.app_title"), page_icon="📈", layout="wide")
     # Without a signed-in user (login configured) the menu is hidden and only the login screen shows.
     navigation = st.navigation(build_pages(), position="sidebar" if signed_in() else "hidden")
+    # The browser tab says which page this is, in the navigation's own words.
+    st.set_page_config(page_title=navigation.title)
     current_principal()  # with [auth] and nobody signed in: draws the login screen and stops here
     render_sidebar()
     navigation.run()

@@ -78,8 +78,8 @@ def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
 
 
 def test_missing_key_falls_back_to_english_then_to_the_key() -> None:
-    assert translate("common.nav.home", "ko") == "홈"
-    assert translate("common.nav.home", "en") == "Home"
+    assert translate("common.nav.settings", "ko") == "설정"
+    assert translate("common.nav.settings", "en") == "Settings"
     assert translate("no.such.key", "ko") == "no.such.key"
     # A placeholder typo shows the raw text rather than breaking the page.
     assert translate("common.sidebar.provider_on", "en", wrong="x") == "{name}: configured"
@@ -139,3 +139,14 @@ def test_without_login_the_user_is_local_and_no_widget_can_change_it(
     at.session_state["user"] = "  "
     at.run()
     assert at.session_state["user"] == "local"
+
+
+PAGE_TITLES = {"home": "home.title", "generate": "strategy.gen.title", "strategies": "strategy.lib.title",
+               "market": "market.title", "news": "services.news.title", "optimize": "services.opt.title",
+               "usage": "usage.title", "settings": "settings.title"}
+
+
+def test_every_page_header_is_its_navigation_label() -> None:
+    for lang in ("ko", "en"):
+        for stem, title in PAGE_TITLES.items():
+            assert translate(title, lang) == translate(f"common.nav.{stem}", lang), (lang, stem)

@@ -5,18 +5,17 @@ Strategies, a backtest and Optimise are written to test-artifacts/screens-ko/.""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import StudioServer, canvas_state, choose_radio, goto, main_area, rerun
+from tests.browser.conftest import StudioServer, canvas_state, choose_radio, goto, main_area, rerun, sidebar
 from tests.browser.test_strategy_pages import RSI_PROMPT, screenshot
-from tests.fakes.vendor import FakeVendor
+from tests.fakes.vendor import FakeVendor, Reply
+from tests.korean_text import english_runs as english_in
 from ui.i18n import translate
 
-# Three or more English words in a row is a sentence (or a phrase) a Korean reader should not get.
-ENGLISH_RUN = re.compile(r"\b[A-Za-z][a-z'’]+(?:[ ,]+[A-Za-z][a-z'’]+){2,}\b")
 # Text Streamlit itself puts in the page (an accessibility link, the fixed uploader dropzone text,
 # which the issue accepts as the one exception).
 BUILT_IN = ("Skip to main content", "Drag and drop file here", "Limit 200MB per file", "Browse files")
@@ -29,10 +28,18 @@ def L(key: str, **fmt: object) -> str:
 
 def english_runs(page: Page, user_content: tuple[str, ...] = ()) -> list[str]:
     """English word runs in what the page shows (main area and sidebar), minus the allowed texts."""
-    text = page.evaluate("() => document.querySelector('[data-testid=stApp]').innerText")
+    # Material icons are ligatures ("error", "offline_bolt"): glyphs a reader sees as pictures, not words.
+    text = page.evaluate("""() => {
+        const icons = [...document.querySelectorAll('[data-testid=stIconMaterial], [aria-hidden=true][translate=no]')];
+        const saved = icons.map((el) => el.textContent);
+        icons.forEach((el) => { el.textContent = ''; });
+        const text = document.querySelector('[data-testid=stApp]').innerText;
+        icons.forEach((el, i) => { el.textContent = saved[i]; });
+        return text;
+    }""")
     for allowed in (*BUILT_IN, *user_content):
         text = text.replace(allowed, " ")
-    return sorted({m.group(0) for m in ENGLISH_RUN.finditer(text)})
+    return english_in(text)
 
 
 def assert_korean(page: Page, where: str, user_content: tuple[str, ...] = ()) -> None:
@@ -122,3 +129,44 @@ def test_a_quota_refusal_reads_in_korean(studio_factory: Callable[..., StudioSer
         # The chosen (configured) model's name is allowed; nothing else in English.
         model = main.get_by_test_id("stSelectbox").first.inner_text().split("\n")[-1].strip()
         assert_korean(page, "generate after a quota refusal", user_content=(model,))
+
+
+def test_a_vendor_failure_reads_in_korean(studio_factory: Callable[..., StudioServer],
+                                          new_page: Callable[..., Page]) -> None:
+    with FakeVendor() as fake:
+        fake.script(Reply(status=503, error_message="upstream is overloaded, please retry later", repeat=20),
+                    vendor="openai")
+        server = studio_factory({"OPENAI_API_KEY": FAKE_OPENAI_KEY, "OPENAI_BASE_URL": fake.openai_base_url,
+                                 "LLM_MAX_RETRIES": "0"})
+        page = new_page("ko-KR")
+        goto(page, server, "generate", heading=L("strategy.gen.title"))
+        main = main_area(page)
+        main.get_by_label(L("strategy.gen.prompt")).fill(RSI_PROMPT)
+        click(page, L("strategy.gen.generate"))
+        error = main.get_by_test_id("stAlertContentError").first
+        expect(error).to_contain_text("HTTP 503", timeout=60_000)
+        assert fake.count("openai") >= 1
+        model = main.get_by_test_id("stSelectbox").first.inner_text().split("\n")[-1].strip()
+        # What failed and where (the vendor, the model, the status) and what to do, all in Korean.
+        expect(error).to_contain_text("OpenAI")
+        expect(error).to_contain_text(model)
+        assert_korean(page, "generate after a vendor failure", user_content=(model,))
+
+
+PAGE_TITLES = {"home": "home.title", "generate": "strategy.gen.title", "strategies": "strategy.lib.title",
+               "market": "market.title", "news": "services.news.title", "optimize": "services.opt.title",
+               "usage": "usage.title", "settings": "settings.title"}
+
+
+@pytest.mark.parametrize("locale", ["ko-KR", "en-US"])
+def test_every_pages_tab_title_and_header_are_its_navigation_label(
+        studio: StudioServer, new_page: Callable[..., Page], locale: str) -> None:
+    lang = locale[:2]
+    page = new_page(locale)
+    for stem, title in PAGE_TITLES.items():
+        label = translate(f"common.nav.{stem}", lang)
+        goto(page, studio, "" if stem == "home" else stem, heading=translate(title, lang))
+        link = sidebar(page).get_by_test_id("stSidebarNav").get_by_text(label, exact=True)
+        expect(link).to_be_visible()
+        expect(main_area(page).get_by_role("heading", level=1).first).to_have_text(label)
+        expect(page).to_have_title(label)

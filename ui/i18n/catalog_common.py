@@ -4,13 +4,13 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     # Navigation titles (one per page file).
-    "common.nav.home": {"en": "Home", "ko": "홈"},
-    "common.nav.generate": {"en": "Generate", "ko": "전략 생성"},
+    "common.nav.home": {"en": "Strategy Studio", "ko": "Strategy Studio"},
+    "common.nav.generate": {"en": "Generate a strategy", "ko": "전략 생성"},
     "common.nav.strategies": {"en": "Strategies", "ko": "전략 목록"},
-    "common.nav.market": {"en": "Market", "ko": "시장 분석"},
-    "common.nav.news": {"en": "News", "ko": "뉴스 감성"},
-    "common.nav.optimize": {"en": "Optimize", "ko": "최적화"},
-    "common.nav.usage": {"en": "Usage", "ko": "사용량"},
+    "common.nav.market": {"en": "Market data", "ko": "시장 데이터"},
+    "common.nav.news": {"en": "News sentiment", "ko": "뉴스 감성 분석"},
+    "common.nav.optimize": {"en": "Optimise a strategy", "ko": "전략 최적화"},
+    "common.nav.usage": {"en": "LLM usage and cost", "ko": "LLM 사용량과 비용"},
     "common.nav.settings": {"en": "Settings", "ko": "설정"},
     "common.app_title": {"en": "Strategy Studio", "ko": "Strategy Studio"},
     # Sidebar.
