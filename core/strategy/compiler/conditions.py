@@ -233,7 +233,24 @@ def _number(o: ind.Operand) -> float:
     return int(value) if float(value).is_integer() else value
 
 
+_PERCENT_OF = ("change_pct(", "position_pnl_pct", "rsi(")
+
+
 def _assemble(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, text: str) -> Condition | None:
+    cond = _assemble_raw(op, operands, ctx, seg, text)
+    pct = next((o for o in operands if o.is_number and o.unit == "%"), None)
+    if cond is not None and pct is not None and not cond.left.startswith(_PERCENT_OF):
+        # "종가가 이전 종가보다 3% 높으면" read as close >= 3 would be a wrong graph: a percent
+        # compared with a price needs what it is a percent of.
+        seg.problems.append((f"'{pct.expr}%' is compared with {cond.left}, which is not a percentage "
+                             "(say e.g. 'up 3% from the previous candle' or '3% below the 20 EMA')",
+                             f"'{pct.expr}%'를 {cond.left}와 비교할 수 없습니다 (예: '직전 봉 대비 3% 이상 오르면', "
+                             "'20 EMA보다 3% 아래')"))
+        return None
+    return cond
+
+
+def _assemble_raw(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, text: str) -> Condition | None:
     notes: list[str] = [o.defaulted for o in operands if o.defaulted]
     if op == "touch":
         band = next((o for o in operands if "bb_" in o.expr), None)

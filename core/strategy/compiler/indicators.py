@@ -116,7 +116,7 @@ _OPEN = re.compile(r"open(?:ing)?\s+price|시가(?!총액)|(?<![a-z])(?:the\s+)?
 _HIGH = re.compile(r"(?<![a-z])(?:high\s+price|candle\s+high|the\s+high)(?![a-z])|고가")
 _LOW = re.compile(r"(?<![a-z])(?:low\s+price|candle\s+low|the\s+low)(?![a-z])|저가")
 _NUMBER = re.compile(r"(?<![a-z_\d.])(-?\$?\s?\d+(?:,\d{3})*(?:\.\d+)?)"
-                     r"\s*(k(?![a-z])|m(?![a-z])|억|천만|백만|만|천|%|퍼센트|percent|프로|x(?![a-z])|times(?![a-z])|배|\*|usdt|usd|달러|dollars?|원|krw)?"
+                     r"\s*(k(?![a-z])|m(?![a-z])|억|천만|백만|만|천|%|퍼센트|percent|프로|x(?![a-z])|times(?![a-z])|배|\*|usdt|usd|달러|불(?!장|안)|dollars?|원|krw)?"
                      r"|(?<![a-z])(zero)(?![a-z])|(0)\s*선|영선", re.ASCII)
 
 
@@ -300,7 +300,7 @@ def find_numbers(text: str) -> list[Operand]:
         if unit in _SCALE:
             value *= _SCALE[unit]
             unit = None
-            tail = re.match(r"\s*(?:(\d+)\s*(천만|백만|만|천))?\s*(원|krw|달러|usdt|usd)?", text[m.end():])
+            tail = re.match(r"\s*(?:(\d+)\s*(천만|백만|만|천))?\s*(원|krw|달러|불(?!장|안)|usdt|usd)?", text[m.end():])
             if tail and tail.group(1):  # "1억 5천만"
                 value += float(tail.group(1)) * _SCALE[tail.group(2)]
             if tail and tail.group(0).strip():

@@ -26,7 +26,8 @@ _WORD_WINDOWS: list[tuple[re.Pattern[str], str]] = [
         (r"\b(?:from|than|vs\.?|versus|compared\s+(?:to|with))\s+(?:the\s+)?(?:previous|prior|last)\s+"
          r"(?:candle|bar|close)\b", "in 1 candles"),
         (r"\b(?:in|within|on)\s+(?:a|one|a\s+single)\s+(?:candle|bar)\b", "in 1 candles"),
-        (r"(?:직전|이전|전)\s*(?:봉|캔들)\s*(?:대비|보다|에\s*비해)|전봉\s*(?:대비|보다|에\s*비해)", " 1봉 동안 "),
+        (r"(?:직전|이전|전)\s*(?:봉|캔들)\s*(?:의\s*)?(?:종가\s*)?(?:대비|보다|에\s*비해)|전봉\s*(?:종가\s*)?(?:대비|보다|에\s*비해)"
+         r"|(?:직전|이전|전)\s*종가\s*(?:대비|보다|에\s*비해)", " 1봉 동안 "),
         (r"(?:한\s*)?하루\s*(?:만에|동안|사이|에|새)", " 24시간 동안 "),
         (r"이틀\s*(?:만에|동안|사이|에|새)", " 48시간 동안 "),
         (r"사흘\s*(?:만에|동안|사이|에|새)", " 72시간 동안 "),
@@ -51,12 +52,12 @@ _MOVE_EN = re.compile(
     r"|plunged|crash(?:es|ed)|tanks?|tanked|goes\s+down|went\s+down|is\s+down|was\s+down|moves?\s+down"
     r"|rises?|rose|jumps?|jumped|pumps?|pumped|gains?|gained|increases?|increased|climbs?|climbed|surges?|surged"
     r"|rall(?:ies|ied)|goes\s+up|went\s+up|is\s+up|was\s+up|moves?\s+up)"
-    r"\s+(?:by\s+)?(?:more\s+than\s+|over\s+|at\s+least\s+)?(\d+(?:\.\d+)?)\s*%"
+    r"\s+(?:by\s+)?(?:(?P<strict>more\s+than\s+|over\s+)|at\s+least\s+)?(\d+(?:\.\d+)?)\s*%"
     r"(?:\s+(?:in|within|over)\s+(?:(?:the\s+)?(?:last|past)\s+)?(?:an?\s+|one\s+)?(\d+)?\s*"
     r"(hours?|h|days?|d|candles?|bars?|minutes?|mins?))?", re.ASCII)
 _MOVE_KO = re.compile(
     r"(?:(?:가격|시세|종가)(?:이|가|은|는)?\s*)?(?:(\d+)\s*(시간|일|분|개\s*봉|봉|캔들)\s*(?:동안|만에|내에|이내|사이|새)?\s*)?(?:에\s*)?(?:가격이\s*|가격\s*)?(\d+(?:\.\d+)?)\s*%\s*"
-    r"(?:이상\s*|넘게\s*|초과\s*)?(하락|떨어|급락|빠지|빠져|빠졌|내리|내려|내렸|상승|오르|오른|올라|올랐|급등|뛰|뛴|뛰었)")
+    r"(?:이상\s*|(?P<strict_ko>넘게|초과)\s*)?(하락|떨어|급락|빠지|빠져|빠졌|내리|내려|내렸|낮|상승|오르|오른|올라|올랐|급등|뛰|뛴|뛰었|높)")
 # "volume spikes" / "거래량 급증": read as volume above twice its 20-bar average (stated in the graph).
 # A multiple written with it is that multiple: "a 3x volume spike", "거래량 3배 급증".
 SPIKE = re.compile(r"(?:(?P<en>\d+(?:\.\d+)?)\s*(?:x|times)\s+(?:the\s+)?(?:average\s+)?)?"
@@ -81,7 +82,7 @@ _FROM_ENTRY_KO = re.compile(
     r"(?:매수가|진입가|평단가?|매입가|구매가)\s*(?:대비|보다|에서|기준)?\s*(\d+(?:\.\d+)?)\s*%\s*(?:이상\s*)?"
     r"(하락|떨어|빠지|빠져|내려|상승|오르|올라)")
 _DOWN = ("fall", "fell", "drop", "dump", "decline", "decrease", "plunge", "crash", "tank", "down",
-         "하락", "떨어", "급락", "빠지", "빠져", "빠졌", "내리", "내려", "내렸")
+         "하락", "떨어", "급락", "빠지", "빠져", "빠졌", "내리", "내려", "내렸", "낮")
 _BETWEEN_EN = re.compile(r"between\s+(-?\d+(?:\.\d+)?)\s+and\s+(-?\d+(?:\.\d+)?)")
 _BETWEEN_KO = re.compile(r"(-?\d+(?:\.\d+)?)\s*(?:~|-|에서|와|과)\s*(-?\d+(?:\.\d+)?)\s*사이")
 # "40 이상 60 이하": a range written as two bounds with no connector between them.
@@ -125,11 +126,11 @@ def moves(text: str, interval: str) -> str:
 
     def en(m: re.Match[str]) -> str:
         down = any(w in m.group(1) for w in _DOWN)
-        return " " + _move(bars(m, m.group(3), m.group(4)), float(m.group(2)), down) + " "
+        return " " + _move(bars(m, m.group(4), m.group(5)), float(m.group(3)), down, bool(m.group("strict"))) + " "
 
     def ko(m: re.Match[str]) -> str:
-        down = any(w in m.group(4) for w in _DOWN)
-        return " " + _move(bars(m, m.group(1), m.group(2)), float(m.group(3)), down) + " "
+        down = any(w in m.group(5) for w in _DOWN)
+        return " " + _move(bars(m, m.group(1), m.group(2)), float(m.group(3)), down, bool(m.group("strict_ko"))) + " "
 
     def entry(m: re.Match[str]) -> str:
         groups = [g for g in m.groups() if g]
@@ -144,9 +145,12 @@ def moves(text: str, interval: str) -> str:
     return SPIKE.sub(_spike, _MOVE_KO.sub(ko, _MOVE_EN.sub(en, text)))
 
 
-def _move(bars: int, pct: float, down: bool) -> str:
+def _move(bars: int, pct: float, down: bool, strict: bool = False) -> str:
+    """"more than 5%" / "5% 넘게" is strict; "5%", "at least 5%" and "5% 이상" include 5%."""
     value = int(pct) if pct.is_integer() else pct
-    return f"change_pct({bars}) <= -{value}" if down else f"change_pct({bars}) >= {value}"
+    if down:
+        return f"change_pct({bars}) {'<' if strict else '<='} -{value}"
+    return f"change_pct({bars}) {'>' if strict else '>='} {value}"
 
 
 def between(text: str) -> str:

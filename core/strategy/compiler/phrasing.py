@@ -49,6 +49,9 @@ _TO_DOWN_KO = re.compile(r"(?:까지|선까지)\s*(?=떨어|내려|하락|빠지
 
 _BACK = re.compile(r"\b(?:(?:comes?|came|gets?|got|goes|went|is|moves?|climbs?|rises?|pushes|pushed)\s+)?"
                    r"back\s+(above|over|below|under)\b", re.ASCII)
+# "crosses the zero line upward": the direction written after what is crossed.
+_CROSS_THEN_WAY = re.compile(r"\bcross(?:es|ed|ing)?\b(?P<what>(?:\s+[a-z0-9().,]+){1,4}?)\s+"
+                             r"(?P<way>upwards?|downwards?|to\s+the\s+(?:up|down)side)\b", re.ASCII)
 _TWICE = re.compile(r"\btwice\b|\bdouble\b|(?<![가-힣])두\s*배", re.ASCII)
 _THRICE = re.compile(r"\bthree\s+times\b|\btriple\b|(?<![가-힣])세\s*배", re.ASCII)
 
@@ -74,6 +77,8 @@ def rewrite(text: str) -> str:
     text = _TO_UP_KO.sub(" 위로 ", text)
     text = _TO_DOWN_KO.sub(" 아래로 ", text)
     text = _BACK.sub(lambda m: " crosses above " if m.group(1) in ("above", "over") else " crosses below ", text)
+    text = _CROSS_THEN_WAY.sub(lambda m: (" crosses above" if "up" in m.group("way") else " crosses below")
+                               + m.group("what") + " ", text)
     text = _TWICE.sub(" 2x ", text)
     text = _THRICE.sub(" 3x ", text)
     return _either(text)
