@@ -38,6 +38,8 @@ def blank(text: str, start: int, end: int) -> str:
 COMPARATORS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p, re.ASCII), op)
     for p, op in [
+        # 뚫다/돌파 read upward unless a downward word comes with them: "아래로 뚫으면", "하향 뚫으면"
+        (r"(?:아래|밑)\s*(?:으로|로)\s*(?:뚫|돌파|관통)|하향\s*(?:으로\s*)?뚫", "crosses_below"),
         (r"\bcross(?:es|ed|ing)?\s+(?:above|over|up(?:\s+through)?)\b|\bupward\s+cross", "crosses_above"),
         (r"\bbr(?:eak(?:s|ing)?|oke)\s+(?:out\s+)?(?:above|over|through)\b|\bbreakout\s+above\b", "crosses_above"),
         (r"\bgolden\s*cross(?:es|ed)?\b|\breclaim(?:s|ed|ing)?\b|\bmoves?\s+back\s+above\b"

@@ -77,7 +77,10 @@ def _spike(m: re.Match[str]) -> str:
 _FROM_ENTRY_EN = re.compile(
     r"(?:it\s+|price\s+)?(falls?|drops?|declines?|goes\s+down|is\s+down|rises?|gains?|goes\s+up|is\s+up)\s+"
     r"(?:by\s+)?(\d+(?:\.\d+)?)\s*%\s+(?:below|under|above|over|from)\s+(?:my|the|our)\s+"
-    r"(?:entry(?:\s+price)?|buy(?:ing)?\s+price|purchase\s+price|average\s+price)")
+    r"(?:entry(?:\s+price)?|buy(?:ing)?\s+price|purchase\s+price|average\s+price)"
+    # "when I'm up 15%", "my position is down 5%": the trader's own position
+    r"|(?:i'?m|i\s+am|we'?re|we\s+are|(?:my|our|the)\s+(?:position|trade|holding)s?\s+(?:is|are))\s+"
+    r"(up|down)\s+(?:by\s+)?(\d+(?:\.\d+)?)\s*%")
 _FROM_ENTRY_KO = re.compile(
     r"(?:매수가|진입가|평단가?|매입가|구매가)\s*(?:대비|보다|에서|기준)?\s*(\d+(?:\.\d+)?)\s*%\s*(?:이상\s*)?"
     r"(하락|떨어|빠지|빠져|내려|상승|오르|올라)")

@@ -34,6 +34,8 @@ _FROM_BELOW_KO = re.compile(r"(아래|밑|이하|미만)\s*(?:에서|서)\s*(?:�
                             r"(?:올라오|올라와|올라가|올라|오르|올랐|반등|상승|회복|탈출|벗어나|벗어난)")
 _FROM_ABOVE_KO = re.compile(r"(위|이상|초과)\s*(?:에서|서)\s*(?:다시\s*)?"
                             r"(?:내려오|내려와|내려가|내려|떨어지|떨어져|떨어|하락|빠지|빠져|꺾이|꺾여|꺾)")
+_BELOW_TO_ABOVE_KO = re.compile(r"(?:아래|밑)\s*(?:에서|서)\s*위\s*(?:로|쪽으로)")  # "아래에서 위로 돌파"
+_ABOVE_TO_BELOW_KO = re.compile(r"위\s*(?:에서|서)\s*(?:아래|밑)\s*(?:로|쪽으로)")
 # "from above" / "from below" that no rule above consumed: which way it crosses is not said.
 FROM_SIDE = re.compile(r"\bfrom\s+(?:above|below|under|beneath|over)\b", re.ASCII)
 
@@ -47,11 +49,13 @@ _TO_DOWN_EN = re.compile(
 _TO_UP_KO = re.compile(r"(?:까지|선까지)\s*(?=오르|올라|상승|반등|회복|뛰)")
 _TO_DOWN_KO = re.compile(r"(?:까지|선까지)\s*(?=떨어|내려|하락|빠지|빠져|밀리|밀려)")
 
-_BACK = re.compile(r"\b(?:(?:comes?|came|gets?|got|goes|went|is|moves?|climbs?|rises?|pushes|pushed)\s+)?"
+_BACK = re.compile(r"\b(?:(?:comes?|came|gets?|got|goes|went|is|moves?|climbs?|rises?|pushes|pushed|falls?|fell"
+                   r"|drops?|dropped|cross(?:es|ed|ing)?)\s+)?"
                    r"back\s+(above|over|below|under)\b", re.ASCII)
 # "crosses the zero line upward": the direction written after what is crossed.
 _CROSS_THEN_WAY = re.compile(r"\bcross(?:es|ed|ing)?\b(?P<what>(?:\s+[a-z0-9().,]+){1,4}?)\s+"
-                             r"(?P<way>upwards?|downwards?|to\s+the\s+(?:up|down)side)\b", re.ASCII)
+                             r"(?P<way>upwards?|downwards?|to\s+the\s+(?:up|down)side|from\s+(?:below|under|beneath)"
+                             r"|from\s+(?:above|over))\b", re.ASCII)
 _TWICE = re.compile(r"\btwice\b|\bdouble\b|(?<![가-힣])두\s*배", re.ASCII)
 _THRICE = re.compile(r"\bthree\s+times\b|\btriple\b|(?<![가-힣])세\s*배", re.ASCII)
 
@@ -68,6 +72,8 @@ def rewrite(text: str) -> str:
     """Condition text with the phrasings above said the plain way (positions may shift)."""
     text = _STATE_UP.sub(" 위에 있", text)
     text = _STATE_DOWN.sub(" 아래에 있", text)
+    text = _BELOW_TO_ABOVE_KO.sub(" 위로 ", text)
+    text = _ABOVE_TO_BELOW_KO.sub(" 아래로 ", text)
     text = _FROM_BELOW_EN.sub(" crosses above ", text)
     text = _FROM_ABOVE_EN.sub(" crosses below ", text)
     text = _FROM_BELOW_KO.sub(" 상향 돌파 ", text)
@@ -77,11 +83,15 @@ def rewrite(text: str) -> str:
     text = _TO_UP_KO.sub(" 위로 ", text)
     text = _TO_DOWN_KO.sub(" 아래로 ", text)
     text = _BACK.sub(lambda m: " crosses above " if m.group(1) in ("above", "over") else " crosses below ", text)
-    text = _CROSS_THEN_WAY.sub(lambda m: (" crosses above" if "up" in m.group("way") else " crosses below")
+    text = _CROSS_THEN_WAY.sub(lambda m: (" crosses above" if _upward(m.group("way")) else " crosses below")
                                + m.group("what") + " ", text)
     text = _TWICE.sub(" 2x ", text)
     text = _THRICE.sub(" 3x ", text)
     return _either(text)
+
+
+def _upward(way: str) -> bool:
+    return "up" in way or "below" in way or "under" in way or "beneath" in way  # from below is upward
 
 
 def _either(text: str) -> str:

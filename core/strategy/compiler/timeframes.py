@@ -14,8 +14,9 @@ _NUM_UNIT = re.compile(
     r"(?:\s*(봉|차트|캔들|chart|candles?|candlesticks?|bars?|timeframe|tf)|(?![a-z0-9]))"
 )
 _WORDS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bdaily\b|일봉|하루\s*봉|\bday\s+(?:chart|candles?)\b|\bd1\b"), "1d"),
-    (re.compile(r"\bhourly\b|시간봉|매\s*시간|\bh1\b"), "1h"),
+    (re.compile(r"\bdaily\b|일봉|하루\s*봉|\bday\s+(?:chart|candles?)\b|\bd1\b"
+                r"|\b(?:every|each|once\s+a)\s+day\b|매일|하루\s*마다"), "1d"),
+    (re.compile(r"\bhourly\b|시간봉|매\s*시간|\bh1\b|\b(?:every|each|once\s+an)\s+hour\b|한\s*시간\s*마다"), "1h"),
     (re.compile(r"\bh4\b"), "4h"),
     (re.compile(r"\bm(1|5|15|30)\b"), "m"),
 ]
