@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -137,10 +138,12 @@ class PgDatabase:
             self._pool.open(wait=True, timeout=POOL_TIMEOUT_S)
 
     def _new_pool(self) -> ConnectionPool:
+        # Autocommit: a lone statement is its own transaction (no BEGIN/COMMIT or ROLLBACK-on-return
+        # round trips); write() still wraps several statements in one transaction.
         return ConnectionPool(
             self.url, min_size=1, max_size=self._pool_max, open=False, timeout=POOL_TIMEOUT_S,
-            kwargs={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "strategy-studio"},
-            configure=self._configure, check=ConnectionPool.check_connection, name="studio",
+            kwargs={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "strategy-studio", "autocommit": True},
+            configure=self._configure, check=_check_idle, name="studio",
         )
 
     @contextmanager
@@ -227,6 +230,13 @@ class PgDatabase:
         with self.errors(), self._connection() as conn:
             yield conn
 
+    def call(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        """One statement (e.g. a server-side function) in its own transaction: one round trip; its row."""
+        if self.read_only:
+            raise self._too_new()
+        with self.errors(), self._connection() as conn:
+            return conn.execute(sql, params).fetchone()
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         """Portable SQL (``?`` placeholders) in its own transaction; see the module docstring."""
         with self.read() as conn:
@@ -238,6 +248,20 @@ class PgDatabase:
     def conn(self) -> PgDatabase:
         # core/usage passes ``db.conn`` to helpers that only call ``.execute``: the same object serves.
         return self
+
+
+def _check_idle(conn: psycopg.Connection[Any]) -> None:
+    """Check a pooled connection before lending it, without a round trip when it is healthy.
+
+    An idle session has nothing to read; a server that ended it (a restart, an administrator)
+    has sent its goodbye, so the socket is readable: only then ask the server (which raises
+    for a dead session, and the pool replaces it).
+    """
+    if conn.closed or conn.broken:
+        raise psycopg.OperationalError("the connection is closed")
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    if readable:
+        ConnectionPool.check_connection(conn)
 
 
 def _first_line(exc: BaseException) -> str:

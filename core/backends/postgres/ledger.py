@@ -10,12 +10,15 @@ PostgreSQL takes the row lock and re-checks the condition on the newest row vers
 COMMITTED two racers cannot both pass on the same headroom (a SELECT-then-UPDATE would let every
 racer through). The table's CHECK ``spent + held <= limit + unreserved`` is the second line.
 
-- ``reserve`` first sweeps this user's expired holds (``FOR UPDATE SKIP LOCKED``: two sweepers never
-  free one hold twice) and frees their amount in the same transaction, then holds the worst case, or
-  a shrunk max_tokens that fits, or raises QuotaExceeded naming spend, limit and reset date.
-- ``settle``/``release`` delete the hold, free its amount and insert the attempt's row in one
-  transaction; the row's ``reservation_id`` is unique, so a retried settle never counts twice. A
-  hold that expired and was swept before its settle leaves the row counted as unreserved spend.
+- ``reserve`` is one statement, ``studio_reserve`` (PostgreSQL migration 4): the user's quota, the
+  month row, the conditional hold and the lease row in the statement's own transaction, one round
+  trip. If the user has an expired lease it holds nothing and says so; the ledger then sweeps it
+  (``FOR UPDATE SKIP LOCKED``: two sweepers never free one hold twice), freeing its amount in the
+  sweep's transaction, and asks again. Refused, it may retry once with a shrunk max_tokens that fits
+  (the same conditional statement), else raises QuotaExceeded naming spend, limit and reset date.
+- ``settle``/``release`` are one statement too, ``studio_settle``: delete the hold, free its amount and
+  insert the attempt's row; the row's ``reservation_id`` is unique, so a retried settle never counts
+  twice. A hold that expired and was swept before its settle leaves the row counted as unreserved spend.
 - Settled spend enters ``quota_months`` through the ledger's insert trigger (with the roll-ups), so
   every writer, bulk loads included, keeps the quota exact.
 - Lock order everywhere: reservations, then month rows in month order, then roll-ups. No deadlocks.
@@ -117,15 +120,9 @@ class PgLedger:
 
     # -- reservations --------------------------------------------------------------------------
 
-    @staticmethod
-    def _hold(conn: Any, user_id: str, month: str, amount: int, limit: int) -> bool:
-        row = conn.execute(
-            "UPDATE quota_months SET held_micro = held_micro + %(x)s, limit_micro = %(limit)s "
-            "WHERE user_id = %(user)s AND month = %(month)s AND spent_micro + held_micro + %(x)s <= %(limit)s "
-            "RETURNING held_micro",
-            {"x": amount, "limit": limit, "user": user_id, "month": month},
-        ).fetchone()
-        return row is not None
+    _RESERVE = ("SELECT o_outcome, o_spent, o_held, o_limit FROM studio_reserve(%s::text, %s::text, %s::timestamptz, "
+                "%s::bigint, %s::bigint, %s::boolean, %s::text, %s::text, %s::text, %s::integer, %s::timestamptz, "
+                "%s::bigint, %s::text, %s::text, %s::text, %s::text, %s::text)")
 
     def reserve(
         self,
@@ -150,41 +147,35 @@ class PgLedger:
         worst = to_micro_ceil(price.worst_case(input_tokens, max_tokens))
         now = _utc(self.clock())
         month = str(Month.of(now))
-        with self.db.write() as conn:
-            # This user's expired leases only: their month row is locked first, as every writer does.
-            holds.sweep(conn, now, user_id)
-            limit = to_micro(self._quota(conn, user_id))
-            conn.execute(
-                "INSERT INTO quota_months (user_id, month, limit_micro) VALUES (%s, %s, %s) "
-                "ON CONFLICT (user_id, month) DO NOTHING",
-                (user_id, month, limit),
-            )
-            # A free call (offline engine, zero-priced local model) never needs headroom.
-            if worst > 0 and not self._hold(conn, user_id, month, worst, limit):
-                spent, held = conn.execute(
-                    "SELECT spent_micro, held_micro FROM quota_months WHERE user_id = %s AND month = %s",
-                    (user_id, month),
-                ).fetchone()
-                shrunk = self._shrink(price, input_tokens, max_tokens, limit - spent - held) if allow_shrink else None
-                if shrunk is not None:
-                    shrunk_worst = to_micro_ceil(price.worst_case(input_tokens, shrunk))
-                    # Still the conditional statement: a racer may have taken the headroom meanwhile.
-                    if self._hold(conn, user_id, month, shrunk_worst, limit):
-                        max_tokens, worst = shrunk, shrunk_worst
-                    else:
-                        shrunk = None
-                if shrunk is None:
-                    raise self._exceeded(user_id, Month.of(now), int(spent), int(held), limit, worst)
-            rid = uuid.uuid4().hex
-            conn.execute(
-                "INSERT INTO quota_reservations (id, user_id, month, request_id, model, amount, max_tokens, "
-                "created_at, expires_at, input_tokens, price_input, price_output, price_version, use_case, provider) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                (rid, user_id, month, request_id, model, worst, max_tokens, now,
-                 now + timedelta(seconds=self.lease_s), input_tokens,
-                 format(price.input, "f") if price.input is not None else None,
-                 format(price.output, "f") if price.output is not None else None, price.version, use_case, provider),
-            )
+        rid = uuid.uuid4().hex
+        prices = (format(price.input, "f") if price.input is not None else None,
+                  format(price.output, "f") if price.output is not None else None, price.version)
+
+        def hold(amount: int, tokens: int, check_expired: bool) -> tuple[str, int, int, int]:
+            # One statement: quota lookup, month row, the conditional hold and the lease (studio_reserve).
+            row = self.db.call(self._RESERVE, (
+                user_id, month, now, to_micro(self.default_quota_usd), amount, check_expired, rid, request_id,
+                model, tokens, now + timedelta(seconds=self.lease_s), input_tokens, *prices, use_case, provider))
+            assert row is not None
+            return str(row[0]), int(row[1]), int(row[2]), int(row[3])
+
+        for attempt in range(4):
+            outcome, spent, held, limit = hold(worst, max_tokens, check_expired=attempt < 3)
+            if outcome != "expired":
+                break
+            # A call of this user died: its lease becomes an abandoned row, freed in the sweep's transaction.
+            with self.db.write() as conn:
+                holds.sweep(conn, now, user_id)
+        if outcome == "refused":
+            shrunk = self._shrink(price, input_tokens, max_tokens, limit - spent - held) if allow_shrink else None
+            if shrunk is not None:
+                shrunk_worst = to_micro_ceil(price.worst_case(input_tokens, shrunk))
+                # Still the conditional statement: a racer may have taken the headroom meanwhile.
+                outcome, spent, held, limit = hold(shrunk_worst, shrunk, check_expired=False)
+                if outcome == "held":
+                    max_tokens, worst = shrunk, shrunk_worst
+            if outcome != "held":
+                raise self._exceeded(user_id, Month.of(now), spent, held, limit, worst)
         self._beat.add(rid)
         return Reservation(id=rid, user_id=user_id, amount_usd=from_micro(worst), max_tokens=max_tokens)
 
@@ -220,33 +211,28 @@ class PgLedger:
 
     # -- rows ----------------------------------------------------------------------------------
 
-    def _free(self, conn: Any, reservation: Reservation) -> tuple[str, int] | None:
-        """Delete the hold and free its amount; None when it is gone (settled, or expired and swept)."""
-        row = conn.execute(
-            "DELETE FROM quota_reservations WHERE id = %s RETURNING month, amount", (reservation.id,)
-        ).fetchone()
-        if row is None:
-            return None
-        month, amount = row[0], int(row[1])
-        conn.execute(
-            "UPDATE quota_months SET held_micro = held_micro - %s WHERE user_id = %s AND month = %s",
-            (amount, reservation.user_id, month),
-        )
-        return month, amount
+    _SETTLE = ("SELECT studio_settle(%s::text, %s::text, %s::text, %s::boolean, %s::text, %s::text, %s::text, "
+               "%s::text, %s::text, %s::text, %s::bigint, %s::bigint, %s::bigint, %s::bigint, %s::bigint, "
+               "%s::smallint, %s::bigint, %s::bigint, %s::text, %s::float8, %s::float8, %s::text, %s::text, "
+               "%s::timestamptz)")
 
     def _close(self, reservation: Reservation, row: UsageRow | None) -> None:
         self._beat.remove(reservation.id)
-        with self.db.write() as conn:
-            freed = self._free(conn, reservation)
-            if row is None:
-                return
-            if freed is None:
+        if row is None:
+            values: tuple[Any, ...] = (None,) * 20
+            row_month = None
+        else:
+            v = row_values(row, reservation.id)
+            # request_id; user_id .. cost_saved; price_version .. created_at (reservation, reserved, overrun
+            # and the note columns are the function's own).
+            values = (v[0], *v[2:15], *v[16:22])
+            row_month = str(Month.of(_utc(row.created_at)))
+        # One statement: drop the hold, free its amount, insert the row (studio_settle).
+        found = self.db.call(self._SETTLE, (reservation.id, reservation.user_id, row_month, row is not None, *values))
+        if row is not None and found is not None and not found[0]:
+            # The hold was gone (its lease expired and was swept): correct the abandoned estimate.
+            with self.db.write() as conn:
                 self._late(conn, row, reservation.id)
-                return
-            # The hold covers the row only within its own month (see the module docstring).
-            covered = freed[1] if freed[0] == str(Month.of(_utc(row.created_at))) else 0
-            conn.execute(INSERT_SQL, row_values(row, reservation.id, covered,
-                                                overrun=to_micro(row.cost_usd) > freed[1]))
 
     def _late(self, conn: Any, row: UsageRow, reservation_id: str) -> None:
         """A call settled after its lease expired: its abandoned estimate is corrected to the real bill."""

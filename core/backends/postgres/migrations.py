@@ -245,9 +245,86 @@ CREATE INDEX idx_llm_usage_overrun ON llm_usage (created_at) WHERE overrun = 1;
 CREATE INDEX idx_llm_usage_adjusts ON llm_usage (adjusts_id) WHERE adjusts_id IS NOT NULL;
 """ + _rollup_function(replace=True)
 
+# Reserve and settle as one statement each (one round trip instead of six to eight): the same steps,
+# run by the server inside the statement's own transaction. studio_reserve never sweeps: it answers
+# 'expired' when the user has a lease to sweep first (the caller sweeps in its own transaction, which
+# frees the amounts, and calls again), 'refused' with the month's figures, or 'held'. The hold is still
+# the one conditional UPDATE, with the table's CHECK behind it. studio_settle drops the hold, frees it
+# and inserts the attempt's row; false when the hold is gone (expired and swept: a late settlement).
+M004_ONE_STATEMENT = """
+CREATE FUNCTION studio_reserve(
+    p_user text, p_month text, p_now timestamptz, p_default_limit bigint, p_amount bigint, p_check_expired boolean,
+    p_id text, p_request_id text, p_model text, p_max_tokens integer, p_expires timestamptz, p_input_tokens bigint,
+    p_price_input text, p_price_output text, p_price_version text, p_use_case text, p_provider text)
+RETURNS TABLE (o_outcome text, o_spent bigint, o_held bigint, o_limit bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_limit bigint;
+BEGIN
+    IF p_check_expired AND EXISTS (SELECT 1 FROM quota_reservations r
+                                   WHERE r.user_id = p_user AND r.expires_at <= p_now) THEN
+        RETURN QUERY SELECT 'expired'::text, 0::bigint, 0::bigint, 0::bigint;
+        RETURN;
+    END IF;
+    SELECT round(q.quota_usd::numeric * 1000000)::bigint INTO v_limit FROM user_quotas q WHERE q.user_id = p_user;
+    IF NOT FOUND THEN
+        v_limit := p_default_limit;
+    END IF;
+    INSERT INTO quota_months (user_id, month, limit_micro) VALUES (p_user, p_month, v_limit)
+        ON CONFLICT (user_id, month) DO NOTHING;
+    IF p_amount > 0 THEN
+        UPDATE quota_months m SET held_micro = m.held_micro + p_amount, limit_micro = v_limit
+         WHERE m.user_id = p_user AND m.month = p_month AND m.spent_micro + m.held_micro + p_amount <= v_limit;
+        IF NOT FOUND THEN
+            RETURN QUERY SELECT 'refused'::text, m.spent_micro, m.held_micro, v_limit
+                           FROM quota_months m WHERE m.user_id = p_user AND m.month = p_month;
+            RETURN;
+        END IF;
+    END IF;
+    INSERT INTO quota_reservations (id, user_id, month, request_id, model, amount, max_tokens, created_at,
+        expires_at, input_tokens, price_input, price_output, price_version, use_case, provider)
+    VALUES (p_id, p_user, p_month, p_request_id, p_model, p_amount, p_max_tokens, p_now, p_expires, p_input_tokens,
+        p_price_input, p_price_output, p_price_version, p_use_case, p_provider);
+    RETURN QUERY SELECT 'held'::text, 0::bigint, 0::bigint, v_limit;
+END $$;
+
+CREATE FUNCTION studio_settle(
+    p_id text, p_user text, p_row_month text, p_has_row boolean,
+    r_request_id text, r_user_id text, r_use_case text, r_provider text, r_model text, r_requested_model text,
+    r_input_tokens bigint, r_output_tokens bigint, r_cache_read_tokens bigint, r_cache_write_tokens bigint,
+    r_reasoning_tokens bigint, r_estimated smallint, r_cost bigint, r_cost_saved bigint, r_price_version text,
+    r_latency_ms double precision, r_ttft_ms double precision, r_status text, r_error text, r_created_at timestamptz)
+RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_month text;
+    v_amount bigint;
+BEGIN
+    DELETE FROM quota_reservations r WHERE r.id = p_id RETURNING r.month, r.amount INTO v_month, v_amount;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    UPDATE quota_months m SET held_micro = m.held_micro - v_amount WHERE m.user_id = p_user AND m.month = v_month;
+    IF p_has_row THEN
+        -- The hold covers the row only within its own month; a bill above the hold is flagged.
+        INSERT INTO llm_usage (request_id, reservation_id, user_id, use_case, provider, model, requested_model,
+            input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, estimated,
+            cost_micro_usd, cost_saved_micro_usd, reserved_micro_usd, price_version, latency_ms, ttft_ms, status,
+            error, created_at, overrun)
+        VALUES (r_request_id, p_id, r_user_id, r_use_case, r_provider, r_model, r_requested_model, r_input_tokens,
+            r_output_tokens, r_cache_read_tokens, r_cache_write_tokens, r_reasoning_tokens, r_estimated, r_cost,
+            r_cost_saved, CASE WHEN v_month = p_row_month THEN v_amount ELSE 0 END, r_price_version, r_latency_ms,
+            r_ttft_ms, r_status, r_error, r_created_at, CASE WHEN r_cost > v_amount THEN 1 ELSE 0 END)
+        ON CONFLICT (reservation_id) WHERE reservation_id IS NOT NULL DO NOTHING;
+    END IF;
+    RETURN true;
+END $$;
+"""
+
 # (version, name, SQL). The version is the schema version a database reports once it has run.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "m001_initial", M001_INITIAL),
     (2, "m002_accounts", M002_ACCOUNTS),
     (3, "m003_leases", M003_LEASES),
+    (4, "m004_one_statement", M004_ONE_STATEMENT),
 ]
