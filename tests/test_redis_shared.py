@@ -151,3 +151,20 @@ def test_redis_out_of_reach_never_fails_the_request() -> None:
     ticket = group.begin(KEY)
     assert ticket.leader  # goes to the vendor alone
     ticket.finish(answer())
+
+
+def test_redis_out_of_reach_refuses_before_any_vendor_call_and_says_so() -> None:
+    from core.backends.redis_limits import RedisRequestRateLimiter, SharedStateUnavailable
+
+    port = free_port()
+    limiter = RedisRateLimiter(client_for(f"redis://:s3cret@127.0.0.1:{port}/0"), {"openai": Limits(500, 0)})
+    with pytest.raises(SharedStateUnavailable) as refused:
+        limiter.acquire("openai", 100, max_wait_s=5.0)
+    message = str(refused.value)
+    assert f"redis://127.0.0.1:{port}/0" in message and "nothing was sent to the vendor" in message
+    assert "s3cret" not in message and refused.value.kind == "storage"  # the API answers 503
+    with pytest.raises(SharedStateUnavailable):
+        RedisRequestRateLimiter(client_for(f"redis://127.0.0.1:{port}/0")).hit("alice", 60)
+    # After a vendor's answer or error, a lost Redis never replaces what the caller must see.
+    limiter.refund("openai", 50)
+    limiter.cool_down("openai", 3)

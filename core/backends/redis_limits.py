@@ -10,11 +10,16 @@
 Each decision is one Lua script, which Redis runs atomically: no two replicas can take the same
 token. Time is Redis's own clock (``TIME``) unless a clock is injected (tests), because monotonic
 clocks of different hosts cannot be compared. Keys expire once idle, so Redis holds no garbage.
+
+Redis out of reach is ``SharedStateUnavailable`` (a storage error: the API answers 503, the CLI exits
+2), raised before anything is sent to a vendor: without the shared limits a replica cannot know how
+much the others are sending.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -22,8 +27,10 @@ from typing import Any
 
 from core.llm.errors import RateLimited
 from core.llm.ratelimit import Limits
+from core.storage import StorageError
 
 KEY_PREFIX = "studio:"
+log = logging.getLogger("core.backends.redis_limits")
 
 # KEYS: rpm bucket, tpm bucket, cooldown. ARGV: rpm, tpm, tokens, max_wait_s (-1: none), now_s (-1: Redis TIME).
 # A bucket holds ``level`` (may go negative: debt) and ``updated``; it refills at per_minute / 60 per s.
@@ -100,6 +107,30 @@ return -1
 """
 
 
+class SharedStateUnavailable(StorageError):
+    """Redis (``STUDIO_REDIS_URL``) cannot be reached; nothing was sent to the vendor. Try again shortly."""
+
+
+def _where(client: Any) -> str:
+    """redis://host:port/db of a client, without its password, for messages."""
+    kw = client.connection_pool.connection_kwargs
+    return f"redis://{kw.get('host', 'localhost')}:{kw.get('port', 6379)}/{kw.get('db', 0)}"
+
+
+def _run(client: Any, script: Any, keys: list[str], args: list[Any]) -> Any:
+    import redis
+
+    try:
+        return script(keys=keys, args=args)
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        raise SharedStateUnavailable(
+            f"The shared rate limits in Redis ({_where(client)}) cannot be reached right now ({exc}); "
+            "nothing was sent to the vendor.",
+            hint="Try again in a moment. If it persists, check that Redis is running and that STUDIO_REDIS_URL "
+            "is right.",
+        ) from None
+
+
 def client_for(url: str) -> Any:
     import redis
 
@@ -125,13 +156,16 @@ class RedisRateLimiter:
         """The vendor said to wait (a 429 with Retry-After): every caller on every replica waits."""
         ms = int(max(0.0, seconds) * 1000)
         if ms > 0:
-            self._cool(keys=self._keys(provider)[2:], args=[ms])
+            try:
+                _run(self._client, self._cool, self._keys(provider)[2:], [ms])
+            except SharedStateUnavailable as exc:  # the vendor's own error is what the caller must see
+                log.warning("could not share the %s cooldown: %s", provider, exc.message)
 
     def _reserve(self, provider: str, tokens: int, max_wait_s: float | None) -> float:
         # A provider without rpm/tpm limits still honours a cooldown another replica was given.
         lim = self._limits.get(provider) or Limits()
         now = self._clock() if self._clock is not None else -1
-        wait = float(self._buckets(keys=self._keys(provider), args=[
+        wait = float(_run(self._client, self._buckets, self._keys(provider), [
             lim.rpm, lim.tpm, max(0, int(tokens)), -1 if max_wait_s is None else max(0.0, max_wait_s), now]))
         if wait < 0:
             err = RateLimited(
@@ -164,7 +198,10 @@ class RedisRateLimiter:
         """Give back tokens reserved beyond what the request really used."""
         lim = self._limits.get(provider)
         if lim is not None and lim.tpm > 0 and tokens > 0:
-            self._refund(keys=self._keys(provider)[1:2], args=[lim.tpm, int(tokens)])
+            try:
+                _run(self._client, self._refund, self._keys(provider)[1:2], [lim.tpm, int(tokens)])
+            except SharedStateUnavailable as exc:  # after an answer: never lose it over a refund
+                log.warning("could not give back %d %s tokens: %s", tokens, provider, exc.message)
 
 
 class RedisRequestRateLimiter:
@@ -180,8 +217,8 @@ class RedisRequestRateLimiter:
         if per_minute <= 0:
             return 60.0
         now_ms = int(self._clock() * 1000) if self._clock is not None else -1
-        wait_ms = int(self._window(keys=[f"{KEY_PREFIX}req:{user_id}"],
-                                   args=[per_minute, uuid.uuid4().hex, now_ms]))
+        wait_ms = int(_run(self._client, self._window, [f"{KEY_PREFIX}req:{user_id}"],
+                           [per_minute, uuid.uuid4().hex, now_ms]))
         if wait_ms < 0:
             return None
         return max(1.0, float(-(-wait_ms // 1000)))
