@@ -95,7 +95,9 @@ TOUCH = re.compile(r"\btouch(?:es|ed|ing)?\b|\bhits?\b|\btags?\b|\breach(?:es|ed
                    re.ASCII)
 
 AND_WORDS = re.compile(r"\band\b|&&|(?<![a-z])&(?![a-z])"
-                       r"|그리고|이고|이며|이면서|면서|동시에|(?<=[가-힣])고(?=\s)|\bwhile\b|\bplus\b",
+                       r"|그리고|이고|이며|이면서|면서|동시에|(?<=[가-힣])고(?=\s)|\bwhile\b|\bplus\b"
+                       # "200일선 위에 있을 때 RSI 40 이하면": a condition "at the time" another holds
+                       r"|(?<=[가-힣])\s*때(?:에만|에|만|는)?(?=\s+\S)",
                        re.ASCII)
 # "30 or below" is one comparison (<=); "above 70 or below 30" is two.
 OR_WORDS = re.compile(r"(?<!\bat\s)\bor\b(?!\s+(?:less|lower|below|more|higher|above|fewer|greater|equal)\b"

@@ -34,6 +34,8 @@ _FROM_BELOW_KO = re.compile(r"(아래|밑|이하|미만)\s*(?:에서|서)\s*(?:�
                             r"(?:올라오|올라와|올라가|올라|오르|올랐|반등|상승|회복|탈출|벗어나|벗어난)")
 _FROM_ABOVE_KO = re.compile(r"(위|이상|초과)\s*(?:에서|서)\s*(?:다시\s*)?"
                             r"(?:내려오|내려와|내려가|내려|떨어지|떨어져|떨어|하락|빠지|빠져|꺾이|꺾여|꺾)")
+# "RSI turns up from 30": it leaves 30 upward, a cross above it.
+_TURN_FROM = re.compile(r"\b(?:turns?|turned|turning|hooks?|hooked|curls?|curled)\s+(up|down)\s+(?:from|off|at)\b", re.ASCII)
 _BELOW_TO_ABOVE_KO = re.compile(r"(?:아래|밑)\s*(?:에서|서)\s*위\s*(?:로|쪽으로)")  # "아래에서 위로 돌파"
 _ABOVE_TO_BELOW_KO = re.compile(r"위\s*(?:에서|서)\s*(?:아래|밑)\s*(?:로|쪽으로)")
 # "from above" / "from below" that no rule above consumed: which way it crosses is not said.
@@ -72,6 +74,7 @@ def rewrite(text: str) -> str:
     """Condition text with the phrasings above said the plain way (positions may shift)."""
     text = _STATE_UP.sub(" 위에 있", text)
     text = _STATE_DOWN.sub(" 아래에 있", text)
+    text = _TURN_FROM.sub(lambda m: " crosses above " if m.group(1) == "up" else " crosses below ", text)
     text = _BELOW_TO_ABOVE_KO.sub(" 위로 ", text)
     text = _ABOVE_TO_BELOW_KO.sub(" 아래로 ", text)
     text = _FROM_BELOW_EN.sub(" crosses above ", text)
