@@ -35,7 +35,8 @@ _FROM_BELOW_KO = re.compile(r"(아래|밑|이하|미만)\s*(?:에서|서)\s*(?:�
 _FROM_ABOVE_KO = re.compile(r"(위|이상|초과)\s*(?:에서|서)\s*(?:다시\s*)?"
                             r"(?:내려오|내려와|내려가|내려|떨어지|떨어져|떨어|하락|빠지|빠져|꺾이|꺾여|꺾)")
 # "RSI turns up from 30": it leaves 30 upward, a cross above it.
-_TURN_FROM = re.compile(r"\b(?:turns?|turned|turning|hooks?|hooked|curls?|curled)\s+(up|down)\s+(?:from|off|at)\b", re.ASCII)
+_TURN_FROM = re.compile(r"\b(?:turns?|turned|turning|hooks?|hooked|curls?|curled)\s+(up|down)\s+(?:from|off|at)\b",
+                        re.ASCII)
 _BELOW_TO_ABOVE_KO = re.compile(r"(?:아래|밑)\s*(?:에서|서)\s*위\s*(?:로|쪽으로)")  # "아래에서 위로 돌파"
 _ABOVE_TO_BELOW_KO = re.compile(r"위\s*(?:에서|서)\s*(?:아래|밑)\s*(?:로|쪽으로)")
 # "from above" / "from below" that no rule above consumed: which way it crosses is not said.
