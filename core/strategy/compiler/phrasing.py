@@ -37,6 +37,10 @@ _FROM_ABOVE_KO = re.compile(r"(위|이상|초과)\s*(?:에서|서)\s*(?:다시\s
 # "RSI turns up from 30": it leaves 30 upward, a cross above it.
 _TURN_FROM = re.compile(r"\b(?:turns?|turned|turning|hooks?|hooked|curls?|curled)\s+(up|down)\s+(?:from|off|at)\b",
                         re.ASCII)
+# "RSI is not above 70" is RSI <= 70: a negated level is the other side, the level itself included.
+_NOT_ABOVE = re.compile(r"\b(?:is\s+not|isn'?t|not)\s+(?:above|over|higher\s+than|greater\s+than|more\s+than)\b",
+                        re.ASCII)
+_NOT_BELOW = re.compile(r"\b(?:is\s+not|isn'?t|not)\s+(?:below|under|lower\s+than|less\s+than)\b", re.ASCII)
 _BELOW_TO_ABOVE_KO = re.compile(r"(?:아래|밑)\s*(?:에서|서)\s*위\s*(?:로|쪽으로)")  # "아래에서 위로 돌파"
 _ABOVE_TO_BELOW_KO = re.compile(r"위\s*(?:에서|서)\s*(?:아래|밑)\s*(?:로|쪽으로)")
 # "from above" / "from below" that no rule above consumed: which way it crosses is not said.
@@ -75,6 +79,8 @@ def rewrite(text: str) -> str:
     """Condition text with the phrasings above said the plain way (positions may shift)."""
     text = _STATE_UP.sub(" 위에 있", text)
     text = _STATE_DOWN.sub(" 아래에 있", text)
+    text = _NOT_ABOVE.sub(" at most ", text)
+    text = _NOT_BELOW.sub(" at least ", text)
     text = _TURN_FROM.sub(lambda m: " crosses above " if m.group(1) == "up" else " crosses below ", text)
     text = _BELOW_TO_ABOVE_KO.sub(" 위로 ", text)
     text = _ABOVE_TO_BELOW_KO.sub(" 아래로 ", text)

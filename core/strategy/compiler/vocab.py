@@ -26,7 +26,7 @@ position trade trading strategy using use based signal signals level levels line
 either new than over under price hits hit reaches reach reached rise rises rising rose climbs climb climbed
 jumps jump jumped moves move moved falls fall fell falling drops drop dropped dropping dips dip dipped sinks
 sink slips slip slides slide pushes push pops pop spikes spike flips flip turns turn turned crosses cross
-crossed goes went stays stay holds hold trades is isn't gets value values reading period periods length day
+crossed goes went stays stay holds hold trades is gets value values reading period periods length day
 days hour hours minute minutes week weeks one single automatically auto immediately right away which what so
 too very ok okay hey hi kindly asap say something value bot alert me my mine our spot amount size usd usdt
 dollars dollar worth close closes closed closing candle's level's line's its long entry price's
