@@ -78,25 +78,33 @@ def overruns(summary: dict[str, Any]) -> None:
                    icon=":material/priority_high:")
 
 
+def _amount(value: Any, any_data: bool) -> str:
+    """Every digit of a dollar amount ($0.000123, never a rounded $0.00), or "—" for a month with no
+    calls at all (nothing to show is not the same as $0)."""
+    return usd(value) if any_data else t("usage.kpi.none")
+
+
 def kpis(summary: dict[str, Any], totals: dict[str, Any]) -> None:
-    cols = st.columns(6)
-    cols[0].metric(t("usage.kpi.spend"), usd(summary["spend_usd"]), help=t("usage.kpi.spend_help"))
+    any_data = bool(summary["requests"])
+    # Two rows of three: six cards in one row cut amounts like $9.996123 to "$9.996…".
+    top, bottom = st.columns(3), st.columns(3)
+    top[0].metric(t("usage.kpi.spend"), _amount(summary["spend_usd"], any_data), help=t("usage.kpi.spend_help"))
     if summary["quota_usd"] is not None:
-        cols[1].metric(t("usage.kpi.remaining"), usd(summary["remaining_usd"]),
-                       delta=t("usage.kpi.remaining_of", quota=usd(summary["quota_usd"])), delta_color="off",
-                       delta_arrow="off")
+        top[1].metric(t("usage.kpi.remaining"), usd(summary["remaining_usd"]),
+                      delta=t("usage.kpi.remaining_of", quota=usd(summary["quota_usd"])), delta_color="off",
+                      delta_arrow="off")
     else:
-        cols[1].metric(t("usage.kpi.remaining"), t("usage.kpi.no_quota"))
-    cols[2].metric(t("usage.kpi.projection"), usd(estimate(summary["projected_usd"])),
-                   help=t("usage.kpi.projection_help"))
-    cols[3].metric(t("usage.kpi.requests"), f"{summary['requests']:,}",
-                   delta=t("usage.kpi.errors", n=totals["errors"]) if totals["errors"] else None,
-                   delta_color="inverse", delta_arrow="off")
+        top[1].metric(t("usage.kpi.remaining"), t("usage.kpi.no_quota"))
+    top[2].metric(t("usage.kpi.projection"), _amount(estimate(summary["projected_usd"]), any_data),
+                  help=t("usage.kpi.projection_help"))
+    bottom[0].metric(t("usage.kpi.requests"), f"{summary['requests']:,}" if any_data else t("usage.kpi.none"),
+                     delta=t("usage.kpi.errors", n=totals["errors"]) if totals["errors"] else None,
+                     delta_color="inverse", delta_arrow="off")
     tokens = sum(totals[k] for k in TOKEN_KINDS if k != "reasoning_tokens")
-    cols[4].metric(t("usage.kpi.tokens"), f"{tokens:,}")
-    cols[5].metric(t("usage.kpi.savings"), usd(summary["cache_savings_usd"]),
-                   delta=t("usage.kpi.hit_rate", pct=f"{totals['cache_hit_rate'] * 100:.1f}"), delta_color="off",
-                   delta_arrow="off")
+    bottom[1].metric(t("usage.kpi.tokens"), f"{tokens:,}" if any_data else t("usage.kpi.none"))
+    bottom[2].metric(t("usage.kpi.savings"), _amount(summary["cache_savings_usd"], any_data),
+                     delta=t("usage.kpi.hit_rate", pct=f"{totals['cache_hit_rate'] * 100:.1f}") if any_data else None,
+                     delta_color="off", delta_arrow="off")
 
 
 def daily_chart(scope: str | None, month: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -87,3 +87,32 @@ def test_filter_narrows_the_table_and_quota_banner_shows(page: Page, server: Stu
     grid = main.get_by_test_id("stDataFrame").locator("table[role='grid']")
     expect(grid).to_contain_text("claude-sonnet-4-5")
     expect(grid).not_to_contain_text("gpt-4o-mini")
+
+
+@pytest.mark.parametrize("locale", ["ko-KR", "en-US"])
+def test_cards_show_every_digit_of_a_tiny_spend_and_a_dash_for_no_data(
+        studio_factory: Callable[..., StudioServer], new_page: Callable[..., Page], tmp_path: Path,
+        locale: str) -> None:
+    from core.llm.types import Usage, UsageRow
+    from ui.i18n import translate
+
+    lang = locale[:2]
+    tiny_db, empty_db = tmp_path / "tiny.db", tmp_path / "empty.db"
+    db = get_db(tiny_db)
+    SqliteLedger(db, Decimal("1")).record(UsageRow(
+        "tiny", "local", "strategy_generation", "openai", "gpt-4o-mini", "gpt-4o-mini", Usage(10, 5),
+        Decimal("0.000123"), "ok", created_at=datetime.now(UTC)))
+    db.close()
+    spend = translate("usage.kpi.spend", lang)
+    for path, shown in ((tiny_db, "$0.000123"), (empty_db, "—")):
+        server = studio_factory({"STUDIO_DB": str(path)})
+        page = new_page(locale)
+        goto(page, server, "usage", heading=translate("usage.title", lang))
+        card = main_area(page).get_by_test_id("stMetric").filter(has_text=spend)
+        value = card.get_by_test_id("stMetricValue")
+        expect(value).to_have_text(shown)
+        # The whole amount fits its card: nothing cut to an ellipsis.
+        assert value.evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+        if shown == "—":
+            requests = main_area(page).get_by_test_id("stMetric").filter(has_text=translate("usage.kpi.requests", lang))
+            expect(requests.get_by_test_id("stMetricValue")).to_have_text("—")

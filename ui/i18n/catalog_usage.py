@@ -25,6 +25,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "usage.kpi.remaining": {"en": "Remaining quota", "ko": "남은 한도"},
     "usage.kpi.remaining_of": {"en": "of {quota}", "ko": "한도 {quota}"},
     "usage.kpi.no_quota": {"en": "—", "ko": "—"},
+    "usage.kpi.none": {"en": "—", "ko": "—"},
     "usage.kpi.projection": {"en": "Projected", "ko": "월말 예상"},
     "usage.kpi.projection_help": {
         "en": "Month-end spend at the pace so far: spend divided by the share of the month that has passed.",
