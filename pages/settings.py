@@ -12,7 +12,8 @@ import streamlit as st
 from core.services import models
 from ui.api_keys import api_keys_section
 from ui.errors import show_error
-from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, set_language, t
+from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, t
+from ui.identity import save_language
 from ui.plain_text import escape_markdown
 
 _LANG_WIDGET = "_settings_lang"
@@ -110,7 +111,7 @@ def routing_section() -> None:
 
 
 def _on_lang_change() -> None:
-    set_language(str(st.session_state[_LANG_WIDGET]))
+    save_language(str(st.session_state[_LANG_WIDGET]))
 
 
 def language_section() -> None:

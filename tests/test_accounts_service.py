@@ -17,6 +17,7 @@ from core.accounts import Forbidden, KeyInvalid, Principal, RequestRateLimited, 
 from core.accounts.errors import KeyNotFound
 from core.accounts.ratelimit import RequestRateLimiter
 from core.config import reset_settings_cache
+from core.errors import StudioError
 from core.services import accounts, usage
 from core.services import strategy_library as lib
 from core.strategy.store import StrategyNotFound
@@ -171,3 +172,15 @@ def test_another_user_cannot_add_a_version_to_or_delete_a_strategy() -> None:
     lib.delete_strategy(sid, user=ALICE)
     with pytest.raises(StrategyNotFound):
         lib.get_strategy(sid, user=ALICE)
+
+
+def test_each_user_keeps_their_own_interface_language() -> None:
+    alice, bob = Principal("alice-sub", "user", "Alice"), Principal("bob-sub", "user", "Bob")
+    assert accounts.preferred_language(alice) is None  # never chosen: the browser's language decides
+    accounts.set_preferred_language(alice, "en")
+    accounts.set_preferred_language(bob, "ko")
+    assert accounts.preferred_language(alice) == "en" and accounts.preferred_language(bob) == "ko"
+    accounts.sign_in(alice)  # a later sign-in keeps it
+    assert accounts.preferred_language(alice) == "en"
+    with pytest.raises(StudioError):
+        accounts.set_preferred_language(alice, "fr")

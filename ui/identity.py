@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from core.services.accounts import LOCAL, LOCAL_USER_ID, Principal, principal_for
-from ui.i18n import t
+from ui.i18n import current_language, language_was_guessed, set_language, t
 
 USER_KEY = "user"
 PRINCIPAL_KEY = "principal"
@@ -62,6 +62,34 @@ def _record(principal: Principal) -> None:
         sign_in(principal)
         st.session_state[_SIGNED_IN] = principal.user_id
     except Exception:  # the Usage and Settings pages show storage errors themselves
+        return
+    _adopt_language(principal)
+
+
+def _adopt_language(principal: Principal) -> None:
+    """Once per session: the language this user chose last wins over the browser's guess, never over
+    a choice (the address's ?lang=, a shared link, or a switch in this session). Rerun when it
+    differs, so no part of the page is left in the other language (the navigation came first)."""
+    from core.services.accounts import preferred_language
+
+    try:
+        stored = preferred_language(principal)
+    except Exception:  # no readable database: the browser's language is a fine default
+        return
+    if stored is None or not language_was_guessed() or stored == current_language():
+        return
+    set_language(stored)
+    st.rerun()
+
+
+def save_language(lang: str) -> None:
+    """The session's language becomes the signed-in user's choice, kept in the database."""
+    from core.services.accounts import set_preferred_language
+
+    set_language(lang)
+    try:
+        set_preferred_language(current_principal(), lang)
+    except Exception:  # the session still switches; storage errors show on Usage and Settings
         return
 
 

@@ -6,8 +6,8 @@ import streamlit as st
 
 from core.services.accounts import LOCAL_USER_ID
 from ui.errors import show_error
-from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, remember_language, set_language, t
-from ui.identity import current_principal, render_identity
+from ui.i18n import LANGUAGE_NAMES, LANGUAGES, current_language, remember_language, t
+from ui.identity import current_principal, render_identity, save_language
 from ui.money import format_usd
 
 DEFAULT_USER = LOCAL_USER_ID
@@ -23,7 +23,7 @@ def _on_lang_change() -> None:
     # Clicking the selected segment again deselects it (None); keep the language then.
     value = st.session_state.get(_LANG_WIDGET)
     if value in LANGUAGES:
-        set_language(str(value))
+        save_language(str(value))
 
 
 def _sync_widget(widget_key: str, value: str) -> None:

@@ -19,6 +19,7 @@ class UserRecord:
     created_at: str
     last_seen_at: str | None
     rate_limit_per_minute: int | None  # None: the default of STUDIO_RATE_LIMIT_PER_MINUTE
+    language: str | None = None  # "ko" / "en" once the user chose one; None: the browser's decides
 
 
 class UserStore(Protocol):
@@ -28,9 +29,11 @@ class UserStore(Protocol):
 
     def set_rate_limit(self, user_id: str, per_minute: int | None) -> None: ...
 
+    def set_language(self, user_id: str, language: str | None) -> None: ...
+
 
 class SqliteUserStore:
-    _COLS = "id, display_name, email, created_at, last_seen_at, rate_limit_per_minute"
+    _COLS = "id, display_name, email, created_at, last_seen_at, rate_limit_per_minute, language"
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
@@ -58,3 +61,8 @@ class SqliteUserStore:
         self.ensure(Principal(user_id))
         with self.db.conn:
             self.db.conn.execute("UPDATE users SET rate_limit_per_minute = ? WHERE id = ?", (per_minute, user_id))
+
+    def set_language(self, user_id: str, language: str | None) -> None:
+        self.ensure(Principal(user_id))
+        with self.db.conn:
+            self.db.conn.execute("UPDATE users SET language = ? WHERE id = ?", (language, user_id))

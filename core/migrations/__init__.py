@@ -26,6 +26,7 @@ from core.migrations import (
     m005_accounts,
     m006_ledger_leases,
     m007_cache_totals,
+    m008_user_language,
 )
 
 Migration = Callable[[sqlite_utils.Database], None]
@@ -39,6 +40,7 @@ _ORDER: tuple[ModuleType, ...] = (
     m005_accounts,
     m006_ledger_leases,
     m007_cache_totals,
+    m008_user_language,
 )
 
 

@@ -158,6 +158,27 @@ def set_rate_limit(principal: Principal, user: str, per_minute: int | None) -> N
         users.set_rate_limit(user, per_minute)
 
 
+LANGUAGES = ("ko", "en")
+
+
+def preferred_language(principal: Principal) -> str | None:
+    """The language the user chose last (on any device), or None if they never chose one."""
+    with _stores() as (_, users):
+        record = users.get(principal.user_id)
+    language = record.language if record is not None else None
+    return language if language in LANGUAGES else None
+
+
+def set_preferred_language(principal: Principal, language: str) -> None:
+    """Remember the user's interface language; each user sets only their own."""
+    if language not in LANGUAGES:
+        from core.services.common import BadInput
+
+        raise BadInput(f"Unknown language {language!r}: choose ko or en.")
+    with _stores() as (_, users):
+        users.set_language(principal.user_id, language)
+
+
 def set_quota(principal: Principal, user: str, usd: Decimal | str | float | None) -> Decimal | None:
     """Set ``user``'s monthly quota; admins only, so nobody can raise their own."""
     if not principal.is_admin:

@@ -17,7 +17,15 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import StudioServer, free_port, main_area, sidebar, start_studio, wait_idle
+from tests.browser.conftest import (
+    StudioServer,
+    free_port,
+    main_area,
+    sidebar,
+    start_studio,
+    switch_language,
+    wait_idle,
+)
 from tests.strategy_builders import DESIGN_EXAMPLE
 
 USERS = {
@@ -194,3 +202,22 @@ def test_a_key_created_on_settings_is_shown_once_and_works_on_the_same_port(
     wait_idle(page)
     expect(main_area(page)).to_contain_text("browser test")
     expect(main_area(page).get_by_text(key)).to_have_count(0)  # shown once only
+
+
+def test_the_language_a_user_chose_follows_them_to_a_new_browser(
+        login_studio: StudioServer, new_page: Callable[..., Page]) -> None:
+    first = new_page("en-US")
+    log_in(first, login_studio, "alice-sub")
+    switch_language(first, "한국어")
+    expect(sidebar(first).get_by_test_id("stSidebarNav").get_by_text("설정", exact=True)).to_be_visible()
+    # Another browser (English, no ?lang= in the address): alice gets her Korean back after login.
+    second = new_page("en-US")
+    log_in(second, login_studio, "alice-sub")
+    expect(sidebar(second).get_by_test_id("stSidebarNav").get_by_text("설정", exact=True)).to_be_visible()
+    # And a reload keeps it.
+    second.goto(f"{login_studio.url}/settings")
+    expect(main_area(second).get_by_test_id("stHeading").filter(has_text="설정").first).to_be_visible()
+    # Bob chose nothing: his English browser decides for him.
+    third = new_page("en-US")
+    log_in(third, login_studio, "bob-sub")
+    expect(sidebar(third).get_by_test_id("stSidebarNav").get_by_text("Settings", exact=True)).to_be_visible()

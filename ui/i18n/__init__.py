@@ -25,6 +25,7 @@ DEFAULT_LANGUAGE = "ko"  # Korean traders are the first users; the browser's lan
 FALLBACK_LANGUAGE = "en"
 LANGUAGE_NAMES: dict[str, str] = {"ko": "한국어", "en": "English"}
 SESSION_KEY = "lang"
+GUESSED_KEY = "_lang_guessed"
 QUERY_KEY = "lang"
 
 log = logging.getLogger(__name__)
@@ -83,12 +84,24 @@ def current_language() -> str:
         return DEFAULT_LANGUAGE
     if lang in LANGUAGES:
         return str(lang)
-    lang = _address_language() or browser_language() or DEFAULT_LANGUAGE
+    named = address_language()
+    lang = named or browser_language() or DEFAULT_LANGUAGE
     st.session_state[SESSION_KEY] = lang
+    # Nobody chose it in this session: a signed-in user's saved choice may still replace it.
+    st.session_state[GUESSED_KEY] = named is None
     return lang
 
 
-def _address_language() -> str | None:
+def language_was_guessed() -> bool:
+    """True while the session's language is only the browser's (or the default), not a choice."""
+    try:
+        return bool(st.session_state.get(GUESSED_KEY))
+    except Exception:
+        return False
+
+
+def address_language() -> str | None:
+    """The language the page address names (?lang=ko), if any."""
     try:
         value = st.query_params.get(QUERY_KEY)
     except Exception:  # no script run context
@@ -111,6 +124,7 @@ def set_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     st.session_state[SESSION_KEY] = lang
+    st.session_state[GUESSED_KEY] = False
     remember_language()
 
 

@@ -21,7 +21,7 @@ from core.backends.postgres.db import PgDatabase
 from core.storage import iso
 
 _KEY_COLS = "prefix, user_id, name, created_at, last_used_at, revoked_at"
-_USER_COLS = "id, display_name, email, created_at, last_seen_at, rate_limit_per_minute"
+_USER_COLS = "id, display_name, email, created_at, last_seen_at, rate_limit_per_minute, language"
 
 
 def _now() -> datetime:
@@ -103,3 +103,8 @@ class PgUserStore:
         self.ensure(Principal(user_id))
         with self.db.write() as conn:
             conn.execute("UPDATE users SET rate_limit_per_minute = %s WHERE id = %s", (per_minute, user_id))
+
+    def set_language(self, user_id: str, language: str | None) -> None:
+        self.ensure(Principal(user_id))
+        with self.db.write() as conn:
+            conn.execute("UPDATE users SET language = %s WHERE id = %s", (language, user_id))

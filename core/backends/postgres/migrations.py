@@ -321,10 +321,15 @@ BEGIN
 END $$;
 """
 
+M005_USER_LANGUAGE = """
+ALTER TABLE users ADD COLUMN language text;
+"""
+
 # (version, name, SQL). The version is the schema version a database reports once it has run.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "m001_initial", M001_INITIAL),
     (2, "m002_accounts", M002_ACCOUNTS),
     (3, "m003_leases", M003_LEASES),
     (4, "m004_one_statement", M004_ONE_STATEMENT),
+    (5, "m005_user_language", M005_USER_LANGUAGE),
 ]
