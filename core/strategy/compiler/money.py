@@ -20,7 +20,7 @@ EN_SCALE = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "million": 1_000_000}
 WON = re.compile(
     rf"₩\s*(?P<w1>{NUM})"
     rf"|(?P<k>{KO_SCALED})\s*(?:원|krw|₩)?"
-    rf"|(?P<n>{NUM})\s*(?P<s>k|m)?\s*(?:원|krw|₩)(?![a-z])",
+    rf"|(?P<n>{NUM})\s*(?P<s>k|m)?\s*(?:원|krw|₩|won)(?![a-z])",
     re.ASCII,
 )
 

@@ -52,7 +52,7 @@ _MOVE_EN = re.compile(
     r"|plunged|crash(?:es|ed)|tanks?|tanked|goes\s+down|went\s+down|is\s+down|was\s+down|moves?\s+down"
     r"|rises?|rose|jumps?|jumped|pumps?|pumped|gains?|gained|increases?|increased|climbs?|climbed|surges?|surged"
     r"|rall(?:ies|ied)|goes\s+up|went\s+up|is\s+up|was\s+up|moves?\s+up)"
-    r"\s+(?:by\s+)?(?:(?P<strict>more\s+than\s+|over\s+)|at\s+least\s+)?(\d+(?:\.\d+)?)\s*%"
+    r"\s+(?:by\s+)?(?:(?P<strict>more\s+than\s+|over\s+)|at\s+least\s+)?(\d+(?:\.\d+)?)\s*%(?:\s+or\s+more)?"
     r"(?:\s+(?:in|within|over)\s+(?:(?:the\s+)?(?:last|past)\s+)?(?:an?\s+|one\s+)?(\d+)?\s*"
     r"(hours?|h|days?|d|candles?|bars?|minutes?|mins?))?", re.ASCII)
 _MOVE_KO = re.compile(

@@ -145,7 +145,7 @@ EXCHANGE_RE = re.compile("|".join(
     rf"(?P<{ex}>" + "|".join(rf"(?<![a-z]){re.escape(n)}(?![a-z])" for n in names) + ")"
     for ex, names in EXCHANGES.items()))
 KRW_WORDS = re.compile(r"원화|(?<![a-z])krw(?![a-z])")
-WON_SAID = re.compile(r"원화|(?<![a-z])krw(?![a-z])|₩|\d\s*(?:억|천만|백만|만|천)?\s*원")
+WON_SAID = re.compile(r"원화|(?<![a-z])krw(?![a-z])|₩|\d\s*(?:억|천만|백만|만|천)?\s*원|\d\s*(?:k|m)?\s*won(?![a-z])")
 
 # Assets that are not crypto: named so the decline says so instead of trading BTC in their place.
 NON_CRYPTO = re.compile(

@@ -22,6 +22,9 @@ _WORDS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+_MILLIONS = re.compile(r"\s*(?:krw|won|usdt|usdc|usd|dollars?|원|달러|worth\b|of\b)")
+
+
 @dataclass(frozen=True)
 class TimeframeHit:
     interval: str | None  # None: recognised as a timeframe but not supported (e.g. 2h)
@@ -62,6 +65,8 @@ def find_timeframes(text: str) -> list[TimeframeHit]:
                 not hyphenated and not re.match(r"\s*(마다|간격|기준)", after) and \
                 not re.search(r"every\s*$|매\s*$", before):
             continue
+        if unit == "m" and _MILLIONS.match(text, m.end()):
+            continue  # "2m KRW", "5m worth of": millions, not minutes
         hits.append(TimeframeHit(_to_interval(int(m.group(1)), unit), m.group(0), m.start(), m.end()))
     for regex, interval in _WORDS:
         for m in regex.finditer(text):
