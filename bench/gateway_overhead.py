@@ -2,7 +2,10 @@
 and through the gateway as the app runs it (SQLite usage ledger on, in a temporary database;
 response cache off, so every request reaches the vendor), non-streaming and streaming.
 
-    python bench/gateway_overhead.py [-n 300]
+    python bench/gateway_overhead.py [-n 300] [--ledger on|off]
+
+``--ledger off`` measures the gateway alone (no reservation, no ledger row), as the benchmark of the
+builds before the ledger moved into core/usage ran it, so the two can be compared run for run.
 
 Prints per-request medians, the gateway's added time per request, and the ratio gateway/raw at the
 median (target <= 1.10 non-streaming). Raw and gateway requests alternate so that drift in the
@@ -73,6 +76,8 @@ def start_fake(port: int) -> subprocess.Popen[bytes]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-n", type=int, default=300, help="requests per side and mode")
+    parser.add_argument("--ledger", choices=("on", "off"), default="on",
+                        help="reserve and record every call in the SQLite ledger, as the app does (default on)")
     args = parser.parse_args()
     port = free_port()
     fake = start_fake(port)
@@ -86,8 +91,9 @@ def main() -> None:
         settings = load_settings(openai_api_key="sk-bench-0123456789", openai_base_url=base_url,
                                  llm_request_timeout=30, studio_db=Path(tmp) / "studio.db",
                                  llm_monthly_quota_usd=1_000_000, studio_models_file=models)
-        gateway = build_gateway(settings, with_cache=False)  # the ledger records and reserves every call
-        assert gateway.ledger is not None
+        with_ledger = args.ledger == "on"
+        gateway = build_gateway(settings, with_ledger=with_ledger, with_cache=False)
+        assert (gateway.ledger is not None) == with_ledger
         raw = openai.OpenAI(api_key="sk-bench-0123456789", base_url=base_url, max_retries=0, timeout=30)
         wire = [m.as_dict() for m in MESSAGES]
         req = ChatRequest("market_analysis", list(MESSAGES), model=MODEL, max_tokens=256, use_cache=False)
@@ -110,7 +116,7 @@ def main() -> None:
             assert isinstance(events[-1], StreamEnd)
 
         print(f"gateway overhead, {args.n} requests per side, fake vendor on loopback (own process), model {MODEL}, "
-              "SQLite ledger on, cache off")
+              f"SQLite ledger {args.ledger}, cache off")
         for mode, raw_fn, gw_fn, target in (("non-streaming", raw_complete, gw_complete, 1.10),
                                             ("streaming", raw_stream, gw_stream, None)):
             for _ in range(20):  # warm-up: connections, tiktoken, imports
