@@ -9,6 +9,7 @@ so their counts are o200k counts with a safety margin, labelled ``estimated``.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import os
@@ -83,6 +84,7 @@ def encoding(name: str = "o200k_base"):  # -> tiktoken.Encoding
     return enc
 
 
+@functools.lru_cache(maxsize=256)
 def encoding_name_for(model: str) -> str:
     import tiktoken
 
@@ -109,12 +111,26 @@ def count_text(text: str, encoding_name: str = "o200k_base") -> int:
     return len(encoding(encoding_name).encode(text, disallowed_special=()))
 
 
+# Texts up to this many characters keep their count: a system prompt, a re-ask's history or a
+# fallback candidate's messages repeat from call to call, and counting is a large part of a call's
+# own overhead. Longer texts (market data, news batches) are counted each time, never kept.
+_KEEP_COUNT_CHARS = 8000
+
+
+@functools.lru_cache(maxsize=512)
+def _kept_count(text: str, encoding_name: str) -> int:
+    return count_text(text, encoding_name)
+
+
+def _count(text: str, encoding_name: str) -> int:
+    return _kept_count(text, encoding_name) if len(text) <= _KEEP_COUNT_CHARS else count_text(text, encoding_name)
+
+
 def count_messages(provider: str, model: str, messages: Sequence[Message]) -> TokenCount:
     enc_name = encoding_name_for(model) if provider == "openai" else "o200k_base"
-    enc = encoding(enc_name)
     total = _PRIMING
     for m in messages:
-        total += _PER_MESSAGE + len(enc.encode(m.content, disallowed_special=())) + 1
+        total += _PER_MESSAGE + _count(m.content, enc_name) + 1
     if provider == "openai":
         return TokenCount(total, False, enc_name, total)
     return TokenCount(int(total * _ESTIMATE_MARGIN) + 1, True, enc_name, byte_bound(messages))
