@@ -53,8 +53,9 @@ def build_gateway(settings: Settings, *, with_ledger: bool = True, with_cache: b
         if storage is not None:
             db = storage.get_db(settings.studio_db)
             if with_ledger and (mod := _optional("core.usage.ledger")) is not None:
+                # The caller gets its answer before the settle's commit (core/usage/deferred.py).
                 ledger = mod.SqliteLedger(db, Decimal(settings.llm_monthly_quota_usd),
-                                          reservation_ttl_s=settings.llm_reservation_lease_s)
+                                          reservation_ttl_s=settings.llm_reservation_lease_s, deferred_settle=True)
             if with_cache and (mod := _optional("core.usage.cache")) is not None:
                 cache = mod.SqliteCache(db)
     # None keeps the in-process rpm/tpm buckets.

@@ -23,6 +23,7 @@ from core.llm.types import USE_CASES as USE_CASES  # re-exported: the Usage page
 from core.storage import created_by_this_process, db_path, get_db, immediate, iso, read_only_version, storage_errors
 from core.usage import queries
 from core.usage.cache import SqliteCache
+from core.usage.ledger import flush_pending
 from core.usage.money import from_micro, parse_usd
 from core.usage.period import Month
 from core.usage.quota import held_micro, quota_usd, set_quota
@@ -71,6 +72,8 @@ def _open() -> Iterator[sqlite_utils.Database]:
     if pg is not None:
         yield pg
         return
+    # This process's gateway may still be committing the rows of calls that have answered.
+    flush_pending()
     db = get_db()
     try:
         with storage_errors(db):

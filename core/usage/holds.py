@@ -88,7 +88,3 @@ def sweep(conn: sqlite3.Connection, now_iso: str) -> int:
         conn.execute("DELETE FROM quota_reservations WHERE id = ?", (rid,))
     return len(expired)
 
-
-def held_amount(conn: sqlite3.Connection, reservation_id: str) -> int | None:
-    row = conn.execute("SELECT amount FROM quota_reservations WHERE id = ?", (reservation_id,)).fetchone()
-    return None if row is None else int(row[0])

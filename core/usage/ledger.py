@@ -13,6 +13,18 @@ hold, so concurrent requests can never together spend past the quota.
   reservation id under a unique index, so a retried settle never counts a call twice. The row is the
   vendor's bill (its usage x prices) even when that is more than was held: such a row is flagged
   ``overrun``, never trimmed to the hold.
+- **Durability of settles.** With ``deferred_settle=True`` (what ``core.llm.factory.build_gateway``
+  builds for the app) the caller does not wait for that transaction: a writer thread commits queued
+  settles, several per transaction (core/usage/deferred.py). Until a row lands its hold stays in
+  ``quota_reservations`` (renewed) and an overrun is counted by this process's next reservation, so
+  the quota stays conservative; reads through the ledger or the usage services commit the queue
+  first; a graceful exit commits it. A crash (``kill -9``) in the few milliseconds between a call's
+  answer and its commit loses that row, and the call is then recorded as ``abandoned`` when its lease
+  expires, charged at an estimate (input carried + output seen) for an admin to reconcile. Without
+  the flag every settle commits before it returns.
+- Expired leases are swept inside the reservation's transaction at most every ``SWEEP_EVERY_S`` (and
+  always before a refusal); between sweeps an expired hold is still counted at its full amount, which
+  is never less than the abandoned charge it becomes, so the decision stays conservative.
 - A hold is a lease (core/usage/lease.py): renewed while the call runs, expiring ``lease_s`` after
   renewal stops. An expired lease becomes an ``abandoned`` row charged at an estimate (input the request
   carried + output seen) and the rest of the hold is released (core/usage/holds.py).
@@ -23,30 +35,46 @@ hold, so concurrent requests can never together spend past the quota.
 
 from __future__ import annotations
 
+import os
 import sqlite3
-import uuid
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import sqlite_utils
 
-from core.errors import QuotaExceeded, StudioError, redact
+from core.errors import QuotaExceeded, redact
 from core.llm.accounting import Reservation
 from core.llm.errors import PriceUnknown
 from core.llm.types import ModelPrice, Usage, UsageRow
 from core.storage import ThreadConnections, iso, utc_now
-from core.usage import holds
+from core.usage import holds, reconcile
+from core.usage.deferred import PendingSettle, SettleQueue
 from core.usage.lease import Heartbeat, watch
 from core.usage.money import fmt_usd, from_micro, to_micro, to_micro_ceil
 from core.usage.period import Month
-from core.usage.quota import held_micro, month_spend_micro, quota_usd, set_quota
-from core.usage.schema import ABANDONED, ADJUSTMENT, BILLING_STATUS_SQL, INSERT_AUDITED_SQL, INSERT_SQL
+from core.usage.quota import month_spend_micro, quota_usd, reserve_state, set_quota
+from core.usage.reconcile import ReconcileRefused
+from core.usage.schema import ABANDONED, ADJUSTMENT, INSERT_AUDITED_SQL, INSERT_SQL
 
 # A lease outlives its last renewal by this long (renewals come every third of it while the call runs).
 DEFAULT_LEASE_S = 45.0
 DEFAULT_RESERVATION_TTL_S = DEFAULT_LEASE_S  # the name older callers pass
 MAX_ERROR_CHARS = 2000
+__all__ = ["ReconcileRefused", "SqliteLedger", "flush_pending", "row_values"]
+# A reservation sweeps expired leases when the last sweep of this ledger is older than this.
+SWEEP_EVERY_S = 1.0
+
+# Ledgers of this process whose settles are committed by a writer thread (flush_pending commits them).
+_deferring: weakref.WeakSet[SqliteLedger] = weakref.WeakSet()
+
+
+def flush_pending() -> None:
+    """Commit every queued settle of this process, so that a read that follows sees its rows."""
+    for ledger in list(_deferring):
+        ledger.flush()
 
 
 def row_values(row: UsageRow, reservation_id: str | None = None) -> tuple[object, ...]:
@@ -61,13 +89,6 @@ def row_values(row: UsageRow, reservation_id: str | None = None) -> tuple[object
     )
 
 
-class ReconcileRefused(StudioError):
-    """An adjustment that cannot be made (unknown row, a row that is not an estimate, no note)."""
-
-    kind = "invalid_input"
-    exit_code = 2
-
-
 class SqliteLedger:
     def __init__(
         self,
@@ -77,8 +98,9 @@ class SqliteLedger:
         reservation_ttl_s: float = DEFAULT_LEASE_S,
         min_shrunk_tokens: int = 64,
         clock: Callable[[], datetime] = utc_now,
+        deferred_settle: bool = False,
     ) -> None:
-        self.db = db
+        self._db = db
         self.default_quota_usd = Decimal(default_quota_usd)
         self.lease_s = float(reservation_ttl_s)
         # Below this many output tokens a shrunk answer is useless; refuse instead.
@@ -86,7 +108,22 @@ class SqliteLedger:
         self.clock = clock
         self._conns = ThreadConnections(db)
         self._beat = Heartbeat(self._renew, interval_s=max(0.05, self.lease_s / 3))
+        self._swept_at: datetime | None = None
+        self._queue = SettleQueue(self._commit_settles, self._conns.lock) if deferred_settle else None
+        if self._queue is not None:
+            _deferring.add(self)
         watch(self)
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The ledger's database, with every queued settle of this process committed (what a reader expects)."""
+        flush_pending()
+        return self._db
+
+    def flush(self) -> None:
+        """Commit the queued settles now (no-op for a ledger that settles synchronously)."""
+        if self._queue is not None:
+            self._queue.flush()
 
     @property
     def reservation_ttl_s(self) -> float:
@@ -95,12 +132,13 @@ class SqliteLedger:
     # -- quota ---------------------------------------------------------------------------------
 
     def quota_usd(self, user_id: str) -> Decimal:
+        flush_pending()
         with self._conns.read() as conn:
             return quota_usd(conn, user_id, self.default_quota_usd)
 
     def set_user_quota(self, user_id: str, usd: Decimal | str | float | None) -> Decimal | None:
         """Override one user's monthly quota (``None`` returns them to the default)."""
-        with self._conns.write() as conn:
+        with self._writing() as conn:
             return set_quota(conn, user_id, usd)
 
     def reserve(
@@ -125,30 +163,52 @@ class SqliteLedger:
             )
         worst = to_micro_ceil(price.worst_case(input_tokens, max_tokens))
         now = self.clock()
-        month = Month.of(now)
+        now_iso = iso(now)
         with self._conns.write() as conn:
-            holds.sweep(conn, iso(now))
-            limit = to_micro(quota_usd(conn, user_id, self.default_quota_usd))
-            spent = month_spend_micro(conn, user_id, month)
-            held = held_micro(conn, user_id, iso(now))
+            swept = self._sweep_due(now)
+            if swept:
+                self._sweep(conn, now, now_iso)
+            limit, spent, held = self._headroom(conn, user_id, now_iso, swept)
+            if worst > 0 and worst > limit - spent - held and not swept:
+                # Refuse only on swept figures: an expired lease may be holding the headroom.
+                self._sweep(conn, now, now_iso)
+                limit, spent, held = self._headroom(conn, user_id, now_iso, True)
             remaining = limit - spent - held
             # A free call (offline engine, zero-priced local model) never needs headroom.
             if worst > 0 and worst > remaining:
+                month = Month.of(now)
                 shrunk = self._shrink(price, input_tokens, max_tokens, remaining) if allow_shrink else None
                 if shrunk is None:
                     raise self._exceeded(user_id, month, spent, held, limit, worst)
                 max_tokens = shrunk
                 worst = to_micro_ceil(price.worst_case(input_tokens, max_tokens))
-            rid = uuid.uuid4().hex
+            rid = os.urandom(16).hex()
             holds.insert(conn, holds.Hold(
                 id=rid, user_id=user_id, request_id=request_id, model=model, amount=worst, max_tokens=max_tokens,
                 input_tokens=input_tokens, price_input=format(price.input, "f") if price.input is not None else None,
                 price_output=format(price.output, "f") if price.output is not None else None,
-                price_version=price.version, use_case=use_case, provider=provider, created_at=iso(now),
+                price_version=price.version, use_case=use_case, provider=provider, created_at=now_iso,
                 expires_at=iso(now + timedelta(seconds=self.lease_s)),
             ))
         self._beat.add(rid)
         return Reservation(id=rid, user_id=user_id, amount_usd=from_micro(worst), max_tokens=max_tokens)
+
+    def _sweep_due(self, now: datetime) -> bool:
+        last = self._swept_at
+        return last is None or not timedelta(0) <= now - last < timedelta(seconds=SWEEP_EVERY_S)
+
+    def _sweep(self, conn: sqlite3.Connection, now: datetime, now_iso: str) -> None:
+        holds.sweep(conn, now_iso)
+        self._swept_at = now
+
+    def _headroom(self, conn: sqlite3.Connection, user_id: str, now_iso: str, swept: bool) -> tuple[int, int, int]:
+        """(limit, settled spend, held) in micro-dollars. Unswept, every hold counts (expired ones too);
+        this process's pending settles count their overruns on top of their holds."""
+        quota, spent, held = reserve_state(conn, user_id, now_iso, live_only=swept)
+        limit = to_micro(Decimal(quota) if quota is not None else self.default_quota_usd)
+        if self._queue is not None:
+            held += self._queue.excess_micro(user_id)
+        return limit, spent, held
 
     def _shrink(self, price: ModelPrice, input_tokens: int, max_tokens: int, remaining: int) -> int | None:
         """Largest max_tokens whose worst case fits ``remaining`` micro-dollars, or None."""
@@ -196,11 +256,12 @@ class SqliteLedger:
 
     def sweep(self) -> int:
         """Turn every expired lease into an abandoned row now; returns how many were swept."""
-        with self._conns.write() as conn:
+        with self._writing() as conn:
             return holds.sweep(conn, iso(self.clock()))
 
     def abandon_in_flight(self) -> int:
         """This process is stopping: record its calls in flight as abandoned, release their holds."""
+        self.flush()  # calls that have their answer are settled, not abandoned
         live = self._beat.snapshot()
         if not live:
             return 0
@@ -215,25 +276,70 @@ class SqliteLedger:
     # -- rows ----------------------------------------------------------------------------------
 
     def settle(self, reservation: Reservation, row: UsageRow) -> None:
-        self._close(reservation, row)
+        if self._queue is None:
+            self._close(reservation, row)
+            return
+        # The lease stays in the heartbeat (renewed) until the row lands: see the module docstring.
+        excess = max(0, to_micro(row.cost_usd) - to_micro_ceil(reservation.amount_usd))
+        self._queue.put(PendingSettle(reservation.id, reservation.user_id, row, excess))
 
     def release(self, reservation: Reservation, row: UsageRow | None = None) -> None:
         self._close(reservation, row)
 
     def record(self, row: UsageRow) -> None:
-        with self._conns.write() as conn:
+        with self._writing() as conn:
             conn.execute(INSERT_SQL, row_values(row))
 
     def _close(self, reservation: Reservation, row: UsageRow | None) -> None:
         self._beat.remove(reservation.id)
-        with self._conns.write() as conn:
-            held = holds.held_amount(conn, reservation.id)
-            if held is not None:
-                if row is not None:
-                    self._insert_once(conn, row, reservation.id, overrun=to_micro(row.cost_usd) > held)
-                conn.execute("DELETE FROM quota_reservations WHERE id = ?", (reservation.id,))
-            elif row is not None:
-                self._late(conn, row, reservation.id)
+        with self._writing() as conn:
+            self._close_in(conn, reservation.id, row)
+
+    def _close_in(self, conn: sqlite3.Connection, reservation_id: str, row: UsageRow | None) -> None:
+        gone = conn.execute("DELETE FROM quota_reservations WHERE id = ? RETURNING amount",
+                            (reservation_id,)).fetchall()
+        if gone:
+            if row is not None:
+                self._insert_once(conn, row, reservation_id, overrun=to_micro(row.cost_usd) > int(gone[0][0]))
+        elif row is not None:
+            self._late(conn, row, reservation_id)
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that first writes the queued settles, so rows land in call order."""
+        if self._queue is None:
+            with self._conns.write() as conn:
+                yield conn
+            return
+        with self._conns.lock:
+            items = self._queue.take()
+            try:
+                with self._conns.write() as conn:
+                    for item in items:
+                        self._close_in(conn, item.reservation_id, item.row)
+                    yield conn
+            except BaseException:
+                self._queue.put_back(items)
+                raise
+            self._settled(items)
+
+    def _commit_settles(self, items: list[PendingSettle]) -> None:
+        """The writer thread's (or a flush's) transaction: every queued settle, then one commit."""
+        assert self._queue is not None
+        try:
+            with self._conns.write() as conn:
+                for item in items:
+                    self._close_in(conn, item.reservation_id, item.row)
+        except BaseException:
+            self._queue.put_back(items)
+            raise
+        self._settled(items)
+
+    def _settled(self, items: list[PendingSettle]) -> None:
+        assert self._queue is not None
+        for item in items:
+            self._beat.remove(item.reservation_id)
+        self._queue.settled(items)
 
     @staticmethod
     def _insert_once(conn: sqlite3.Connection, row: UsageRow, reservation_id: str, *, overrun: bool = False) -> None:
@@ -267,40 +373,16 @@ class SqliteLedger:
         conn.execute(INSERT_AUDITED_SQL, (*row_values(delta, late_id), 0, note, prior_id))
 
     def reconcile(self, row_id: int, cost_usd: Decimal | str, note: str, *, by: str) -> int:
-        """Correct an abandoned or estimated row to ``cost_usd`` with an adjustment row; returns its id.
-
-        The original row stays as it was; the adjustment carries the difference (against the row plus
-        any earlier adjustments of it), the admin's name and note, and the original's time, so the
-        month it belongs to is the one corrected.
-        """
-        if not str(note).strip():
-            raise ReconcileRefused("A reconciliation needs a note saying where the figure comes from.",
-                                   hint="Give the vendor's invoice line or dashboard figure in the note.")
-        target = to_micro(Decimal(str(cost_usd)))
-        if target < 0:
-            raise ReconcileRefused(f"A call's cost cannot be negative ({cost_usd}).", hint="Give the billed amount.")
-        with self._conns.write() as conn:
-            found = conn.execute(
-                f"SELECT request_id, user_id, use_case, provider, model, cost_micro_usd, created_at, "
-                f"{BILLING_STATUS_SQL} FROM llm_usage WHERE id = ?", (row_id,)).fetchone()
-            if found is None:
-                raise ReconcileRefused(f"There is no ledger row {row_id}.", hint="Pick a row id from the Usage page.")
-            request_id, user_id, use_case, provider, model, cost, created_at, billing = found
-            if billing not in (ABANDONED, "estimate"):
-                raise ReconcileRefused(
-                    f"Ledger row {row_id} is {billing!r}; only abandoned or estimated rows are reconciled.",
-                    hint="Rows the vendor billed exactly are already right.")
-            earlier = conn.execute("SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_usage WHERE adjusts_id = ?",
-                                   (row_id,)).fetchone()[0]
-            delta = target - cost - int(earlier)
-            values = (request_id, None, user_id, use_case, provider, model, None, 0, 0, 0, 0, 0, 0, delta, 0, "",
-                      None, None, ADJUSTMENT, None, created_at, 0,
-                      redact(f"{note.strip()} (by {by}, {iso(self.clock())})")[:MAX_ERROR_CHARS], row_id)
-            return int(conn.execute(INSERT_AUDITED_SQL, values).lastrowid or 0)
+        """Correct an abandoned or estimated row to ``cost_usd`` with an adjustment row; returns its id
+        (see ``core.usage.reconcile``)."""
+        target = reconcile.target_micro(cost_usd, note)
+        with self._writing() as conn:
+            return reconcile.adjust(conn, row_id, target, note, by=by, now_iso=iso(self.clock()))
 
     # -- read-outs used by the quota banner ----------------------------------------------------
 
     def month_spend_usd(self, user_id: str | None, month: Month | None = None) -> Decimal:
+        flush_pending()
         with self._conns.read() as conn:
             return from_micro(month_spend_micro(conn, user_id, month or Month.of(self.clock())))
 
@@ -310,5 +392,6 @@ class SqliteLedger:
         if user_id is not None:
             sql += " AND user_id = ?"
             params.append(user_id)
+        flush_pending()
         with self._conns.read() as conn:
             return int(conn.execute(sql, params).fetchone()[0])

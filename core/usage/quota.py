@@ -49,3 +49,19 @@ def held_micro(conn: sqlite3.Connection, user_id: str, now_iso: str) -> int:
     ).fetchone()
     return int(row[0])
 
+
+
+def reserve_state(conn: sqlite3.Connection, user_id: str, now_iso: str, *,
+                  live_only: bool) -> tuple[str | None, int, int]:
+    """What a reservation decides on, in one statement: the user's quota override (or None), the
+    settled spend of ``now_iso``'s month and the held amounts. ``live_only=False`` counts every hold,
+    expired ones too (right before a sweep would turn them into abandoned rows, never a smaller sum)."""
+    held = ("SELECT COALESCE(SUM(amount), 0) FROM quota_reservations WHERE user_id = ?"
+            + (" AND expires_at > ?" if live_only else ""))
+    row = conn.execute(
+        "SELECT (SELECT quota_usd FROM user_quotas WHERE user_id = ?), "
+        "(SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_usage_user_month WHERE month = ? AND user_id = ?), "
+        f"({held})",
+        (user_id, now_iso[:7], user_id, user_id, *((now_iso,) if live_only else ())),
+    ).fetchone()
+    return row[0], int(row[1]), int(row[2])
