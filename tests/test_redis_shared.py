@@ -104,7 +104,9 @@ def test_a_failed_leader_sends_its_followers_ahead_on_their_own(redis_url: str) 
     follower = follower_side.begin(KEY)
     leader.finish(None)
     assert follower.wait(60) is None
-    assert follower_side.begin(KEY).leader  # nothing was shared: the next caller leads a new flight
+    again = follower_side.begin(KEY)
+    assert again.leader  # nothing was shared: the next caller leads a new flight
+    again.finish(None)
 
 
 _LEADER = """
@@ -139,7 +141,9 @@ def test_a_leader_killed_mid_flight_frees_the_flight_once_its_lock_lapses(redis_
         proc.wait(timeout=30)
         assert follower.wait(60) is None  # the lock lapsed without an answer
         assert client.exists(lock) == 0
-        assert RedisFlights(client).begin(KEY).leader
+        successor = RedisFlights(client).begin(KEY)
+        assert successor.leader
+        successor.finish(None)
     finally:
         if proc.poll() is None:
             proc.kill()
