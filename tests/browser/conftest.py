@@ -54,22 +54,6 @@ _SCRUB = re.compile(
     r"^(OPENAI_|ANTHROPIC_|GLM_|ZAI_|ZHIPU|CUSTOM_LLM_|LLM_|STUDIO_|STREAMLIT_)|_API_KEY$", re.IGNORECASE
 )
 STARTUP_TIMEOUT_S = 60.0
-# Counts finished script runs in the page (window.__studioRuns), so a test can wait for the rerun an
-# action caused instead of racing the "running" state (a quick rerun may finish before we look).
-RUN_COUNTER_JS = """
-(() => {
-  window.__studioRuns = 0;
-  const observer = new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.type === 'attributes' && r.attributeName === 'data-test-script-state' && r.oldValue === 'running') {
-        window.__studioRuns += 1;
-      }
-    }
-  });
-  observer.observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                              attributeFilter: ['data-test-script-state']});
-})();
-"""
 
 # Two cores shared by a server, Chromium and pytest: give assertions room before calling a failure.
 expect.set_options(timeout=15_000)
@@ -225,10 +209,7 @@ def goto(page: Page, server: StudioServer, path: str = "", heading: str | None =
         main.get_by_test_id("stHeading").first.wait_for(timeout=timeout_ms)
     else:
         main.get_by_test_id("stHeading").filter(has_text=heading).first.wait_for(timeout=timeout_ms)
-    # A fresh page reports "notRunning" before its first run starts; with the run counter installed
-    # (pages from ``new_page``), wait for that first run to have finished.
-    page.wait_for_function("() => window.__studioRuns === undefined || window.__studioRuns >= 1",
-                           timeout=timeout_ms)
+    # The heading is drawn by the page's first run, so that run has started: wait for it to end.
     wait_idle(page, timeout_ms)
 
 
@@ -239,44 +220,70 @@ def wait_idle(page: Page, timeout_ms: int = 30_000) -> None:
     )
 
 
-def finished_runs(page: Page) -> int:
-    return int(page.evaluate("() => window.__studioRuns || 0"))
+Shown = Any  # a Locator that becomes visible, or a predicate over the page that becomes true
 
 
-_RUN_STARTED_JS = """
-n => (window.__studioRuns || 0) > n
-  || document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'running'
-"""
+def wait_shown(page: Page, shows: Shown, timeout_ms: int = 60_000) -> None:
+    """Wait until the user sees ``shows``: a Locator visible, or a predicate true (polled)."""
+    if callable(shows) and not hasattr(shows, "wait_for"):
+        deadline = time.monotonic() + timeout_ms / 1000
+        while not shows():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"not shown within {timeout_ms} ms: {getattr(shows, '__name__', shows)}")
+            page.wait_for_timeout(100)  # poll interval only; the condition is what is waited for
+        return
+    shows.first.wait_for(state="visible", timeout=timeout_ms)
 
 
-def rerun(page: Page, action: Callable[[], Any], timeout_ms: int = 60_000, retry_after_ms: int = 10_000,
-          done: Callable[[], bool] | None = None) -> None:
-    """Do ``action`` (a click, a commit) and wait until the script run it triggered has finished.
+def rerun(page: Page, action: Callable[[], Any], timeout_ms: int = 60_000, *, shows: Shown | None = None) -> None:
+    """Do ``action`` (a click, a commit) once, then wait for what the user should see next.
 
-    On a loaded machine a click can land while React swaps the element under the pointer, so if no
-    run has started ``retry_after_ms`` later the action may be done once more, but only when that
-    is safe: ``done`` says whether what the user should see is already there (an option already
-    selected starts no run, and repeating the click could never start one). Without ``done`` the
-    action must be one that always starts a run (a button)."""
-    before = finished_runs(page)
+    ``shows`` is that outcome (the uploader appearing, the result table drawn, an error shown);
+    after it appears the page must also be idle, so the next action lands on a finished page. The
+    action is never repeated: a repeated click on a radio that is already selected starts nothing,
+    and a repeated button click runs the work twice. Without ``shows`` this only waits for the page
+    to be idle, and the caller's next ``expect`` must name what appears."""
     action()
-    try:
-        page.wait_for_function(_RUN_STARTED_JS, arg=before, timeout=retry_after_ms)
-    except PlaywrightTimeoutError:
-        if done is not None and done():
-            wait_idle(page, timeout_ms)
-            return
-        action()
-    page.wait_for_function("n => (window.__studioRuns || 0) > n", arg=before, timeout=timeout_ms)
+    if shows is not None:
+        wait_shown(page, shows, timeout_ms)
     wait_idle(page, timeout_ms)
 
 
-def choose_radio(page: Page, scope: Any, label: str) -> None:
-    """Select a radio option by its label; idempotent (an option already selected is left alone)."""
+def choose_radio(page: Page, scope: Any, label: str, timeout_ms: int = 60_000) -> None:
+    """Select a radio option by its label. Idempotent: an option already selected is left alone, and
+    a click lost while React redraws the group is made again only while the option is unselected
+    (clicking an unselected radio can only select it)."""
     radio = scope.get_by_role("radio", name=label, exact=True)
-    if radio.is_checked():
-        return
-    rerun(page, lambda: scope.get_by_text(label, exact=True).first.click(), done=radio.is_checked)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not radio.is_checked():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the radio option {label!r} could not be selected")
+        scope.get_by_text(label, exact=True).first.click()
+        try:
+            expect(radio).to_be_checked(timeout=5_000)
+        except AssertionError:
+            continue
+    wait_idle(page, timeout_ms)
+
+
+def choose_option(page: Page, box: Any, option: str, timeout_ms: int = 60_000) -> None:
+    """Pick ``option`` in a Streamlit selectbox ``box`` (a stSelectbox locator). Idempotent: nothing
+    is done when the box already shows it; the list is opened only while it is closed (a click on an
+    open box closes it again), and a pick lost in a redraw is made again until the box shows it."""
+    combobox = box.get_by_role("combobox")  # its value is the choice the user sees
+    listed = page.get_by_role("option", name=option, exact=True)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while combobox.input_value() != option:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the selectbox did not take the option {option!r}")
+        if combobox.get_attribute("aria-expanded") != "true":
+            box.get_by_role("button", name="Open").click()
+        try:
+            listed.click(timeout=5_000)
+            expect(combobox).to_have_value(option, timeout=5_000)
+        except (PlaywrightTimeoutError, AssertionError):
+            continue
+    wait_idle(page, timeout_ms)
 
 
 def main_area(page: Page) -> Any:
@@ -288,8 +295,8 @@ def sidebar(page: Page) -> Any:
 
 
 def switch_language(page: Page, label: str) -> None:
-    """Click the sidebar language switch ('한국어' or 'English') and wait for the rerun."""
-    rerun(page, sidebar(page).get_by_role("radio", name=label, exact=True).click)
+    """Choose the sidebar language ('한국어' or 'English'); the caller then expects the page in it."""
+    choose_radio(page, sidebar(page), label)
 
 
 # What the strategy canvas shows, read from the live vis-network (ui/canvas.js registers each drawn
@@ -395,7 +402,6 @@ def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Calla
     def make(locale: str = "ko-KR") -> Page:
         context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 1000})
         guard_context(context, violations)
-        context.add_init_script(RUN_COUNTER_JS)
         page = context.new_page()
 
         def on_dialog(dialog: Any) -> None:
@@ -471,6 +477,7 @@ def _save_screenshots(item: pytest.Item) -> None:
 __all__ = [
     "StudioServer",
     "canvas_state",
+    "choose_option",
     "choose_radio",
     "clean_env",
     "click_canvas_node",
@@ -482,4 +489,5 @@ __all__ = [
     "start_studio",
     "switch_language",
     "wait_idle",
+    "wait_shown",
 ]

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.storage import get_db
 from core.usage.ledger import SqliteLedger
 from core.usage.period import Month
-from tests.browser.conftest import StudioServer, goto, main_area, start_studio, wait_idle
+from tests.browser.conftest import StudioServer, choose_option, goto, main_area, start_studio
 from tests.test_usage_seed import seed
 
 NOW = Month.of(datetime.now(UTC))
@@ -74,16 +73,7 @@ def test_filter_narrows_the_table_and_quota_banner_shows(page: Page, server: Stu
     goto(page, server, "usage", heading="LLM usage and cost")
     main = main_area(page)
     expect(main.get_by_test_id("stAlertContentWarning")).to_contain_text("87%")
-    option = page.get_by_role("option", name="anthropic", exact=True)
-    for _ in range(3):  # a click can land while React swaps the box; open it again if no list came up
-        main.get_by_test_id("stSelectbox").filter(has_text="Provider").click()
-        try:
-            option.wait_for(timeout=5_000)
-            break
-        except PlaywrightTimeoutError:
-            continue
-    option.click()
-    wait_idle(page)
+    choose_option(page, main.get_by_test_id("stSelectbox").filter(has_text="Provider"), "anthropic")
     grid = main.get_by_test_id("stDataFrame").locator("table[role='grid']")
     expect(grid).to_contain_text("claude-sonnet-4-5")
     expect(grid).not_to_contain_text("gpt-4o-mini")
