@@ -16,8 +16,9 @@ from core.errors import StudioError
 from core.services import market_data, strategy_library
 from core.services.optimization import METRIC_KEYS, OptimizationResult, optimize_strategy
 from ui.errors import show_error
-from ui.i18n import current_language, t
+from ui.i18n import coded, current_language, t
 from ui.model_picker import call_caption, pick_model
+from ui.optimise_report import show_search
 from ui.plain_text import escape_markdown
 from ui.sidebar import current_user
 
@@ -97,7 +98,7 @@ def _metrics_table(result: OptimizationResult) -> pd.DataFrame:
 
 
 def _show(result: OptimizationResult, saved_id: str | None, name: str) -> None:
-    (st.success if result.improved else st.info)(result.verdict)
+    (st.success if result.improved else st.info)(coded(result.verdict, escape_markdown))
     if result.changes:
         st.markdown(f"**{t('services.opt.changes')}**")
         for change in result.changes:
@@ -113,11 +114,17 @@ def _show(result: OptimizationResult, saved_id: str | None, name: str) -> None:
     for col, key in zip((c1, c2, c3, c4), ("total_return_pct", "sharpe", "max_drawdown_pct", "trades"),
                         strict=True):
         before, after = result.before.get(key), result.after.get(key)
-        delta = _delta(before, after)
+        # The cards show the strategy that stays: with the original kept nothing changed, so no badge.
+        delta = _delta(before, after) if result.improved else None
+        after = after if result.improved else before
         # A lower drawdown figure is worse (drawdowns are negative), so the colour follows the sign.
         col.metric(t(f"services.metric.{key}"), _fmt(after), delta, delta_color="normal" if delta else "off",
                    help=f"{t('services.opt.before')}: {_fmt(before)}")
     st.table(_metrics_table(result).set_index(t("services.opt.metric")))
+    if result.search is not None:
+        show_search(result.search)
+    elif not result.info.offline:
+        st.caption(t("opt.no_search"))
     st.caption(call_caption(result.info))
     with st.expander(t("services.opt.proposal_json")):
         st.json(result.proposed.to_dict())

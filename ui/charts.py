@@ -195,3 +195,16 @@ def drawdown(series: pd.Series, *, title: str, height: int = 160) -> alt.Chart:
         )
         .properties(height=height)
     )
+
+
+def heat_map(frame: pd.DataFrame, *, x: str, y: str, value: str, height: int = 320) -> alt.LayerChart:
+    """A grid of ``value`` over two parameters (one cell per combination), the figure in each cell;
+    cells without a figure (too few trades, an invalid combination) are left out."""
+    base = alt.Chart(frame).encode(x=alt.X(f"{x}:O", title=x, axis=alt.Axis(labelAngle=0)),
+                                   y=alt.Y(f"{y}:O", title=y, sort="descending"))
+    cells = base.mark_rect().encode(
+        color=alt.Color(f"{value}:Q", title=value, scale=alt.Scale(scheme="redyellowgreen", domainMid=0)),
+        tooltip=[alt.Tooltip(f"{x}:O"), alt.Tooltip(f"{y}:O"), alt.Tooltip(f"{value}:Q", format=".2f")],
+    )
+    text = base.mark_text(fontSize=12).encode(text=alt.Text(f"{value}:Q", format=".2f"))
+    return (cells + text).properties(height=height)

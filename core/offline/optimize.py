@@ -6,6 +6,10 @@ condition operands. The data is split in time: the search ranks candidates by Sh
 be at least as good as the original on the last 30 % (out-of-sample), which it never saw. If it
 is not, the original is returned unchanged: a search that only fits noise proposes nothing.
 
+The answer also reports the search (``"search"``, see ``core.offline.search_report``): every
+candidate tried with its parameters and in-sample figures, the best few with their out-of-sample
+figures beside, and the guard that decided, as a code with its parameters.
+
 Input: ``core.offline.inputs.OptimisationInput``: the strategy, how many bars the data set has, and
 the backtest to judge with (a function over a bar range; the caller owns the data, fees and
 slippage), so this module needs neither the data nor the backtester.
@@ -23,6 +27,7 @@ from typing import Any
 
 from core.errors import EngineCannotAnswer
 from core.offline.inputs import Backtest, OptimisationInput
+from core.offline.search_report import Tried, guard, report
 from core.strategy.operands import (
     INDICATORS,
     BinOp,
@@ -186,32 +191,43 @@ def _score(metrics: dict[str, Any]) -> float:
     return _sharpe(metrics)
 
 
-def _search(strategy: dict[str, Any], params: list[Param], judge: _Judge) -> tuple[tuple[float, ...], float]:
+def _search(
+    strategy: dict[str, Any], params: list[Param], judge: _Judge
+) -> tuple[tuple[float, ...], float, list[Tried]]:
+    """The best values in-sample, their score, and every candidate tried (the original first)."""
     grids = [candidates(strategy, p) for p in params]
     start = tuple(p.value for p in params)
-    best, best_score = start, _score(judge.metrics(strategy))
+    first = judge.metrics(strategy)
+    best, best_score = start, _score(first)
+    tried: list[Tried] = [Tried(start, first, best_score)]
+    seen = {start}
 
     def consider(values: tuple[float, ...]) -> None:
         nonlocal best, best_score
+        if values in seen:
+            return
+        seen.add(values)
         proposal = apply(strategy, params, values)
         if proposal is None:
             return
-        score = _score(judge.metrics(proposal))
+        metrics = judge.metrics(proposal)
+        score = _score(metrics)
+        tried.append(Tried(values, metrics, score))
         if score > best_score + 1e-9:
             best, best_score = values, score
 
     if math.prod(len(g) for g in grids) <= MAX_EVALS:
         for values in itertools.product(*grids):
             consider(values)
-        return best, best_score
+        return best, best_score, tried
     # Too many combinations: coordinate descent, two passes, within the same budget.
     for _ in range(2):
         for i, grid in enumerate(grids):
             for value in grid:
                 if judge.count >= MAX_EVALS:
-                    return best, best_score
+                    return best, best_score, tried
                 consider((*best[:i], value, *best[i + 1 :]))
-    return best, best_score
+    return best, best_score, tried
 
 
 def _change_text(param: Param, new: float, language: str) -> str:
@@ -247,18 +263,32 @@ def optimise(request: OptimisationInput) -> dict[str, Any]:
     cut = int(bars * IN_SAMPLE_SHARE)
     in_sample = _Judge(request.backtest, 0, cut)
     out_sample = _Judge(request.backtest, cut, bars)
-    best, _ = _search(strategy, params, in_sample)
+    best, _, tried = _search(strategy, params, in_sample)
     start = tuple(p.value for p in params)
     proposal = apply(strategy, params, best) if best != start else None
-    notes: list[str] = []
-    if proposal is not None:
+    grid = math.prod(len(candidates(strategy, p)) for p in params) <= MAX_EVALS
+
+    def out_of_sample(values: tuple[float, ...]) -> dict[str, Any]:
+        candidate = strategy if values == start else apply(strategy, params, values)
+        return out_sample.metrics(candidate) if candidate is not None else {}
+
+    if proposal is None:
+        decided = guard("OPT_NO_BETTER_IN_SAMPLE", tried=len(tried), sharpe=_sharpe(tried[0].metrics),
+                        min_trades=MIN_TRADES)
+    else:
         before_oos, after_oos = out_sample.metrics(strategy), out_sample.metrics(proposal)
-        if _sharpe(after_oos) < _sharpe(before_oos):
-            notes.append("out-of-sample Sharpe fell; original kept")
+        fell = _sharpe(after_oos) < _sharpe(before_oos)
+        decided = guard("OPT_OOS_FELL" if fell else "OPT_OOS_HELD", before=_sharpe(before_oos),
+                        after=_sharpe(after_oos), bars=bars - cut)
+        if fell:
             proposal = None
+    search = report(params=[{"node_id": p.node_id, "side": p.side, "label": p.label, "kind": p.kind,
+                             "value": p.value} for p in params],
+                    tried=tried, out_of_sample=out_of_sample, decided=decided, in_sample_bars=cut,
+                    out_of_sample_bars=bars - cut, method="grid" if grid else "coordinate", min_trades=MIN_TRADES)
     if proposal is None:
         return {"optimized_strategy": strategy, "changes": [], "expected_improvement":
-                {"return_pct": "+0.00%", "max_drawdown": "+0.00%", "win_rate": "+0.00%"}}
+                {"return_pct": "+0.00%", "max_drawdown": "+0.00%", "win_rate": "+0.00%"}, "search": search}
     full = _Judge(request.backtest, 0, bars)
     before, after = full.metrics(strategy), full.metrics(proposal)
     changes = [_change_text(p, v, language) for p, v in zip(params, best, strict=True) if v != p.value]
@@ -270,6 +300,7 @@ def optimise(request: OptimisationInput) -> dict[str, Any]:
             "max_drawdown": _delta(after.get("max_drawdown_pct"), before.get("max_drawdown_pct")),
             "win_rate": _delta(after.get("win_rate_pct"), before.get("win_rate_pct")),
         },
+        "search": search,
     }
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.accounts.principal import LOCAL_USER_ID, Principal, owner_id
+from core.coded import Coded
 from core.llm.structured import ask_structured
 from core.llm.types import ChatRequest
 from core.offline.inputs import OptimisationInput
@@ -34,6 +35,47 @@ _METRIC_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class SearchReport:
+    """How the offline search went (a model's proposal has none): the tunable parameters, every
+    candidate tried with its in-sample figures, the best few with out-of-sample figures beside, and
+    the guard that decided. Each candidate's ``values`` follow ``params``' order."""
+
+    params: list[dict[str, Any]]
+    method: str  # "grid" (every combination) | "coordinate" (one parameter at a time, two passes)
+    in_sample_bars: int
+    out_of_sample_bars: int
+    min_trades: int
+    tried: list[dict[str, Any]]
+    best: list[dict[str, Any]]
+    guard: Coded
+
+    @classmethod
+    def of(cls, raw: Any) -> SearchReport | None:
+        """The report from the engine's answer; None when there is none or it is not readable."""
+        if not isinstance(raw, dict):
+            return None
+        try:
+            g = raw["guard"]
+            return cls(params=list(raw["params"]), method=str(raw["method"]),
+                       in_sample_bars=int(raw["in_sample_bars"]), out_of_sample_bars=int(raw["out_of_sample_bars"]),
+                       min_trades=int(raw["min_trades"]), tried=list(raw["tried"]), best=list(raw["best"]),
+                       guard=Coded(str(g["code"]), str(g["text"]), **dict(g["params"])))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    @property
+    def heat_map(self) -> bool:
+        """Two parameters searched over their whole grid: the figures fill a table of the two."""
+        return len(self.params) == 2 and self.method == "grid"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"params": self.params, "method": self.method, "in_sample_bars": self.in_sample_bars,
+                "out_of_sample_bars": self.out_of_sample_bars, "min_trades": self.min_trades,
+                "tried": self.tried, "best": self.best,
+                "guard": {"code": self.guard.code, "params": self.guard.params, "text": str(self.guard)}}
+
+
 @dataclass
 class OptimizationResult:
     original: ValidStrategy
@@ -45,17 +87,18 @@ class OptimizationResult:
     after: dict[str, Any]  # metrics of the proposal, as tested
     improved: bool
     kept_original: bool
-    verdict: str
+    verdict: Coded  # worded in ``language``; the code and figures let an interface word it itself
     expected_improvement: dict[str, Any] = field(default_factory=dict)
     language: Language = "en"
     info: CallInfo = field(default_factory=CallInfo)
+    search: SearchReport | None = None  # the offline search's account of itself
 
     def as_json(self) -> dict[str, Any]:
         """The `optimize --json` shape (DESIGN.md section 5) plus the verdict fields."""
         return {
             "optimized_strategy": self.optimized_strategy.to_dict(), "changes": self.changes, "before": self.before,
             "after": self.after, "kept_original": self.kept_original, "rejected_changes": self.rejected_changes,
-            "verdict": self.verdict,
+            "verdict": self.verdict, **({"search": self.search.as_json()} if self.search else {}),
         }
 
 
@@ -77,21 +120,35 @@ def is_better(before: dict[str, Any], after: dict[str, Any]) -> bool:
     return _num(after.get("total_return_pct")) > _num(before.get("total_return_pct"))
 
 
-def _verdict(improved: bool, changed: bool, before: dict[str, Any], after: dict[str, Any], lang: Language) -> str:
+_VERDICTS = {
+    "OPT_VERDICT_UNCHANGED": {
+        "en": "No better version was found; the original strategy stays.",
+        "ko": "최적화로 더 나은 버전을 찾지 못해 원래 전략을 유지합니다.",
+    },
+    "OPT_VERDICT_BETTER": {
+        "en": "The proposal backtests better: Sharpe {sharpe_before} → {sharpe_after}, "
+              "return {return_before}% → {return_after}%.",
+        "ko": "제안이 백테스트에서 더 좋습니다: 샤프 {sharpe_before} → {sharpe_after}, "
+              "수익률 {return_before}% → {return_after}%.",
+    },
+    "OPT_VERDICT_WORSE": {
+        "en": "The proposal backtests worse, so the original is kept: Sharpe {sharpe_before} → {sharpe_after}, "
+              "return {return_before}% → {return_after}%.",
+        "ko": "제안이 백테스트에서 더 나빠 원래 전략을 유지합니다: 샤프 {sharpe_before} → {sharpe_after}, "
+              "수익률 {return_before}% → {return_after}%.",
+    },
+}
+
+
+def _verdict(improved: bool, changed: bool, before: dict[str, Any], after: dict[str, Any], lang: Language) -> Coded:
     def fmt(v: Any) -> str:
         return "n/a" if v is None else f"{v:g}" if isinstance(v, int | float) else str(v)
 
-    sb, sa = fmt(before.get("sharpe")), fmt(after.get("sharpe"))
-    rb, ra = fmt(before.get("total_return_pct")), fmt(after.get("total_return_pct"))
-    if not changed:
-        return ("최적화로 더 나은 버전을 찾지 못해 원래 전략을 유지합니다." if lang == "ko"
-                else "No better version was found; the original strategy stays.")
-    if improved:
-        return (f"제안이 백테스트에서 더 좋습니다: 샤프 {sb} → {sa}, 수익률 {rb}% → {ra}%." if lang == "ko"
-                else f"The proposal backtests better: Sharpe {sb} → {sa}, return {rb}% → {ra}%.")
-    if lang == "ko":
-        return f"제안이 백테스트에서 더 나빠 원래 전략을 유지합니다: 샤프 {sb} → {sa}, 수익률 {rb}% → {ra}%."
-    return f"The proposal backtests worse, so the original is kept: Sharpe {sb} → {sa}, return {rb}% → {ra}%."
+    figures = {"sharpe_before": fmt(before.get("sharpe")), "sharpe_after": fmt(after.get("sharpe")),
+               "return_before": fmt(before.get("total_return_pct")), "return_after": fmt(after.get("total_return_pct"))}
+    code = "OPT_VERDICT_UNCHANGED" if not changed else "OPT_VERDICT_BETTER" if improved else "OPT_VERDICT_WORSE"
+    params = figures if changed else {}
+    return Coded(code, _VERDICTS[code][lang].format(**params), **params)
 
 
 def optimize_strategy(
@@ -129,12 +186,13 @@ def optimize_strategy(
                                           bar_range_backtest(data, fee_bps, slippage_bps), lang),
     )
 
-    def parse(obj: dict[str, Any]) -> tuple[OptimizationProposal, ValidStrategy]:
+    def parse(obj: dict[str, Any]) -> tuple[OptimizationProposal, ValidStrategy, SearchReport | None]:
         proposal = OptimizationProposal.model_validate(obj)
-        return proposal, check_strategy(proposal.optimized_strategy)
+        search = SearchReport.of(obj.get("search"))
+        return proposal, check_strategy(proposal.optimized_strategy), search
 
     result = ask_structured(gateway_or_default(gateway), req, parse, language=lang)
-    proposal, proposed = result.value
+    proposal, proposed, search = result.value
     changed = json.dumps(dict(proposed), sort_keys=True) != json.dumps(dict(original), sort_keys=True)
     after = _metrics(run_backtest(proposed, data, fee_bps=fee_bps, slippage_bps=slippage_bps)) if changed else before
     improved = changed and is_better(before, after)
@@ -147,4 +205,6 @@ def optimize_strategy(
         before=before, after=after, improved=improved, kept_original=not improved,
         verdict=_verdict(improved, changed, before, after, lang),
         expected_improvement=proposal.expected_improvement.model_dump(), language=lang, info=CallInfo.of(result),
+        # Only the offline engine's search report is ours; a model claiming one is not shown as one.
+        search=search if result.completion.provider == "offline" else None,
     )
