@@ -41,7 +41,12 @@ def _note(status: Any) -> str:
     if status.configured:
         extra = status.note.split(":", 1)[1].strip() if ":" in status.note else ""
         return t("settings.note_configured") + (f" ({extra})" if extra else "")
-    return t("settings.note_missing", env=status.needs)
+    return t("settings.note_missing", env=_joined(status.needs))
+
+
+def _joined(names: str) -> str:
+    """'GLM_API_KEY (or ZAI_API_KEY)', 'A and B': the service joins variable names in English words."""
+    return names.replace(" (or ", t("settings.or_open")).replace(" and ", t("settings.and"))
 
 
 def providers_section() -> None:

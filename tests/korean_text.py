@@ -2,7 +2,8 @@
 CLI/API language tests, so all three hold the same line.
 
 English is a run of three or more words, a pair of words where one is a common English word ("is
-not", "for gpt", "Try again"), or one of the words failure messages are made of ("failed", "error").
+not", "for gpt", "Try again"), one of the words failure messages are made of ("failed", "error"),
+or a lone joining word ("GLM_API_KEY (or ZAI_API_KEY)").
 Model names, symbols, indicator names and user content are the caller's to strip first."""
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ _COMMON = {
 }
 _FAILURE_WORDS = re.compile(r"\b(?:failed|fails|error|errors|unavailable|refused|rejected|exceeded|reached|"
                             r"unknown|invalid|timeout)\b", re.IGNORECASE)
+# A lone lowercase joining word between names ("GLM_API_KEY (or ZAI_API_KEY)") is English too.
+_JOINERS = re.compile(r"(?<![A-Za-z])(?:or|and|the|of|is|not|for|with|to)(?![A-Za-z])")
 
 
 def english_runs(text: str) -> list[str]:
@@ -29,6 +32,7 @@ def english_runs(text: str) -> list[str]:
         if first.lower() in _COMMON or second.lower() in _COMMON:
             found.add(f"{first} {second}")
     found |= {m.group(0) for m in _FAILURE_WORDS.finditer(text)}
+    found |= {m.group(0) for m in _JOINERS.finditer(text)}
     return sorted(found)
 
 

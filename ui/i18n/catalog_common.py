@@ -148,6 +148,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "settings.note_configured": {"en": "configured", "ko": "설정됨"},
     "settings.note_missing": {"en": "not configured: set {env}", "ko": "설정되지 않음: {env}을(를) 설정하세요"},
+    "settings.or_open": {"en": " (or ", "ko": " (또는 "},
+    "settings.and": {"en": " and ", "ko": " 및 "},
     "settings.yes": {"en": "yes", "ko": "예"},
     "settings.no": {"en": "no", "ko": "아니요"},
     # Use-case names, shared by pages that show them.
