@@ -73,6 +73,8 @@ def test_the_apis_own_messages_follow_the_language(api: LiveApi) -> None:
     with api.client(key) as c:
         ko = c.post("/llm/generate-strategy", json={"no_prompt": 1}, headers={"Accept-Language": "ko"})
         en = c.post("/llm/generate-strategy", json={"no_prompt": 1})
+        ranked = c.post("/llm/generate-strategy", json={"no_prompt": 1}, headers={"Accept-Language": "en;q=0.5, ko"})
     assert ko.status_code == en.status_code == 422
+    assert ranked.json()["message"] == ko.json()["message"]  # the q-values decide, not the order
     assert ko.json()["error_code"] == en.json()["error_code"] == "INVALID_REQUEST"
     assert has_hangul(ko.json()["message"]) and en.json()["message"] == "The request is not valid."

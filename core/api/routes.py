@@ -75,7 +75,7 @@ def generate_strategy(body: s.GenerateIn, principal: CurrentPrincipal,
 
     if not stream:
         return run()
-    return _sse(lambda delta, attempt: run(delta, attempt), s.GeneratedOut)
+    return _sse(lambda delta, attempt: run(delta, attempt), s.GeneratedOut, lang)
 
 
 def explanation_language(header: str | None) -> str:
@@ -101,7 +101,7 @@ def _event(name: str, data: Any) -> str:
     return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False, default=str)}\n\n"
 
 
-def _sse(work: Any, model: type[s.CallOut] = s.StrategyOut) -> Response:
+def _sse(work: Any, model: type[s.CallOut] = s.StrategyOut, lang: str = "en") -> Response:
     """Run ``work`` in a thread, forwarding its deltas. An error before the first delta (quota, bad
     model) is an ordinary JSON error with its status; after that it can only be an ``error`` event."""
     events: queue.Queue[tuple[str, Any]] = queue.Queue()
@@ -133,7 +133,7 @@ def _sse(work: Any, model: type[s.CallOut] = s.StrategyOut) -> Response:
                 yield _event("result", value)
                 return
             else:
-                payload = error_body(value)[1] if kind == "error" else {
+                payload = error_body(value, lang)[1] if kind == "error" else {
                     "error_code": "INTERNAL_ERROR", "message": "Something went wrong on our side."}
                 yield _event("error", payload)
                 return
