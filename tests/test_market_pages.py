@@ -153,7 +153,12 @@ def test_backtest_notices_are_one_korean_notice_with_the_most_important_first() 
     at.session_state["strategy_json"] = json.dumps(mismatched)
     at.run()
     at.button(key="test_bt_run").click().run()
-    assert not at.exception and not at.warning and not at.info
+    # One box above the data choice says the sample is not the strategy's symbol (and what to do);
+    # everything the run found is in the one collapsible notice.
+    assert not at.exception and not at.warning
+    assert [i.value for i in at.info] == ["전략은 ETH/USDT 1d 봉을 쓰지만 내장 샘플에는 없습니다. 가장 가까운 샘플은 "
+                                          "BTC/USDT 1d입니다. 이 샘플을 쓰거나, CSV를 올리거나, 거래소에서 실시간 봉을 "
+                                          "가져오세요."]
     notice = next(e for e in at.expander if e.label.startswith("이 백테스트에 대한 알림"))
     shown = notice.label.replace("\\", "")  # the label is Markdown source
     assert "data_1은(는) ETH/USDT용이지만 데이터는 BTC/USDT입니다" in shown  # the warning comes first

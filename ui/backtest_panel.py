@@ -1,4 +1,5 @@
-"""The backtest panel of the Strategies page: pick data, fees, slippage and cash, run, read the result.
+"""The backtest panel of the Strategies page: pick data and its date range, fees, slippage and cash,
+run, read the result.
 
 ``render_backtest_panel(strategy, key_prefix)`` is the one entry point (called by the Strategies
 page). Widget keys start with ``key_prefix`` so several panels can live on one page.
@@ -17,11 +18,10 @@ import streamlit as st
 from core.errors import StudioError
 from core.services import market_data
 from core.services.backtesting import BacktestResult, run_backtest
-from core.services.market_data import MarketData
+from ui.backtest_data import pick_data, pick_range
 from ui.charts import drawdown, equity_vs_hold, price_with_trades
 from ui.errors import show_error
 from ui.i18n import coded, t
-from ui.market_loaders import cached_sample, cached_upload
 from ui.plain_text import escape_markdown as md
 
 METRICS = (
@@ -75,19 +75,6 @@ def _fmt(value: Any, kind: str) -> str:
     return f"{value:,.2f}"
 
 
-def _data(source: str, key_prefix: str, symbol: str) -> MarketData | None:
-    if source == "sample":
-        st.caption(t("market.sample_note"))
-        return cached_sample()
-    file = st.file_uploader(
-        t("market.upload"), type=["csv", "txt"], help=t("market.upload_help"), key=f"{key_prefix}_bt_upload"
-    )
-    if file is None:
-        st.info(t("market.bt.need_data"))
-        return None
-    return cached_upload(file.getvalue(), file.name, symbol)
-
-
 def render_backtest_panel(strategy: dict[str, Any], key_prefix: str) -> None:
     """Backtest ``strategy`` (a DESIGN.md section 3 dict) on the sample or an uploaded CSV."""
     st.subheader(t("market.bt.title"))
@@ -95,11 +82,7 @@ def render_backtest_panel(strategy: dict[str, Any], key_prefix: str) -> None:
     state_key = f"{key_prefix}_bt_result"
     symbol = _symbol(strategy)
     try:
-        # Translated labels as options (not format_func): AppTest formats options outside the session.
-        labels = [t(f"market.source.{s}") for s in ("sample", "upload")]
-        choice = st.radio(t("market.bt.data"), labels, horizontal=True, key=f"{key_prefix}_bt_source")
-        source = "upload" if choice == labels[1] else "sample"
-        data = _data(source, key_prefix, symbol)
+        source, data = pick_data(key_prefix, symbol, _timeframe(strategy))
         c1, c2, c3, c4 = st.columns(4)
         fee = _bps_input(c1, "fee", 10.0, f"{key_prefix}_bt_fee")
         slip = _bps_input(c2, "slippage", 5.0, f"{key_prefix}_bt_slip")
@@ -107,6 +90,7 @@ def render_backtest_panel(strategy: dict[str, Any], key_prefix: str) -> None:
             t("market.bt.cash"), min_value=1.0, value=10_000.0, step=1000.0, key=f"{key_prefix}_bt_cash"
         )
         timeframe = None
+        span = None
         if data is not None:
             choices = market_data.coarser_timeframes(data)
             wanted = _timeframe(strategy)
@@ -116,6 +100,8 @@ def render_backtest_panel(strategy: dict[str, Any], key_prefix: str) -> None:
                 index=choices.index(wanted) if wanted in choices else 0,
                 key=f"{key_prefix}_bt_tf_{data.timeframe}",
             )
+            r1, _ = st.columns([2, 2])
+            span = pick_range(key_prefix, data, r1)
         settings = {
             "source": source,
             "fee": fee,
@@ -123,11 +109,15 @@ def render_backtest_panel(strategy: dict[str, Any], key_prefix: str) -> None:
             "cash": cash,
             "tf": timeframe,
             "bars": None if data is None else (len(data.df), str(data.end)),
+            "range": None if span is None else [str(day) for day in span],
         }
-        run = st.button(t("market.bt.run"), type="primary", disabled=data is None, key=f"{key_prefix}_bt_run")
-        if run and data is not None and timeframe is not None:
+        ready = data is not None and timeframe is not None and span is not None
+        run = st.button(t("market.bt.run"), type="primary", disabled=not ready, key=f"{key_prefix}_bt_run")
+        if run and ready:
             with st.spinner(t("market.bt.running")):
-                bars = market_data.resample(data, timeframe)
+                bars = market_data.resample(market_data.between(data, *span), timeframe)
+                # Too few bars in the range: say so (and how to get more) instead of figures of nothing.
+                market_data.require_bars(bars, *span)
                 # The user chose the bars explicitly (defaulting to the strategy's timeframe).
                 result = run_backtest(strategy, bars, fee_bps=fee, slippage_bps=slip, cash=cash, match_timeframe=False)
             # The closes are kept beside the result for the price chart with its trade markers.

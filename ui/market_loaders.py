@@ -12,8 +12,9 @@ from core.services.market_data import MarketData
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def cached_sample() -> MarketData:
-    return market_data.load_sample()
+def cached_sample(symbol: str | None = None, timeframe: str | None = None) -> MarketData:
+    """The bundled sample closest to ``symbol`` / ``timeframe`` (the default sample without them)."""
+    return market_data.load_sample(market_data.closest_sample(symbol, timeframe)[0])
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from core.config import PROJECT_ROOT
+from core.coded import Coded
+from core.config import get_settings
 from core.market import exchange as _exchange
+from core.market import ranges as _ranges
+from core.market import samples as _samples
 from core.market.csv_loader import load_csv_source
 from core.market.data import MarketData
 from core.market.errors import DataError
@@ -18,29 +21,54 @@ from core.market.indicators import IndicatorCache, columns_of
 from core.market.resample import resample as _resample
 from core.market.timeframes import COMMON_TIMEFRAMES, timeframe_seconds
 
-SAMPLE_FILE = PROJECT_ROOT / "data" / "sample" / "bittrex_btc-usdt.csv"
-SAMPLE_SYMBOL = "BTC/USDT"
-SAMPLE_ATTRIBUTION = "Bittrex BTC/USDT daily bars, from peerchemist/finta (LGPL-3.0); see data/sample/ATTRIBUTION.md"
+Sample = _samples.Sample
+SAMPLE_FILE = _samples.DEFAULT.path
+SAMPLE_SYMBOL = _samples.DEFAULT.symbol
+SAMPLE_ATTRIBUTION = _samples.DEFAULT.attribution
+MIN_RANGE_BARS = _ranges.MIN_BARS
+# Points ccxt at another host for every live fetch (a proxy, or the loopback fake exchange in tests).
+EXCHANGE_API_BASE = "STUDIO_EXCHANGE_API_BASE"
 
 __all__ = [
     "COMMON_TIMEFRAMES",
     "DataError",
     "MarketData",
+    "Sample",
+    "between",
+    "closest_sample",
     "coarser_timeframes",
     "fetch_exchange",
     "indicator_frame",
     "indicator_snapshot",
     "load_csv",
     "load_sample",
+    "require_bars",
     "resample",
 ]
 
 
-def load_sample() -> MarketData:
-    """The bundled Bittrex BTC/USDT daily bars (works offline)."""
-    if not SAMPLE_FILE.is_file():
-        raise DataError(f"The bundled sample {SAMPLE_FILE} is missing.", hint="Reinstall, or upload a CSV instead.")
-    return load_csv_source(SAMPLE_FILE, name=SAMPLE_FILE.name, symbol=SAMPLE_SYMBOL, origin="sample")
+def load_sample(sample: Sample | None = None) -> MarketData:
+    """A bundled sample (by default the Bittrex BTC/USDT daily bars); works offline."""
+    sample = sample or _samples.DEFAULT
+    if not sample.path.is_file():
+        raise DataError(f"The bundled sample {sample.path} is missing.", hint="Reinstall, or upload a CSV instead.")
+    return load_csv_source(sample.path, name=sample.file, symbol=sample.symbol, origin="sample")
+
+
+def closest_sample(symbol: str | None, timeframe: str | None) -> tuple[Sample, Coded | None]:
+    """The bundled sample nearest to the strategy's symbol and timeframe, and how it differs (None
+    when it matches)."""
+    return _samples.closest(symbol, timeframe)
+
+
+def between(data: MarketData, start: date, end: date) -> MarketData:
+    """The bars of ``start`` .. ``end`` (UTC days, both included)."""
+    return _ranges.between(data, start, end)
+
+
+def require_bars(data: MarketData, start: date, end: date) -> None:
+    """DataError (code DATA_RANGE_FEW_BARS) when the range holds fewer bars than a backtest needs."""
+    _ranges.require_bars(data, start, end)
 
 
 def load_csv(source: bytes | str | Path, name: str = "upload", symbol: str = SAMPLE_SYMBOL) -> MarketData:
@@ -59,8 +87,10 @@ def fetch_exchange(
 ) -> MarketData:
     """Bars from a ccxt exchange, cached in SQLite; bounded time and a clear message when offline.
 
-    ``api_base`` (optional) points the exchange's API at another host, for tests and proxies.
+    ``api_base`` (optional; else the STUDIO_EXCHANGE_API_BASE setting) points the exchange's API at
+    another host, for tests and proxies.
     """
+    api_base = api_base or get_settings().lookup(EXCHANGE_API_BASE)
     return _exchange.fetch(exchange, symbol, timeframe, since, limit, api_base=api_base)
 
 

@@ -1,0 +1,37 @@
+"""Texts of the backtest's data choice (closest bundled sample, upload, live fetch) and its date range."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "market.bt.source.sample": {
+        "en": "Bundled sample ({symbol} {timeframe})", "ko": "내장 샘플 ({symbol} {timeframe})"},
+    "market.bt.source.closest": {
+        "en": "Closest bundled sample ({symbol} {timeframe})", "ko": "가장 가까운 내장 샘플 ({symbol} {timeframe})"},
+    "market.bt.source.live": {"en": "Live from an exchange (ccxt)", "ko": "거래소 실시간 데이터 (ccxt)"},
+    "market.bt.live_note": {
+        "en": "Fetches the latest bars through ccxt (public data, no key), stored locally for reuse.",
+        "ko": "ccxt로 최근 봉을 가져옵니다(공개 데이터, 키 불필요). 다시 쓸 수 있도록 로컬에 저장합니다.",
+    },
+    "market.bt.range": {"en": "Date range (UTC)", "ko": "기간 (UTC)"},
+    "market.bt.range_help": {
+        "en": "The backtest, its charts and its figures use only the bars of these days. The data covers "
+              "{first} to {last}.",
+        "ko": "백테스트와 차트, 지표는 이 기간의 봉만 사용합니다. 데이터 범위: {first} ~ {last}.",
+    },
+    "market.bt.range_pick_end": {
+        "en": "Pick the end date of the range too.", "ko": "기간의 종료일도 고르세요."},
+    "msg.DATA_SAMPLE_MISMATCH": {
+        "en": "The strategy asks for {wanted} bars; no bundled sample has them. The closest is {symbol} "
+              "{timeframe}: use it, upload a CSV of your own, or fetch live bars from an exchange.",
+        "ko": "전략은 {wanted} 봉을 쓰지만 내장 샘플에는 없습니다. 가장 가까운 샘플은 {symbol} {timeframe}입니다. "
+              "이 샘플을 쓰거나, CSV를 올리거나, 거래소에서 실시간 봉을 가져오세요.",
+    },
+    "errors.DATA_RANGE_FEW_BARS": {
+        "en": "{start} – {end} holds only {bars} {timeframe} bars; a backtest needs at least {minimum}. "
+              "Widen the date range, or pick a shorter timeframe.",
+        "ko": "{start} ~ {end} 기간에는 {timeframe} 봉이 {bars}개뿐입니다. 백테스트에는 {minimum}개 이상이 "
+              "필요합니다. 기간을 넓히거나 더 짧은 시간 단위를 고르세요.",
+    },
+    "errors.DATA_RANGE_REVERSED": {
+        "en": "The range starts ({start}) after it ends ({end}). Pick the start date first.",
+        "ko": "기간의 시작일({start})이 종료일({end})보다 늦습니다. 시작일을 먼저 고르세요.",
+    },
+}
