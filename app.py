@@ -3,16 +3,17 @@ the ASGI app that serves the UI and the REST API (/api) on one port."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 from streamlit import config as st_config
 
+from ui import preload
 from ui.i18n import t
-from ui.identity import current_principal, signed_in
-from ui.sidebar import render_sidebar
 
 ROOT = Path(__file__).resolve().parent
 
@@ -60,6 +61,33 @@ def start_warm_up() -> threading.Thread:
     return thread
 
 
+# core.api.app.API_PREFIX, repeated so that starting the server loads no FastAPI (a test checks the two agree).
+API_PREFIX = "/api"
+
+
+class LazyApi:
+    """The REST API, built on its first request. FastAPI and every use case behind the API take longer
+    to import than Streamlit needs to draw the first page, and no page needs them: the server starts
+    without them and the first /api request builds the app (in a worker thread, so the event loop
+    keeps serving pages meanwhile)."""
+
+    def __init__(self) -> None:
+        self._app: Any = None
+        self._lock = threading.Lock()
+
+    def _build(self) -> Any:
+        with self._lock:
+            if self._app is None:
+                from core.api.app import create_api
+
+                self._app = create_api()
+            return self._app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        app = self._app or await asyncio.to_thread(self._build)
+        await app(scope, receive, send)
+
+
 def warm_up_wanted() -> bool:
     # Not under AppTest: a background thread building the process-wide gateway would race the
     # settings of the next test in the same process.
@@ -67,6 +95,10 @@ def warm_up_wanted() -> bool:
 
 
 def main() -> None:
+    preload.wait()  # the imports started with the server (ui/preload.py) are done before this run's own
+    from ui.identity import current_principal, signed_in
+    from ui.sidebar import render_sidebar
+
     st.set_page_config(page_title=t("common.app_title"), page_icon="📈", layout="wide")
     # Without a signed-in user (login configured) the menu is hidden and only the login screen shows.
     navigation = st.navigation(build_pages(), position="sidebar" if signed_in() else "hidden")
@@ -87,8 +119,8 @@ else:
     # own server with the REST API mounted at /api, so the UI and the API share one port.
     from starlette.routing import Mount
 
-    from core.api import API_PREFIX, create_api
     from ui.shell_guard import start_in_navigation_mode
 
     start_in_navigation_mode()  # a deep link opens inside the shell; see ui/shell_guard.py
-    app = st.App(__file__, routes=[Mount(API_PREFIX, app=create_api())])
+    preload.start()
+    app = st.App(__file__, routes=[Mount(API_PREFIX, app=LazyApi())])
