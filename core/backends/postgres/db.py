@@ -259,8 +259,10 @@ def _check_idle(conn: psycopg.Connection[Any]) -> None:
     """
     if conn.closed or conn.broken:
         raise psycopg.OperationalError("the connection is closed")
-    readable, _, _ = select.select([conn.fileno()], [], [], 0)
-    if readable:
+    # poll, not select: a busy server's descriptors may be above select's FD_SETSIZE (1024).
+    watch = select.poll()
+    watch.register(conn.fileno(), select.POLLIN | select.POLLPRI)
+    if watch.poll(0):  # readable, hung up or in error
         ConnectionPool.check_connection(conn)
 
 
