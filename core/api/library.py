@@ -86,6 +86,24 @@ def usage(principal: CurrentPrincipal,
     return out
 
 
+@router.get("/usage/requests", response_model=list[s.LedgerRowOut], tags=["usage"],
+            responses={**ERRORS, 403: {"model": s.ErrorBody, "description": "Another user's usage (admins only)"}})
+def usage_requests(principal: CurrentPrincipal,
+                   month: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", examples=["2026-12"])] = None,
+                   user: Annotated[str | None, Query(max_length=200, description="another user's id (admins only)")]
+                   = None,
+                   limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Any:
+    """Your ledger rows of the month, newest first, each with its billing status (``estimate`` and
+    ``abandoned`` rows are charged our own count; an admin reconciles them against the vendor's bill)."""
+    from core.services import accounts
+    from core.services import usage as usage_service
+
+    scope = accounts.usage_scope(principal, user)
+    assert scope is not None
+    rows = usage_service.recent_requests(scope, month, limit=limit)
+    return [convert.money_fields({k: r.get(k) for k in s.LedgerRowOut.model_fields}) for r in rows]
+
+
 @router.get("/models", response_model=list[s.ModelOut], tags=["models"], responses=ERRORS)
 def models(principal: CurrentPrincipal) -> Any:
     """The model registry: prices in USD per million tokens (null when unknown), limits, configured or not."""

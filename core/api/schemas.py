@@ -262,6 +262,30 @@ class UsageOut(BaseModel):
     by_day: list[UsageRowOut]
 
 
+BillingStatus = Literal["ok", "overrun", "abandoned", "estimate", "error", "cache_hit", "adjustment"]
+
+
+class LedgerRowOut(BaseModel):
+    """One ledger row: an attempt that reached a vendor, a cache hit, or an admin's adjustment."""
+
+    id: int
+    created_at: str
+    request_id: str
+    use_case: str
+    provider: str
+    model: str
+    requested_model: str | None
+    status: str = Field(description="what happened: ok, cached, cancelled, or the error kind")
+    billing_status: BillingStatus = Field(description="how the cost was found: the vendor's figures (ok, "
+                                          "overrun, error), our estimate (estimate, abandoned), a cache hit or an "
+                                          "adjustment")
+    input_tokens: int
+    output_tokens: int
+    cost_usd: str = Usd()
+    error: str | None
+    note: str | None
+
+
 class ModelOut(BaseModel):
     name: str
     provider: str

@@ -30,10 +30,14 @@ CACHED, ABANDONED, ADJUSTMENT = "cached", "abandoned", "adjustment"
 
 # What a user reads as a row's billing status, in one SQL expression over an llm_usage row:
 # ok | overrun | abandoned | estimate | error | cache_hit, and "adjustment" for an admin's correction row.
+# A failed attempt that reached the vendor but got no usage back is charged our own input count
+# (estimated = 1): that charge is an estimate an admin may reconcile, so it reads "estimate", not
+# "error". "error" is left for failures billed by the vendor's own figures (or not billed at all).
 BILLING_STATUSES = ("ok", "overrun", "abandoned", "estimate", "error", "cache_hit", "adjustment")
 BILLING_STATUS_SQL = (
     "CASE WHEN status = 'cached' THEN 'cache_hit' WHEN status = 'abandoned' THEN 'abandoned' "
     "WHEN status = 'adjustment' THEN 'adjustment' WHEN overrun = 1 THEN 'overrun' "
+    "WHEN estimated = 1 AND cost_micro_usd > 0 THEN 'estimate' "
     "WHEN status NOT IN ('ok', 'cancelled') THEN 'error' WHEN estimated = 1 THEN 'estimate' ELSE 'ok' END"
 )
 
