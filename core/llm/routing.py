@@ -110,6 +110,8 @@ def all_failed(run: Run, candidates: int) -> StudioError:
     """What the caller gets when no allowed model answered: the one model's own error when it was
     the only one allowed (exit 5 in the CLI, 502/503 in the API), else every model's."""
     if candidates == 1 and run.last_error is not None:
+        # What its failed attempts cost, for the message beside the error (AllModelsFailed has it too).
+        run.last_error.failed_cost_usd = run.failed_cost  # type: ignore[attr-defined]
         return run.last_error
     detail = "; ".join(f"{m}: {e}" for m, e in run.failures)
     return AllModelsFailed(f"Every model failed for {run.req.use_case}. {detail}", attempts=list(run.failures),

@@ -57,6 +57,7 @@ class CallInfo:
     fallback_from: str | None = None
     fallback_reason: str | None = None
     failed_cost_usd: Decimal = Decimal(0)
+    wait_ms: float = 0.0  # time spent waiting on local rate limits and retry backoff
 
     @classmethod
     def of(cls, result: StructuredResult[Any]) -> CallInfo:
@@ -66,6 +67,7 @@ class CallInfo:
             cost_usd=result.cost_usd, attempts=len(result.attempts), repaired=result.repaired,
             cached=c.cached, offline=c.provider == "offline", request_id=c.request_id,
             fallback_from=c.fallback_from, fallback_reason=c.fallback_reason, failed_cost_usd=c.failed_cost_usd,
+            wait_ms=c.wait_ms,
         )
 
     def fallback_note(self) -> str | None:
