@@ -21,14 +21,13 @@ from ui.canvas import show_canvas
 from ui.canvas_editor import Editor, editor_panel
 from ui.errors import show_error
 from ui.i18n import current_language, t
-from ui.model_picker import call_caption, pick_model
+from ui.model_picker import ModelPick, pick_model, show_call, show_call_error
 from ui.plain_text import escape_markdown as md
 from ui.readback import show_readback
 from ui.sidebar import current_user
 
 PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED = "gen_prompt", "gen_json", "gen_strategy", "gen_source", "gen_used"
-HISTORY, SAVED_ID, CALL, ISSUE = "gen_history", "gen_saved_id", "gen_call", "gen_issue"
-FALLBACK = "gen_fallback"  # models that failed before another answered, shown so no switch is silent
+HISTORY, SAVED_ID, CALL, ISSUE = "gen_history", "gen_saved_id", "gen_call", "gen_issue"  # CALL: the last CallInfo
 SAVED_FLASH = "gen_saved_flash"  # kept until the strategy changes, so the link survives reruns
 REPORT = "gen_report"  # (editor text, its validation report): each text is checked once, not every rerun
 STREAM_TAIL = 4000  # characters of streamed text kept on screen
@@ -52,7 +51,7 @@ def _use_example(text: str) -> None:
 
 def _start_over() -> None:
     for key in (PROMPT, JSON_KEY, STRATEGY, SOURCE, MODEL_USED, HISTORY, SAVED_ID, CALL, ISSUE, SAVED_FLASH,
-                FALLBACK, REPORT, LAST_TEXT, EDITOR.undo_key, EDITOR.selected_key):
+                REPORT, LAST_TEXT, EDITOR.undo_key, EDITOR.selected_key):
         st.session_state.pop(key, None)
 
 
@@ -120,14 +119,15 @@ def _stream_target() -> Any:
     return on_delta, placeholder
 
 
-def _generate(prompt: str, model: str) -> None:
+def _generate(prompt: str, pick: ModelPick) -> None:
     on_delta, placeholder = _stream_target()
     try:
         with st.spinner(t("strategy.gen.working")):
-            result = generate_strategy(prompt, model=model, user=current_user(), on_delta=on_delta)
+            result = generate_strategy(prompt, model=pick.model, fallback=pick.fallback, user=current_user(),
+                                       on_delta=on_delta)
     except StudioError as exc:
         placeholder.empty()
-        show_error(exc, offline_model_key="gen_model")
+        show_call_error(exc, offline_model_key="gen_model")
         return
     placeholder.empty()
     _set_strategy(result.strategy, "generated", result.model)
@@ -137,20 +137,19 @@ def _generate(prompt: str, model: str) -> None:
 
 
 def _remember_call(result: Any) -> None:
-    st.session_state[CALL] = call_caption(result)
-    failed = [m for m in dict.fromkeys(result.tried) if m != result.model]
-    st.session_state[FALLBACK] = (failed, result.model) if failed else None
+    # The call itself, not its caption: the page words it in the language of each rerun.
+    st.session_state[CALL] = result
 
 
-def _refine(instruction: str, model: str) -> None:
+def _refine(instruction: str, pick: ModelPick) -> None:
     on_delta, placeholder = _stream_target()
     try:
         with st.spinner(t("strategy.gen.working")):
-            result = refine_strategy(st.session_state[STRATEGY], instruction, model=model, user=current_user(),
-                                     on_delta=on_delta)
+            result = refine_strategy(st.session_state[STRATEGY], instruction, model=pick.model,
+                                     fallback=pick.fallback, user=current_user(), on_delta=on_delta)
     except StudioError as exc:
         placeholder.empty()
-        show_error(exc, offline_model_key="gen_model")
+        show_call_error(exc, offline_model_key="gen_model")
         return
     placeholder.empty()
     _set_strategy(result.strategy, "refined", result.model)
@@ -230,7 +229,7 @@ def _save(report: ValidationReport) -> None:
             st.page_link("pages/strategies.py", label=t("strategy.gen.open_library"), icon=":material/account_tree:")
 
 
-def _prompt_row() -> tuple[str, str, bool]:
+def _prompt_row() -> tuple[str, ModelPick, bool]:
     prompt = st.text_area(t("strategy.gen.prompt"), key=PROMPT, height=80,
                           placeholder=t("strategy.gen.prompt_placeholder"), max_chars=4000)
     c0, c1, c2 = st.columns([4, 1, 1], vertical_alignment="bottom")
@@ -257,12 +256,8 @@ def main() -> None:
     # The canvas goes first on the page but is drawn last in the run: a refinement below may still
     # replace the strategy in this run.
     top = st.container()
-    if st.session_state.get(CALL):
-        st.caption(st.session_state[CALL])
-    if st.session_state.get(FALLBACK):
-        failed, answered = st.session_state[FALLBACK]
-        st.warning(t("strategy.gen.fallback", failed=", ".join(failed), model=answered),
-                   icon=":material/alt_route:")
+    if st.session_state.get(CALL) is not None:
+        show_call(st.session_state[CALL])
     edit_col, issue_col = st.columns([3, 2])
 
     # Refinement before the JSON editor: it may replace the editor's text, which must happen before

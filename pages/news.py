@@ -13,7 +13,8 @@ from core.errors import StudioError
 from core.services.news import NewsItem, SentimentResult, analyze_news, analyze_news_batch, load_news_csv
 from ui.errors import show_error
 from ui.i18n import t
-from ui.model_picker import call_caption, enum_label, pick_model
+from ui.model_picker import ModelPick, enum_label, fallback_text, pick_model, show_call, show_call_error
+from ui.money import usd
 from ui.plain_text import escape_markdown
 from ui.sidebar import current_user
 
@@ -40,10 +41,10 @@ def _card(result: SentimentResult) -> None:
         st.text(result.summary)  # model text: plain text, never markdown or HTML
         if result.keywords:
             st.caption(f"{t('services.news.keywords')}: " + escape_markdown(", ".join(result.keywords)))
-        st.caption(call_caption(result.info))
+        show_call(result.info)
 
 
-def _one_item(model: str) -> None:
+def _one_item(pick: ModelPick) -> None:
     with st.form("services_news_form"):
         title = st.text_input(t("services.news.item_title"), key="services_news_title")
         content = st.text_area(t("services.news.item_content"), key="services_news_content", height=120)
@@ -55,11 +56,11 @@ def _one_item(model: str) -> None:
         try:
             with st.spinner(t("services.news.running")):
                 st.session_state[_ONE] = analyze_news(
-                    NewsItem(title, content, source, published), model=model, user=current_user(),
-                    language=None,
+                    NewsItem(title, content, source, published), model=pick.model, fallback=pick.fallback,
+                    user=current_user(), language=None,
                 )
         except StudioError as exc:
-            show_error(exc, offline_model_key="services_news_model")
+            show_call_error(exc, offline_model_key="services_news_model")
             return
     if st.session_state.get(_ONE) is not None:
         _card(st.session_state[_ONE])
@@ -111,7 +112,7 @@ def _chart(results: list[SentimentResult]) -> alt.Chart | None:
     return (points + line).properties(height=280, title=t("services.news.chart"))
 
 
-def _batch(model: str) -> None:
+def _batch(pick: ModelPick) -> None:
     st.download_button(t("services.news.template"), TEMPLATE, file_name="news_template.csv", mime="text/csv",
                        key="services_news_template")
     upload = st.file_uploader(t("services.news.upload"), type=["csv"], help=t("services.news.upload_help"),
@@ -131,9 +132,10 @@ def _batch(model: str) -> None:
             bar.progress(done / total, text=t("services.news.progress", done=done, total=total))
 
         try:
-            results = analyze_news_batch(items, concurrency=4, progress=progress, model=model, user=current_user())
+            results = analyze_news_batch(items, concurrency=4, progress=progress, model=pick.model,
+                                         fallback=pick.fallback, user=current_user())
         except StudioError as exc:
-            show_error(exc, offline_model_key="services_news_model")
+            show_call_error(exc, offline_model_key="services_news_model")
             return
         st.session_state[_BATCH] = (upload.name, results)
     stored = st.session_state.get(_BATCH)
@@ -150,17 +152,23 @@ def _batch(model: str) -> None:
     st.dataframe(_frame(results), hide_index=True, width="stretch")
     cost = sum((r.info.cost_usd for r in results), Decimal(0))
     st.caption(t("services.news.cost", cost=format(cost, "f"), n=sum(r.info.attempts for r in results)))
+    fell_back = [r.info for r in results if r.ok and r.info.fallback_from]
+    if fell_back:
+        failed = sum((i.failed_cost_usd for i in fell_back), Decimal(0))
+        first = fallback_text(fell_back[0]) or ""
+        st.warning(t("money.batch_fallback", n=len(fell_back), cost=usd(failed)) + "\n\n" + first,
+                   icon=":material/alt_route:")
 
 
 def main() -> None:
     st.title(t("services.news.title"))
     st.caption(t("services.news.intro"))
-    model = pick_model("news_sentiment", key="services_news_model")
+    pick = pick_model("news_sentiment", key="services_news_model")
     one, batch = st.tabs([t("services.news.tab_one"), t("services.news.tab_batch")])
     with one:
-        _one_item(model)
+        _one_item(pick)
     with batch:
-        _batch(model)
+        _batch(pick)
 
 
 main()

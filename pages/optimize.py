@@ -17,7 +17,7 @@ from core.services import market_data, strategy_library
 from core.services.optimization import METRIC_KEYS, OptimizationResult, optimize_strategy
 from ui.errors import show_error
 from ui.i18n import coded, current_language, t
-from ui.model_picker import call_caption, pick_model
+from ui.model_picker import pick_model, show_call, show_call_error
 from ui.optimise_report import show_search
 from ui.plain_text import escape_markdown
 from ui.sidebar import current_user
@@ -125,7 +125,7 @@ def _show(result: OptimizationResult, saved_id: str | None, name: str) -> None:
         show_search(result.search)
     elif not result.info.offline:
         st.caption(t("opt.no_search"))
-    st.caption(call_caption(result.info))
+    show_call(result.info)
     with st.expander(t("services.opt.proposal_json")):
         st.json(result.proposed.to_dict())
     if result.improved and st.button(t("services.opt.accept"), type="primary", key="services_opt_accept"):
@@ -151,7 +151,7 @@ def main() -> None:
         return
     c1, c2, c3 = st.columns([2, 1, 1])
     with c1:
-        model = pick_model("strategy_optimization", key="services_opt_model")
+        pick = pick_model("strategy_optimization", key="services_opt_model")
     fee = c2.number_input(t("services.opt.fee"), min_value=0.0, max_value=500.0, value=10.0, step=1.0,
                           key="services_opt_fee")
     slippage = c3.number_input(t("services.opt.slippage"), min_value=0.0, max_value=500.0, value=5.0, step=1.0,
@@ -162,10 +162,11 @@ def main() -> None:
     if st.button(t("services.opt.run"), type="primary", key="services_opt_run"):
         try:
             with st.spinner(t("services.opt.running")):
-                result = optimize_strategy(strategy, data, model=model, user=current_user(), fee_bps=fee,
-                                           slippage_bps=slippage, language=current_language())
+                result = optimize_strategy(strategy, data, model=pick.model, fallback=pick.fallback,
+                                           user=current_user(), fee_bps=fee, slippage_bps=slippage,
+                                           language=current_language())
         except StudioError as exc:
-            show_error(exc, offline_model_key="services_opt_model")
+            show_call_error(exc, offline_model_key="services_opt_model")
             return
         st.session_state[_RESULT] = (saved_id, name, result)
     stored = st.session_state.get(_RESULT)

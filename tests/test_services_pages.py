@@ -90,7 +90,7 @@ def test_accepting_an_improvement_saves_a_new_version(monkeypatch: pytest.Monkey
         fake.script(Reply(text=json.dumps(proposal)), vendor="openai")
         at = _app("optimize.py")
         at.run()
-        assert at.selectbox(key="services_opt_model").value == "gpt-5.4"  # recommended and configured
+        assert at.selectbox(key="services_opt_model").value == "auto"  # no model chosen: auto (gpt-5.4 first)
         _button(at, "services_opt_run").click().run()
         assert not at.exception and at.success
         assert any("RSI buy level 35 → 45" in t.value for t in at.text)
@@ -131,10 +131,10 @@ def _picker_app() -> None:
 
     from ui.model_picker import pick_model
 
-    st.session_state["picked"] = pick_model("market_analysis", key="picker")
+    st.session_state["picked"] = pick_model("market_analysis", key=st.session_state.get("picker_key", "picker"))
 
 
-def test_model_picker_offers_configured_models_with_prices_and_defaults_to_the_recommended(
+def test_model_picker_defaults_to_auto_and_offers_configured_models_with_prices(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from core.config import reset_settings_cache
     from core.services.models import reset_gateway
@@ -143,8 +143,9 @@ def test_model_picker_offers_configured_models_with_prices_and_defaults_to_the_r
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception
-    assert at.session_state["picked"] == "offline" and at.selectbox(key="picker").options == [
-        "offline (rule-based, free)"]  # no key: only the rule engine can answer
+    # No key: auto can only reach the rule engine, which is offered by name too.
+    assert at.session_state["picked"] == (None, None)
+    assert at.selectbox(key="picker").options == ["Auto (offline rules first)", "offline (rule-based, free)"]
 
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-picker-0000")
     reset_settings_cache()
@@ -154,10 +155,56 @@ def test_model_picker_offers_configured_models_with_prices_and_defaults_to_the_r
     at.run()
     assert not at.exception
     box = at.selectbox(key="picker")
-    # The first configured model of the use case's routing chain is the recommended default.
-    assert at.session_state["picked"] == box.value == "claude-haiku-4-5"
-    assert box.options[0] == "claude-haiku-4-5 (anthropic, $1 in / $5 out per Mtok)"
+    # Nobody chose a model: auto (model None, so fallback allowed), naming the chain's first model.
+    assert at.session_state["picked"] == (None, None) and box.value == "auto"
+    assert box.options[0] == "Auto (claude-haiku-4-5 first)"
+    assert box.options[1] == "claude-haiku-4-5 (anthropic, $1 in / $5 out per Mtok)"
     assert "offline (rule-based, free)" in box.options  # the rule engine is always offered
     assert any(o.startswith("claude-sonnet-4-6 (anthropic, $3 in") for o in box.options)  # other configured ones
     assert not any("not configured" in o for o in box.options)  # models without a key are not offered
     assert not any("gpt-" in o for o in box.options)
+    assert len(at.selectbox) == 1  # no fallback choice for auto: any configured model may answer
+
+
+def test_a_chosen_model_gets_the_fallback_choice_off_by_default_remembered_for_the_session(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.config import reset_settings_cache
+    from core.services.models import reset_gateway
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-picker-0000")
+    reset_settings_cache()
+    reset_gateway()
+    at = AppTest.from_function(_picker_app, default_timeout=30)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.selectbox(key="picker").set_value("claude-sonnet-4-6").run()
+    assert not at.exception
+    policy = at.selectbox(key="picker__fallback")
+    assert policy.options == ["No other model", "Same vendor's models", "Any configured model"]
+    assert at.session_state["picked"] == ("claude-sonnet-4-6", "off")  # LLM_FALLBACK unset: off
+    policy.set_value("same_vendor").run()
+    assert at.session_state["picked"] == ("claude-sonnet-4-6", "same_vendor")
+    # Another page's picker (another widget key) starts from the session's choice.
+    at.session_state["picker_key"] = "other"
+    at.run()
+    at.selectbox(key="other").set_value("claude-haiku-4-5").run()
+    assert at.session_state["picked"] == ("claude-haiku-4-5", "same_vendor")
+    at.selectbox(key="other").set_value("offline").run()
+    assert at.session_state["picked"] == ("offline", None)  # the rule engine never falls back
+
+
+def test_the_fallback_choice_starts_from_llm_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.config import reset_settings_cache
+    from core.services.models import reset_gateway
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-picker-0000")
+    monkeypatch.setenv("LLM_FALLBACK", "any")
+    reset_settings_cache()
+    reset_gateway()
+    at = AppTest.from_function(_picker_app, default_timeout=30)
+    at.session_state["lang"] = "ko"
+    at.run()
+    assert at.selectbox(key="picker").options[0] == "자동 (auto) · claude-haiku-4-5 우선"
+    at.selectbox(key="picker").set_value("claude-haiku-4-5").run()
+    assert at.session_state["picked"] == ("claude-haiku-4-5", "any")
+    assert at.selectbox(key="picker__fallback").value == "any"

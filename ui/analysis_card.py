@@ -12,9 +12,9 @@ import streamlit as st
 
 from core.errors import StudioError
 from core.services.analysis import MarketAnalysisResult, analyze_market
-from ui.errors import show_error
 from ui.i18n import current_language, t
-from ui.model_picker import call_caption, enum_label, pick_model
+from ui.model_picker import enum_label, pick_model, show_call, show_call_error
+from ui.sidebar import current_user
 
 _STATE = "services_analysis"
 _COLOURS = {"BUY": "green", "SELL": "red", "HOLD": "gray", "LOW": "green", "MEDIUM": "orange", "HIGH": "red",
@@ -34,17 +34,16 @@ def _badge(value: str) -> str:
 def render_analysis_card(data: Any, symbol: str) -> None:
     st.subheader(t("services.card.title"))
     with st.container(border=True):
-        model = pick_model("market_analysis", key="services_analysis_model")
-        key = f"{_data_key(data, symbol)}|{model}|{current_language()}"
+        pick = pick_model("market_analysis", key="services_analysis_model")
+        key = f"{_data_key(data, symbol)}|{pick.model}|{pick.fallback}|{current_language()}"
         if st.button(t("services.card.run", symbol=symbol), key="services_analysis_run", type="primary"):
             try:
                 with st.spinner(t("services.card.running")):
-                    result = analyze_market(data, symbol=symbol, model=model,
-                                            user=st.session_state.get("user", "local"),
-                                            language=current_language())
+                    result = analyze_market(data, symbol=symbol, model=pick.model, fallback=pick.fallback,
+                                            user=current_user(), language=current_language())
                 st.session_state[_STATE] = (key, result)
             except StudioError as exc:
-                show_error(exc, offline_model_key="services_analysis_model")
+                show_call_error(exc, offline_model_key="services_analysis_model")
                 return
         stored = st.session_state.get(_STATE)
         if stored and stored[0] == key:
@@ -61,7 +60,7 @@ def _show(result: MarketAnalysisResult) -> None:
     st.text(result.analysis)
     st.markdown(f"**{t('services.card.reason')}**")
     st.text(result.reason)
-    st.caption(call_caption(result.info))
+    show_call(result.info)
     with st.expander(t("services.card.figures")):
         st.json(result.indicators)
     st.caption(t("services.card.disclaimer"))

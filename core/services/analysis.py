@@ -13,7 +13,7 @@ from typing import Any
 
 from core.accounts.principal import LOCAL_USER_ID, Principal, owner_id
 from core.llm.structured import ask_structured
-from core.llm.types import ChatRequest
+from core.llm.types import ChatRequest, FallbackPolicy
 from core.offline.inputs import MarketFigures
 from core.prompts.builder import Language, build_prompt
 from core.services.common import BadInput, CallInfo, gateway_or_default
@@ -125,6 +125,7 @@ def analyze_market(
     *,
     symbol: str | None = None,
     model: str | None = None,
+    fallback: FallbackPolicy | None = None,
     user: Principal | str = LOCAL_USER_ID,
     language: str | None = None,
     use_cache: bool = True,
@@ -147,7 +148,7 @@ def analyze_market(
     req = ChatRequest(
         use_case="market_analysis", messages=built.messages, model=model, user=owner_id(user), max_tokens=800,
         output_schema=vendor_schema(MarketAnalysis), schema_name="market_analysis", json_mode=True,
-        use_cache=use_cache, template_version=built.template_version,
+        use_cache=use_cache, fallback=fallback, template_version=built.template_version,
         offline_context=MarketFigures(sym, data.timeframe, figures, lang),
     )
     result = ask_structured(gateway_or_default(gateway), req, MarketAnalysis.model_validate, language=lang)

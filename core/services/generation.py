@@ -15,7 +15,7 @@ from typing import Any
 
 from core.accounts.principal import LOCAL_USER_ID, Principal, owner_id
 from core.llm.structured import OutputProblem, ask_structured
-from core.llm.types import ChatRequest
+from core.llm.types import ChatRequest, FallbackPolicy
 from core.offline.inputs import StrategyEdit, StrategyPrompt
 from core.prompts.builder import Language, build_prompt, detect_language
 from core.services.common import BadInput, CallInfo, gateway_or_default, require_text
@@ -71,6 +71,7 @@ def generate_strategy(
     prompt: str,
     *,
     model: str | None = None,
+    fallback: FallbackPolicy | None = None,
     user: Principal | str = LOCAL_USER_ID,
     language: str | None = None,
     use_cache: bool = True,
@@ -86,7 +87,7 @@ def generate_strategy(
     req = ChatRequest(
         use_case="strategy_generation", messages=built.messages, model=model, user=owner_id(user),
         max_tokens=MAX_STRATEGY_TOKENS, output_schema=strategy_schema(), schema_name="strategy",
-        json_mode=True, use_cache=use_cache, template_version=built.template_version,
+        json_mode=True, use_cache=use_cache, fallback=fallback, template_version=built.template_version,
         offline_context=StrategyPrompt(text, lang),
     )
     result = ask_structured(gateway_or_default(gateway), req, check_strategy, language=lang,
@@ -99,6 +100,7 @@ def refine_strategy(
     instruction: str,
     *,
     model: str | None = None,
+    fallback: FallbackPolicy | None = None,
     user: Principal | str = LOCAL_USER_ID,
     language: str | None = None,
     use_cache: bool = True,
@@ -128,7 +130,7 @@ def refine_strategy(
     req = ChatRequest(
         use_case="strategy_refinement", messages=built.messages, model=model, user=owner_id(user),
         max_tokens=MAX_STRATEGY_TOKENS, output_schema=vendor_schema(Refinement), schema_name="refinement",
-        json_mode=True, use_cache=use_cache, template_version=built.template_version,
+        json_mode=True, use_cache=use_cache, fallback=fallback, template_version=built.template_version,
         offline_context=StrategyEdit(current, text, lang),
     )
 

@@ -178,3 +178,8 @@ def model_choices(use_case: str) -> list[ModelChoice]:
         out.append(ModelChoice(name, info.provider, conf.get(info.provider, False), info.price.input,
                                info.price.output, name == recommended, label))
     return out
+
+
+def fallback_setting() -> str:
+    """LLM_FALLBACK as configured: what may answer when an explicitly chosen model fails (off by default)."""
+    return get_settings().llm_fallback or "off"

@@ -18,7 +18,7 @@ from typing import Any
 from core.accounts.principal import LOCAL_USER_ID, Principal, owner_id
 from core.errors import QuotaExceeded, StudioError
 from core.llm.structured import ask_structured
-from core.llm.types import ChatRequest
+from core.llm.types import ChatRequest, FallbackPolicy
 from core.offline import inputs as offline_inputs
 from core.prompts.builder import Language, build_prompt, detect_language
 from core.services.common import BadInput, CallInfo, gateway_or_default, require_text
@@ -74,6 +74,7 @@ def analyze_news(
     item: NewsItem | dict[str, Any],
     *,
     model: str | None = None,
+    fallback: FallbackPolicy | None = None,
     user: Principal | str = LOCAL_USER_ID,
     language: str | None = None,
     use_cache: bool = True,
@@ -90,7 +91,7 @@ def analyze_news(
     req = ChatRequest(
         use_case="news_sentiment", messages=built.messages, model=model, user=owner_id(user), max_tokens=600,
         output_schema=vendor_schema(NewsSentiment), schema_name="news_sentiment", json_mode=True,
-        use_cache=use_cache, template_version=built.template_version,
+        use_cache=use_cache, fallback=fallback, template_version=built.template_version,
         offline_context=offline_inputs.NewsItem(title, content, news.source, news.published_at, lang),
     )
     result = ask_structured(gateway_or_default(gateway), req, NewsSentiment.model_validate, language=lang)
@@ -108,6 +109,7 @@ def analyze_news_batch(
     concurrency: int = 4,
     progress: Callable[[int, int], None] | None = None,
     model: str | None = None,
+    fallback: FallbackPolicy | None = None,
     user: Principal | str = LOCAL_USER_ID,
     language: str | None = None,
     use_cache: bool = True,
@@ -132,8 +134,8 @@ def analyze_news_batch(
         progress(0, len(news))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="news") as pool:
         futures = {
-            pool.submit(analyze_news, item, model=model, user=owner_id(user), language=language, use_cache=use_cache,
-                        gateway=gw): index
+            pool.submit(analyze_news, item, model=model, fallback=fallback, user=owner_id(user), language=language,
+                        use_cache=use_cache, gateway=gw): index
             for index, item in enumerate(news)
         }
         for future in as_completed(futures):

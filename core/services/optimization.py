@@ -16,7 +16,7 @@ from typing import Any
 from core.accounts.principal import LOCAL_USER_ID, Principal, owner_id
 from core.coded import Coded
 from core.llm.structured import ask_structured
-from core.llm.types import ChatRequest
+from core.llm.types import ChatRequest, FallbackPolicy
 from core.offline.inputs import OptimisationInput
 from core.prompts.builder import Language, build_prompt
 from core.services.backtesting import bar_range_backtest, run_backtest
@@ -156,6 +156,7 @@ def optimize_strategy(
     data: MarketData,
     *,
     model: str | None = None,
+    fallback: FallbackPolicy | None = None,
     user: Principal | str = LOCAL_USER_ID,
     fee_bps: float = 10,
     slippage_bps: float = 5,
@@ -181,7 +182,8 @@ def optimize_strategy(
     req = ChatRequest(
         use_case="strategy_optimization", messages=built.messages, model=model, user=owner_id(user), max_tokens=4096,
         output_schema=vendor_schema(OptimizationProposal), schema_name="optimization", json_mode=True,
-        use_cache=use_cache, template_version=built.template_version + f":{len(data.df)}:{data.df.index[-1]}",
+        use_cache=use_cache, fallback=fallback,
+        template_version=built.template_version + f":{len(data.df)}:{data.df.index[-1]}",
         offline_context=OptimisationInput(original.to_dict(), len(data.df),
                                           bar_range_backtest(data, fee_bps, slippage_bps), lang),
     )

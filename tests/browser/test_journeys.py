@@ -297,11 +297,12 @@ def first_of_next_month() -> str:
     return (today.replace(day=28) + timedelta(days=4)).replace(day=1).isoformat()
 
 
-def choose_model(page: Page, containing: str) -> None:
+def choose_model(page: Page, model: str, lang: str = "en") -> None:
+    """Pick ``model`` itself in the page's model picker (not "Auto", whose label names it too)."""
     main_area(page).get_by_test_id("stSelectbox").filter(
-        has=page.get_by_text(L("services.model", "en"), exact=True)
+        has=page.get_by_text(L("services.model", lang), exact=True)
     ).first.click()
-    rerun(page, page.get_by_role("option").filter(has_text=containing).first.click)
+    rerun(page, page.get_by_role("option", name=re.compile(rf"^{re.escape(model)} \(")).click)
 
 
 def test_journey_quota_exhausted_explains_and_offers_offline(
@@ -378,6 +379,7 @@ def test_vendor_down_on_generate_names_the_chosen_model_and_does_not_switch(
         page = new_page("en-US")
         goto(page, server, "", heading="Strategy Studio")
         nav_to(page, "generate", "en", "strategy.gen.title")
+        choose_model(page, "gpt-5.4-mini")
         type_and_commit(page, field(page, L("strategy.gen.prompt", "en")), PROMPT_EN)
         click(page, L("strategy.gen.generate", "en"))
         main = main_area(page)
