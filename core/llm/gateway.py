@@ -86,7 +86,7 @@ class Gateway:
     @property
     def settlement(self) -> Settlement:
         # Built on use: tests and callers may swap ``ledger``/``cache`` after construction.
-        return Settlement(self.ledger, self.cache)
+        return Settlement(self.ledger, self.cache, self.cache_ttl)
 
     # ------------------------------------------------------------------ providers
     def provider(self, name: str) -> Provider:
@@ -190,13 +190,14 @@ class Gateway:
                 ticket = self.flights.begin(f"{req.user}\0{prep.cache_key}") if hit is None and prep.cache_key else None
                 if ticket is not None and not ticket.leader:
                     shared = ticket.wait(run.remaining())
-                    hit = money.as_hit(run, prep, shared) if shared is not None else None
-                    ticket = None  # the leader failed or took too long: go ahead alone
+                    # None: the leader failed, the wait ran out, or the group left the answer in the cache.
+                    hit = money.as_hit(run, prep, shared) if shared is not None else money.cache_hit(run, prep)
+                    ticket = None
                 if hit is not None:
                     yield TextDelta(hit.text)
                     yield StreamEnd(hit)
                     return
-                yield from led(ticket, self._attempts(run, prep, money, streaming))
+                yield from led(ticket, self._attempts(run, prep, money, streaming), money.keep)
                 return
             except CANDIDATE_ERRORS as err:
                 candidate_failed(run, info, err, first=i == 0)
@@ -263,13 +264,15 @@ class Gateway:
                 ticket = self.flights.begin(f"{req.user}\0{prep.cache_key}") if hit is None and prep.cache_key else None
                 if ticket is not None and not ticket.leader:
                     shared = await asyncio.to_thread(ticket.wait, run.remaining())
-                    hit = await self._io(money.as_hit, run, prep, shared) if shared is not None else None
-                    ticket = None  # the leader failed or took too long: go ahead alone
+                    hit = await (self._io(money.as_hit, run, prep, shared) if shared is not None
+                                 else self._io(money.cache_hit, run, prep))  # as above
+                    ticket = None
                 if hit is not None:
                     yield TextDelta(hit.text)
                     yield StreamEnd(hit)
                     return
-                async with contextlib.aclosing(aled(ticket, self._aattempts(run, prep, money, streaming))) as events:
+                async with contextlib.aclosing(aled(ticket, self._aattempts(run, prep, money, streaming),
+                                                    money.keep)) as events:
                     async for event in events:
                         yield event
                 return

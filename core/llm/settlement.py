@@ -15,6 +15,7 @@ from core.llm.attempt import Prepared, Run, estimate_usage
 from core.llm.errors import ProviderError, StreamInterrupted
 from core.llm.providers.base import Reply
 from core.llm.registry import ModelInfo
+from core.llm.singleflight import HANDOFF_TTL_S
 from core.llm.types import Completion, Usage, UsageRow, charged
 
 log = logging.getLogger("core.llm.gateway")
@@ -27,9 +28,10 @@ def max_tokens(run: Run, prep: Prepared) -> int:
 
 
 class Settlement:
-    def __init__(self, ledger: Ledger | None, cache: ResponseCache | None) -> None:
+    def __init__(self, ledger: Ledger | None, cache: ResponseCache | None, ttl_s: int = HANDOFF_TTL_S) -> None:
         self.ledger = ledger
         self.cache = cache
+        self.ttl_s = ttl_s  # the response cache's lifetime (LLM_CACHE_TTL)
 
     # ------------------------------------------------------------------ values
     @staticmethod
@@ -73,6 +75,15 @@ class Settlement:
         if hit is None:
             return None
         return self.as_hit(run, prep, hit)
+
+    def keep(self, completion: Completion) -> None:
+        """Leave a flight leader's answer in the cache for its followers (a lock-sharing group)."""
+        if self.cache is None or completion.cache_key is None:
+            return
+        try:
+            self.cache.put(completion.user, completion.cache_key, completion, min(self.ttl_s, HANDOFF_TTL_S))
+        except Exception as exc:  # a broken cache must not break the request: the followers call themselves
+            log.warning("cache write for a flight's followers failed: %s", redact(str(exc)))
 
     def as_hit(self, run: Run, prep: Prepared, hit: Completion) -> Completion:
         """An answer this request did not pay for (from the cache, or shared by a concurrent
