@@ -92,6 +92,9 @@ def _run(args: argparse.Namespace) -> int:
         return int(args.func(args) or 0)
     except StudioError as exc:
         message(f"{prefix(lang)}: {error_sentence(exc, lang)}")
+        cost = getattr(exc, "failed_cost_usd", None)  # a provider failure: what its failed attempts cost
+        if cost:
+            message(f"note: the failed attempts cost ${format(cost, 'f')}")
         return exc.exit_code
     except ConfigError as exc:
         message(f"{prefix(lang)}: {error_sentence(exc, lang)}")

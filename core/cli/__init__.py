@@ -83,11 +83,22 @@ def apply_fallback_flag(args: Any) -> None:
         reset_settings_cache()
 
 
+def fallback_of(args: Any) -> Any:
+    """``--fallback`` as the services take it (None: LLM_FALLBACK, else off for --model, any without)."""
+    value = getattr(args, "fallback", None)
+    return value.replace("-", "_") if value else None
+
+
 def fallback_message(info: Any) -> None:
     """A model call that a fallback answered says which model answered, and why, on stderr."""
     note = info.fallback_note() if hasattr(info, "fallback_note") else None
     if note:
         message(f"note: {note}")
+    elif getattr(info, "failed_cost_usd", 0) > 0:
+        message(f"note: the failed attempts before this answer cost ${format(info.failed_cost_usd, 'f')}")
+    waited = float(getattr(info, "wait_ms", 0.0)) / 1000
+    if waited >= 0.05:
+        message(f"note: waited {waited:.1f} s for the local rate limit and retry backoff")
 
 
 def configured_language() -> str:

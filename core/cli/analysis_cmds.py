@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from core.cli import OK, add_json_flag, add_model_flags, emit, fallback_message, message
+from core.cli import OK, add_json_flag, add_model_flags, emit, fallback_message, fallback_of, message
 from core.cli.generate_cmds import read_strategy_file
 from core.services.common import CallInfo
 
@@ -71,7 +71,8 @@ def handle_market(args: argparse.Namespace) -> int:
     from core.services.analysis import analyze_market
 
     data = _load(args.data, args.symbol)
-    result = analyze_market(data, symbol=args.symbol, model=args.model, user=args.user, language=args.lang)
+    result = analyze_market(data, symbol=args.symbol, model=args.model, fallback=fallback_of(args), user=args.user,
+                            language=args.lang)
 
     def human(d: dict[str, Any]) -> str:
         return (f"{args.symbol}: {d['trend']}, {d['recommendation']} (confidence {d['confidence']:.0%}, "
@@ -84,7 +85,7 @@ def handle_sentiment(args: argparse.Namespace) -> int:
     from core.services.news import NewsItem, analyze_news
 
     item = NewsItem(args.title, args.content, args.source, args.published_at)
-    result = analyze_news(item, model=args.model, user=args.user, language=args.lang)
+    result = analyze_news(item, model=args.model, fallback=fallback_of(args), user=args.user, language=args.lang)
 
     def human(d: dict[str, Any]) -> str:
         return (f"{d['sentiment']} (score {d['score']:+.2f}, impact {d['impact']}, {d['price_implication']})\n"
@@ -98,8 +99,8 @@ def handle_optimize(args: argparse.Namespace) -> int:
 
     strategy = read_strategy_file(args.file)
     data = _load(args.data)
-    result = optimize_strategy(strategy, data, model=args.model, user=args.user, fee_bps=args.fee_bps,
-                               slippage_bps=args.slippage_bps, language=args.lang)
+    result = optimize_strategy(strategy, data, model=args.model, fallback=fallback_of(args), user=args.user,
+                               fee_bps=args.fee_bps, slippage_bps=args.slippage_bps, language=args.lang)
 
     def human(d: dict[str, Any]) -> str:
         lines = [d["verdict"], "", f"{'metric':<22}{'before':>12}{'after':>12}"]

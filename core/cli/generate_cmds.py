@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.cli import OK, add_json_flag, add_model_flags, dumps, fallback_message, message
+from core.cli import OK, add_json_flag, add_model_flags, dumps, fallback_message, fallback_of, message
 from core.services.common import BadInput
 
 
@@ -77,7 +77,8 @@ def handle_generate(args: argparse.Namespace) -> int:
     from core.services.generation import generate_strategy
 
     result = generate_strategy(
-        args.prompt, model=args.model, user=args.user, language=args.lang, use_cache=not args.no_cache
+        args.prompt, model=args.model, fallback=fallback_of(args), user=args.user, language=args.lang,
+        use_cache=not args.no_cache,
     )
     out = result.strategy
     if args.json:
@@ -96,7 +97,8 @@ def handle_refine(args: argparse.Namespace) -> int:
     from core.services.generation import refine_strategy
 
     strategy = read_strategy_file(args.file)
-    result = refine_strategy(strategy, args.instruction, model=args.model, user=args.user, language=args.lang)
+    result = refine_strategy(strategy, args.instruction, model=args.model, fallback=fallback_of(args), user=args.user,
+                             language=args.lang)
     sys.stdout.write(dumps(result.strategy) + "\n")
     _report(result)
     for change in result.changes:

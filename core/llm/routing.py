@@ -36,8 +36,9 @@ def fallback_policy(req: ChatRequest, setting: FallbackPolicy | None) -> Fallbac
 
 
 def allowed(chain: list[ModelInfo], req: ChatRequest, policy: FallbackPolicy) -> list[ModelInfo]:
-    """The candidates the policy allows. The offline engine answers only when chosen or for "auto"."""
-    if not req.model or chain[0].provider == OFFLINE:
+    """The candidates the policy allows. The offline engine answers only when chosen or for "auto"
+    (with any fallback allowed); "auto" with a narrower policy keeps to the chain's first model."""
+    if chain[0].provider == OFFLINE or (not req.model and policy == "any"):
         return chain
     first = chain[0]
     if policy == "off":
