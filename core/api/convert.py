@@ -32,6 +32,7 @@ def call(info: CallInfo) -> dict[str, Any]:
         "attempts": info.attempts, "request_id": info.request_id,
         "fallback_from": info.fallback_from, "fallback_reason": info.fallback_reason,
         "failed_attempts_cost": usd(info.failed_cost_usd) or "0",
+        "waited_s": round(info.wait_ms / 1000, 3),
     }
 
 

@@ -95,6 +95,8 @@ class CallOut(BaseModel):
     fallback_reason: str | None = Field(default=None, description="why that model failed; null without a fallback")
     failed_attempts_cost: str = Field(default="0", description="what the failed attempts before this answer cost "
                                       "(US dollars, decimal string; \"0\" when none)", examples=["0"])
+    waited_s: float = Field(default=0.0, description="seconds this call waited on the local rate limit and retry "
+                            "backoff before it was answered", examples=[0.0])
 
     @model_serializer(mode="wrap")
     # No return annotation on purpose: with one, pydantic would document the answer by it instead of
