@@ -22,6 +22,10 @@ class OpenAIProvider(SdkProvider):
     sdk_modules = ("openai", "httpx2", "httpx")
 
     def _new_client(self, asynchronous: bool) -> Any:
+        # The openai SDK reads httpx from sys.modules when a request fails; if another thread is
+        # importing it at that moment (the anthropic or zai SDK, loaded by a fallback), the SDK
+        # finds a half-initialised module and raises AttributeError. Loading httpx first closes that.
+        import httpx  # noqa: F401
         import openai
 
         return (openai.AsyncOpenAI if asynchronous else openai.OpenAI)(**self._options())
