@@ -152,6 +152,9 @@ def _batch(pick: ModelPick) -> None:
     st.dataframe(_frame(results), hide_index=True, width="stretch")
     cost = sum((r.info.cost_usd for r in results), Decimal(0))
     st.caption(t("services.news.cost", cost=format(cost, "f"), n=sum(r.info.attempts for r in results)))
+    answered = dict.fromkeys(t("services.offline_label") if r.info.offline else r.info.model for r in ok)
+    if answered:  # which engine wrote the table, the offline rules included
+        st.caption(t("money.batch_models", models=", ".join(answered)))
     fell_back = [r.info for r in results if r.ok and r.info.fallback_from]
     if fell_back:
         failed = sum((i.failed_cost_usd for i in fell_back), Decimal(0))

@@ -30,8 +30,10 @@ from tests.browser.test_journeys import (
     nav_to,
     no_traceback,
     type_and_commit,
+    upload,
 )
 from tests.fakes.vendor import FakeVendor, Reply
+from tests.test_services_structured import SENTIMENT
 
 FAKE_ANTHROPIC_KEY = "fake-anthropic-key-for-browser-tests"
 
@@ -134,3 +136,32 @@ def test_a_chosen_model_with_fallback_allowed_says_which_model_answered(
         expect(notice).to_contain_text("instead of gpt-5.4-mini")
         expect(notice).to_contain_text("401")  # the vendor's own reason, in English
         assert fake.count("openai") == 1 and fake.count("anthropic") == 1
+
+
+def test_a_news_batch_on_auto_names_the_model_that_answered_and_the_fallback_cost(
+    studio_factory: Callable[..., StudioServer], new_page: Callable[..., Page]
+) -> None:
+    with FakeVendor() as fake:
+        fake.script(Reply(status=503, error_message="upstream overloaded", repeat=20), vendor="openai")
+        fake.script(Reply(text=json.dumps(SENTIMENT), repeat=2), vendor="anthropic")
+        server = studio_factory(_env(fake))
+        page = new_page("en-US")
+        goto(page, server, "", heading="Strategy Studio")
+        nav_to(page, "news", "en", "services.news.title")
+        main = main_area(page)
+        main.get_by_role("tab", name=L("services.news.tab_batch", "en"), exact=True).click()
+        expect(main.get_by_test_id("stFileUploaderDropzoneInput").first).to_be_attached()
+        upload(page, "headlines.csv", b"title,content,source,published_at\n"
+               b"ETF approved,Inflows.,wire,2026-05-23T20:00:00Z\nETF delayed,Outflows.,wire,2026-05-24T20:00:00Z\n",
+               "text/csv")
+        click(page, L("services.news.run_batch", "en"))
+        expect(main.get_by_text(L("money.batch_models", "en", models="claude-haiku-4-5"), exact=True)).to_be_visible(
+            timeout=60_000)
+        notice = main.get_by_test_id("stAlertContentWarning").filter(has_text="2 items were answered by another model")
+        expect(notice).to_be_visible()
+        expect(notice).to_contain_text("instead of gpt-5.4-nano")
+        # The batch's failed attempts together (the first amount), as the ledger has them.
+        total = notice.inner_text().split("$", 1)[1].split(".\n", 1)[0].rstrip(".")
+        assert Decimal(total) == _failed_rows_usd(server) > 0
+        no_traceback(page)
+        assert fake.count("anthropic") == 2

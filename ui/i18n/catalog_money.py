@@ -33,6 +33,7 @@ MESSAGES: dict[str, dict[str, str]] = {
               "실패한 시도의 비용: {cost}.",
     },
     "money.failed_cost": {"en": "Failed attempts cost {cost}.", "ko": "실패한 시도의 비용: {cost}."},
+    "money.batch_models": {"en": "Answered by: {models}", "ko": "답한 모델: {models}"},
     "money.batch_fallback": {
         "en": "{n} items were answered by another model than the one asked; their failed attempts cost {cost}.",
         "ko": "{n}개 항목은 요청한 모델 대신 다른 모델이 답했습니다. 실패한 시도의 비용: {cost}.",
