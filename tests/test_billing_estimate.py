@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from core.config import reset_settings_cache
 from core.llm.types import ChatRequest, Message, Usage, UsageRow
 from core.services.composition import build_gateway
 from tests.api_support import live_api, make_key
@@ -41,6 +42,7 @@ def _a_500_then_an_answer(fake: FakeVendor) -> None:
 def test_an_estimated_failure_reads_estimate_in_the_csv_and_on_the_usage_table(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     clean_env(monkeypatch, tmp_path)
+    reset_settings_cache()  # the services below read STUDIO_DB through the settings
     with FakeVendor() as fake:
         _a_500_then_an_answer(fake)
     env = dict(os.environ)
