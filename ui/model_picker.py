@@ -9,14 +9,14 @@ model, the one asked for when another answered and why, and the cost of the fail
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, NamedTuple
 
 import streamlit as st
 
 from core.services.models import fallback_setting, model_choices
+from core.services.wording import word_coded
 from ui.errors import show_error
-from ui.i18n import catalog, current_language, t
+from ui.i18n import current_language, t
 from ui.money import usd
 from ui.plain_text import escape_markdown
 
@@ -85,11 +85,15 @@ def call_caption(info: Any) -> str:
 
 
 def _reason(info: Any) -> str:
-    """Why the first model failed, in the user's language (the core's own sentence is English)."""
-    if current_language() == "en":
-        return escape_markdown(info.fallback_reason or "")
-    key = f"money.reason.{info.fallback_kind}"
-    return t(key) if key in catalog() else t("money.reason.error")
+    """Why the first model failed, in the user's language (the core's sentence is English; it is a
+    Coded string, whose code and figures the wording catalog turns into the user's language)."""
+    reason = info.fallback_reason or ""
+    lang = current_language()
+    if lang != "en":
+        said = word_coded(getattr(reason, "code", ""), getattr(reason, "params", {}), lang, escape_markdown)
+        if said is not None:
+            return said[0]
+    return escape_markdown(reason)
 
 
 def fallback_text(info: Any) -> str | None:
@@ -115,9 +119,8 @@ def show_call(info: Any) -> None:
 def show_call_error(exc: BaseException, *, offline_model_key: str | None = None) -> None:
     """A failed model call: the error in the user's language, and what its failed attempts cost."""
     show_error(exc, offline_model_key=offline_model_key)
-    params = getattr(exc, "details", {}).get("params") or {}
-    cost = Decimal(str(params.get("cost") or 0))
-    if str(getattr(exc, "details", {}).get("code", "")).startswith("LLM_") and cost > 0:
+    cost = getattr(exc, "failed_cost_usd", None)  # set on provider failures by the gateway
+    if cost:
         st.caption(t("money.failed_cost", cost=usd(cost)))
 
 

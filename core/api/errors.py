@@ -78,9 +78,9 @@ def error_body(exc: StudioError, lang: str = "en") -> tuple[int, dict[str, Any],
     elif exc.kind == "strategy_invalid" and getattr(exc, "report", None) is not None:
         body["issues"] = [i.to_dict() for i in exc.report.issues]
         body["codes"] = exc.report.codes()
-    elif str(exc.details.get("code", "")).startswith("LLM_"):
+    elif getattr(exc, "failed_cost_usd", None) is not None:
         # A provider failure: what its failed attempts cost (they reached a vendor, so they were billed).
-        body["failed_attempts_cost"] = str((exc.details.get("params") or {}).get("cost") or "0")
+        body["failed_attempts_cost"] = format(exc.failed_cost_usd, "f")  # type: ignore[attr-defined]
     elif exc.kind == "unauthorized":
         headers["WWW-Authenticate"] = 'Bearer realm="studio"'
     if status == 429:

@@ -33,6 +33,7 @@ from tests.browser.test_journeys import (
     upload,
 )
 from tests.fakes.vendor import FakeVendor, Reply
+from tests.korean_text import english_runs
 from tests.test_services_structured import SENTIMENT
 
 FAKE_ANTHROPIC_KEY = "fake-anthropic-key-for-browser-tests"
@@ -75,7 +76,8 @@ def test_auto_falls_back_and_shows_the_model_the_reason_and_the_failed_cost(
         notice = main.get_by_test_id("stAlertContentWarning").filter(has_text="claude-sonnet-4-6")
         expect(notice).to_be_visible()
         expect(notice).to_contain_text("gpt-5.4-mini")  # the model asked
-        expect(notice).to_contain_text(L("money.reason.unavailable", "ko"))  # why, in Korean
+        expect(notice).to_contain_text("503")  # why: the vendor's status, in a Korean sentence
+        assert not english_runs(notice.inner_text()), notice.inner_text()
         shown = dollars(notice.inner_text())
         # The failed attempt reached the vendor, so it was charged our input estimate: more than $0,
         # and what the page says is what the ledger holds.
@@ -101,7 +103,7 @@ def test_a_chosen_model_that_fails_says_so_in_korean_and_calls_no_other_vendor(
         main = main_area(page)
         error = main.get_by_test_id("stAlertContentError")
         expect(error.first).to_be_visible(timeout=30_000)
-        expect(error.first).to_contain_text("gpt-5.4-mini (openai) 인증에 실패했습니다 (HTTP 401)")
+        expect(error.first).to_contain_text("gpt-5.4-mini의 API 키를 거부했습니다 (HTTP 401)")
         no_traceback(page)
         text = error.first.inner_text()
         assert "AuthenticationFailed" not in text and "ProviderError" not in text  # never a class name

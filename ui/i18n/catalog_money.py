@@ -1,5 +1,5 @@
-"""Messages of the model picker's "auto" and fallback choice, the fallback notice with its cost, and the
-provider failures the gateway hands to a page (codes LLM_*, rendered by ui.errors in Korean)."""
+"""Messages of the model picker's "auto" and fallback choice, and of the fallback notice with its cost
+(the provider failures themselves are worded by core.services.wording)."""
 
 from __future__ import annotations
 
@@ -37,57 +37,5 @@ MESSAGES: dict[str, dict[str, str]] = {
     "money.batch_fallback": {
         "en": "{n} items were answered by another model than the one asked; their failed attempts cost {cost}.",
         "ko": "{n}개 항목은 요청한 모델 대신 다른 모델이 답했습니다. 실패한 시도의 비용: {cost}.",
-    },
-    "money.reason.auth_failed": {"en": "authentication failed", "ko": "인증 실패"},
-    "money.reason.unavailable": {"en": "vendor unavailable", "ko": "공급자 응답 없음"},
-    "money.reason.rate_limited": {"en": "rate limited", "ko": "요청 한도 초과"},
-    "money.reason.not_configured": {"en": "no key configured", "ko": "키가 설정되지 않음"},
-    "money.reason.context_too_long": {"en": "input too long", "ko": "입력이 컨텍스트 창보다 김"},
-    "money.reason.price_unknown": {"en": "price unknown", "ko": "가격을 알 수 없음"},
-    "money.reason.bad_request": {"en": "request refused", "ko": "요청 거부"},
-    "money.reason.cut": {"en": "answer cut off", "ko": "응답이 끊김"},
-    "money.reason.cannot_answer": {"en": "could not answer", "ko": "답할 수 없음"},
-    "money.reason.error": {"en": "error", "ko": "오류"},
-    # provider failures handed to a page (details code + params set by core.llm.routing)
-    "errors.LLM_AUTH_FAILED": {
-        "en": "{model} ({provider}) refused the key{status}. Check the API key in Settings.",
-        "ko": "{model} ({provider}) 인증에 실패했습니다{status}. 설정에서 API 키를 확인하세요. "
-              "다른 모델이 답하게 하려면 자동을 고르거나 대체를 허용하세요.",
-    },
-    "errors.LLM_UNAVAILABLE": {
-        "en": "{model} ({provider}) is not answering{status}. Try again later, or choose Auto.",
-        "ko": "{model} ({provider})이(가) 응답하지 않습니다{status}. 잠시 후 다시 시도하거나, 자동을 고르거나 "
-              "대체를 허용하세요.",
-    },
-    "errors.LLM_RATE_LIMITED": {
-        "en": "{model} ({provider}) is rate limited{status}. Wait a moment and try again.",
-        "ko": "{model} ({provider})의 요청 한도에 걸렸습니다{status}. 잠시 기다린 뒤 다시 시도하세요.",
-    },
-    "errors.LLM_NOT_CONFIGURED": {
-        "en": "{model} needs a {provider} key{status}. Add it (see Settings) or choose another model.",
-        "ko": "{model}에 필요한 {provider} 키가 설정되지 않았습니다{status}. 키를 추가하거나(설정 참조) 다른 "
-              "모델을 고르세요.",
-    },
-    "errors.LLM_BAD_REQUEST": {
-        "en": "{model} ({provider}) refused the request{status}. Change or shorten the input.",
-        "ko": "{model} ({provider})이(가) 요청을 거부했습니다{status}. 입력을 바꾸거나 줄여 다시 시도하세요.",
-    },
-    "errors.LLM_CONTEXT_TOO_LONG": {
-        "en": "The input is too long for {model} ({provider}){status}. Shorten it or choose a larger model.",
-        "ko": "입력이 {model} ({provider})의 컨텍스트 창보다 깁니다{status}. 입력을 줄이거나 더 큰 모델을 "
-              "고르세요.",
-    },
-    "errors.LLM_CUT": {
-        "en": "The answer of {model} ({provider}) broke off{status}. Try again.",
-        "ko": "{model} ({provider})의 응답이 도중에 끊겼습니다{status}. 다시 시도하세요.",
-    },
-    "errors.LLM_ERROR": {
-        "en": "The call to {model} ({provider}) failed{status}. Try again later.",
-        "ko": "{model} ({provider}) 호출이 실패했습니다{status}. 잠시 후 다시 시도하세요.",
-    },
-    "errors.LLM_ALL_FAILED": {
-        "en": "Every model allowed failed ({models}). Check the provider keys and status, or try again later.",
-        "ko": "허용된 모든 모델이 실패했습니다 ({models}). 공급자 키와 상태를 확인하거나 잠시 후 다시 "
-              "시도하세요.",
     },
 }
