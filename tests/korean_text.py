@@ -21,7 +21,8 @@ _COMMON = {
 _FAILURE_WORDS = re.compile(r"\b(?:failed|fails|error|errors|unavailable|refused|rejected|exceeded|reached|"
                             r"unknown|invalid|timeout)\b", re.IGNORECASE)
 # A lone lowercase joining word between names ("GLM_API_KEY (or ZAI_API_KEY)") is English too.
-_JOINERS = re.compile(r"(?<![A-Za-z])(?:or|and|the|of|is|not|for|with|to)(?![A-Za-z])")
+# Not inside a path or a name ("/tmp/pytest-of-root", "time_to_live").
+_JOINERS = re.compile(r"(?<![\w\-/.])(?:or|and|the|of|is|not|for|with|to)(?![\w\-/.])")
 
 
 def english_runs(text: str) -> list[str]:
