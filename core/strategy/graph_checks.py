@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-import networkx as nx
-
 from core.strategy.issues import Collector
 from core.strategy.node_checks import SYMBOL_RE, analyse_operand, is_number, short
 from core.strategy.tolerant import Normaliser
@@ -141,6 +139,9 @@ def check_symbols_agree(by_id: dict[str, dict[str, Any]], out: Collector) -> Non
 
 
 def check_graph(by_id: dict[str, dict[str, Any]], edges: list[dict[str, Any]], out: Collector) -> None:
+    # Imported here: networkx takes a large share of the app's start, and the first page validates nothing.
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(by_id)
     for edge in edges:

@@ -19,8 +19,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-import networkx as nx
-
 from core.strategy.issues import Issue
 from core.strategy.labels import edge_label, node_details, node_label, word
 
@@ -56,6 +54,8 @@ def safe_json(data: Any) -> str:
 
 def _levels(nodes: list[dict[str, Any]], edges: list[tuple[str, str]]) -> dict[str, int]:
     """Column of each node: longest distance from a root, so the flow reads left to right."""
+    import networkx as nx  # here, not at the top: see check_graph in graph_checks.py
+
     graph = nx.DiGraph()
     graph.add_nodes_from(n["id"] for n in nodes)
     graph.add_edges_from((a, b) for a, b in edges if a != b)
