@@ -31,14 +31,20 @@ _TP_WORD = (r"(?:take[\s-]*profits?|(?<![a-z])tp(?![a-z])|profit\s+target|target
 _SL_WORD = (r"(?:stop[\s-]*loss(?:es)?|stop[\s-]*out|(?<![a-z])stop(?=\s+at\b)|(?<![a-z])sl(?![a-z])"
             r"|cut\s+(?:my\s+|the\s+)?loss(?:es)?|손절(?:매)?(?:\s*(?:라인|가|선|기준))?|손실\s*제한)")
 _JOIN = r"\s*(?:(?:at|of|to|on|:|=|은|는|을|를|가|이|에|도)\s*)?"
-TAKE_PROFIT = re.compile(
-    _TP_WORD + _JOIN + r"\+?(\d+(?:\.\d+)?)" + _PCT + r"(?:\s*(?:에서|에|로|으로))?"
-    r"|\+?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:이상\s*)?(?:오르면|상승하면|올라가면|오를\s*때|수익(?:이\s*나면|나면)?\s*)?"
+# Word-first forms ("익절 9%", "stop loss 3%") and number-first forms ("9% 수익 익절", "3% loss stop loss").
+# All word-first forms are read before any number-first one: in "손절 3% 익절 9%" the number-first
+# reading of "3% 익절" would hand the stop's 3% to the take-profit.
+# ... but not "손절 10% 오르면 익절": a number followed by its own move belongs to the word after it.
+_OWN_MOVE = (r"(?!\s*(?:이상\s*)?(?:오르|상승|올라|떨어|하락|내려|빠지|빠질|수익|손실|이익"
+             r"|profit|loss|gain|drop|fall|rise))")
+TP_WORD_FIRST = re.compile(_TP_WORD + _JOIN + r"\+?(\d+(?:\.\d+)?)" + _PCT + _OWN_MOVE + r"(?:\s*(?:에서|에|로|으로))?")
+TP_NUMBER_FIRST = re.compile(
+    r"\+?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:이상\s*)?(?:오르면|상승하면|올라가면|오를\s*때|수익(?:이\s*나면|나면)?\s*)?"
     r"(?:에서|에|면|이면|시|수익(?:이면|에서|시|일\s*때|에)?|이익(?:이면|에서|시|에)?|profit)?\s*"
     r"(?:익절|take[\s-]*profit|이익\s*실현)")
-STOP_LOSS = re.compile(
-    _SL_WORD + _JOIN + r"-?(\d+(?:\.\d+)?)" + _PCT + r"(?:\s*(?:에서|에|로|으로))?"
-    r"|-?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:이상\s*)?(?:떨어지면|하락하면|내려가면|빠지면|떨어질\s*때|손실(?:이\s*나면|나면)?\s*)?"
+SL_WORD_FIRST = re.compile(_SL_WORD + _JOIN + r"-?(\d+(?:\.\d+)?)" + _PCT + _OWN_MOVE + r"(?:\s*(?:에서|에|로|으로))?")
+SL_NUMBER_FIRST = re.compile(
+    r"-?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:이상\s*)?(?:떨어지면|하락하면|내려가면|빠지면|떨어질\s*때|손실(?:이\s*나면|나면)?\s*)?"
     r"(?:에서|에|면|이면|시|손실(?:이면|에서|시|일\s*때|에)?|loss)?\s*(?:손절(?:매)?|stop[\s-]*loss)")
 PARTIAL_SELL = re.compile(r"(?<![a-z])sell\s+(\d+)\s*%|(\d+)\s*%\s*(?:만\s*)?(?:를\s*|을\s*)?(?:매도|팔)")
 _SCALE = {"k": 1_000, "m": 1_000_000, "만": 10_000, "천": 1_000}
@@ -67,9 +73,10 @@ def _num(text: str, scale: str | None = None) -> float:
 
 def find_exits(text: str) -> tuple[Exits, str]:
     exits = Exits()
-    for regex, attr in ((TAKE_PROFIT, "take_profit"), (STOP_LOSS, "stop_loss")):
+    for regex, attr in ((TP_WORD_FIRST, "take_profit"), (SL_WORD_FIRST, "stop_loss"),
+                        (TP_NUMBER_FIRST, "take_profit"), (SL_NUMBER_FIRST, "stop_loss")):
         for m in regex.finditer(text):
-            value = m.group(1) or m.group(2)
+            value = m.group(1)
             setattr(exits, attr, _num(value))
             text = blank(text, m.start(), m.end())
     return exits, text

@@ -9,13 +9,16 @@ from core.strategy.compiler.conditions import Condition
 
 def impossible(chain: list[Condition]) -> tuple[Condition, Condition] | None:
     """Two conditions of one AND-chain on the same operand that no value satisfies together."""
+    crosses = [c for c in chain if c.operator in ("crosses_above", "crosses_below")]
+    for i, a in enumerate(crosses):
+        # one line cannot cross another upwards and downwards on the same candle
+        if any(b.left == a.left and b.right == a.right and b.operator != a.operator for b in crosses[i + 1:]):
+            return a, next(b for b in crosses[i + 1:] if b.left == a.left and b.right == a.right)
     numeric = [c for c in chain if isinstance(c.right, int | float) and not isinstance(c.right, bool)]
     for i, a in enumerate(numeric):
         for b in numeric[i + 1:]:
             if a.left != b.left:
                 continue
-            if {a.operator, b.operator} == {"crosses_above", "crosses_below"} and a.right == b.right:
-                return a, b
             if not _overlap(a, b):
                 return a, b
     return None

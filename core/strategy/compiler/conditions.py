@@ -280,7 +280,21 @@ def _assemble_raw(op: str, operands: list[ind.Operand], ctx: Context, seg: Segme
             # "거래량 평균 이상" / "above average volume": the volume is the subject, not the price
             return _finish("volume", op, only.expr, ctx, notes)
         if only.role in (ind.LEVEL, ind.BB_AUTO, ind.AVG):
+            if op.startswith("crosses") and (ctx.subject or "").startswith(("sma(", "ema(")):
+                # "the 20 EMA crosses above the 50 EMA and crosses below the 50 EMA": what crosses in
+                # the second clause may be the 20 EMA or the price
+                seg.problems.append((f"'{text.strip()}' does not say what crosses {only.expr}",
+                                     f"'{text.strip()}'에서 무엇이 {only.expr}을(를) 교차하는지 알 수 없습니다"))
+                return None
             return _finish("close", op, _resolve(only.expr, op, "close"), ctx, notes)
+        if only.expr.startswith("macd_signal(") and op.startswith("crosses"):
+            # "... and crosses below its signal": the signal line is what is crossed, by the MACD
+            # the sentence named before; with no MACD before it, what crosses it is unsaid.
+            if (ctx.subject or "").startswith("macd("):
+                return _finish(ctx.subject or "", op, only.expr, ctx, notes)
+            seg.problems.append((f"'{text.strip()}' does not say what crosses the signal line",
+                                 f"'{text.strip()}'에서 무엇이 시그널선을 교차하는지 알 수 없습니다"))
+            return None
         if only.role == ind.MACD and op.startswith("crosses"):
             return _finish(only.expr, op, only.expr.replace("macd(", "macd_signal("), ctx, notes)
         if only.role in (ind.OSC, ind.MACD, ind.CHANGE) and op.startswith("crosses"):
@@ -289,6 +303,15 @@ def _assemble_raw(op: str, operands: list[ind.Operand], ctx: Context, seg: Segme
                              f"{only.expr}을(를) 비교할 값이 없습니다 (예: '{only.expr} 30 아래')"))
         return None
     if op.startswith("crosses"):
+        if ctx.subject is not None:
+            # "MACD 골든크로스이면서 데드크로스면": after a named indicator, a bare cross may be that
+            # indicator's or the 50/200 averages'; either reading could be the wrong graph.
+            way, ko_way = ("above", "상향") if op == "crosses_above" else ("below", "하향")
+            seg.problems.append((f"'{text.strip()}' does not say what crosses what "
+                                 f"(say e.g. 'SMA 50 crosses {way} SMA 200')",
+                                 f"'{text.strip()}'에서 무엇이 무엇을 교차하는지 알 수 없습니다 "
+                                 f"(예: '50일선이 200일선을 {ko_way} 돌파')"))
+            return None
         notes.append("golden/dead cross read as SMA(50) against SMA(200)")
         return _finish("sma(50)", op, "sma(200)", ctx, notes)
     seg.problems.append((f"a comparison without anything to compare in '{text.strip()}'",

@@ -107,6 +107,14 @@ def periods(operands: list[ind.Operand], text: str, cmps: list[tuple[int, int, s
         cmp_after = any(_HANGUL.search(word) for word in between) or (len(cmps) >= 2 and bool(between))
         if cur.bare and adjacent and whole and not cmp_after and (cur.role == ind.LEVEL or later):
             name = cur.expr.split("(")[0]
+            if later and not re.search(r"[^\s,]", text[nxt.end:later[0].start]):
+                # "RSI 30 40 이하": two bare numbers in a row; the first may be a period or a stray level
+                span = text[cur.start:later[0].end].strip()
+                raise ind.CompileProblem(
+                    f"'{span}' — is {nxt.expr} the period or a level? Put a period in parentheses, "
+                    f"e.g. '{name.upper()}({nxt.expr})'",
+                    f"'{span}' — {nxt.expr}이(가) 기간인지 기준값인지 알 수 없습니다. 기간은 괄호에 넣어 "
+                    f"주세요 (예: '{name.upper()}({nxt.expr})')")
             out[i] = ind.Operand(ind.call(name, int(nxt.value or 0)), cur.role, cur.start, nxt.end)
             del out[i + 1]
             numbers.remove(nxt)
