@@ -4,6 +4,7 @@ moving averages ("MA20/60"), and which comparison a clause makes (a motion verb 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from core.strategy.compiler import indicators as ind
@@ -120,6 +121,19 @@ def periods(operands: list[ind.Operand], text: str, cmps: list[tuple[int, int, s
             numbers.remove(nxt)
             continue
         i += 1
+    for cur, nxt in itertools.pairwise(out):
+        # "SMA 50 200 위면", "EMA 20 50 crosses above": a period written without parentheses right
+        # before a bare number; it may be one average against a level or two averages
+        written = text[cur.start:cur.end].strip()
+        if not cur.is_number and nxt.is_number and nxt.unit is None and written[-1:].isdigit() \
+                and not re.search(r"[^\s,]", text[cur.end:nxt.start]):
+            span = text[cur.start:nxt.end].strip()
+            pair = f"{written}/{nxt.expr}"
+            raise ind.CompileProblem(
+                f"'{span}' — is {nxt.expr} a level or a second period? Write e.g. "
+                f"'{cur.expr} above {nxt.expr}' or '{pair}'",
+                f"'{span}' — {nxt.expr}이(가) 기준값인지 두 번째 기간인지 알 수 없습니다. 예: "
+                f"'{cur.expr} {nxt.expr} 위', '{pair}'")
     for j, o in enumerate(out):
         if o.glued is not None and not numbers and compared:
             out[j] = ind.Operand(ind.call("rsi", 14), o.role, o.start, o.end)
