@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from core.services.strategy_library import save_strategy
 from core.storage import get_db
-from tests.browser.conftest import StudioServer, goto, main_area, start_studio, wait_idle
+from tests.browser.conftest import StudioServer, choose_radio, goto, main_area, rerun, start_studio
 from tests.strategy_builders import sma_cross
 
 BAD_CSV = (
@@ -34,11 +34,12 @@ def test_market_page_draws_the_sample_and_explains_a_bad_csv(studio: StudioServe
     _chart_drawn(page)
     expect(main_area(page).get_by_test_id("stMetric").filter(has_text="Bars")).to_contain_text("874")
 
-    main_area(page).get_by_role("radio", name="CSV upload", exact=True).click(force=True)
-    wait_idle(page)
+    choose_radio(page, main_area(page), "CSV upload")
+    uploader = main_area(page).locator("input[type=file]")
+    expect(uploader).to_be_attached()  # what the user waits for: the upload box
     bad = tmp_path / "prices.csv"
     bad.write_text(BAD_CSV)
-    main_area(page).locator("input[type=file]").set_input_files(str(bad))
+    uploader.set_input_files(str(bad))
     error = main_area(page).get_by_test_id("stAlert").filter(has_text="prices.csv")
     expect(error).to_contain_text("row 3 (file line 4) has high 99 below low 104", timeout=20_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
@@ -67,9 +68,9 @@ def test_backtest_on_the_strategies_page_shows_metrics_and_charts(library_studio
     goto(page, library_studio, "strategies", heading="Strategies")
     main = main_area(page)
     main.get_by_role("tab", name="Backtest", exact=True).click()
-    main.get_by_role("button", name="Run backtest", exact=True).click()
-    wait_idle(page, 60_000)
     metrics = main.get_by_test_id("stMetric")
+    rerun(page, main.get_by_role("button", name="Run backtest", exact=True).click, 60_000,
+          shows=metrics.filter(has_text="Total return"))
     expect(metrics.filter(has_text="Total return")).to_be_visible(timeout=20_000)
     expect(metrics.filter(has_text="Closed trades")).to_contain_text("13")
     expect(metrics.filter(has_text="Max drawdown")).to_contain_text("%")
