@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.strategy.compiler.indicators import CompileProblem
 from core.strategy.compiler.lexicon import blank
 from core.strategy.compiler.money import WON, won
 from core.strategy.compiler.symbols import SymbolHit
@@ -72,12 +73,21 @@ def _num(text: str, scale: str | None = None) -> float:
 
 
 def find_exits(text: str) -> tuple[Exits, str]:
+    """Take-profit and stop-loss percents. Raises CompileProblem when one is given twice."""
     exits = Exits()
-    for regex, attr in ((TP_WORD_FIRST, "take_profit"), (SL_WORD_FIRST, "stop_loss"),
-                        (TP_NUMBER_FIRST, "take_profit"), (SL_NUMBER_FIRST, "stop_loss")):
+    word_first = ((TP_WORD_FIRST, "take_profit"), (SL_WORD_FIRST, "stop_loss"))
+    number_first = ((TP_NUMBER_FIRST, "take_profit"), (SL_NUMBER_FIRST, "stop_loss"))
+    # The sentence's own order decides: "3% 손절 9% 익절" puts numbers first, "손절 3% 익절 9%" words.
+    firsts = [min((m.start() for r, _ in forms for m in r.finditer(text)), default=len(text) + 1)
+              for forms in (word_first, number_first)]
+    for regex, attr in (number_first + word_first) if firsts[1] < firsts[0] else (word_first + number_first):
         for m in regex.finditer(text):
-            value = m.group(1)
-            setattr(exits, attr, _num(value))
+            value, before = _num(m.group(1)), getattr(exits, attr)
+            if before is not None and before != value:
+                what = ("take profit", "익절") if attr == "take_profit" else ("stop loss", "손절")
+                raise CompileProblem(f"two {what[0]} levels ({before}% and {value}%); keep one",
+                                  f"{what[1]}이 두 번 있습니다 ({before}%, {value}%); 하나만 남겨 주세요")
+            setattr(exits, attr, value)
             text = blank(text, m.start(), m.end())
     return exits, text
 

@@ -263,10 +263,11 @@ def _assemble_raw(op: str, operands: list[ind.Operand], ctx: Context, seg: Segme
         if left.is_number and not right.is_number:
             left, right, op = right, left, FLIP[op]
         if left.is_number and right.is_number:
-            # "BTC 60000 아래로": both numbers only when a price was meant; the first is a period-less
-            # stray. Use the subject (or the price) against the last number.
-            left_expr = ctx.subject or "close"
-            return _finish(left_expr, op, _number(right), ctx, notes)
+            # "비트코인 60000 65000 아래로": which of the two numbers is the level is not said; using
+            # one and dropping the other would be a guess
+            seg.problems.append((f"'{text.strip()}' has two numbers ({left.expr}, {right.expr}) for one comparison",
+                                 f"'{text.strip()}'에 비교 하나에 숫자가 둘 있습니다 ({left.expr}, {right.expr})"))
+            return None
         left_expr = _resolve(left.expr, op, None)
         if right.is_number:
             return _finish(left_expr, op, _number(right), ctx, notes)

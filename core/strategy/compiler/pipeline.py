@@ -58,7 +58,10 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
     krw_said = bool(WON_SAID.search(text))
     for hit in exchanges:
         text = blank(text, hit.start, hit.end)
-    exits, text = act.find_exits(text)
+    try:
+        exits, text = act.find_exits(text)
+    except CompileProblem as exc:
+        raise decline(f"{exc}.", f"{exc.ko}.", lang) from None
     amounts = act.find_amounts(text, symbols)
     actions = act.find_actions(text)
     used = act.assign_amounts(actions, amounts, text)
