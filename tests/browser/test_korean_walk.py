@@ -5,6 +5,7 @@ Strategies, a backtest and Optimise are written to test-artifacts/screens-ko/.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -141,6 +142,9 @@ def test_a_vendor_failure_reads_in_korean(studio_factory: Callable[..., StudioSe
         page = new_page("ko-KR")
         goto(page, server, "generate", heading=L("strategy.gen.title"))
         main = main_area(page)
+        # The model chosen by name (not "auto", which would let the offline engine answer instead).
+        main.get_by_test_id("stSelectbox").filter(has=page.get_by_text(L("services.model"), exact=True)).first.click()
+        rerun(page, page.get_by_role("option", name=re.compile(r"^gpt-5\.4-mini \(")).click)
         main.get_by_label(L("strategy.gen.prompt")).fill(RSI_PROMPT)
         click(page, L("strategy.gen.generate"))
         error = main.get_by_test_id("stAlertContentError").first
