@@ -73,9 +73,10 @@ def heat_frame(report: SearchReport) -> tuple[pd.DataFrame, str, str, str]:
     x, y = (param_label(p) for p in report.params)
     value = t("opt.search.in", metric=t("services.metric.sharpe"))
     # Numbers, not text, so the axes run in numeric order (5, 8, 10, not 10, 5, 8).
+    # A candidate with too few in-sample trades was never ranked: its cell stays empty, as the help says.
     rows = [{x: r["values"][0], y: r["values"][1], value: (r.get("in_sample") or {}).get("sharpe")}
-            for r in report.tried]
-    frame = pd.DataFrame(rows).dropna(subset=[value])
+            for r in report.tried if int((r.get("in_sample") or {}).get("trades") or 0) >= report.min_trades]
+    frame = pd.DataFrame(rows, columns=[x, y, value]).dropna(subset=[value])
     return frame, x, y, value
 
 
@@ -92,6 +93,7 @@ def show_search(report: SearchReport) -> None:
         frame, x, y, value = heat_frame(report)
         st.markdown(f"**{t('opt.search.heat_map')}**")
         st.caption(t("opt.search.heat_map_help", min_trades=report.min_trades))
-        st.altair_chart(heat_map(frame, x=x, y=y, value=value), width="stretch")
+        if not frame.empty:
+            st.altair_chart(heat_map(frame, x=x, y=y, value=value), width="stretch")
     with st.expander(t("opt.search.tried", n=len(report.tried))):
         st.dataframe(tried_table(report), hide_index=True, width="stretch")

@@ -39,6 +39,11 @@ def _finite(value: Any) -> Any:
     return round(value, 4) if isinstance(value, float) else value
 
 
+def _sharpe_or_low(metrics: dict[str, Any]) -> float:
+    value = metrics.get("sharpe")
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else -math.inf
+
+
 def figures(metrics: dict[str, Any]) -> dict[str, Any]:
     return {k: _finite(metrics.get(k)) for k in FIGURES}
 
@@ -61,7 +66,8 @@ def report(
 ) -> dict[str, Any]:
     """``tried[0]`` is the original. The best are ranked by in-sample score, the original always
     among the rows so that every figure has its comparison."""
-    ranked = sorted(range(len(tried)), key=lambda i: (-tried[i].score, i))
+    # Candidates without enough trades all score -inf: among those, the higher Sharpe first.
+    ranked = sorted(range(len(tried)), key=lambda i: (-tried[i].score, -_sharpe_or_low(tried[i].metrics), i))
     best = ranked[:TOP] if 0 in ranked[:TOP] else [*ranked[: TOP - 1], 0]
     return {
         "params": [{**p, "value": _finite(p["value"])} for p in params],
