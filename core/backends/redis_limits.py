@@ -131,10 +131,19 @@ def _run(client: Any, script: Any, keys: list[str], args: list[Any]) -> Any:
         ) from None
 
 
+# Callers beyond this many wait for a free connection instead of opening their own: hundreds of threads
+# each holding a socket to Redis starve one another on a busy machine until a read times out.
+MAX_CONNECTIONS = 32
+POOL_WAIT_S = 30
+
+
 def client_for(url: str) -> Any:
     import redis
 
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
+    pool = redis.BlockingConnectionPool.from_url(
+        url, max_connections=MAX_CONNECTIONS, timeout=POOL_WAIT_S, socket_timeout=5, socket_connect_timeout=5,
+        health_check_interval=30)
+    return redis.Redis(connection_pool=pool)
 
 
 class RedisRateLimiter:
