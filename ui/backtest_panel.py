@@ -129,15 +129,23 @@ def render_backtest_panel(strategy: dict[str, Any], key_prefix: str) -> None:
     if stored is None:
         return
     fingerprint, result, close = stored
+    # On the closest sample, the notice above the data choice already said how the data differs.
+    said = SAID_ABOVE if settings["source"] == "sample" and market_data.closest_sample(
+        symbol, _timeframe(strategy))[1] is not None else frozenset()
     if fingerprint != _fingerprint(strategy, settings):
         st.info(t("market.bt.stale"))
-    _render_result(result, close, key_prefix)
+    _render_result(result, close, key_prefix, said)
 
 
-def _notices(result: BacktestResult) -> None:
+# Backtest warnings that repeat what the closest-sample notice says (the data's symbol or timeframe).
+SAID_ABOVE = frozenset({"BT_TIMEFRAME_MISMATCH", "BT_SYMBOL_MISMATCH"})
+
+
+def _notices(result: BacktestResult, said: frozenset[str] = frozenset()) -> None:
     """All warnings and notes in one collapsible notice: its label counts them and states the most
     important one (warnings come before notes, in the order the backtest found them)."""
-    items = [("warning", w) for w in result.warnings] + [("note", n) for n in result.notes]
+    items = [("warning", w) for w in result.warnings if getattr(w, "code", None) not in said]
+    items += [("note", n) for n in result.notes]
     if not items:
         return
     first = coded(items[0][1])
@@ -148,7 +156,8 @@ def _notices(result: BacktestResult) -> None:
             st.markdown(f"- {'⚠️ ' if kind == 'warning' else ''}{coded(text, md)}")
 
 
-def _render_result(result: BacktestResult, close: pd.Series, key_prefix: str) -> None:
+def _render_result(result: BacktestResult, close: pd.Series, key_prefix: str,
+                   said: frozenset[str] = frozenset()) -> None:
     s = result.settings
     st.caption(
         t(
@@ -167,7 +176,7 @@ def _render_result(result: BacktestResult, close: pd.Series, key_prefix: str) ->
         columns[i % 4].metric(
             t(f"market.bt.metric.{key}"), _fmt(result.metrics.get(key), kind), help=t(f"market.bt.formula.{key}")
         )
-    _notices(result)
+    _notices(result, said)
     if result.open_trade is not None:
         trade = result.open_trade
         st.info(
