@@ -27,6 +27,7 @@ from core.migrations import (
     m006_ledger_leases,
     m007_cache_totals,
     m008_user_language,
+    m009_reservations_without_rowid,
 )
 
 Migration = Callable[[sqlite_utils.Database], None]
@@ -41,6 +42,7 @@ _ORDER: tuple[ModuleType, ...] = (
     m006_ledger_leases,
     m007_cache_totals,
     m008_user_language,
+    m009_reservations_without_rowid,
 )
 
 
