@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests.korean_text import english_runs
 
 
 def _page(kind: str, lang: str, with_key: bool = False) -> AppTest:
@@ -81,12 +85,21 @@ def test_a_message_quoting_input_is_shown_as_text_not_markdown() -> None:
     assert shown(source) == "bad file ![x](http://127.0.0.2/pixel.png) <img src=x onerror=alert(1)>"
 
 
-def test_unexpected_error_is_generic_without_traceback_or_key() -> None:
-    at = _page("bug", "en")
+@pytest.mark.parametrize(("lang", "said"), [("en", "server log"), ("ko", "서버 로그")])
+def test_unexpected_error_is_plain_words_without_class_name_traceback_or_key(
+        lang: str, said: str, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, logger="studio.ui"):
+        at = _page("bug", lang)
     text = shown(at.error[0].value)
-    assert "RuntimeError" in text and "server log" in text
+    assert said in text
+    assert "RuntimeError" not in text and "boom" not in text  # never a class name or the bug's own words
     assert "sk-test" not in text and "Traceback" not in text
+    if lang == "ko":
+        assert not english_runs(text), text
     assert not at.exception
+    # The operator still gets what happened, scrubbed of the key.
+    logged = caplog.text
+    assert "RuntimeError: boom" in logged and "sk-test-abcdefghijklmnop" not in logged
 
 
 def test_a_coded_csv_error_is_worded_in_korean_and_its_cells_stay_text() -> None:
@@ -112,3 +125,4 @@ def test_a_coded_csv_error_is_worded_in_korean_and_its_cells_stay_text() -> None
         at.run()
         assert not at.exception
         assert expected in at.error[0].value and at.error[0].value.startswith("\\*\\*p\\*\\*")  # name as text
+

@@ -74,7 +74,8 @@ def error_text(exc: BaseException) -> str:
         # Both carry a message written for the user: what is wrong, where, and how to fix it. It may
         # quote user input (a file name, a user id, a CSV cell), so it is shown as text, not Markdown.
         return _worded(exc)
-    return t("common.error.unexpected", kind=type(exc).__name__)
+    # Not one of ours: its class name and text are for the operator (show_error logs them), not the user.
+    return t("common.error.unexpected")
 
 
 def _use_offline(model_key: str) -> None:

@@ -34,10 +34,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # Errors.
     "common.error.unexpected": {
-        "en": "Something went wrong ({kind}). Try again; if it keeps happening, check the server log "
-        "— the details are recorded there.",
-        "ko": "예상하지 못한 오류가 발생했습니다 ({kind}). 다시 시도해 보시고, 계속되면 서버 로그를 "
-        "확인하세요. 자세한 내용이 기록되어 있습니다.",
+        "en": "Something went wrong on our side and this action did not finish. Try again; if it keeps "
+        "happening, tell the administrator: the details are in the server log.",
+        "ko": "서버 쪽에서 문제가 생겨 이 작업을 마치지 못했습니다. 다시 시도해 보시고, 계속되면 관리자에게 "
+        "알려 주세요. 자세한 내용은 서버 로그에 기록되어 있습니다.",
     },
     "common.error.quota_offline": {
         "en": "The offline rule-based engine is free and never limited by the quota: choose "
