@@ -11,7 +11,7 @@ import streamlit as st
 
 from core.errors import StudioError
 from core.services.news import NewsItem, SentimentResult, analyze_news, analyze_news_batch, load_news_csv
-from ui.errors import show_error
+from ui.errors import coded_text, show_error
 from ui.i18n import t
 from ui.model_picker import ModelPick, enum_label, fallback_text, pick_model, show_call, show_call_error
 from ui.money import usd
@@ -79,7 +79,7 @@ def _frame(results: list[SentimentResult]) -> pd.DataFrame:
             t("services.news.col_summary"): r.summary,
             t("services.news.item_source"): r.item.source,
             t("services.news.col_time"): r.item.published_at,
-            t("services.news.col_error"): r.error or "",
+            t("services.news.col_error"): coded_text(r.error) if r.error else "",
         })
     return pd.DataFrame(rows)
 

@@ -156,3 +156,36 @@ def test_news_batch_through_a_vendor_charges_every_item_once(fake) -> None:
 
     rows = ledger_rows(use_case="news_sentiment")
     assert len(rows) == 8 and {r["status"] for r in rows} == {"ok"}
+
+
+def test_news_batch_row_errors_carry_their_code_and_read_in_korean(fake, monkeypatch) -> None:
+    from core.config import reset_settings_cache
+    from core.services.models import reset_gateway
+    from core.services.wording import word_coded
+    from tests.korean_text import english_runs
+
+    answer = {"sentiment": "POSITIVE", "score": 0.5, "keywords": ["etf"], "summary": "Inflows.",
+              "impact": "LOW", "price_implication": "BULLISH"}
+    fake.script(Reply(text=json.dumps(answer)), Reply(status=401, error_message="invalid api key"), vendor="openai")
+    results = analyze_news_batch([{"title": "ETF approved"}, {"title": "ETF delayed"}], concurrency=1,
+                                 model="gpt-5.4-nano", fallback="off", use_cache=False)
+    assert results[0].ok and not results[1].ok
+    error = results[1].error
+    assert "401" in str(error)  # the English sentence the CLI shows is unchanged
+    assert error.code == "PROVIDER_AUTH_FAILED" and error.params["model"] == "gpt-5.4-nano"
+    message, hint = word_coded(error.code, error.params, "ko")
+    korean = f"{message} {hint or ''}".replace("gpt-5.4-nano", " ")
+    assert hangul(korean) and "401" in korean and not english_runs(korean), korean
+
+    # Out of quota: the item that hit it, and the items never started, say so in Korean too.
+    monkeypatch.setenv("LLM_MONTHLY_QUOTA_USD", "0.000001")
+    reset_settings_cache()
+    reset_gateway()
+    results = analyze_news_batch([{"title": f"ETF {i}"} for i in range(3)], concurrency=1,
+                                 model="gpt-5.4-nano", use_cache=False)
+    codes = [r.error.code for r in results]
+    # (the first part's spend is already past this quota: the refusal says overspent)
+    assert codes[0].startswith("QUOTA_") and all(c.startswith("QUOTA_") or c == "NEWS_NOT_RUN" for c in codes)
+    assert "NEWS_NOT_RUN" in codes and str(results[-1].error) == "not run: the quota was exceeded"
+    not_run = next(r.error for r in results if r.error.code == "NEWS_NOT_RUN")
+    assert hangul(word_coded(not_run.code, not_run.params, "ko")[0])

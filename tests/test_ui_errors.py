@@ -126,3 +126,34 @@ def test_a_coded_csv_error_is_worded_in_korean_and_its_cells_stay_text() -> None
         assert not at.exception
         assert expected in at.error[0].value and at.error[0].value.startswith("\\*\\*p\\*\\*")  # name as text
 
+
+def test_a_news_rows_coded_error_reads_in_the_interface_language() -> None:
+    def script() -> None:
+        import streamlit as st
+
+        from core.coded import Coded
+        from ui.errors import coded_text
+
+        rows = [
+            Coded("PROVIDER_AUTH_FAILED", "openai rejected the API key for gpt-5.4-nano (HTTP 401).",
+                  provider="openai", model="gpt-5.4-nano", status=401),
+            Coded("NEWS_NOT_RUN", "not run: the quota was exceeded"),
+            Coded("BAD_INPUT", "The news title is empty."),  # no entry of its own: its kind's words
+        ]
+        for row in rows:
+            st.text(coded_text(row))
+
+    for lang in ("ko", "en"):
+        at = AppTest.from_function(script, default_timeout=30)
+        at.session_state["lang"] = lang
+        at.run()
+        assert not at.exception
+        texts = [el.value for el in at.text]
+        if lang == "en":
+            assert texts == ["openai rejected the API key for gpt-5.4-nano (HTTP 401).",
+                             "not run: the quota was exceeded", "The news title is empty."]
+        else:
+            assert "401" in texts[0] and "gpt-5.4-nano" in texts[0]
+            for text in texts:
+                assert any("\uac00" <= ch <= "\ud7a3" for ch in text)
+                assert not english_runs(text.replace("gpt-5.4-nano", " ").replace("OpenAI", " ")), text

@@ -78,6 +78,22 @@ def error_text(exc: BaseException) -> str:
     return t("common.error.unexpected")
 
 
+def coded_text(text: str) -> str:
+    """A message the core kept as a Coded string (a News batch row's error), as plain text in the
+    interface language: English is the core's sentence; otherwise the catalog words it by code, else
+    by its kind (a code without its own entry is the kind's name), never in English."""
+    lang = current_language()
+    if lang == "en":
+        return str(text)
+    code = str(getattr(text, "code", "") or "")
+    said = wording.word_coded(code, getattr(text, "params", {}) or {}, lang)
+    if said is not None:
+        message, hint = said
+        return f"{message} {hint}" if hint else message
+    kind = f"errors.kind.{code.lower()}"
+    return t(kind if kind in wording.MESSAGES else "errors.kind.error")
+
+
 def _use_offline(model_key: str) -> None:
     st.session_state[model_key] = OFFLINE_MODEL
 

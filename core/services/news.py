@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from core.accounts.principal import LOCAL_USER_ID, Principal, owner_id
+from core.coded import Coded
 from core.errors import QuotaExceeded, StudioError
 from core.llm.structured import ask_structured
 from core.llm.types import ChatRequest, FallbackPolicy
@@ -56,7 +57,9 @@ class SentimentResult:
     price_implication: str = ""
     language: Language = "en"
     info: CallInfo = field(default_factory=CallInfo)
-    error: str | None = None  # set in a batch when this item failed; the others still count
+    # Set in a batch when this item failed (the others still count): the English sentence, a Coded
+    # string whose code and params let an interface word it in the reader's language.
+    error: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -141,18 +144,23 @@ def analyze_news_batch(
         for future in as_completed(futures):
             index = futures[future]
             try:
-                results[index] = future.result()
+                # A cancelled item (the quota ran out) stays None: it reads as not run below.
+                results[index] = None if future.cancelled() else future.result()
             except QuotaExceeded as exc:
-                results[index] = SentimentResult(item=news[index], error=str(exc))
+                results[index] = SentimentResult(item=news[index], error=_coded(exc))
                 for other in futures:
                     other.cancel()
             except StudioError as exc:
-                results[index] = SentimentResult(item=news[index], error=str(exc))
+                results[index] = SentimentResult(item=news[index], error=_coded(exc))
             done += 1
             if progress is not None:
                 progress(done, len(news))
-    return [r if r is not None else SentimentResult(item=news[i], error="not run: the quota was exceeded")
-            for i, r in enumerate(results)]
+    not_run = Coded("NEWS_NOT_RUN", "not run: the quota was exceeded")
+    return [r if r is not None else SentimentResult(item=news[i], error=not_run) for i, r in enumerate(results)]
+
+
+def _coded(exc: StudioError) -> Coded:
+    return Coded(exc.code, str(exc), **exc.params)
 
 
 def load_news_csv(source: bytes | str | Path, name: str = "upload") -> list[NewsItem]:

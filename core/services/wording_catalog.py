@@ -169,6 +169,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "LLM_MONTHLY_QUOTA_USD나 사용량 페이지의 이 사용자 한도를 올리거나, 더 저렴한 모델을 고르거나, "
         "더 짧은 답변을 요청하세요.",
     },
+    "errors.NEWS_NOT_RUN": {
+        "en": "not run: the quota was exceeded",
+        "ko": "실행하지 않음: 이 묶음의 앞선 항목에서 한도를 넘었습니다.",
+    },
     "errors.QUOTA_OVERSPENT": {
         "en": "Monthly LLM quota reached for user {user_id}: {spend_usd} spent in {month} of {quota_usd}, more than "
         "the quota because a vendor billed more than was reserved. The quota resets on {reset_date} (UTC).",
