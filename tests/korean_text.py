@@ -17,6 +17,7 @@ _COMMON = {
     "a", "an", "the", "is", "are", "was", "be", "not", "no", "for", "to", "of", "in", "on", "at", "and", "or",
     "with", "by", "from", "could", "cannot", "can", "did", "does", "do", "has", "have", "had", "this", "that",
     "your", "you", "it", "its", "try", "again", "check", "set", "use", "every", "after", "before", "than",
+    "per", "free",  # the model picker's price words ("out per Mtok", "rule-based, free")
 }
 _FAILURE_WORDS = re.compile(r"\b(?:failed|fails|error|errors|unavailable|refused|rejected|exceeded|reached|"
                             r"unknown|invalid|timeout)\b", re.IGNORECASE)

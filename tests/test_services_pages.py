@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -164,6 +165,26 @@ def test_model_picker_defaults_to_auto_and_offers_configured_models_with_prices(
     assert not any("not configured" in o for o in box.options)  # models without a key are not offered
     assert not any("gpt-" in o for o in box.options)
     assert len(at.selectbox) == 1  # no fallback choice for auto: any configured model may answer
+
+
+def test_model_picker_words_its_choices_in_korean(monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.config import reset_settings_cache
+    from core.services.models import reset_gateway
+    from tests.korean_text import english_runs
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-picker-0000")
+    reset_settings_cache()
+    reset_gateway()
+    at = AppTest.from_function(_picker_app, default_timeout=30)
+    at.session_state["lang"] = "ko"
+    at.run()
+    assert not at.exception
+    options = at.selectbox(key="picker").options
+    assert "claude-haiku-4-5 (anthropic, 백만 토큰당 입력 $1 / 출력 $5)" in options
+    assert "offline (규칙 기반, 무료)" in options
+    for option in options:  # model and vendor names stay as they are; nothing else in English
+        names = re.sub(r"\b(?:claude|gpt|glm)[\w.\-]*|anthropic|offline|auto", " ", option)
+        assert not english_runs(names), option
 
 
 def test_a_chosen_model_gets_the_fallback_choice_off_by_default_remembered_for_the_session(

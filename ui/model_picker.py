@@ -9,11 +9,12 @@ model, the one asked for when another answered and why, and the cost of the fail
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 import streamlit as st
 
-from core.services.models import fallback_setting, model_choices
+from core.services.models import ModelChoice, fallback_setting, model_choices
 from core.services.wording import word_coded
 from ui.errors import show_error
 from ui.i18n import current_language, t
@@ -37,7 +38,7 @@ def pick_model(use_case: str, key: str) -> ModelPick:
     if not any(c.provider == OFFLINE for c in usable):
         usable.append(next(c for c in choices if c.provider == OFFLINE))
     first = next((c for c in usable if c.recommended), usable[0])
-    labels = {c.name: c.label for c in usable}
+    labels = {c.name: choice_label(c) for c in usable}
     labels[AUTO] = t("money.auto", first=t("services.offline_label") if first.provider == OFFLINE else first.name)
     names = [AUTO, *(c.name for c in usable)]
     if st.session_state.get(key) not in names:
@@ -52,6 +53,24 @@ def pick_model(use_case: str, key: str) -> ModelPick:
     if choice in (AUTO, OFFLINE):
         return ModelPick(None if choice == AUTO else OFFLINE, None)
     return ModelPick(str(choice), _pick_policy(key))
+
+
+def _per_mtok(price: Decimal) -> str:
+    return f"${price.normalize():f}"
+
+
+def choice_label(choice: ModelChoice) -> str:
+    """'gpt-5.4-mini (openai, $0.75 in / $4.5 out per Mtok)' in the interface language: the model and
+    vendor names as they are, the price and the state from the catalog (the service's .label is English)."""
+    if choice.provider == OFFLINE:
+        return t("services.choice.offline")
+    if choice.input_per_mtok is None or choice.output_per_mtok is None:
+        price = t("services.choice.price_unknown")
+    else:
+        price = t("services.choice.price", input=_per_mtok(choice.input_per_mtok),
+                  output=_per_mtok(choice.output_per_mtok))
+    label = t("services.choice.model", name=choice.name, provider=choice.provider, price=price)
+    return label + ("" if choice.configured else t("services.choice.not_configured"))
 
 
 def _remember_policy(widget: str) -> None:

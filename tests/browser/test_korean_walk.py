@@ -6,10 +6,12 @@ Strategies, a backtest and Optimise are written to test-artifacts/screens-ko/.""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import StudioServer, canvas_state, choose_radio, goto, main_area, rerun, sidebar
 from tests.browser.test_strategy_pages import RSI_PROMPT, screenshot
@@ -19,7 +21,8 @@ from ui.i18n import translate
 
 # Text Streamlit itself puts in the page (an accessibility link, the fixed uploader dropzone text,
 # which the issue accepts as the one exception).
-BUILT_IN = ("Skip to main content", "Drag and drop file here", "Limit 200MB per file", "Browse files")
+BUILT_IN = ("Skip to main content", "Drag and drop file here", "Limit 200MB per file", "200MB per file",
+            "Browse files")
 FAKE_OPENAI_KEY = "sk-test-korean-walk"
 
 
@@ -48,6 +51,29 @@ def assert_korean(page: Page, where: str, user_content: tuple[str, ...] = ()) ->
     assert not found, f"English on {where}: {found}"
 
 
+def assert_model_choices_korean(page: Page, where: str) -> None:
+    """The model picker's list, opened: model and vendor names as they are, prices and states in Korean."""
+    box = main_area(page).get_by_test_id("stSelectbox").filter(
+        has=page.get_by_text(L("services.model"), exact=True)).first
+    combobox = box.get_by_role("combobox")
+    options = page.get_by_role("option")
+    deadline = time.monotonic() + 60
+    while not options.first.is_visible():  # a click during a redraw may not open the list: open it again
+        assert time.monotonic() < deadline, f"the model list did not open on {where}"
+        if combobox.get_attribute("aria-expanded") != "true":
+            box.get_by_role("button", name="Open").click()
+        try:
+            options.first.wait_for(state="visible", timeout=5_000)
+        except PlaywrightTimeoutError:
+            continue
+    text = "\n".join(options.all_inner_texts())
+    page.keyboard.press("Escape")
+    expect(options).to_have_count(0)
+    names = re.sub(r"\b(?:claude|gpt|glm)[\w.\-]*|\b(?:openai|anthropic|glm|offline|auto)\b", " ", text)
+    found = english_in(names)
+    assert not found, f"English in the model list on {where}: {found} in {text!r}"
+
+
 def click(page: Page, name: str) -> None:
     rerun(page, main_area(page).get_by_role("button", name=name, exact=True).click, 90_000)
 
@@ -59,6 +85,8 @@ def test_every_page_and_every_failure_state_reads_in_korean(studio: StudioServer
     for path, heading in pages:
         goto(page, studio, path, heading=L(heading))
         assert_korean(page, path or "home")
+        if path in ("generate", "market", "news"):  # Optimise shows its picker once a strategy is saved
+            assert_model_choices_korean(page, path)
 
     # Generate, then a validation error made in the JSON editor.
     goto(page, studio, "generate", heading=L("strategy.gen.title"))
@@ -99,6 +127,7 @@ def test_every_page_and_every_failure_state_reads_in_korean(studio: StudioServer
     click(page, L("services.opt.run"))
     expect(main.get_by_test_id("stTable").first).to_be_visible(timeout=90_000)
     assert_korean(page, "optimise")
+    assert_model_choices_korean(page, "optimise")
     screenshot(page, "optimize")
 
     # A CSV error on Market.
@@ -151,6 +180,7 @@ def test_a_vendor_failure_reads_in_korean(studio_factory: Callable[..., StudioSe
         expect(error).to_contain_text("HTTP 503", timeout=60_000)
         assert fake.count("openai") >= 1
         model = main.get_by_test_id("stSelectbox").first.inner_text().split("\n")[-1].strip()
+        assert_model_choices_korean(page, "generate with an OpenAI key")
         # What failed and where (the vendor, the model, the status) and what to do, all in Korean.
         expect(error).to_contain_text("OpenAI")
         expect(error).to_contain_text(model)

@@ -24,6 +24,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "services.call_cached": {"en": " · from cache", "ko": " · 캐시에서"},
     "services.call_attempts": {"en": " · {n} attempts", "ko": " · {n}회 시도"},
     "services.offline_label": {"en": "offline rules", "ko": "오프라인 규칙"},
+    # one model in the picker: its name and vendor as they are, the price and state in words
+    "services.choice.offline": {"en": "offline (rule-based, free)", "ko": "offline (규칙 기반, 무료)"},
+    "services.choice.model": {"en": "{name} ({provider}, {price})", "ko": "{name} ({provider}, {price})"},
+    "services.choice.price": {
+        "en": "{input} in / {output} out per Mtok", "ko": "백만 토큰당 입력 {input} / 출력 {output}",
+    },
+    "services.choice.price_unknown": {"en": "price unknown", "ko": "가격 미상"},
+    "services.choice.not_configured": {"en": " — not configured", "ko": " — 설정되지 않음"},
     # analysis card
     "services.card.title": {"en": "Market analysis", "ko": "시장 분석"},
     "services.card.run": {"en": "Analyse {symbol}", "ko": "{symbol} 분석"},
