@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -373,6 +374,24 @@ def studio() -> Iterator[StudioServer]:
     server = start_studio({})
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_language_choice(request: pytest.FixtureRequest) -> None:
+    """Tests share the session's server and database: a language one test chose (stored on the user, as a
+    user's choice is) must not decide the next test's pages, which expect their browser's language."""
+    if "studio" not in request.fixturenames:
+        return
+    server: StudioServer = request.getfixturevalue("studio")
+    if not server.db_path.exists():
+        return
+    conn = sqlite3.connect(server.db_path, timeout=30)
+    try:
+        if any(r[1] == "language" for r in conn.execute("PRAGMA table_info(users)")):
+            with conn:
+                conn.execute("UPDATE users SET language = NULL")
+    finally:
+        conn.close()
 
 
 @pytest.fixture

@@ -75,7 +75,8 @@ def test_optimisation_shows_before_and_after(studio: StudioServer, page: Page, t
     main.locator("input[type=file]").first.set_input_files(str(path))
     wait_idle(page)
     main.get_by_role("button", name="Optimise", exact=True).click()
-    table = main.get_by_test_id("stTable")
+    # The before/after metrics table (the page also shows the best candidates in a table of their own).
+    table = main.get_by_test_id("stTable").filter(has_text="Sharpe ratio").filter(has_text="Before")
     expect(table).to_be_visible(timeout=90_000)
     wait_idle(page, 90_000)
     header = table.get_by_role("row").first
