@@ -143,7 +143,10 @@ def open_and_backtest(page: Page, lang: str, strategy: dict[str, Any]) -> None:
     expect(main.get_by_test_id("stHeading").filter(has_text=strategy["name"])).to_be_visible()
     assert graph_node_ids(page) == ["action_1", "condition_1", "data_1", "trigger_1"]
     main.get_by_role("tab", name=L("strategy.lib.tab_backtest", lang), exact=True).click()
-    expect(main.get_by_text(L("market.source.sample", lang), exact=True)).to_be_visible()
+    # The data choice starts on a bundled sample: the strategy's own market, or the closest one when no
+    # sample has it ("Closest bundled sample (BTC/USDT 1d)"), which the page then says.
+    sample = main.get_by_role("radio", name=re.compile(re.escape(L("market.source.sample", lang)), re.IGNORECASE))
+    expect(sample).to_be_checked()
     click(page, L("market.bt.run", lang))
     no_traceback(page)
     expect(metric(page, L("market.bt.metric.total_return_pct", lang))).to_contain_text("%")
@@ -270,11 +273,11 @@ def test_journey_fake_openai_streams_and_costs_the_same_everywhere(
         start_watching_stream(page)
         click(page, L("strategy.gen.generate", "en"))
         valid = main_area(page).get_by_text(L("strategy.gen.valid", "en"), exact=True)
+        expect(valid).to_be_visible(timeout=60_000)  # the answer is in (the sampler ran all along)
         seen = streamed_lengths(page)
         no_traceback(page)
         # The answer streamed in: the page showed the text growing, piece by piece.
         assert len(seen) >= 3 and seen == sorted(seen), f"streamed lengths seen: {seen}"
-        expect(valid).to_be_visible()
         assert graph_node_ids(page) == ["action_1", "condition_1", "data_1", "trigger_1"]
         assert fake.count("openai") == 1
         assert fake.attempts[0].body.get("stream") is True
@@ -327,6 +330,9 @@ def test_journey_quota_exhausted_explains_and_offers_offline(
         # Taking the offer: its button switches the picker to the offline engine, which answers,
         # free, despite the spent quota.
         click(page, L("common.error.use_offline", "en"))
+        # What the user sees before pressing Generate again: the picker now on the offline engine.
+        expect(main_area(page).get_by_role("combobox", name=L("services.model", "en"))).to_have_value(
+            re.compile("offline"))
         click(page, L("strategy.gen.generate", "en"))
         expect(main_area(page).get_by_text(L("strategy.gen.valid", "en"), exact=True)).to_be_visible()
         assert graph_node_ids(page) == ["action_1", "condition_1", "data_1", "trigger_1"]
