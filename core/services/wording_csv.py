@@ -1,4 +1,4 @@
-"""CSV errors worded by code (core.market's DataError details ``code`` + ``params``), in both
+"""CSV and date-range errors worded by code (core.market's DataError details ``code`` + ``params``), in both
 languages; merged into ``core.services.wording.MESSAGES``."""
 
 from __future__ import annotations
@@ -57,4 +57,18 @@ CSV_MESSAGES: dict[str, dict[str, str]] = {
                                 "(any case and order); times in ISO 8601 or epoch seconds/milliseconds.",
                           "ko": "CSV 형식: timestamp(또는 date/time), open, high, low, close, volume 열 "
                                           "(대소문자·순서 무관), 시각은 ISO 8601 또는 초/밀리초."},
+}
+
+# A backtest range the data cannot fill (core.market.ranges).
+RANGE_MESSAGES: dict[str, dict[str, str]] = {
+    "errors.DATA_RANGE_FEW_BARS": {
+        "en": "{start} – {end} holds only {bars} {timeframe} bars; a backtest needs at least {minimum}. "
+              "Widen the date range, or pick a shorter timeframe.",
+        "ko": "{start} ~ {end} 기간에는 {timeframe} 봉이 {bars}개뿐입니다. 백테스트에는 {minimum}개 이상이 "
+              "필요합니다. 기간을 넓히거나 더 짧은 시간 단위를 고르세요.",
+    },
+    "errors.DATA_RANGE_REVERSED": {
+        "en": "The range starts ({start}) after it ends ({end}). Pick the start date first.",
+        "ko": "기간의 시작일({start})이 종료일({end})보다 늦습니다. 시작일을 먼저 고르세요.",
+    },
 }

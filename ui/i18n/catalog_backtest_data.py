@@ -24,14 +24,4 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "전략은 {wanted} 봉을 쓰지만 내장 샘플에는 없습니다. 가장 가까운 샘플은 {symbol} {timeframe}입니다. "
               "이 샘플을 쓰거나, CSV를 올리거나, 거래소에서 실시간 봉을 가져오세요.",
     },
-    "errors.DATA_RANGE_FEW_BARS": {
-        "en": "{start} – {end} holds only {bars} {timeframe} bars; a backtest needs at least {minimum}. "
-              "Widen the date range, or pick a shorter timeframe.",
-        "ko": "{start} ~ {end} 기간에는 {timeframe} 봉이 {bars}개뿐입니다. 백테스트에는 {minimum}개 이상이 "
-              "필요합니다. 기간을 넓히거나 더 짧은 시간 단위를 고르세요.",
-    },
-    "errors.DATA_RANGE_REVERSED": {
-        "en": "The range starts ({start}) after it ends ({end}). Pick the start date first.",
-        "ko": "기간의 시작일({start})이 종료일({end})보다 늦습니다. 시작일을 먼저 고르세요.",
-    },
 }
