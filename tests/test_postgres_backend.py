@@ -76,6 +76,28 @@ def test_an_older_replica_reads_a_newer_schema_but_refuses_every_write(pg_url: s
         assert conn.execute("SELECT max(version) FROM studio_schema").fetchone() == (SCHEMA_VERSION + 1,)
 
 
+def test_a_running_replica_stops_writing_once_a_newer_build_migrates_the_database(pg_url: str) -> None:
+    from core.backends.postgres.db import PgDatabase
+
+    db = PgDatabase(pg_url, schema_recheck_s=0.0)  # looks at the version before every write
+    running = PgLedger(db, Decimal("1.00"))
+    running.record(_row("before", "0.10"))
+    with psycopg.connect(pg_url) as conn:  # a rolling upgrade: a newer replica migrates meanwhile
+        conn.execute("INSERT INTO studio_schema (version, name) VALUES (%s, 'm999_from_the_future')",
+                     (SCHEMA_VERSION + 1,))
+    for write in (lambda: _reserve(running), lambda: running.record(_row("after", "0.01")),
+                  lambda: running.set_user_quota("trader", "5")):
+        with pytest.raises(SchemaTooNew) as info:
+            write()
+        assert f"schema version {SCHEMA_VERSION + 1}" in str(info.value)
+    assert running.month_spend_usd("trader") == Decimal("0.1")  # reading goes on
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT request_id FROM llm_usage").fetchall() == [("before",)]
+        assert conn.execute("SELECT count(*) FROM quota_reservations").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM user_quotas").fetchone() == (0,)
+    db.dispose()
+
+
 def test_the_check_constraint_refuses_a_hold_past_the_quota_even_if_code_forgot_the_condition(pg_url: str) -> None:
     ledger = PgLedger(open_database(pg_url), Decimal("1.00"))
     _reserve(ledger, 12_000)  # $0.60 held of $1.00

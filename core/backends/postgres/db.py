@@ -20,6 +20,7 @@ import os
 import re
 import select
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -40,6 +41,9 @@ MIGRATION_LOCK_KEY = 0x5354_5544_494F  # "STUDIO"
 POOL_MAX = int(os.environ.get("STUDIO_DATABASE_POOL_MAX", "20"))
 CONNECT_TIMEOUT_S = 5
 POOL_TIMEOUT_S = 3.0  # a request waits this long for a connection, then gets a clear 503
+# A newer build may migrate the database while this replica runs (a rolling upgrade): writes look at
+# the schema version again at most this often, one round trip, and stop once it is newer.
+SCHEMA_RECHECK_S = 5.0
 
 
 class DatabaseUnavailable(StorageError):
@@ -123,8 +127,10 @@ class Result:
 
 
 class PgDatabase:
-    def __init__(self, url: str, *, pool_max: int = POOL_MAX) -> None:
+    def __init__(self, url: str, *, pool_max: int = POOL_MAX, schema_recheck_s: float = SCHEMA_RECHECK_S) -> None:
         self.url = url
+        self.schema_recheck_s = schema_recheck_s
+        self._schema_checked_at = time.monotonic()
         self.where = describe(url)
         self.schema_version = 0
         self.read_only = False
@@ -217,11 +223,26 @@ class PgDatabase:
 
     # -- access --------------------------------------------------------------------------------
 
+    def _refuse_if_newer(self) -> None:
+        """Raise SchemaTooNew when this build must not write: known at start, or found since."""
+        if self.read_only:
+            raise self._too_new()
+        now = time.monotonic()
+        if now - self._schema_checked_at < self.schema_recheck_s:
+            return
+        self._schema_checked_at = now
+        with self.errors(), self._connection() as conn:
+            row = conn.execute("SELECT max(version) FROM studio_schema").fetchone()
+        found = int(row[0] or 0) if row else 0
+        if found > SCHEMA_VERSION:
+            self.schema_version, self.read_only = found, True
+            self._replace(self._pool)  # fresh sessions are configured read-only, so no statement writes
+            raise self._too_new()
+
     @contextmanager
     def write(self) -> Iterator[psycopg.Connection[Any]]:
         """One transaction on a pooled connection: committed on success, rolled back on any error."""
-        if self.read_only:
-            raise self._too_new()
+        self._refuse_if_newer()
         with self.errors(), self._connection() as conn, conn.transaction():
             yield conn
 
@@ -232,13 +253,14 @@ class PgDatabase:
 
     def call(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         """One statement (e.g. a server-side function) in its own transaction: one round trip; its row."""
-        if self.read_only:
-            raise self._too_new()
+        self._refuse_if_newer()
         with self.errors(), self._connection() as conn:
             return conn.execute(sql, params).fetchone()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         """Portable SQL (``?`` placeholders) in its own transaction; see the module docstring."""
+        if not sql.lstrip()[:6].upper().startswith(("SELECT", "WITH")):
+            self._refuse_if_newer()
         with self.read() as conn:
             cur = conn.execute(_qmark(sql), list(params))
             rows = cur.fetchall() if cur.description else []
