@@ -129,6 +129,7 @@ class Result:
 class PgDatabase:
     def __init__(self, url: str, *, pool_max: int = POOL_MAX, schema_recheck_s: float = SCHEMA_RECHECK_S) -> None:
         self.url = url
+        self.disposed = False  # the pool was ended on purpose (see dispose): nothing is written any more
         self.schema_recheck_s = schema_recheck_s
         self._schema_checked_at = time.monotonic()
         self.where = describe(url)
@@ -195,6 +196,7 @@ class PgDatabase:
         """Nothing per call: the pool lives for the process (``dispose`` ends it)."""
 
     def dispose(self) -> None:
+        self.disposed = True
         self._pool.close()
 
     # -- errors --------------------------------------------------------------------------------

@@ -266,6 +266,8 @@ class PgLedger:
         self._beat.seen(reservation.id, output_tokens)
 
     def _renew(self, live: dict[str, int]) -> None:
+        if self.db.disposed:
+            return  # its holds were left to their leases, which the next writer sweeps into abandoned rows
         now = _utc(self.clock())
         with self.db.write() as conn:
             holds.renew(conn, live, now + timedelta(seconds=self.lease_s))
@@ -280,8 +282,8 @@ class PgLedger:
     def abandon_in_flight(self) -> int:
         """This process is stopping: record its calls in flight as abandoned, release their holds."""
         live = self._beat.snapshot()
-        if not live:
-            return 0
+        if not live or self.db.disposed:
+            return 0  # a disposed database's holds are left to their leases (see _renew)
         now = _utc(self.clock())
         with self.db.write() as conn:
             holds.renew(conn, live, now)  # flush the output seen, and expire the leases now
