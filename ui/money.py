@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.services.wording import exact_usd
+
 
 def format_usd(value: Decimal | float | int) -> str:
     """At least two decimals and every significant digit (0.002865), with thousands separators."""
-    amount = Decimal(str(value))
-    if amount == 0:
-        return "0.00"
-    text = format(amount.normalize(), "f")
-    whole, _, frac = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    return f"{sign}{int(whole.lstrip('-') or 0):,}.{frac.rstrip('0').ljust(2, '0')}"
+    return exact_usd(value)
 
 
 def usd(value: Decimal | float | int) -> str:

@@ -19,6 +19,7 @@ from core.api.errors import error_body
 from core.api.strict import gateway_for
 from core.errors import StudioError
 from core.services.common import BadInput
+from core.services.wording import language_of
 
 router = APIRouter()
 
@@ -65,7 +66,7 @@ def generate_strategy(body: s.GenerateIn, principal: CurrentPrincipal,
     from core.services.generation import generate_strategy as generate
     from core.services.strategy_library import explain_strategy
 
-    lang = explanation_language(accept_language)
+    lang = language_of(accept_language, "en")
 
     def run(on_delta: Any = None, on_attempt: Any = None) -> Any:
         result = generate(body.prompt, model=body.model, user=principal, language=body.language,
@@ -76,25 +77,6 @@ def generate_strategy(body: s.GenerateIn, principal: CurrentPrincipal,
     if not stream:
         return run()
     return _sse(lambda delta, attempt: run(delta, attempt), s.GeneratedOut, lang)
-
-
-def explanation_language(header: str | None) -> str:
-    """The first of ko/en the Accept-Language header lists, by q-value; en when it names neither."""
-    ranked: list[tuple[float, int, str]] = []
-    for index, part in enumerate((header or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        weight = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    weight = float(value)
-                except ValueError:
-                    weight = 0.0
-        primary = tag.strip().lower().split("-")[0]
-        if primary in ("ko", "en") and weight > 0:
-            ranked.append((-weight, index, primary))
-    return min(ranked)[2] if ranked else "en"
 
 
 def _event(name: str, data: Any) -> str:

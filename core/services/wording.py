@@ -14,10 +14,11 @@ Each code has ``errors.<CODE>`` (what went wrong and where) and, where there is 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from typing import Any
 
 from core.services.wording_catalog import MESSAGES
+from core.usage.money import exact_usd
 
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "en"
@@ -48,15 +49,10 @@ def language_of(tag: str | None, default: str = DEFAULT_LANGUAGE) -> str:
 
 def _money(value: Any) -> str:
     try:
-        amount = Decimal(str(value))
+        text = exact_usd(value)
     except (InvalidOperation, ValueError):
         return str(value)
-    if amount == 0:
-        return "$0.00"
-    text = format(amount.normalize(), "f")
-    whole, _, frac = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    return f"{sign}${int(whole.lstrip('-') or 0):,}.{frac.rstrip('0').ljust(2, '0')}"
+    return f"-${text[1:]}" if text.startswith("-") else f"${text}"
 
 
 def _text(key: str, lang: str) -> str | None:

@@ -49,3 +49,15 @@ def fmt_usd(usd: Decimal) -> str:
     whole, _, frac = text.partition(".")
     frac = frac.rstrip("0")
     return f"${whole}.{frac.ljust(2, '0')}"
+
+
+def exact_usd(value: Decimal | float | int | str) -> str:
+    """Every significant digit, at least two decimals, thousands separators, no sign of the dollar
+    ("0.002865", "1,234.50"); what people read on the pages and in worded messages."""
+    amount = Decimal(str(value))
+    if amount == 0:
+        return "0.00"
+    text = format(amount.normalize(), "f")
+    whole, _, frac = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-') or 0):,}.{frac.rstrip('0').ljust(2, '0')}"
