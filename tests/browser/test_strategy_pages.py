@@ -281,7 +281,8 @@ def test_palette_adds_and_deletes_a_node(studio: StudioServer, page: Page) -> No
     palette.click()
     rerun(page, page.get_by_role("option", name="액션", exact=True).click)
     rerun(page, main.get_by_role("button", name="노드 추가", exact=True).click)
-    drawn = canvas_state(page, nodes=5)
+    # What the user sees before deleting: the new node drawn and selected (the delete acts on the selection).
+    drawn = canvas_state(page, nodes=5, until=lambda state: state["selected"] == ["action_2"])
     assert "action_2" in drawn["sids"] and drawn["edges"] == 4
     expect(main.get_by_test_id("stAlertContentSuccess").first).to_contain_text("유효함")
     rerun(page, main.get_by_role("button", name="이 노드 삭제", exact=True).click)
