@@ -67,10 +67,14 @@ def test_korean_prompt_to_graph_refine_save_and_find(studio: StudioServer, page:
 def test_invalid_edit_is_shown_and_selecting_an_issue_highlights_its_node(studio: StudioServer, page: Page) -> None:
     goto(page, studio, "generate", heading="전략 생성")
     main = main_area(page)
-    main.get_by_label("전략 설명").fill("비트코인 1시간봉 RSI가 30 아래로 떨어지면 100 USDT 매수")
-    main.get_by_role("button", name="생성", exact=True).click()
+    prompt = main.get_by_label("전략 설명")
+    prompt.fill("비트코인 1시간봉 RSI가 30 아래로 떨어지면 100 USDT 매수")
+    prompt.press("Control+Enter")  # commit the text before the click, so the click's run carries it
+    expect(prompt).to_have_value(re.compile("100 USDT 매수"))
     wait_idle(page, 60_000)
+    main.get_by_role("button", name="생성", exact=True).click()
     expect(main.get_by_test_id("stAlertContentSuccess").first).to_contain_text("유효함", timeout=60_000)
+    wait_idle(page, 60_000)
     editor = main.get_by_role("textbox", name="전략 JSON (수정하면 바로 재검증)")
     expect(editor).to_have_value(re.compile('"amount": 100'), timeout=30_000)  # filled by the finished run
     text = editor.input_value().replace('"amount": 100', '"amount": -100')
