@@ -5,15 +5,31 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from typing import ClassVar
 
-from core.cli import BAD_USAGE, COMMAND_MODULES, LANGUAGES, apply_fallback_flag, configured_language, message
+from core.cli import BAD_USAGE, COMMAND_MODULES, LANGUAGES, apply_fallback_flag, configured_language, message, note
 
 
 class _Parser(argparse.ArgumentParser):
+    argv: ClassVar[list[str]] = []  # the command line being parsed, for the language of a usage error
+
     def error(self, text: str) -> None:  # argparse exits 2 for bad usage, as the contract wants
+        from core.services.wording import cli_text, prefix
+
         self.print_usage(sys.stderr)
-        message(f"error: {text}")
+        lang = _language_asked(_Parser.argv)
+        message(f"{prefix(lang)}: {cli_text('bad_usage', lang, text=text)}")
         raise SystemExit(BAD_USAGE)
+
+
+def _language_asked(argv: list[str]) -> str:
+    """The messages' language before the arguments could be parsed: a well-formed --lang, else STUDIO_LANG."""
+    for index, arg in enumerate(argv):
+        value = arg.partition("=")[2] if arg.startswith("--lang=") else (
+            argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else None)
+        if value in LANGUAGES:
+            return value
+    return configured_language()
 
 
 LANG_HELP = "language of messages and hints on stderr: ko or en (default: STUDIO_LANG, else en)"
@@ -59,6 +75,7 @@ def message_language(args: argparse.Namespace, argv: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    _Parser.argv = argv
     args = build_parser().parse_args(argv)
     args.message_lang = message_language(args, argv)
     try:
@@ -74,17 +91,17 @@ def _announce_new_database(lang: str) -> None:
     from core.services.usage import new_database_message
 
     try:
-        note = new_database_message(lang)
+        notice = new_database_message(lang)
     except (ConfigError, StudioError, OSError):  # the command's own outcome (already reported) matters more
         return
-    if note:
-        message(note)
+    if notice:
+        message(notice)
 
 
 def _run(args: argparse.Namespace) -> int:
     from core.config import ConfigError
     from core.errors import StudioError
-    from core.services.wording import error_sentence, os_error_sentence, prefix
+    from core.services.wording import cli_text, error_sentence, os_error_sentence, prefix
 
     lang = args.message_lang
     try:
@@ -94,7 +111,7 @@ def _run(args: argparse.Namespace) -> int:
         message(f"{prefix(lang)}: {error_sentence(exc, lang)}")
         cost = getattr(exc, "failed_cost_usd", None)  # a provider failure: what its failed attempts cost
         if cost:
-            message(f"note: the failed attempts cost ${format(cost, 'f')}")
+            note(args, cli_text("failed_cost", lang, cost=cost))
         return exc.exit_code
     except ConfigError as exc:
         message(f"{prefix(lang)}: {error_sentence(exc, lang)}")
@@ -104,7 +121,7 @@ def _run(args: argparse.Namespace) -> int:
         message(f"{prefix(lang)}: {os_error_sentence(exc, lang)}")
         return BAD_USAGE
     except KeyboardInterrupt:
-        message("interrupted")
+        message(cli_text("interrupted", lang))
         return 130
 
 

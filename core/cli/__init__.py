@@ -89,16 +89,60 @@ def fallback_of(args: Any) -> Any:
     return value.replace("-", "_") if value else None
 
 
-def fallback_message(info: Any) -> None:
-    """A model call that a fallback answered says which model answered, and why, on stderr."""
-    note = info.fallback_note() if hasattr(info, "fallback_note") else None
-    if note:
-        message(f"note: {note}")
+def say(args: Any, key: str, *, error: bool = False, **params: Any) -> None:
+    """One of the CLI's own lines (``core.services.wording_cli``) on stderr, in the messages' language;
+    ``error`` puts the language's "error:" before it."""
+    from core.services.wording import cli_text, prefix
+
+    lang = language(args)
+    text = cli_text(key, lang, **params)
+    message(f"{prefix(lang)}: {text}" if error else text)
+
+
+def note(args: Any, text: str, *, kind: str = "note") -> None:
+    """'note: ...' (or 'warning: ...'); a Coded text is worded in the messages' language."""
+    from core.services.wording import cli_text, coded_sentence
+
+    lang = language(args)
+    message(f"{cli_text(kind, lang)}: {coded_sentence(text, lang)}")
+
+
+def language(args: Any) -> str:
+    return getattr(args, "message_lang", None) or "en"
+
+
+def call_line(args: Any, info: Any, extra: list[str]) -> None:
+    """'gpt-5.4-mini (openai): 812 in / 140 out tokens, $0.000843 (from cache)' on stderr."""
+    from core.services.wording import cli_text
+
+    lang = language(args)
+    label = cli_text("offline_label", lang) if info.offline else f"{info.model} ({info.provider})"
+    said_first = [cli_text("call.cached", lang)] if info.cached else []
+    if info.attempts > 1:
+        said_first.append(cli_text("call.attempts", lang, n=info.attempts))
+    extra = [*said_first, *extra]
+    said = f" ({', '.join(extra)})" if extra else ""
+    say(args, "call", label=label, tokens_in=info.usage.input_tokens, tokens_out=info.usage.output_tokens,
+        cost=info.cost_usd, extra=said)
+    fallback_message(args, info)
+
+
+def fallback_message(args: Any, info: Any) -> None:
+    """A model call that a fallback answered says which model answered, and why, on stderr; failed
+    attempts (billed: they reached a vendor) and time spent waiting are said too."""
+    from core.services.wording import cli_text, coded_sentence
+
+    lang = language(args)
+    if getattr(info, "fallback_from", None):
+        answered = cli_text("offline_label", lang) if info.offline else info.model
+        note(args, cli_text("fallback", lang, answered=answered, asked=info.fallback_from,
+                            reason=coded_sentence(info.fallback_reason or "", lang, hint=False).rstrip("."),
+                            cost=info.failed_cost_usd))
     elif getattr(info, "failed_cost_usd", 0) > 0:
-        message(f"note: the failed attempts before this answer cost ${format(info.failed_cost_usd, 'f')}")
+        note(args, cli_text("failed_cost_before", lang, cost=info.failed_cost_usd))
     waited = float(getattr(info, "wait_ms", 0.0)) / 1000
     if waited >= 0.05:
-        message(f"note: waited {waited:.1f} s for the local rate limit and retry backoff")
+        note(args, cli_text("waited", lang, s=f"{waited:.1f}"))
 
 
 def configured_language() -> str:
@@ -119,5 +163,5 @@ def report_error(exc: BaseException, args: Any) -> None:
     """A StudioError a command handles itself, on stderr in the messages' language (--lang)."""
     from core.services.wording import error_sentence, prefix
 
-    lang = getattr(args, "message_lang", None) or "en"
+    lang = language(args)
     message(f"{prefix(lang)}: {error_sentence(exc, lang)}")

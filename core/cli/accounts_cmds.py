@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import Any
 
-from core.cli import OK, add_json_flag, emit, message
+from core.cli import OK, add_json_flag, emit, say
 
 
 def register(subparsers: Any) -> None:
@@ -50,8 +50,7 @@ def _create(args: argparse.Namespace) -> int:
 
     new = create_api_key(OPERATOR, args.name, user=owner_id(args.user))
     sys.stdout.write(new.secret + "\n")
-    message(f"Created API key {new.info.prefix}… ({new.info.name}) for {new.info.user_id}. "
-            "It is shown only now; store it somewhere safe.")
+    say(args, "key_created", prefix=new.info.prefix, name=new.info.name, user=new.info.user_id)
     return OK
 
 
@@ -79,7 +78,7 @@ def _revoke(args: argparse.Namespace) -> int:
     from core.services.accounts import revoke_api_key
 
     info = revoke_api_key(OPERATOR, args.prefix)
-    message(f"Revoked API key {info.prefix} ({info.name}) of {info.user_id}.")
+    say(args, "key_revoked", prefix=info.prefix, name=info.name, user=info.user_id)
     return OK
 
 
@@ -89,5 +88,5 @@ def _quota_set(args: argparse.Namespace) -> int:
     from core.usage.money import fmt_usd
 
     amount = set_quota(OPERATOR, owner_id(args.user), args.usd)
-    message(f"Monthly quota of {args.user} set to {fmt_usd(amount or 0)}.")
+    say(args, "quota_set", user=args.user, usd=fmt_usd(amount or 0))
     return OK

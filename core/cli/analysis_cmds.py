@@ -10,9 +10,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from core.cli import OK, add_json_flag, add_model_flags, emit, fallback_message, fallback_of, message
+from core.cli import OK, add_json_flag, add_model_flags, call_line, emit, fallback_of
 from core.cli.generate_cmds import read_strategy_file
-from core.services.common import CallInfo
 
 
 def register(subparsers: Any) -> None:
@@ -51,20 +50,11 @@ def _load(path: str, symbol: str = "BTC/USDT") -> Any:
     return load_csv(Path(path), name=Path(path).name, symbol=symbol)
 
 
-def _show(result: Any, as_json: bool, human: Any) -> int:
+def _show(args: argparse.Namespace, result: Any, human: Any) -> int:
     """The answer on stdout (JSON or text); which model answered and what it cost on stderr."""
-    emit(result.as_json(), as_json, human)
-    _footer(result.info)
+    emit(result.as_json(), args.json, human)
+    call_line(args, result.info, [])
     return OK
-
-
-def _footer(info: CallInfo) -> None:
-    label = "offline rule engine" if info.offline else f"{info.model} ({info.provider})"
-    extra = ", from cache" if info.cached else ""
-    extra += f", {info.attempts} attempts" if info.attempts > 1 else ""
-    message(f"{label}: {info.usage.input_tokens} in / {info.usage.output_tokens} out tokens, "
-            f"${format(info.cost_usd, 'f')}{extra}")
-    fallback_message(info)
 
 
 def handle_market(args: argparse.Namespace) -> int:
@@ -78,7 +68,7 @@ def handle_market(args: argparse.Namespace) -> int:
         return (f"{args.symbol}: {d['trend']}, {d['recommendation']} (confidence {d['confidence']:.0%}, "
                 f"risk {d['risk_level']})\n{d['analysis']}\nReason: {d['reason']}")
 
-    return _show(result, args.json, human)
+    return _show(args, result, human)
 
 
 def handle_sentiment(args: argparse.Namespace) -> int:
@@ -91,7 +81,7 @@ def handle_sentiment(args: argparse.Namespace) -> int:
         return (f"{d['sentiment']} (score {d['score']:+.2f}, impact {d['impact']}, {d['price_implication']})\n"
                 f"{d['summary']}\nKeywords: {', '.join(d['keywords'])}")
 
-    return _show(result, args.json, human)
+    return _show(args, result, human)
 
 
 def handle_optimize(args: argparse.Namespace) -> int:
@@ -114,4 +104,4 @@ def handle_optimize(args: argparse.Namespace) -> int:
             lines += [f"- {c}" for c in changes]
         return "\n".join(lines)
 
-    return _show(result, args.json, human)
+    return _show(args, result, human)

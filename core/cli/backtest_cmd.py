@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.cli import BAD_USAGE, INVALID, OK, add_json_flag, emit, message, report_error
+from core.cli import BAD_USAGE, INVALID, OK, add_json_flag, emit, note, report_error, say
 from core.market.errors import DataError, StrategyNotRunnable
 
 CONTRACT_KEYS = (
@@ -88,10 +88,10 @@ def handle(args: argparse.Namespace) -> int:
     try:
         strategy = json.loads(text)
     except json.JSONDecodeError as exc:
-        message(f"error: {args.file} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).")
+        say(args, "file.bad_json", name=args.file, reason=exc.msg, line=exc.lineno, column=exc.colno, error=True)
         return INVALID
     if not isinstance(strategy, dict):
-        message(f"error: {args.file} must contain a JSON object (the strategy).")
+        say(args, "file.not_object", name=args.file, error=True)
         return INVALID
     symbol = args.symbol or _symbol_of(strategy) or "BTC/USDT"
     data = load_csv(Path(args.data), name=Path(args.data).name, symbol=symbol)
@@ -107,6 +107,6 @@ def handle(args: argparse.Namespace) -> int:
     out = {key: summary[key] for key in CONTRACT_KEYS}
     out.update({k: summary[k] for k in ("final_equity", "open_position", "warnings")})
     for warning in result.warnings:
-        message(f"warning: {warning}")
+        note(args, warning, kind="warning")
     emit(out, args.json, _human)
     return OK

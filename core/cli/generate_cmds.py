@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.cli import OK, add_json_flag, add_model_flags, dumps, fallback_message, fallback_of, message
+from core.cli import OK, add_json_flag, add_model_flags, call_line, dumps, fallback_of, language, message, note
 from core.services.common import BadInput
+from core.services.wording import coded_sentence
 
 
 def register(subparsers: Any) -> None:
@@ -54,23 +55,12 @@ def read_strategy_file(path: str) -> dict[str, Any]:
     return data
 
 
-def _report(result: Any) -> None:
-    label = "offline rule engine" if result.offline else f"{result.model} ({result.provider})"
-    extra = []
-    if result.cached:
-        extra.append("from cache")
-    if result.attempts > 1:
-        extra.append(f"{result.attempts} attempts")
-    if result.repaired:
-        extra.append("answer repaired")
-    usage = result.usage
-    message(
-        f"{label}: {usage.input_tokens} in / {usage.output_tokens} out tokens, ${format(result.cost_usd, 'f')}"
-        + (f" ({', '.join(extra)})" if extra else "")
-    )
-    fallback_message(result)
+def _report(args: argparse.Namespace, result: Any) -> None:
+    from core.services.wording import cli_text
+
+    call_line(args, result, [cli_text("call.repaired", language(args))] if result.repaired else [])
     for warning in getattr(result.report, "warnings", []) or []:
-        message(f"note: {warning}")
+        note(args, warning)
 
 
 def handle_generate(args: argparse.Namespace) -> int:
@@ -89,7 +79,7 @@ def handle_generate(args: argparse.Namespace) -> int:
         lang = args.lang or detect_language(args.prompt)
         out = {**result.strategy, "explanation": explain_text(result.strategy, lang)}
     sys.stdout.write(dumps(out) + "\n")
-    _report(result)
+    _report(args, result)
     return OK
 
 
@@ -100,7 +90,7 @@ def handle_refine(args: argparse.Namespace) -> int:
     result = refine_strategy(strategy, args.instruction, model=args.model, fallback=fallback_of(args), user=args.user,
                              language=args.lang)
     sys.stdout.write(dumps(result.strategy) + "\n")
-    _report(result)
+    _report(args, result)
     for change in result.changes:
-        message(f"- {change}")
+        message(f"- {coded_sentence(change, language(args))}")
     return OK

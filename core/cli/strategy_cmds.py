@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.cli import BAD_USAGE, INVALID, OK, add_json_flag, emit, message
+from core.cli import BAD_USAGE, INVALID, OK, add_json_flag, emit, message, say
 
 MAX_INPUT_BYTES = 2_000_000
 
@@ -37,7 +37,11 @@ def register(subparsers: Any) -> None:
 
 
 class _Unreadable(Exception):
-    pass
+    """A strategy file that could not be read as JSON: a ``cli.file.*`` line and its figures."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key, self.params = key, params
 
 
 def _read(name: str) -> str:
@@ -48,19 +52,19 @@ def _read(name: str) -> str:
         else:
             path = Path(name)
             if not path.exists():
-                raise _Unreadable(f"{name}: no such file.")
+                raise _Unreadable("file.missing", name=name)
             if path.is_dir():
-                raise _Unreadable(f"{name} is a directory; give a strategy JSON file.")
+                raise _Unreadable("file.directory", name=name)
             with path.open("rb") as fh:
                 data = fh.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
-        raise _Unreadable(f"{name}: cannot read ({exc.strerror}).") from None
+        raise _Unreadable("file.unreadable", name=name, reason=exc.strerror) from None
     if len(data) > MAX_INPUT_BYTES:
-        raise _Unreadable(f"{name}: larger than {MAX_INPUT_BYTES:,} bytes; a strategy is a small JSON file.")
+        raise _Unreadable("file.too_large", name=name, limit=f"{MAX_INPUT_BYTES:,}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _Unreadable(f"{name}: not UTF-8 text (byte {exc.start}).") from None
+        raise _Unreadable("file.not_utf8", name=name, byte=exc.start) from None
 
 
 def _load(name: str) -> Any:
@@ -68,13 +72,10 @@ def _load(name: str) -> Any:
     try:
         return json.loads(text)
     except RecursionError:
-        raise _Unreadable(f"{name}: the JSON is nested too deeply to be a strategy.") from None
+        raise _Unreadable("file.too_deep", name=name) from None
     except json.JSONDecodeError as exc:
         where = "standard input" if name == "-" else name
-        raise _Unreadable(
-            f"{where}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}. "
-            "Fix the JSON syntax there (a missing comma, quote or bracket is the usual cause)."
-        ) from None
+        raise _Unreadable("file.bad_json", name=where, reason=exc.msg, line=exc.lineno, column=exc.colno) from None
 
 
 def _human(report: dict[str, Any]) -> str:
@@ -95,7 +96,7 @@ def run_validate(args: argparse.Namespace) -> int:
     try:
         data = _load(args.file)
     except _Unreadable as exc:
-        message(f"error: {exc}")
+        say(args, exc.key, error=True, **exc.params)
         return BAD_USAGE
     report = validate_strategy(data)
     emit(report.to_dict(), args.json, _human)
@@ -108,7 +109,7 @@ def run_render(args: argparse.Namespace) -> int:
     try:
         data = _load(args.file)
     except _Unreadable as exc:
-        message(f"error: {exc}")
+        say(args, exc.key, error=True, **exc.params)
         return BAD_USAGE
     report = validate_strategy(data)
     html = render_strategy_html(data, highlight=args.highlight)
@@ -116,10 +117,10 @@ def run_render(args: argparse.Namespace) -> int:
     try:
         out.write_text(html, encoding="utf-8")
     except OSError as exc:
-        message(f"error: cannot write {out}: {exc.strerror}.")
+        say(args, "cannot_write", error=True, path=out, reason=exc.strerror)
         return BAD_USAGE
     errors = len(report.errors)
-    message(f"wrote {out} ({len(html):,} bytes; {errors} error(s), {len(report.issues) - errors} warning(s))")
+    say(args, "wrote_html", path=out, size=f"{len(html):,}", errors=errors, warnings=len(report.issues) - errors)
     return OK
 
 
@@ -131,7 +132,7 @@ def run_explain(args: argparse.Namespace) -> int:
     try:
         data = _load(args.file)
     except _Unreadable as exc:
-        message(f"error: {exc}")
+        say(args, exc.key, error=True, **exc.params)
         return BAD_USAGE
     report = validate_strategy(data)
     if not report.valid:

@@ -7,7 +7,7 @@ import argparse
 import sys
 from typing import Any
 
-from core.cli import OK, add_json_flag, emit
+from core.cli import OK, add_json_flag, emit, say
 from core.usage.money import fmt_usd
 
 
@@ -82,5 +82,5 @@ def reconcile(args: argparse.Namespace) -> int:
     from core.services.usage import reconcile_row
 
     adjustment = reconcile_row(args.row_id, args.usd, args.note, by="operator (CLI)", is_admin=True)
-    sys.stderr.write(f"row {args.row_id} reconciled to ${args.usd} by adjustment row {adjustment}\n")
+    say(args, "reconciled", row=args.row_id, usd=args.usd, adjustment=adjustment)
     return OK

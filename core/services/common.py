@@ -70,14 +70,6 @@ class CallInfo:
             wait_ms=c.wait_ms,
         )
 
-    def fallback_note(self) -> str | None:
-        """'claude-sonnet-4-6 answered because gpt-5.4-mini failed (...); the failed attempts cost $0.000012'."""
-        if not self.fallback_from:
-            return None
-        who = "the offline rule engine" if self.offline else self.model
-        return (f"{who} answered because {self.fallback_from} failed ({self.fallback_reason}); "
-                f"the failed attempts cost ${format(self.failed_cost_usd, 'f')}")
-
     def as_dict(self) -> dict[str, Any]:
         return {
             "model": self.model, "provider": self.provider, "tried": self.tried,

@@ -144,3 +144,32 @@ def os_error_sentence(exc: OSError, lang: str) -> str:
     where = f" '{exc.filename}'" if exc.filename else ""
     template = _text("errors.cli.os", lang) or "cannot read or write{where}: {reason}"
     return template.format(where=where, reason=exc.strerror or exc)
+
+
+def cli_text(key: str, lang: str, **params: Any) -> str:
+    """One of the CLI's own lines (``cli.*``) in ``lang``; amounts named ``*_usd``/``cost`` are dollars."""
+    template = _text(f"cli.{key}", lang) or key
+    values = {name: _money(value) if name == "cost" else str(value) for name, value in params.items()}
+    try:
+        return template.format_map(_Missing(values))
+    except (ValueError, IndexError):
+        return template
+
+
+def coded_sentence(text: Any, lang: str, *, hint: bool = True) -> str:
+    """A note the core kept as a Coded string (a backtest warning, a data note, a fallback reason) in
+    ``lang``: its ``msg.<code>`` or ``errors.<code>`` entry; English, or a text without a code, as it came."""
+    code = str(getattr(text, "code", "") or "")
+    if lang == "en" or not code:
+        return str(text)
+    params = getattr(text, "params", {}) or {}
+    template = _text(f"msg.{code}", lang)
+    if template is not None:
+        try:
+            return template.format_map(_Missing(_params(params, lang, lambda value: value)))
+        except (ValueError, IndexError):
+            return template
+    said = word_coded(code, params, lang)
+    if said is not None:
+        return f"{said[0]} {said[1]}" if hint and said[1] else said[0]
+    return _text(f"errors.kind.{code.lower()}", lang) or _text("errors.kind.error", lang) or str(text)

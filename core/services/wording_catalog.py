@@ -4,7 +4,9 @@ and the REST API's and the CLI's own words. Worded by ``core.services.wording``.
 
 from __future__ import annotations
 
+from core.services.wording_cli import CLI_MESSAGES
 from core.services.wording_csv import CSV_MESSAGES, RANGE_MESSAGES
+from core.services.wording_notes import NOTE_MESSAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
     # The LLM gateway: a vendor's failure names the vendor, the model and the HTTP status.
@@ -345,6 +347,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "errors.cli.prefix": {"en": "error", "ko": "오류"},
     **CSV_MESSAGES,
     **RANGE_MESSAGES,
+    **NOTE_MESSAGES,
+    **CLI_MESSAGES,
     "errors.cli.os": {"en": "cannot read or write{where}: {reason}",
                       "ko": "파일을 읽거나 쓸 수 없습니다{where}: {reason}"},
 }

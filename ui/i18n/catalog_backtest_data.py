@@ -18,10 +18,4 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "market.bt.range_pick_end": {
         "en": "Pick the end date of the range too.", "ko": "기간의 종료일도 고르세요."},
-    "msg.DATA_SAMPLE_MISMATCH": {
-        "en": "The strategy asks for {wanted} bars; no bundled sample has them. The closest is {symbol} "
-              "{timeframe}: use it, upload a CSV of your own, or fetch live bars from an exchange.",
-        "ko": "전략은 {wanted} 봉을 쓰지만 내장 샘플에는 없습니다. 가장 가까운 샘플은 {symbol} {timeframe}입니다. "
-              "이 샘플을 쓰거나, CSV를 올리거나, 거래소에서 실시간 봉을 가져오세요.",
-    },
 }

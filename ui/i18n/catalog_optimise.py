@@ -37,38 +37,4 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The model proposed one version; there was no search to report.",
         "ko": "모델이 한 가지 버전을 제안했습니다. 보고할 탐색 과정은 없습니다.",
     },
-    "msg.OPT_NO_BETTER_IN_SAMPLE": {
-        "en": "None of the {tried} candidates beat the original's in-sample Sharpe of {sharpe} with at least "
-              "{min_trades} trades, so the original is kept.",
-        "ko": "후보 {tried}개 중 거래 {min_trades}회 이상으로 원래 전략의 표본 내 샤프 비율 {sharpe}를 넘은 것이 "
-              "없어 원래 전략을 유지합니다.",
-    },
-    "msg.OPT_OOS_FELL": {
-        "en": "The best in-sample candidate's out-of-sample Sharpe fell from {before} to {after} (the original's "
-              "against the candidate's, on the last {bars} bars), so the original is kept.",
-        "ko": "표본 내 최고 후보의 표본 외 샤프 비율이 {before}에서 {after}로 떨어져(마지막 {bars}개 봉에서 원래 "
-              "전략 대비) 원래 전략을 유지합니다.",
-    },
-    "msg.OPT_OOS_HELD": {
-        "en": "The best in-sample candidate held up out of sample: Sharpe {before} → {after} on the last {bars} "
-              "bars, which the search never saw, so it is proposed.",
-        "ko": "표본 내 최고 후보가 탐색에 쓰지 않은 마지막 {bars}개 봉에서도 버텼습니다: 샤프 비율 {before} → "
-              "{after}. 그래서 이 후보를 제안합니다.",
-    },
-    "msg.OPT_VERDICT_UNCHANGED": {
-        "en": "No better version was found; the original strategy stays.",
-        "ko": "최적화로 더 나은 버전을 찾지 못해 원래 전략을 유지합니다.",
-    },
-    "msg.OPT_VERDICT_BETTER": {
-        "en": "The proposal backtests better: Sharpe {sharpe_before} → {sharpe_after}, return {return_before}% → "
-              "{return_after}%.",
-        "ko": "제안이 백테스트에서 더 좋습니다: 샤프 {sharpe_before} → {sharpe_after}, 수익률 {return_before}% → "
-              "{return_after}%.",
-    },
-    "msg.OPT_VERDICT_WORSE": {
-        "en": "The proposal backtests worse, so the original is kept: Sharpe {sharpe_before} → {sharpe_after}, "
-              "return {return_before}% → {return_after}%.",
-        "ko": "제안이 백테스트에서 더 나빠 원래 전략을 유지합니다: 샤프 {sharpe_before} → {sharpe_after}, "
-              "수익률 {return_before}% → {return_after}%.",
-    },
 }
