@@ -78,3 +78,23 @@ def test_the_apis_own_messages_follow_the_language(api: LiveApi) -> None:
     assert ranked.json()["message"] == ko.json()["message"]  # the q-values decide, not the order
     assert ko.json()["error_code"] == en.json()["error_code"] == "INVALID_REQUEST"
     assert has_hangul(ko.json()["message"]) and en.json()["message"] == "The request is not valid."
+
+
+def test_a_validation_report_is_worded_in_the_callers_language(api: LiveApi) -> None:
+    broken = {"name": "no action", "nodes": [
+        {"id": "t", "type": "trigger", "config": {"trigger_type": "interval", "interval": "1h"}},
+        {"id": "d", "type": "data_source", "config": {"source": "ohlcv", "symbol": "BTC/USDT", "exchange": "binance",
+                                                      "timeframe": "1h"}},
+        {"id": "c", "type": "condition", "config": {"left": "rsi(14)", "operator": "<", "right": 30}}],
+        "edges": [{"from": "t", "to": "d"}, {"from": "d", "to": "c"}]}
+    key = make_key(api.db, "min-sub")
+    with api.client(key) as c:
+        ko = c.post("/strategies/validate", json={"strategy": broken}, headers={"Accept-Language": "ko-KR"})
+        en = c.post("/strategies/validate", json={"strategy": broken})
+    assert ko.status_code == en.status_code == 200, ko.text
+    assert ko.json()["valid"] is en.json()["valid"] is False
+    assert [i["code"] for i in ko.json()["issues"]] == [i["code"] for i in en.json()["issues"]]
+    assert "NO_ACTION" in [i["code"] for i in ko.json()["issues"]]
+    for issue in ko.json()["issues"]:
+        assert has_hangul(issue["message"]) and not english_runs(issue["message"]), issue
+    assert any(not has_hangul(i["message"]) for i in en.json()["issues"])

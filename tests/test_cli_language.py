@@ -131,3 +131,18 @@ def test_backtest_warnings_and_file_errors_in_korean(tmp_path: Path) -> None:
     assert quota.returncode == 0 and "bob의 월 한도를 $5" in quota.stderr, quota.stderr
     usage = run(env, "--lang", "ko", "backtest")
     assert usage.returncode == 2 and _hangul_lines(usage.stderr, "오류: 명령을 읽을 수 없습니다"), usage.stderr
+
+
+def test_validate_reads_its_report_in_korean(tmp_path: Path) -> None:
+    env = server_env(tmp_path, None)
+    strategy = json.loads(run(env, "generate", PROMPT, "--model", "offline").stdout)
+    strategy["nodes"] = [n for n in strategy["nodes"] if n["type"] != "action"]
+    strategy["edges"] = [e for e in strategy["edges"] if e["to"] in {n["id"] for n in strategy["nodes"]}]
+    (tmp_path / "s.json").write_text(json.dumps(strategy), encoding="utf-8")
+    ko = run(env, "validate", str(tmp_path / "s.json"), "--lang", "ko")
+    en = run(env, "validate", str(tmp_path / "s.json"))
+    assert ko.returncode == en.returncode == 1, ko.stdout + ko.stderr
+    assert ko.stdout.startswith("유효하지 않음") and en.stdout.startswith("INVALID"), ko.stdout
+    assert "NO_ACTION" in ko.stdout and "액션이 하나 이상 있어야 합니다" in ko.stdout
+    codes_out = "\n".join(line.split(":", 1)[-1] for line in ko.stdout.splitlines())
+    assert not english_runs(codes_out), ko.stdout

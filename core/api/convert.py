@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.services.common import CallInfo
+from core.services.wording import worded_issues
 from core.strategy.issues import ValidationReport
 from core.strategy.schema import Strategy, build_strategy
 
@@ -40,5 +41,6 @@ def strategy_model(data: dict[str, Any]) -> Strategy:
     return build_strategy(data)
 
 
-def report(rep: ValidationReport) -> dict[str, Any]:
-    return rep.to_dict()
+def report(rep: ValidationReport, lang: str = "en") -> dict[str, Any]:
+    data = rep.to_dict()
+    return {**data, "issues": worded_issues(data["issues"], lang)}

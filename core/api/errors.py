@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.errors import StudioError, redact
-from core.services.wording import api_text, error_sentence, language_of
+from core.services.wording import api_text, error_sentence, language_of, worded_issues
 
 log = logging.getLogger("studio.api")
 
@@ -76,7 +76,7 @@ def error_body(exc: StudioError, lang: str = "en") -> tuple[int, dict[str, Any],
         body.update({k: _text(d.get(k, Decimal(0))) for k in ("spend_usd", "quota_usd", "held_usd", "worst_case_usd")})
         body["resets_at"] = str(d.get("reset_date", ""))
     elif exc.kind == "strategy_invalid" and getattr(exc, "report", None) is not None:
-        body["issues"] = [i.to_dict() for i in exc.report.issues]
+        body["issues"] = worded_issues([i.to_dict() for i in exc.report.issues], lang)
         body["codes"] = exc.report.codes()
     elif getattr(exc, "failed_cost_usd", None) is not None:
         # A provider failure: what its failed attempts cost (they reached a vendor, so they were billed).

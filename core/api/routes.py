@@ -137,11 +137,15 @@ def refine_strategy(body: s.RefineIn, principal: CurrentPrincipal) -> Any:
 
 
 @router.post("/strategies/validate", response_model=s.ValidationOut, tags=["strategies"], responses=ERRORS)
-def validate_strategy(body: s.ValidateIn, principal: CurrentPrincipal) -> Any:
-    """Every rule checked; an invalid strategy is a 200 report with ``valid: false`` and its issues."""
+def validate_strategy(body: s.ValidateIn, principal: CurrentPrincipal,
+                      accept_language: Annotated[str | None, Header(
+                          description="the language of the issues' messages: ko or en (en by default)",
+                          max_length=200)] = None) -> Any:
+    """Every rule checked; an invalid strategy is a 200 report with ``valid: false`` and its issues,
+    their messages in the Accept-Language language."""
     from core.services.strategy_library import validate_strategy as validate
 
-    return convert.report(validate(body.strategy))
+    return convert.report(validate(body.strategy), language_of(accept_language, "en"))
 
 
 def _market_data(data: UploadFile | None, sample: str | None, symbol: str | None) -> Any:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.cli import BAD_USAGE, INVALID, OK, add_json_flag, emit, message, say
+from core.cli import BAD_USAGE, INVALID, OK, add_json_flag, emit, language, message, say
 
 MAX_INPUT_BYTES = 2_000_000
 
@@ -78,15 +78,18 @@ def _load(name: str) -> Any:
         raise _Unreadable("file.bad_json", name=where, reason=exc.msg, line=exc.lineno, column=exc.colno) from None
 
 
-def _human(report: dict[str, Any]) -> str:
-    lines = ["valid" if report["valid"] else "INVALID"]
-    for issue in report["issues"]:
+def _human(report: dict[str, Any], lang: str) -> str:
+    from core.services.wording import cli_text, coded_sentence, worded_issues
+
+    lines = [cli_text("valid" if report["valid"] else "invalid", lang)]
+    for issue in worded_issues(report["issues"], lang):
         where = issue["node_id"] or (f"{issue['edge']['from']} -> {issue['edge']['to']}" if issue["edge"] else "")
-        lines.append(f"  {issue['severity']:<7} {issue['code']:<24} {where}: {issue['message']}")
+        severity = cli_text(issue["severity"], lang)
+        lines.append(f"  {severity:<7} {issue['code']:<24} {where}: {issue['message']}")
         if issue["hint"]:
             lines.append(f"          hint: {issue['hint']}")
     for note in report.get("warnings", []):
-        lines.append(f"  note    {note}")
+        lines.append(f"  {cli_text('note', lang):<7} {coded_sentence(note, lang)}")
     return "\n".join(lines)
 
 
@@ -99,7 +102,7 @@ def run_validate(args: argparse.Namespace) -> int:
         say(args, exc.key, error=True, **exc.params)
         return BAD_USAGE
     report = validate_strategy(data)
-    emit(report.to_dict(), args.json, _human)
+    emit(report.to_dict(), args.json, lambda data: _human(data, language(args)))
     return OK if report.valid else INVALID
 
 
@@ -136,7 +139,7 @@ def run_explain(args: argparse.Namespace) -> int:
         return BAD_USAGE
     report = validate_strategy(data)
     if not report.valid:
-        message(_human(report.to_dict()))
+        message(_human(report.to_dict(), language(args)))
         return INVALID
     sentences = explain(data, args.lang)
     emit({"lang": args.lang, "sentences": sentences, "text": " ".join(sentences)}, args.json,

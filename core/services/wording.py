@@ -173,3 +173,13 @@ def coded_sentence(text: Any, lang: str, *, hint: bool = True) -> str:
     if said is not None:
         return f"{said[0]} {said[1]}" if hint and said[1] else said[0]
     return _text(f"errors.kind.{code.lower()}", lang) or _text("errors.kind.error", lang) or str(text)
+
+
+def worded_issues(issues: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """A validation report's issues (``ValidationReport.to_dict()["issues"]``) for a reader of ``lang``:
+    English as the validator wrote them; otherwise each message is its code's text in that language,
+    and the hint, an English sentence the catalog does not word, is left out (as on the pages)."""
+    if lang == "en":
+        return issues
+    return [{**issue, "message": _text(f"strategy.code.{issue['code']}", lang) or issue["message"],
+             "hint": None} for issue in issues]

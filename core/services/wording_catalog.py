@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from core.services.wording_cli import CLI_MESSAGES
 from core.services.wording_csv import CSV_MESSAGES, RANGE_MESSAGES
+from core.services.wording_issues import ISSUE_MESSAGES
 from core.services.wording_notes import NOTE_MESSAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -348,6 +349,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     **CSV_MESSAGES,
     **RANGE_MESSAGES,
     **NOTE_MESSAGES,
+    **ISSUE_MESSAGES,
     **CLI_MESSAGES,
     "errors.cli.os": {"en": "cannot read or write{where}: {reason}",
                       "ko": "파일을 읽거나 쓸 수 없습니다{where}: {reason}"},

@@ -7,6 +7,9 @@ from __future__ import annotations
 CLI_MESSAGES: dict[str, dict[str, str]] = {
     "cli.note": {"en": "note", "ko": "참고"},
     "cli.warning": {"en": "warning", "ko": "경고"},
+    "cli.error": {"en": "error", "ko": "오류"},
+    "cli.valid": {"en": "valid", "ko": "유효함"},
+    "cli.invalid": {"en": "INVALID", "ko": "유효하지 않음"},
     "cli.offline_label": {"en": "offline rule engine", "ko": "오프라인 규칙 엔진"},
     "cli.call": {"en": "{label}: {tokens_in} in / {tokens_out} out tokens, {cost}{extra}",
                  "ko": "{label}: 입력 {tokens_in} / 출력 {tokens_out} 토큰, {cost}{extra}"},
