@@ -45,7 +45,8 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         (r"\bgolden\s*cross(?:es|ed)?\b|\breclaim(?:s|ed|ing)?\b|\bmoves?\s+back\s+above\b"
          r"|\b(?:flips?|turns?)\s+above\b", "crosses_above"),
         (r"골든\s*크로스|상향\s*돌파|상향\s*이탈|(?<!하향)(?<!하향\s)돌파|뚫|회복|올라서|넘어서|넘어가"
-         r"|상향\s*전환", "crosses_above"),
+         # "70 넘으면" is the moment it goes over (like "goes above 70"); "넘는 구간", "넘어 있으면" stay levels
+         r"|넘으면|넘을\s*때|넘었을\s*때|넘었으면|넘는\s*순간|넘자마자|상향\s*전환", "crosses_above"),
         (r"\bcross(?:es|ed|ing)?\s+(?:below|under|down(?:\s+through)?)\b|\bdownward\s+cross", "crosses_below"),
         (r"\bbr(?:eak(?:s|ing)?|oke)\s+(?:down\s+)?(?:below|under)\b|\bbreakdown\s+below\b", "crosses_below"),
         (r"\bdea(?:d|th)\s*cross(?:es|ed)?\b|\blos(?:es|e|t|ing)\b|\b(?:flips?|turns?)\s+below\b", "crosses_below"),
