@@ -42,11 +42,14 @@ TP_WORD_FIRST = re.compile(_TP_WORD + _JOIN + r"\+?(\d+(?:\.\d+)?)" + _PCT + _OW
 TP_NUMBER_FIRST = re.compile(
     r"\+?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:이상\s*)?(?:오르면|상승하면|올라가면|오를\s*때|수익(?:이\s*나면|나면)?\s*)?"
     r"(?:에서|에|면|이면|시|수익(?:이면|에서|시|일\s*때|에)?|이익(?:이면|에서|시|에)?|profit)?\s*"
-    r"(?:익절|take[\s-]*profit|이익\s*실현)")
+    # "a 5% target", "5% TP": the percent first, then the word
+    r"(?:익절|take[\s-]*profit|이익\s*실현|(?<![a-z])(?:profit\s+)?target(?![a-z])|(?<![a-z])tp(?![a-z]))")
 SL_WORD_FIRST = re.compile(_SL_WORD + _JOIN + r"-?(\d+(?:\.\d+)?)" + _PCT + _OWN_MOVE + r"(?:\s*(?:에서|에|로|으로))?")
 SL_NUMBER_FIRST = re.compile(
     r"-?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:이상\s*)?(?:떨어지면|하락하면|내려가면|빠지면|떨어질\s*때|손실(?:이\s*나면|나면)?\s*)?"
-    r"(?:에서|에|면|이면|시|손실(?:이면|에서|시|일\s*때|에)?|loss)?\s*(?:손절(?:매)?|stop[\s-]*loss)")
+    r"(?:에서|에|면|이면|시|손실(?:이면|에서|시|일\s*때|에)?|loss)?\s*"
+    # "with a 2% stop", "3% SL"
+    r"(?:손절(?:매)?|stop(?:[\s-]*loss)?(?![a-z])|(?<![a-z])sl(?![a-z]))")
 PARTIAL_SELL = re.compile(r"(?<![a-z])sell\s+(\d+)\s*%|(\d+)\s*%\s*(?:만\s*)?(?:를\s*|을\s*)?(?:매도|팔)")
 _SCALE = {"k": 1_000, "m": 1_000_000, "만": 10_000, "천": 1_000}
 

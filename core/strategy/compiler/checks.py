@@ -14,6 +14,9 @@ def impossible(chain: list[Condition]) -> tuple[Condition, Condition] | None:
         # one line cannot cross another upwards and downwards on the same candle
         if any(b.left == a.left and b.right == a.right and b.operator != a.operator for b in crosses[i + 1:]):
             return a, next(b for b in crosses[i + 1:] if b.left == a.left and b.right == a.right)
+    sides = _sides_apart(chain)
+    if sides:
+        return sides
     numeric = [c for c in chain if isinstance(c.right, int | float) and not isinstance(c.right, bool)]
     for i, a in enumerate(numeric):
         for b in numeric[i + 1:]:
@@ -21,6 +24,27 @@ def impossible(chain: list[Condition]) -> tuple[Condition, Condition] | None:
                 continue
             if not _overlap(a, b):
                 return a, b
+    return None
+
+
+_FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
+# Orders between the same two lines that no candle satisfies together: "x > y" with "x < y" or "x <= y".
+_APART = {frozenset({">", "<"}), frozenset({">", "<="}), frozenset({">=", "<"})}
+
+
+def _sides_apart(chain: list[Condition]) -> tuple[Condition, Condition] | None:
+    """Two levels between the same two lines on opposite sides: "EMA20 above EMA50 and EMA20 below EMA50"."""
+    seen: list[tuple[str, str, str, Condition]] = []
+    for c in chain:
+        if isinstance(c.right, int | float) or c.operator not in _FLIP:
+            continue
+        left, right, op = str(c.left), str(c.right), c.operator
+        if right < left:  # one spelling per pair of lines: "y < x" is "x > y"
+            left, right, op = right, left, _FLIP[op]
+        for other_left, other_right, other_op, other in seen:
+            if (other_left, other_right) == (left, right) and frozenset({op, other_op}) in _APART:
+                return other, c
+        seen.append((left, right, op, c))
     return None
 
 

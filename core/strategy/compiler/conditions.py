@@ -234,10 +234,15 @@ def _number(o: ind.Operand) -> float:
 
 
 _PERCENT_OF = ("change_pct(", "position_pnl_pct", "rsi(")
+_LEVEL_OF = {"crosses_above": ">", "crosses_below": "<"}
 
 
 def _assemble(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, text: str) -> Condition | None:
     cond = _assemble_raw(op, operands, ctx, seg, text)
+    if cond is not None and cond.left == "volume" and "volume_sma" in str(cond.right) and cond.operator in _LEVEL_OF:
+        # Volume starts again at every candle: "volume jumps above 3x its average", "평균의 3배를
+        # 넘으면" is that candle's volume above the multiple, not a line crossing another.
+        cond = Condition(cond.left, _LEVEL_OF[cond.operator], cond.right, cond.notes)
     pct = next((o for o in operands if o.is_number and o.unit == "%"), None)
     if cond is not None and pct is not None and not cond.left.startswith(_PERCENT_OF):
         # "종가가 이전 종가보다 3% 높으면" read as close >= 3 would be a wrong graph: a percent

@@ -47,6 +47,10 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         (r"골든\s*크로스|상향\s*돌파|상향\s*이탈|(?<!하향)(?<!하향\s)돌파|뚫|회복|올라서|넘어서|넘어가"
          # "70 넘으면" is the moment it goes over (like "goes above 70"); "넘는 구간", "넘어 있으면" stay levels
          r"|넘으면|넘을\s*때|넘었을\s*때|넘었으면|넘는\s*순간|넘자마자|상향\s*전환", "crosses_above"),
+        # "pushes through the 50 EMA": a push says upward; "drops through" says downward
+        (r"\b(?:push|punch|blast|rip)(?:es|ed|s|ing|ped|ping)?\s+(?:up\s+)?(?:through|past)\b", "crosses_above"),
+        (r"\b(?:falls?|fell|drops?|dropped|sinks?|sank|crash(?:es|ed)?|plunges?|plunged)\s+(?:down\s+)?through\b",
+         "crosses_below"),
         (r"\bcross(?:es|ed|ing)?\s+(?:below|under|down(?:\s+through)?)\b|\bdownward\s+cross", "crosses_below"),
         (r"\bbr(?:eak(?:s|ing)?|oke)\s+(?:down\s+)?(?:below|under)\b|\bbreakdown\s+below\b", "crosses_below"),
         (r"\bdea(?:d|th)\s*cross(?:es|ed)?\b|\blos(?:es|e|t|ing)\b|\b(?:flips?|turns?)\s+below\b", "crosses_below"),
