@@ -14,6 +14,9 @@ def impossible(chain: list[Condition]) -> tuple[Condition, Condition] | None:
         # one line cannot cross another upwards and downwards on the same candle
         if any(b.left == a.left and b.right == a.right and b.operator != a.operator for b in crosses[i + 1:]):
             return a, next(b for b in crosses[i + 1:] if b.left == a.left and b.right == a.right)
+    opposite = _opposite_crosses(chain)
+    if opposite:
+        return opposite
     sides = _sides_apart(chain)
     if sides:
         return sides
@@ -30,6 +33,15 @@ def impossible(chain: list[Condition]) -> tuple[Condition, Condition] | None:
 _FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
 # Orders between the same two lines that no candle satisfies together: "x > y" with "x < y" or "x <= y".
 _APART = {frozenset({">", "<"}), frozenset({">", "<="}), frozenset({">=", "<"})}
+
+
+def _opposite_crosses(chain: list[Condition]) -> tuple[Condition, Condition] | None:
+    """A value crossing one level upwards and another downwards on the same candle: "drops below 30 and
+    then rises above 40" read as one AND. Up through a means the last value was at most a, down
+    through b that it was at least b, and now it is above a and below b: no candle does both."""
+    ups = [c for c in chain if c.operator == "crosses_above" and isinstance(c.right, int | float)]
+    downs = [c for c in chain if c.operator == "crosses_below" and isinstance(c.right, int | float)]
+    return next(((a, b) for a in ups for b in downs if a.left == b.left), None)
 
 
 def _sides_apart(chain: list[Condition]) -> tuple[Condition, Condition] | None:
@@ -55,6 +67,8 @@ def _bounds(c: Condition) -> tuple[float, bool, float, bool] | None:
     return {
         "<": (-inf, False, v, False), "<=": (-inf, False, v, True), ">": (v, False, inf, False),
         ">=": (v, True, inf, False), "==": (v, True, v, True),
+        # after the candle that crosses, the value is on the far side of the level
+        "crosses_above": (v, False, inf, False), "crosses_below": (-inf, False, v, False),
     }.get(c.operator)
 
 

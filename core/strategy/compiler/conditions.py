@@ -29,6 +29,7 @@ from core.strategy.compiler.lexicon import (
     POSITIVE_CROSS,
     TOUCH,
     blank,
+    has_hangul,
 )
 from core.strategy.compiler.model import Condition, Context, Segment
 from core.strategy.compiler.moves import between, moves
@@ -238,6 +239,14 @@ _LEVEL_OF = {"crosses_above": ">", "crosses_below": "<"}
 
 
 def _assemble(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, text: str) -> Condition | None:
+    times = next((o for o in operands if o.is_number and o.unit == "x"), None)
+    if times is not None:
+        # "2배" / "3x" left on its own is a multiple of nothing: comparing a line with the bare number
+        # 2 would be a wrong graph
+        seg.problems.append((f"'{times.expr}x' is not a multiple of anything I can read (say e.g. '2x its "
+                             "average volume')",
+                             f"'{times.expr}배'가 무엇의 배수인지 알 수 없습니다 (예: '거래량이 평균의 2배')"))
+        return None
     cond = _assemble_raw(op, operands, ctx, seg, text)
     if cond is not None and cond.left == "volume" and "volume_sma" in str(cond.right) and cond.operator in _LEVEL_OF:
         # Volume starts again at every candle: "volume jumps above 3x its average", "평균의 3배를
@@ -298,6 +307,11 @@ def _assemble_raw(op: str, operands: list[ind.Operand], ctx: Context, seg: Segme
             # the sentence named before; with no MACD before it, what crosses it is unsaid.
             if (ctx.subject or "").startswith("macd("):
                 return _finish(ctx.subject or "", op, only.expr, ctx, notes)
+            if re.search(r"macd|맥디", text[only.start:only.end]) and has_hangul(text) \
+                    and not re.match(r"\s*(?:이|가)(?:\s|$)", text[only.end:]):
+                # "MACD 시그널(을) 돌파": the signal is what is crossed, and only the MACD line crosses
+                # its own signal ("MACD signal crosses up" may be the signal crossing the MACD: declined)
+                return _finish(only.expr.replace("macd_signal(", "macd("), op, only.expr, ctx, notes)
             seg.problems.append((f"'{text.strip()}' does not say what crosses the signal line",
                                  f"'{text.strip()}'에서 무엇이 시그널선을 교차하는지 알 수 없습니다"))
             return None

@@ -99,7 +99,8 @@ _MA = re.compile(
 )
 _AVG_VOLUME = re.compile(
     r"(?:(\d+)\s*-?\s*(?:period|day|bar|일|기간|봉)\s+)?(?:average|avg|mean|평균)\s*(?:trading\s+)?(?:volume|거래량)"
-    r"(?:\s*\(\s*(\d+)\s*\))?|(?:volume|거래량)\s*(?:average|avg|평균|sma|이평)(?:\s*\(?\s*(\d+)\s*\)?)?")
+    r"(?:\s*\(\s*(\d+)\s*\))?|(?:volume|거래량)\s*(?:average|avg|평균|sma|이평)"
+    r"(?:\s*\(?\s*(\d+)(?!\s*(?:배|x(?![a-z])|times|\.\d))\s*\)?)?")
 _VOLUME = re.compile(r"(?:trading\s+)?volume|거래량|(?<![a-z])vol(?![a-z])")
 _AVG = re.compile(r"(?:(?:its|the)\s+)?(?:(\d+)\s*-?\s*(?:period|day|bar|일|기간|봉)\s+)?(?:average|avg|평균)"
                   r"(?:\s*\(\s*(\d+)\s*\))?")

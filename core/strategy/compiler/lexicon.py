@@ -40,6 +40,9 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
     for p, op in [
         # 뚫다/돌파 read upward unless a downward word comes with them: "아래로 뚫으면", "하향 뚫으면"
         (r"(?:아래|밑)\s*(?:으로|로)\s*(?:뚫|돌파|관통)|하향\s*(?:으로\s*)?뚫", "crosses_below"),
+        # "30 아래로 가면", "70 위로 갈 때": going to a side is moving there
+        (r"(?:아래|밑)\s*(?:으로|로)\s*(?:가면|갈\s*때|가는\s*순간|갔을\s*때|가자마자)", "crosses_below"),
+        (r"위\s*로\s*(?:가면|갈\s*때|가는\s*순간|갔을\s*때|가자마자)", "crosses_above"),
         (r"\bcross(?:es|ed|ing)?\s+(?:above|over|up(?:\s+through)?)\b|\bupward\s+cross", "crosses_above"),
         (r"\bbr(?:eak(?:s|ing)?|oke)\s+(?:out\s+)?(?:above|over|through)\b|\bbreakout\s+above\b", "crosses_above"),
         (r"\bgolden\s*cross(?:es|ed)?\b|\breclaim(?:s|ed|ing)?\b|\bmoves?\s+back\s+above\b"
@@ -138,6 +141,8 @@ UNSUPPORTED: list[tuple[re.Pattern[str], str, str]] = [
          r"|days?|hours?|weeks?|minutes?)\b"
          r"|\b(?:\d+|two|three|four|five|six)\s+(?:consecutive|straight|successive)\b|\b(?:(?:\d+|two|three|four|five|six)\s+(?:candles?|bars?|days?|hours?|times|closes?|sessions?)\s+)?in\s+a\s+row\b"
          r"|\bconsecutive(?:ly)?\b"
+         r"|\bfor\s+(?:a|an|one|a\s+full|a\s+whole|the\s+whole|the\s+entire|a\s+few|some|a\s+couple\s+of)\s+"
+         r"(?:full\s+|whole\s+)?(?:candles?|bars?|days?|hours?|weeks?|sessions?|while|minutes?|closes?)\b"
          r"|\d+\s*(?:개\s*)?(?:봉|캔들|일|시간|분|번|회)\s*(?:이상\s*)?(?:연속|내리|계속|째)|연속"
          r"|\d+\s*(?:개\s*)?(?:봉|캔들|일|시간|분)\s*(?:동안|간|이상)\s*(?:계속|유지|머무|머물)",
          "a condition held for several candles in a row", "여러 봉 연속 유지 조건"),

@@ -163,8 +163,8 @@ def merge_multipliers(operands: list[ind.Operand]) -> list[ind.Operand]:
             out.append(ind.Operand(f"{cur.expr} * {nxt.expr}", nxt.role, cur.start, nxt.end, defaulted=nxt.defaulted))
             i += 2
             continue
-        if not cur.is_number and nxt is not None and nxt.is_number and nxt.unit == "x" and out and \
-                not out[-1].is_number:
+        if not cur.is_number and nxt is not None and nxt.is_number and nxt.unit == "x" and (
+                (out and not out[-1].is_number) or "volume_sma" in cur.expr):  # "거래량 평균 2배 이상"
             out.append(ind.Operand(f"{nxt.expr} * {cur.expr}", cur.role, cur.start, nxt.end, defaulted=cur.defaulted))
             i += 2
             continue
