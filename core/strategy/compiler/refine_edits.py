@@ -15,6 +15,7 @@ from core.strategy.compiler.builder import condition_text
 from core.strategy.compiler.checks import impossible
 from core.strategy.compiler.conditions import Condition, Context, parse_conditions
 from core.strategy.compiler.indicators import CompileProblem
+from core.strategy.compiler.refine_scope import named_side, reached
 from core.strategy.operands import Indicator, OperandError, parse_operand, to_text
 
 Change = tuple[str, str]  # (english, korean)
@@ -134,6 +135,10 @@ def _set_threshold(strategy: dict[str, Any], value: float, text: str, changes: l
         if isinstance(right, int | float) and isinstance(left, str) and left != "position_pnl_pct" and (
                 family is None or family in left):
             candidates.append(node)
+    side = named_side(text)
+    if side is not None and len(candidates) > 1:
+        # "the buy threshold to 25": the condition that leads to the buy
+        candidates = [n for n in candidates if side in reached(strategy, n["id"])]
     if len(candidates) > 1:
         names = ", ".join(str(n["config"]["left"]) for n in candidates)
         raise CompileProblem(

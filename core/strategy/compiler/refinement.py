@@ -15,6 +15,7 @@ from core.errors import EngineCannotAnswer
 from core.strategy.compiler import actions as act
 from core.strategy.compiler import refine_actions as ac
 from core.strategy.compiler import refine_edits as ed
+from core.strategy.compiler import refine_scope as scope
 from core.strategy.compiler.indicators import CompileProblem
 from core.strategy.compiler.lexicon import REFINE_EXAMPLES, blank, normalise, unify
 from core.strategy.compiler.symbols import find_symbols
@@ -76,6 +77,9 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
     if not changes:
         raise _decline(f"nothing in '{original}' matched a change I can make.",
                        f"'{original}'에서 적용할 수 있는 변경을 찾지 못했습니다.", lang)
+    overreach = scope.beyond_named_side(strategy, result, text)
+    if overreach:
+        raise _decline(*overreach, lang)
     return result, [ko if lang == "ko" else en for en, ko in changes]
 
 
@@ -98,7 +102,7 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
     if exits.take_profit is not None or exits.stop_loss is not None:
         ac._set_exit(result, exits.take_profit, exits.stop_loss, changes)
         text = rest
-    if re.search(r"notif|alert|알림|알려", text):
+    if re.search(r"notif|alert|(?<![a-z])ping(?![a-z])|(?<![a-z])tell\s+me(?![a-z])|알림|알려", text):
         if _REMOVE.search(text):
             if not ac._remove_notify(result, changes):
                 raise CompileProblem("there is no notification to remove", "삭제할 알림이 없습니다")

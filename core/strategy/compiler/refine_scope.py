@@ -1,0 +1,56 @@
+"""What a refinement names as its scope: the buy side or the sell side of a strategy.
+
+"use RSI 21 for the buy only", "매수 조건 기준 25로" name one side; an edit that reaches a condition
+leading only to the other side does more than the instruction said.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_BUY_SIDE = re.compile(r"\bbuy(?:s|ing)?\b|\bentry\b|\bentries\b|매수|살\s*때|사는|진입")
+_SELL_SIDE = re.compile(r"\bsell(?:s|ing)?\b|\bexits?\b|매도|팔\s*때|파는|청산")
+
+
+def reached(strategy: dict[str, Any], node_id: str) -> set[str]:
+    """Kinds of the actions a condition leads to along its true edges (through the rest of its chain)."""
+    kinds = {n.get("id"): (n.get("config") or {}).get("action_type") for n in strategy.get("nodes", [])
+             if n.get("type") == "action"}
+    seen, todo, found = set(), [node_id], set()
+    while todo:
+        cur = todo.pop()
+        for edge in strategy.get("edges", []):
+            if edge.get("from") == cur and edge.get("condition", "true") == "true" and edge.get("to") not in seen:
+                seen.add(edge["to"])
+                if edge["to"] in kinds:
+                    found.add(kinds[edge["to"]])
+                else:
+                    todo.append(edge["to"])
+    return found
+
+
+def beyond_named_side(before: dict[str, Any], after: dict[str, Any], text: str) -> tuple[str, str] | None:
+    """(English, Korean) reason when an instruction that names the buy (or the sell) side changed a
+    condition that leads only elsewhere: "use RSI 21 for the buy only" must not edit the sell's RSI."""
+    side = named_side(text)
+    if side is None:
+        return None
+    other = "sell" if side == "buy" else "buy"
+    old = {n.get("id"): n.get("config") for n in before.get("nodes", []) if n.get("type") == "condition"}
+    for node in after.get("nodes", []):
+        if node.get("type") != "condition" or node.get("id") not in old or old[node["id"]] == node.get("config"):
+            continue
+        if side not in reached(after, node["id"]):
+            words = {"buy": "매수", "sell": "매도"}
+            return (f"it names the {side} but would also change {node['id']}, which only leads to the {other}; "
+                    f"name the indicator and value of the {side} condition itself",
+                    f"{words[side]}만 말했지만 {words[other]}로 이어지는 {node['id']}도 바뀝니다. "
+                    f"{words[side]} 조건의 지표와 값을 밝혀 주세요")
+    return None
+
+
+def named_side(text: str) -> str | None:
+    """"buy" or "sell" when the instruction names exactly one side, else None."""
+    buy, sell = bool(_BUY_SIDE.search(text)), bool(_SELL_SIDE.search(text))
+    return None if buy == sell else ("buy" if buy else "sell")
