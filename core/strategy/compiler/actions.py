@@ -12,9 +12,11 @@ from core.strategy.compiler.symbols import SymbolHit
 
 BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?|purchase|go\s+long|long|enter(?:\s+a)?(?:\s+long)?|accumulate)(?![a-z])"
                  r"|(?<!과)매수(?!가\s*(?:대비|보다|에서|기준)|가격|단가)"  # not 과매수, not 매수가 (entry price)
-                 r"|구매|구입|사줘|사 줘|사고|사서|산다|사라|사자|살래|롱\s*진입|진입")
+                 r"|구매|구입|사줘|사 줘|사고|사서|산다|사라|사자|살래|롱\s*진입|진입"
+                 r"|(?<![가-힣])사(?![가-힣])")  # "10만원 사": the bare imperative
 SELL = re.compile(r"(?<![a-z])(?:sell(?:s|ing)?|dump|exit|close\s+(?:the\s+|my\s+)?position|liquidate)(?![a-z])"
-                  r"|(?<!과)매도|팔아|팔고|판다|팔자|팔기|팔래|청산|정리")
+                  r"|(?<!과)매도|팔아|팔고|판다|팔자|팔기|팔래|청산|정리"
+                  r"|(?<=전량\s)익절|(?<=전량)익절|(?<=전량\s)손절|(?<=전량)손절")  # "전량 익절": sell it all
 NOTIFY = re.compile(r"(?<![a-z])(?:notify|notification|alert|message\s+me|tell\s+me|let\s+me\s+know|ping\s+me|warn\s+me"
                     r"|send\s+(?:me\s+)?(?:an?\s+)?(?:alert|message|notification))(?![a-z])"
                     r"|알림|알려|통보|메시지|메세지|경고")
@@ -28,7 +30,7 @@ COUNT_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*개")
 _PCT = r"\s*(?:%|퍼센트|percent|프로)"
 _TP_WORD = (r"(?:take[\s-]*profits?|(?<![a-z])tp(?![a-z])|profit\s+target|target\s+profit"
             r"|익절(?:\s*(?:라인|가|선|기준|목표))?"
-            r"|이익\s*실현|수익\s*실현|목표\s*수익(?:률)?)")
+            r"|이익\s*실현|수익\s*실현|목표\s*수익(?:률)?|목표가)")
 _SL_WORD = (r"(?:stop[\s-]*loss(?:es)?|stop[\s-]*out|(?<![a-z])stop(?=\s+at\b)|(?<![a-z])sl(?![a-z])"
             r"|cut\s+(?:my\s+|the\s+)?loss(?:es)?|손절(?:매)?(?:\s*(?:라인|가|선|기준))?|손실\s*제한)")
 _JOIN = r"\s*(?:(?:at|of|to|on|:|=|은|는|을|를|가|이|에|도)\s*)?"

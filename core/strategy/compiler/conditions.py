@@ -236,6 +236,21 @@ def _number(o: ind.Operand) -> float:
 
 _PERCENT_OF = ("change_pct(", "position_pnl_pct", "rsi(")
 _LEVEL_OF = {"crosses_above": ">", "crosses_below": "<"}
+_OSCILLATORS = ("rsi(", "macd", "change_pct(", "position_pnl_pct")
+_PRICE_LINES = ("sma(", "ema(", "bb_")
+_BARE_LINE = re.compile(r"\d+\s*선")
+
+
+def _level_lines(operands: list[ind.Operand], text: str) -> list[ind.Operand]:
+    """"RSI 30선": after an oscillator, a number with 선 is its level line, not a 30-day average."""
+    out = list(operands)
+    for i in range(1, len(out)):
+        o = out[i]
+        if out[0].expr.startswith(_OSCILLATORS) and o.expr.startswith("sma(") \
+                and _BARE_LINE.fullmatch(text[o.start:o.end].strip()):
+            value = float(o.expr[4:-1])
+            out[i] = ind.Operand(o.expr[4:-1], ind.NUMBER, o.start, o.end, value=value)
+    return out
 
 
 def _assemble(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, text: str) -> Condition | None:
@@ -247,7 +262,13 @@ def _assemble(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, 
                              "average volume')",
                              f"'{times.expr}배'가 무엇의 배수인지 알 수 없습니다 (예: '거래량이 평균의 2배')"))
         return None
+    operands = _level_lines(operands, text)
     cond = _assemble_raw(op, operands, ctx, seg, text)
+    if cond is not None and cond.left.startswith(_OSCILLATORS) and str(cond.right).startswith(_PRICE_LINES):
+        # RSI against a moving average of the price: two scales that never meet
+        seg.problems.append((f"{cond.left} is compared with {cond.right}, a price line",
+                             f"{cond.left}을(를) 가격선 {cond.right}과(와) 비교할 수 없습니다"))
+        return None
     if cond is not None and cond.left == "volume" and "volume_sma" in str(cond.right) and cond.operator in _LEVEL_OF:
         # Volume starts again at every candle: "volume jumps above 3x its average", "평균의 3배를
         # 넘으면" is that candle's volume above the multiple, not a line crossing another.

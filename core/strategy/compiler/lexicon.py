@@ -47,7 +47,7 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         (r"\bbr(?:eak(?:s|ing)?|oke)\s+(?:out\s+)?(?:above|over|through)\b|\bbreakout\s+above\b", "crosses_above"),
         (r"\bgolden\s*cross(?:es|ed)?\b|\breclaim(?:s|ed|ing)?\b|\bmoves?\s+back\s+above\b"
          r"|\b(?:flips?|turns?)\s+above\b", "crosses_above"),
-        (r"골든\s*크로스|상향\s*돌파|상향\s*이탈|(?<!하향)(?<!하향\s)돌파|뚫|회복|올라서|넘어서|넘어가"
+        (r"골든\s*크로스|(?<![가-힣])골크|상향\s*돌파|상향\s*이탈|(?<!하향)(?<!하향\s)돌파|뚫|회복|올라서|넘어서|넘어가"
          # "70 넘으면" is the moment it goes over (like "goes above 70"); "넘는 구간", "넘어 있으면" stay levels
          r"|넘으면|넘을\s*때|넘었을\s*때|넘었으면|넘는\s*순간|넘자마자|상향\s*전환", "crosses_above"),
         # "pushes through the 50 EMA": a push says upward; "drops through" says downward
@@ -57,7 +57,9 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         (r"\bcross(?:es|ed|ing)?\s+(?:below|under|down(?:\s+through)?)\b|\bdownward\s+cross", "crosses_below"),
         (r"\bbr(?:eak(?:s|ing)?|oke)\s+(?:down\s+)?(?:below|under)\b|\bbreakdown\s+below\b", "crosses_below"),
         (r"\bdea(?:d|th)\s*cross(?:es|ed)?\b|\blos(?:es|e|t|ing)\b|\b(?:flips?|turns?)\s+below\b", "crosses_below"),
-        (r"데드\s*크로스|하향\s*돌파|하향\s*이탈|이탈|깨지|깨면|깨고|깨질|깨졌|무너지|무너졌"
+        # "70에서 꺾이면", "30 아래로 꺾이면": turning down through the level
+        (r"(?:아래|밑)\s*(?:으로|로)\s*꺾(?:이|여|였|인)|에서\s*꺾(?:이|여|였|인)", "crosses_below"),
+        (r"데드\s*크로스|(?<![가-힣])데크(?![가-힣])|하향\s*돌파|하향\s*이탈|이탈|깨지|깨면|깨고|깨질|깨졌|무너지|무너졌"
          r"|하향\s*전환", "crosses_below"),
         (r"<=|=<|\bat\s+or\s+below\b|\bor\s+(?:less|lower|below)\b|\bat\s+most\b|\bno\s+more\s+than\b|이하", "<="),
         (r">=|=>|\bat\s+or\s+above\b|\bor\s+(?:more|higher|above)\b|\bat\s+least\b|\bno\s+less\s+than\b|이상", ">="),

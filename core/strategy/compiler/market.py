@@ -65,6 +65,11 @@ def resolve(symbols: list[SymbolHit], exchanges: list[ExchangeHit], krw_said: bo
         notes.append(f"코인이 없어 {base}/{quote}로 가정" if ko else f"no coin named; {base}/{quote} assumed")
     if names:
         exchange = names[0]
+        if quote == "KRW" and exchange not in KRW_EXCHANGES:
+            # a won market on an exchange that lists none would be a graph whose data cannot load
+            raise decline(f"{exchange} has no KRW market; KRW pairs trade on {' or '.join(KRW_EXCHANGES)}.",
+                          f"{exchange}에는 원화(KRW) 마켓이 없습니다. 원화 종목은 {', '.join(KRW_EXCHANGES)}에서 "
+                          "거래됩니다.", lang)
     else:
         exchange = "upbit" if quote == "KRW" else "binance"
         notes.append(f"거래소가 없어 {exchange} 사용" if ko else f"no exchange named; {exchange} assumed")
