@@ -16,7 +16,8 @@ _NUM_UNIT = re.compile(
 _WORDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bdaily\b|일봉|하루\s*봉|\bday\s+(?:chart|candles?)\b|\bd1\b"
                 r"|\b(?:every|each|once\s+a)\s+day\b|매일|하루\s*마다"), "1d"),
-    (re.compile(r"\bhourly\b|한\s*시간\s*봉|시간봉|매\s*시간|\bh1\b|\b(?:every|each|once\s+an)\s+hour\b|한\s*시간\s*마다"), "1h"),
+    (re.compile(r"\bhourly\b|한\s*시간\s*봉|시간봉"
+                r"|매\s*시간|\bh1\b|\b(?:every|each|once\s+an)\s+hour\b|한\s*시간\s*마다"), "1h"),
     (re.compile(r"\bh4\b"), "4h"),
     (re.compile(r"\bm(1|5|15|30)\b"), "m"),
 ]
