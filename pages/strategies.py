@@ -123,15 +123,18 @@ def _open(sid: str) -> None:
     st.subheader(md(stored.name))  # names come from models and files: show them as text
     st.caption(t("strategy.lib.meta", version=stored.version, latest=stored.latest_version,
                  created=stored.created_at[:19].replace("T", " "), source=_source_name(stored.source)))
-    if stored.strategy.get("description"):
-        st.caption(md(stored.strategy["description"]))
+    description = str(stored.strategy.get("description") or "")
+    if description:
+        # Its lines (a summary, then the assumptions as a list) stay lines; a caption would run them together.
+        st.caption("  \n".join(md(line) for line in description.splitlines() if line.strip()))
     preview, versions, backtest, manage = st.tabs([t("strategy.lib.tab_preview"), t("strategy.lib.tab_versions"),
                                                    t("strategy.lib.tab_backtest"), t("strategy.lib.tab_manage")])
     with preview:
         show_readback(stored.strategy)
         show_canvas(stored.strategy, list(strategy_library.validate_strategy(stored.strategy).issues),
                     key=f"lib_canvas_{sid}")
-        st.json(stored.strategy, expanded=False)
+        with st.expander(t("strategy.lib.json")):
+            st.json(stored.strategy)
     with versions:
         _versions_tab(sid)
     with backtest:

@@ -116,10 +116,10 @@ def test_untrusted_names_are_shown_as_text_not_markdown() -> None:
 
 def test_every_validation_code_is_explained_in_both_languages() -> None:
     from core.strategy.issues import CODES
-    from ui.i18n.catalog_strategy import MESSAGES
+    from ui.i18n import catalog
 
     for code in CODES:
-        texts = MESSAGES[f"strategy.code.{code}"]
+        texts = catalog()[f"strategy.code.{code}"]
         assert texts["en"] and texts["ko"], code
 
 

@@ -102,6 +102,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                                  "ko": "아직 버전이 하나뿐입니다. 변경을 저장하면 비교할 수 있습니다."},
     "strategy.lib.export": {"en": "Download JSON (version {version})", "ko": "JSON 다운로드 (버전 {version})"},
     "strategy.lib.import": {"en": "Import a strategy JSON file", "ko": "전략 JSON 파일 가져오기"},
+    "strategy.lib.json": {"en": "Strategy JSON", "ko": "전략 JSON"},
     "strategy.lib.import_button": {"en": "Import", "ko": "가져오기"},
     "strategy.lib.imported": {"en": "Imported “{name}”.", "ko": "“{name}”을(를) 가져왔습니다."},
     "strategy.lib.delete": {"en": "Delete this strategy", "ko": "이 전략 삭제"},
