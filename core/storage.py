@@ -333,6 +333,9 @@ class ThreadConnections:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = connect(self.path or "")
+            # No implicit BEGIN: write() opens its transactions itself, and write_one's statement
+            # commits as it runs, without a BEGIN and a COMMIT of its own.
+            conn.isolation_level = None
             self._local.conn = conn
         return conn
 
@@ -363,6 +366,32 @@ class ThreadConnections:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                     raise _explain(exc, Path(self.path or ":memory:")) from None
+
+    def write_one(self, sql: str, params: tuple[object, ...]) -> int:
+        """One write statement as its own transaction; returns the rows it changed.
+
+        SQLite takes the write lock when a writing statement starts, before it reads anything, so an
+        INSERT ... SELECT ... WHERE decides on figures no other writer can change until it commits:
+        as atomic as ``write()``'s BEGIN IMMEDIATE, in one round trip instead of three.
+        """
+        found = _read_only.get(self._file_key) if self._file_key is not None else None
+        if found is not None:
+            raise newer_schema_error(self.path or ":memory:", found)
+        with self.lock:
+            conn = self.get()
+            try:
+                changed = conn.execute(sql, params).rowcount
+                if conn.in_transaction:  # the driver's implicit BEGIN on an in-memory database's connection
+                    conn.commit()
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise _explain(exc, Path(self.path or ":memory:")) from None
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
+            return int(changed)
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

@@ -3,7 +3,9 @@
 A settle writes a ledger row into ``llm_usage`` (three roll-up triggers, four indexes) and drops
 the call's hold. Waiting for that commit costs the caller more than the rest of the gateway together,
 so a ledger built with ``deferred_settle=True`` queues the settle here and returns; one daemon thread
-per ledger commits everything queued in one transaction (several settles per commit under load).
+per ledger commits what was queued every ``BATCH_S``, in one transaction. Batching is what keeps it
+cheap: a settle neither wakes a thread nor waits for one, and the writer takes SQLite's write lock
+(which every reservation needs) and Python's GIL a few times per batch rather than per call.
 
 Money stays right while a settle waits:
 - its hold stays in ``quota_reservations`` (and its lease keeps being renewed) until the row lands in
@@ -15,15 +17,17 @@ Money stays right while a settle waits:
   ``core.usage.ledger.flush_pending``) commits the queue first, so a user reading their usage right
   after a call sees its row;
 - a graceful exit (interpreter exit, SIGTERM: ``core.usage.lease``) commits the queue before it
-  abandons what is still in flight. A crash before that commit loses the queued row, but not the
-  money: the hold's lease expires and the next writer records the call as ``abandoned``, charged at
-  the input it carried plus the output seen (an estimate, to reconcile), never as a dropped row.
+  abandons what is still in flight. A crash before that commit (at most ``BATCH_S`` after the
+  answers) loses the queued rows, but not the money: each hold's lease expires and the next writer
+  records its call as ``abandoned``, charged at the input it carried plus the output seen (an
+  estimate, to reconcile), never as a dropped row.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +36,9 @@ from core.llm.types import UsageRow
 
 log = logging.getLogger("core.usage.deferred")
 
+# How long settles gather before the writer commits them together: short next to a lease (the
+# holds stay counted meanwhile) and to a person reading their usage (a read commits the queue first).
+BATCH_S = 0.05
 # The writer thread ends after this long without work (the next settle starts a new one).
 IDLE_S = 2.0
 # After a failed commit (a busy or broken database), wait this long before trying again.
@@ -92,11 +99,10 @@ class SettleQueue:
                 self._wake()
 
     def _wake(self) -> None:
-        # Called with _cond held.
+        # Called with _cond held. A running writer is not woken: it looks again within BATCH_S.
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="ledger-settle-writer", daemon=True)
             self._thread.start()
-        self._cond.notify()
 
     def settled(self, items: list[PendingSettle]) -> None:
         """These rows are committed: their holds are gone and their cost is in the roll-ups."""
@@ -122,13 +128,17 @@ class SettleQueue:
                 self._commit(items)
 
     def _run(self) -> None:
+        idle = 0.0
         while True:
+            time.sleep(BATCH_S)
             with self._cond:
                 if not self._items:
-                    self._cond.wait(IDLE_S)
-                if not self._items:
-                    self._thread = None  # the next put() starts a new thread
-                    return
+                    idle += BATCH_S
+                    if idle >= IDLE_S:
+                        self._thread = None  # the next put() starts a new thread
+                        return
+                    continue
+            idle = 0.0
             try:
                 with self.lock:
                     items = self.take()

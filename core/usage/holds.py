@@ -39,15 +39,38 @@ class Hold:
     expires_at: str
 
 
+_COLUMNS = ("INSERT INTO quota_reservations (id, user_id, request_id, model, amount, max_tokens, created_at, "
+            "expires_at, input_tokens, output_seen, price_input, price_output, price_version, use_case, provider) ")
+_VALUES = "?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?"
+
+# The hold, inserted only if it fits: one statement, so SQLite's write lock is held from the reads of
+# the headroom to the insert (see ThreadConnections.write_one). The user's quota override must still
+# be the one the caller priced its limit from (text ``IS ?``: NULL when there is none), so a quota
+# changed by another process makes it insert nothing and the caller re-reads. Every hold counts,
+# expired ones too (what the unswept decision counts: never less than a sweep would leave).
+INSERT_IF_FITS_SQL = (
+    _COLUMNS + "SELECT " + _VALUES + " WHERE (SELECT quota_usd FROM user_quotas WHERE user_id = ?) IS ? "
+    "AND (? <= 0 OR ? <= ? - (SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_usage_user_month "
+    "WHERE month = ? AND user_id = ?) - (SELECT COALESCE(SUM(amount), 0) FROM quota_reservations WHERE user_id = ?))"
+)
+
+
+def values(hold: Hold) -> tuple[object, ...]:
+    return (hold.id, hold.user_id, hold.request_id, hold.model, hold.amount, hold.max_tokens, hold.created_at,
+            hold.expires_at, hold.input_tokens, hold.price_input, hold.price_output, hold.price_version,
+            hold.use_case, hold.provider)
+
+
 def insert(conn: sqlite3.Connection, hold: Hold) -> None:
-    conn.execute(
-        "INSERT INTO quota_reservations (id, user_id, request_id, model, amount, max_tokens, created_at, expires_at, "
-        "input_tokens, output_seen, price_input, price_output, price_version, use_case, provider) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
-        (hold.id, hold.user_id, hold.request_id, hold.model, hold.amount, hold.max_tokens, hold.created_at,
-         hold.expires_at, hold.input_tokens, hold.price_input, hold.price_output, hold.price_version,
-         hold.use_case, hold.provider),
-    )
+    conn.execute(_COLUMNS + "VALUES (" + _VALUES + ")", values(hold))
+
+
+def if_fits_params(hold: Hold, quota_text: str | None, limit: int, excess: int) -> tuple[object, ...]:
+    """Parameters of INSERT_IF_FITS_SQL: ``limit`` in micro-dollars is what ``quota_text`` (the
+    override, or None for the default) allows; ``excess`` is what this process's pending settles
+    cost beyond their holds."""
+    u = hold.user_id
+    return (*values(hold), u, quota_text, hold.amount, hold.amount, limit - excess, hold.created_at[:7], u, u)
 
 
 def renew(conn: sqlite3.Connection, live: dict[str, int], expires_at: str) -> None:

@@ -35,6 +35,7 @@ hold, so concurrent requests can never together spend past the quota.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import weakref
@@ -45,24 +46,24 @@ from decimal import Decimal
 
 import sqlite_utils
 
-from core.errors import QuotaExceeded, redact
+from core.errors import QuotaExceeded
 from core.llm.accounting import Reservation
 from core.llm.errors import PriceUnknown
-from core.llm.types import ModelPrice, Usage, UsageRow
+from core.llm.types import ModelPrice, UsageRow
 from core.storage import ThreadConnections, iso, utc_now
-from core.usage import holds, reconcile
+from core.usage import closing, holds, reconcile
+from core.usage.closing import row_values
 from core.usage.deferred import PendingSettle, SettleQueue
 from core.usage.lease import Heartbeat, watch
 from core.usage.money import fmt_usd, from_micro, to_micro, to_micro_ceil
 from core.usage.period import Month
 from core.usage.quota import month_spend_micro, quota_usd, reserve_state, set_quota
 from core.usage.reconcile import ReconcileRefused
-from core.usage.schema import ABANDONED, ADJUSTMENT, INSERT_AUDITED_SQL, INSERT_SQL
+from core.usage.schema import INSERT_SQL
 
 # A lease outlives its last renewal by this long (renewals come every third of it while the call runs).
 DEFAULT_LEASE_S = 45.0
 DEFAULT_RESERVATION_TTL_S = DEFAULT_LEASE_S  # the name older callers pass
-MAX_ERROR_CHARS = 2000
 __all__ = ["ReconcileRefused", "SqliteLedger", "flush_pending", "row_values"]
 # A reservation sweeps expired leases when the last sweep of this ledger is older than this.
 SWEEP_EVERY_S = 1.0
@@ -77,18 +78,6 @@ def flush_pending() -> None:
         ledger.flush()
 
 
-def row_values(row: UsageRow, reservation_id: str | None = None) -> tuple[object, ...]:
-    """The INSERT parameters of one ledger row (also used by bulk loaders such as the benchmark)."""
-    u = row.usage
-    error = redact(row.error)[:MAX_ERROR_CHARS] if row.error else None
-    return (
-        row.request_id, reservation_id, row.user_id, row.use_case, row.provider, row.model, row.requested_model,
-        u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens, u.reasoning_tokens,
-        int(u.estimated), to_micro(row.cost_usd), to_micro(row.cost_saved_usd), row.price_version,
-        row.latency_ms, row.ttft_ms, row.status, error, iso(row.created_at),
-    )
-
-
 class SqliteLedger:
     def __init__(
         self,
@@ -101,6 +90,9 @@ class SqliteLedger:
         deferred_settle: bool = False,
     ) -> None:
         self._db = db
+        # user -> (their quota override as stored, or None for the default; its limit in micro-dollars):
+        # what a reservation's one-statement fast path checks is still so (holds.INSERT_IF_FITS_SQL).
+        self._quotas: dict[str, tuple[str | None, int]] = {}
         self.default_quota_usd = Decimal(default_quota_usd)
         self.lease_s = float(reservation_ttl_s)
         # Below this many output tokens a shrunk answer is useless; refuse instead.
@@ -129,6 +121,15 @@ class SqliteLedger:
     def reservation_ttl_s(self) -> float:
         return self.lease_s
 
+    @property
+    def default_quota_usd(self) -> Decimal:
+        return self._default_quota_usd
+
+    @default_quota_usd.setter
+    def default_quota_usd(self, usd: Decimal) -> None:
+        self._default_quota_usd = Decimal(usd)
+        self._quotas.clear()  # limits priced from the old default
+
     # -- quota ---------------------------------------------------------------------------------
 
     def quota_usd(self, user_id: str) -> Decimal:
@@ -138,8 +139,11 @@ class SqliteLedger:
 
     def set_user_quota(self, user_id: str, usd: Decimal | str | float | None) -> Decimal | None:
         """Override one user's monthly quota (``None`` returns them to the default)."""
-        with self._writing() as conn:
-            return set_quota(conn, user_id, usd)
+        try:
+            with self._writing() as conn:
+                return set_quota(conn, user_id, usd)
+        finally:
+            self._quotas.pop(user_id, None)
 
     def reserve(
         self,
@@ -164,8 +168,23 @@ class SqliteLedger:
         worst = to_micro_ceil(price.worst_case(input_tokens, max_tokens))
         now = self.clock()
         now_iso = iso(now)
+        hold = holds.Hold(
+            id=os.urandom(16).hex(), user_id=user_id, request_id=request_id, model=model, amount=worst,
+            max_tokens=max_tokens, input_tokens=input_tokens,
+            price_input=format(price.input, "f") if price.input is not None else None,
+            price_output=format(price.output, "f") if price.output is not None else None,
+            price_version=price.version, use_case=use_case, provider=provider, created_at=now_iso,
+            expires_at=iso(now + timedelta(seconds=self.lease_s)),
+        )
+        quota = self._quotas.get(user_id)
+        if quota is not None and not self._sweep_due(now):
+            # The common case in one statement: it fits the figures as they are in the database.
+            excess = self._queue.excess_micro(user_id) if self._queue is not None else 0
+            if self._conns.write_one(holds.INSERT_IF_FITS_SQL, holds.if_fits_params(hold, *quota, excess)):
+                return self._held(hold)
+        # Otherwise decide in a transaction that can sweep, shrink or word the refusal.
         with self._conns.write() as conn:
-            swept = self._sweep_due(now)
+            swept = self._sweep_due(now) or quota is not None
             if swept:
                 self._sweep(conn, now, now_iso)
             limit, spent, held = self._headroom(conn, user_id, now_iso, swept)
@@ -180,18 +199,15 @@ class SqliteLedger:
                 shrunk = self._shrink(price, input_tokens, max_tokens, remaining) if allow_shrink else None
                 if shrunk is None:
                     raise self._exceeded(user_id, month, spent, held, limit, worst)
-                max_tokens = shrunk
-                worst = to_micro_ceil(price.worst_case(input_tokens, max_tokens))
-            rid = os.urandom(16).hex()
-            holds.insert(conn, holds.Hold(
-                id=rid, user_id=user_id, request_id=request_id, model=model, amount=worst, max_tokens=max_tokens,
-                input_tokens=input_tokens, price_input=format(price.input, "f") if price.input is not None else None,
-                price_output=format(price.output, "f") if price.output is not None else None,
-                price_version=price.version, use_case=use_case, provider=provider, created_at=now_iso,
-                expires_at=iso(now + timedelta(seconds=self.lease_s)),
-            ))
-        self._beat.add(rid)
-        return Reservation(id=rid, user_id=user_id, amount_usd=from_micro(worst), max_tokens=max_tokens)
+                hold = dataclasses.replace(hold, max_tokens=shrunk,
+                                           amount=to_micro_ceil(price.worst_case(input_tokens, shrunk)))
+            holds.insert(conn, hold)
+        return self._held(hold)
+
+    def _held(self, hold: holds.Hold) -> Reservation:
+        self._beat.add(hold.id)
+        return Reservation(id=hold.id, user_id=hold.user_id, amount_usd=from_micro(hold.amount),
+                           max_tokens=hold.max_tokens)
 
     def _sweep_due(self, now: datetime) -> bool:
         last = self._swept_at
@@ -206,6 +222,7 @@ class SqliteLedger:
         this process's pending settles count their overruns on top of their holds."""
         quota, spent, held = reserve_state(conn, user_id, now_iso, live_only=swept)
         limit = to_micro(Decimal(quota) if quota is not None else self.default_quota_usd)
+        self._quotas[user_id] = (quota, limit)
         if self._queue is not None:
             held += self._queue.excess_micro(user_id)
         return limit, spent, held
@@ -293,16 +310,7 @@ class SqliteLedger:
     def _close(self, reservation: Reservation, row: UsageRow | None) -> None:
         self._beat.remove(reservation.id)
         with self._writing() as conn:
-            self._close_in(conn, reservation.id, row)
-
-    def _close_in(self, conn: sqlite3.Connection, reservation_id: str, row: UsageRow | None) -> None:
-        gone = conn.execute("DELETE FROM quota_reservations WHERE id = ? RETURNING amount",
-                            (reservation_id,)).fetchall()
-        if gone:
-            if row is not None:
-                self._insert_once(conn, row, reservation_id, overrun=to_micro(row.cost_usd) > int(gone[0][0]))
-        elif row is not None:
-            self._late(conn, row, reservation_id)
+            closing.close(conn, reservation.id, row)
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
@@ -315,8 +323,8 @@ class SqliteLedger:
             items = self._queue.take()
             try:
                 with self._conns.write() as conn:
-                    for item in items:
-                        self._close_in(conn, item.reservation_id, item.row)
+                    if items:
+                        closing.close_all(conn, [(item.reservation_id, item.row) for item in items])
                     yield conn
             except BaseException:
                 self._queue.put_back(items)
@@ -328,8 +336,7 @@ class SqliteLedger:
         assert self._queue is not None
         try:
             with self._conns.write() as conn:
-                for item in items:
-                    self._close_in(conn, item.reservation_id, item.row)
+                closing.close_all(conn, [(item.reservation_id, item.row) for item in items])
         except BaseException:
             self._queue.put_back(items)
             raise
@@ -340,37 +347,6 @@ class SqliteLedger:
         for item in items:
             self._beat.remove(item.reservation_id)
         self._queue.settled(items)
-
-    @staticmethod
-    def _insert_once(conn: sqlite3.Connection, row: UsageRow, reservation_id: str, *, overrun: bool = False) -> None:
-        seen = conn.execute("SELECT 1 FROM llm_usage WHERE reservation_id = ?", (reservation_id,)).fetchone()
-        if seen is None:
-            conn.execute(INSERT_AUDITED_SQL, (*row_values(row, reservation_id), int(overrun), None, None))
-
-    def _late(self, conn: sqlite3.Connection, row: UsageRow, reservation_id: str) -> None:
-        """A call settled after its lease expired: its abandoned estimate is corrected to the real bill."""
-        prior = conn.execute(
-            "SELECT id, status, cost_micro_usd, input_tokens, output_tokens FROM llm_usage WHERE reservation_id = ?",
-            (reservation_id,)).fetchone()
-        if prior is None:
-            self._insert_once(conn, row, reservation_id)
-            return
-        prior_id, status, cost, input_tokens, output_tokens = prior
-        late_id = f"{reservation_id}:late"
-        if status != ABANDONED or conn.execute(
-                "SELECT 1 FROM llm_usage WHERE reservation_id = ?", (late_id,)).fetchone() is not None:
-            return  # already settled (a retried settle)
-        u = row.usage
-        delta = UsageRow(
-            row.request_id, row.user_id, row.use_case, row.provider, row.model, row.requested_model,
-            Usage(input_tokens=u.input_tokens - input_tokens, output_tokens=u.output_tokens - output_tokens,
-                  cache_read_tokens=u.cache_read_tokens, cache_write_tokens=u.cache_write_tokens,
-                  reasoning_tokens=u.reasoning_tokens),
-            from_micro(to_micro(row.cost_usd) - cost), ADJUSTMENT, price_version=row.price_version,
-            created_at=row.created_at,
-        )
-        note = f"late settlement ({row.status}): the call finished after its lease expired"
-        conn.execute(INSERT_AUDITED_SQL, (*row_values(delta, late_id), 0, note, prior_id))
 
     def reconcile(self, row_id: int, cost_usd: Decimal | str, note: str, *, by: str) -> int:
         """Correct an abandoned or estimated row to ``cost_usd`` with an adjustment row; returns its id
