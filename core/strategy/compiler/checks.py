@@ -99,4 +99,32 @@ def contradiction(rules: list[Rule]) -> tuple[str, str] | None:
             cond = " / ".join(" & ".join(condition_text(c) for c in chain) for chain in rule.chains)
             return (f"a buy and a sell fire on the same condition ({cond})",
                     f"같은 조건({cond})에 매수와 매도가 함께 걸려 있습니다")
+    return _overlapping_sides(rules)
+
+
+def _single_level(rule: Rule) -> Condition | None:
+    if len(rule.chains) == 1 and len(rule.chains[0]) == 1:
+        cond = rule.chains[0][0]
+        if isinstance(cond.right, int | float) and cond.operator in ("<", "<=", ">", ">="):
+            return cond
+    return None
+
+
+def _overlapping_sides(rules: list[Rule]) -> tuple[str, str] | None:
+    """A buy on "RSI < 30" and a sell on "RSI < 35" (or "<= 30"): on every candle with RSI under 30
+    both fire, so the strategy buys and sells at once."""
+    buys = [c for r in rules if (c := _single_level(r)) and any(a.kind == "buy" for a in r.actions)]
+    sells = [c for r in rules if (c := _single_level(r)) and any(a.kind == "sell" for a in r.actions)]
+    return overlapping_sides(buys, sells)
+
+
+def overlapping_sides(buys: list[Condition], sells: list[Condition]) -> tuple[str, str] | None:
+    """(English, Korean) reason when a buy level and a sell level on the same value hold together."""
+    for b in buys:
+        for s in sells:
+            if isinstance(b.right, int | float) and isinstance(s.right, int | float) and b.left == s.left \
+                    and b.operator in _FLIP and s.operator in _FLIP and _overlap(b, s):
+                bt, st = condition_text(b), condition_text(s)
+                return (f"the buy ({bt}) and the sell ({st}) both hold on the same candles",
+                        f"매수({bt})와 매도({st}) 조건이 같은 봉에서 함께 참이 됩니다")
     return None

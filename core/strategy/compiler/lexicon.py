@@ -146,7 +146,8 @@ UNSUPPORTED: list[tuple[re.Pattern[str], str, str]] = [
          r"|\bfor\s+(?:a|an|one|a\s+full|a\s+whole|the\s+whole|the\s+entire|a\s+few|some|a\s+couple\s+of)\s+"
          r"(?:full\s+|whole\s+)?(?:candles?|bars?|days?|hours?|weeks?|sessions?|while|minutes?|closes?)\b"
          r"|\d+\s*(?:개\s*)?(?:봉|캔들|일|시간|분|번|회)\s*(?:이상\s*)?(?:연속|내리|계속|째)|연속"
-         r"|\d+\s*(?:개\s*)?(?:봉|캔들|일|시간|분)\s*(?:동안|간|이상)\s*(?:계속|유지|머무|머물)",
+         r"|(?:\d+\s*(?:개\s*)?(?:봉|캔들|일|시간|분)|하루|이틀|사흘|일주일|한\s*주)\s*(?:동안|간|이상|내내)\s*"
+         r"(?:계속\s*)?(?:유지|머무|머물|있(?:으면|을|는))",
          "a condition held for several candles in a row", "여러 봉 연속 유지 조건"),
         (r"(?:전봉|전\s*봉|이전\s*봉|직전\s*봉|전일|어제|지난\s*봉)\s*(?:의\s*)?(?:고가|저가|종가|시가|캔들|양봉|음봉)"
          r"|(?:previous|prior|last|yesterday'?s?)\s+(?:candle'?s?\s+|bar'?s?\s+|day'?s?\s+)?(?:high|low|open|close)\b"

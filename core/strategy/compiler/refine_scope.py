@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core.strategy.compiler.checks import overlapping_sides
+from core.strategy.compiler.model import Condition
+
 _BUY_SIDE = re.compile(r"\bbuy(?:s|ing)?\b|\bentry\b|\bentries\b|매수|살\s*때|사는|진입")
 _SELL_SIDE = re.compile(r"\bsell(?:s|ing)?\b|\bexits?\b|매도|팔\s*때|파는|청산")
 
@@ -54,3 +57,23 @@ def named_side(text: str) -> str | None:
     """"buy" or "sell" when the instruction names exactly one side, else None."""
     buy, sell = bool(_BUY_SIDE.search(text)), bool(_SELL_SIDE.search(text))
     return None if buy == sell else ("buy" if buy else "sell")
+
+
+def sides_at_once(strategy: dict[str, Any]) -> tuple[str, str] | None:
+    """(English, Korean) reason when, after an edit, a one-condition buy and a one-condition sell on
+    the same value hold together ("매도 기준 25로" under a buy at RSI < 30)."""
+    nodes = {n.get("id"): n for n in strategy.get("nodes", [])}
+    starts = {e.get("to") for e in strategy.get("edges", [])
+              if nodes.get(e.get("from"), {}).get("type") == "data_source"}
+    sides: dict[str, list[Condition]] = {"buy": [], "sell": []}
+    for node_id in starts:
+        node = nodes.get(node_id, {})
+        config = node.get("config") or {}
+        if node.get("type") != "condition" or not isinstance(config.get("left"), str):
+            continue
+        targets = [nodes.get(e.get("to"), {}) for e in strategy.get("edges", [])
+                   if e.get("from") == node_id and e.get("condition", "true") == "true"]
+        if targets and all(t.get("type") == "action" for t in targets):
+            for kind in {(t.get("config") or {}).get("action_type") for t in targets} & {"buy", "sell"}:
+                sides[kind].append(Condition(config["left"], str(config.get("operator")), config.get("right")))
+    return overlapping_sides(sides["buy"], sides["sell"])

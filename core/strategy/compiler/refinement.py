@@ -77,7 +77,9 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
     if not changes:
         raise _decline(f"nothing in '{original}' matched a change I can make.",
                        f"'{original}'에서 적용할 수 있는 변경을 찾지 못했습니다.", lang)
-    overreach = scope.beyond_named_side(strategy, result, text)
+    # an overlap the edit made (not one the strategy already had) is this instruction's doing
+    overreach = scope.beyond_named_side(strategy, result, text) or (
+        scope.sides_at_once(result) if not scope.sides_at_once(strategy) else None)
     if overreach:
         raise _decline(*overreach, lang)
     return result, [ko if lang == "ko" else en for en, ko in changes]
