@@ -13,7 +13,7 @@ from core.strategy.compiler.symbols import SymbolHit
 BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?|purchase|go\s+long|long|enter(?:\s+a)?(?:\s+long)?|accumulate)(?![a-z])"
                  r"|(?<!과)매수(?!가\s*(?:대비|보다|에서|기준)|가격|단가)"  # not 과매수, not 매수가 (entry price)
                  r"|구매|구입|사줘|사 줘|사고|사서|산다|사라|사자|살래|롱\s*진입|진입"
-                 r"|(?<![가-힣])사(?![가-힣])")  # "10만원 사": the bare imperative
+                 r"|(?<![가-힣])사(?![가-힣])|(?<![가-힣])롱(?![가-힣])")  # "10만원 사": the bare imperative
 SELL = re.compile(r"(?<![a-z])(?:sell(?:s|ing)?|dump|exit|close\s+(?:the\s+|my\s+)?position|liquidate)(?![a-z])"
                   r"|(?<!과)매도|팔아|팔고|판다|팔자|팔기|팔래|청산|정리"
                   r"|(?<=전량\s)익절|(?<=전량)익절|(?<=전량\s)손절|(?<=전량)손절")  # "전량 익절": sell it all
@@ -105,7 +105,22 @@ def find_actions(text: str) -> list[Action]:
                 continue
             actions.append(Action(kind, m.start(), m.end()))
     actions.sort(key=lambda a: a.start)
-    return actions
+    # "buy BTC long", "롱 매수": two words for one buy, not two orders
+    merged: list[Action] = []
+    for a in actions:
+        if merged and _same_order(merged[-1], a, text):
+            merged[-1].end = a.end
+        else:
+            merged.append(a)
+    return merged
+
+
+_BETWEEN_ORDERS = re.compile(r"[\d,;.]|\b(?:and|then|when|if|or|also|plus)\b|그리고|하고|고\s|면|또", re.ASCII)
+
+
+def _same_order(before: Action, after: Action, text: str) -> bool:
+    between = text[before.end:after.start]
+    return before.kind == after.kind and len(between.split()) <= 1 and not _BETWEEN_ORDERS.search(between)
 
 
 @dataclass

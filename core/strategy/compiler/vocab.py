@@ -27,7 +27,7 @@ either new than over under price hits hit reaches reach reached rise rises risin
 jumps jump jumped moves move moved falls fall fell falling drops drop dropped dropping dips dip dipped sinks
 sink slips slip slides slide pushes push pops pop spikes spike flips flip turns turn turned crosses cross
 crossed goes went stays stay holds hold trades is gets value values reading period periods length day
-days hour hours minute minutes week weeks one single automatically auto immediately right away which what so
+days hour hours minute minutes week weeks automatically auto immediately right away which what so
 too very ok okay hey hi kindly asap say something value bot alert me my mine our spot amount size usd usdt
 dollars dollar worth close closes closed closing candle's level's line's its long entry price's
 remains remain remained sits sit sitting staying holding trading
