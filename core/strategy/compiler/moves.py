@@ -34,6 +34,12 @@ _WORD_WINDOWS: list[tuple[re.Pattern[str], str]] = [
         (r"(?:일주일|1\s*주일|한\s*주|1\s*주)\s*(?:만에|동안|사이|에|새)", " 168시간 동안 "),
         (r"한\s*시간\s*(?:만에|동안|사이|에|새|내)", " 1시간 동안 "),
         (r"반나절\s*(?:만에|동안|사이|에)", " 12시간 동안 "),
+        (r"(?:2|두)\s*주\s*(?:만에|동안|사이|에|새)", " 336시간 동안 "),
+        # "전일 대비", "어제보다": the day before, in whatever candles the chart has
+        (r"(?:전일|어제|하루\s*전)\s*(?:종가\s*)?(?:대비|보다|에\s*비해)", " 24시간 동안 "),
+        (r"\b(?:in|within|over)\s+(?:the\s+)?(?:last\s+|past\s+)?two\s+days\b", "in 48 hours"),
+        (r"\b(?:in|within|over)\s+(?:the\s+)?(?:last\s+|past\s+)?three\s+days\b", "in 72 hours"),
+        (r"\b(?:in|within|over)\s+(?:the\s+)?(?:last\s+|past\s+)?two\s+hours\b", "in 2 hours"),
     ]
 ]
 
@@ -56,7 +62,7 @@ _MOVE_EN = re.compile(
     r"(?:\s+(?:in|within|over)\s+(?:(?:the\s+)?(?:last|past)\s+)?(?:an?\s+|one\s+)?(\d+)?\s*"
     r"(hours?|h|days?|d|candles?|bars?|minutes?|mins?))?", re.ASCII)
 _MOVE_KO = re.compile(
-    r"(?:(?:가격|시세|종가)(?:이|가|은|는)?\s*)?(?:(\d+)\s*(시간|일|분|개\s*봉|봉|캔들)\s*(?:동안|만에|내에|이내|사이|새)?\s*)?(?:에\s*)?(?:가격이\s*|가격\s*)?(\d+(?:\.\d+)?)\s*%\s*"
+    r"(?:(?:가격|시세|종가)(?:이|가|은|는)?\s*)?(?:(\d+)\s*(시간|일|분|개\s*봉|봉|캔들)\s*(?:동안|만에|내에|이내|안에|사이|새)?\s*)?(?:에\s*)?(?:가격이\s*|가격\s*)?(\d+(?:\.\d+)?)\s*%\s*"
     r"(?:이상\s*|(?P<strict_ko>넘게|초과)\s*)?(하락|떨어|급락|빠지|빠져|빠졌|내리|내려|내렸|낮|상승|오르|오른|올라|올랐|급등|뛰|뛴|뛰었|높)")
 # "volume spikes" / "거래량 급증": read as volume above twice its 20-bar average (stated in the graph).
 # A multiple written with it is that multiple: "a 3x volume spike", "거래량 3배 급증".
