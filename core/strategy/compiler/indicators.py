@@ -71,7 +71,7 @@ _MACD_HIST = re.compile(_MACD_WORD + _MACD_ARGS + r"\s*(?:의\s*)?(?:histogram|h
 _MACD_SIGNAL = re.compile(_MACD_WORD + _MACD_ARGS + r"\s*(?:의\s*)?(?:signal(?:\s*line)?|시그널(?:\s*선|\s*라인)?)"
                           r"|\bsignal(?:\s*line)?\b|시그널(?:\s*선|\s*라인)?", re.ASCII)
 _MACD = re.compile(_MACD_WORD + _MACD_ARGS + r"(?:\s*(?:line|선|라인))?", re.ASCII)
-_RSI = re.compile(r"(?:(?<![\d.])(\d+)\s*-?\s*(?:period\s*|기간\s*|일\s*)?)?(?:rsi|상대\s*강도\s*지수|알에스아이)"
+_RSI = re.compile(r"(?:(?<![\d.])(\d+)\s*-?\s*(?:period\s*|기간\s*|일\s*)?)?(?:rsi|상대\s*강도\s*지수|알에스아이|알쓰아이)"
                   r"(?:\s*\(\s*(\d+)\s*\)|\s+(\d+)\s*-?\s*(?:period|기간)(?:\s*짜리)?|(\d+)(?![\d.%]))?", re.ASCII)
 _BB_SIDE = {"lower": "bb_lower", "bottom": "bb_lower", "하단": "bb_lower", "아랫": "bb_lower",
             "upper": "bb_upper", "top": "bb_upper", "상단": "bb_upper", "윗": "bb_upper",
@@ -80,7 +80,7 @@ _BB_SIDE = {"lower": "bb_lower", "bottom": "bb_lower", "하단": "bb_lower", "�
 _SIDE = r"(lower|upper|middle|bottom|top|mid|basis|하단|상단|중단|중간|중심|아랫|윗)"
 _BB_ARGS = (r"(?:\s*\(\s*(\d+)\s*,\s*(\d+(?:\.\d+)?)\s*\)"
             r"|\s+(?<![\d.])(\d+)\s*[, ]\s*(\d(?:\.\d+)?)(?![\d.%]))?")  # "bb 20 2" too
-_BB_WORD = r"(?:bollinger|볼린저|(?<![a-z])bb(?![a-z]))"
+_BB_WORD = r"(?:bollinger|볼린저|볼린져|(?<![a-z])bb(?![a-z]))"
 _BB_A = re.compile(_SIDE + r"\s*(?:" + _BB_WORD + r"(?:\s*bands?|\s*밴드)?|bands?(?![a-z]))" + _BB_ARGS, re.ASCII)
 _BB_B = re.compile(_BB_WORD + r"(?:\s*bands?|\s*밴드)?" + _BB_ARGS + r"(?:\s*의)?\s*" + _SIDE
                    + r"?(?:\s*(?:band|밴드|선|line))?" + _BB_ARGS, re.ASCII)
@@ -260,7 +260,7 @@ _MACD_NEEDLES = ("macd", "맥디", "엠에이", "히스토그램", "histogram", 
 # indicators, so a substring test skips the other finders' regexes (the compiler's hot loop).
 NEEDLES: dict[re.Pattern[str], tuple[str, ...]] = {
     _RAW: ("(",), _MACD_HIST: _MACD_NEEDLES, _MACD_SIGNAL: _MACD_NEEDLES, _MACD: _MACD_NEEDLES,
-    _RSI: ("rsi", "상대", "알에스"), _AVG_VOLUME: ("average", "avg", "mean", "평균", "volume", "거래량"),
+    _RSI: ("rsi", "상대", "알에스", "알쓰"), _AVG_VOLUME: ("average", "avg", "mean", "평균", "volume", "거래량"),
     _MA: ("ma", "moving", "이동", "이평", "엠에이", "선", "day"), _VOLUME: ("vol", "거래량"),
     _AVG: ("average", "avg", "평균"), _ATR: ("atr", "average true", "에이티알"), _CHANGE: ("change", "률"),
     _PNL: ("pnl", "수익률", "p&l", "profit", "손익"),

@@ -126,7 +126,9 @@ def periods(operands: list[ind.Operand], text: str, cmps: list[tuple[int, int, s
         # before a bare number; it may be one average against a level or two averages
         written = text[cur.start:cur.end].strip()
         if not cur.is_number and nxt.is_number and nxt.unit is None and written[-1:].isdigit() \
-                and not re.search(r"[^\s,]", text[cur.end:nxt.start]):
+                and not re.search(r"[^\s,]", text[cur.end:nxt.start]) \
+                and not (cur.expr.startswith(("rsi(", "atr(")) and re.search(r"[a-z가-힣]\d+$", written)):
+            # ("RSI14 30 이하": a period glued to RSI leaves the next number nothing to be but its level)
             span = text[cur.start:nxt.end].strip()
             pair = f"{written}/{nxt.expr}"
             raise ind.CompileProblem(
