@@ -71,7 +71,8 @@ _MACD_HIST = re.compile(_MACD_WORD + _MACD_ARGS + r"\s*(?:의\s*)?(?:histogram|h
 _MACD_SIGNAL = re.compile(_MACD_WORD + _MACD_ARGS + r"\s*(?:의\s*)?(?:signal(?:\s*line)?|시그널(?:\s*선|\s*라인)?)"
                           r"|\bsignal(?:\s*line)?\b|시그널(?:\s*선|\s*라인)?", re.ASCII)
 _MACD = re.compile(_MACD_WORD + _MACD_ARGS + r"(?:\s*(?:line|선|라인))?", re.ASCII)
-_RSI = re.compile(r"(?:(?<![\d.])(\d+)\s*-?\s*(?:period\s*|기간\s*|일\s*)?)?(?:rsi|상대\s*강도\s*지수|알에스아이|알쓰아이)"
+_RSI = re.compile(r"(?:(?<![\d.])(\d+)\s*-?\s*(?:period\s*|기간\s*|일\s*)?)?"
+                  r"(?:rsi|상대\s*강도\s*지수|알에스아이|알쓰아이)"
                   r"(?:\s*\(\s*(\d+)\s*\)|\s+(\d+)\s*-?\s*(?:period|기간)(?:\s*짜리)?|(\d+)(?![\d.%]))?", re.ASCII)
 _BB_SIDE = {"lower": "bb_lower", "bottom": "bb_lower", "하단": "bb_lower", "아랫": "bb_lower",
             "upper": "bb_upper", "top": "bb_upper", "상단": "bb_upper", "윗": "bb_upper",
