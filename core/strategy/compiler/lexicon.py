@@ -16,7 +16,13 @@ _FULL_WIDTH = str.maketrans({"＜": "<", "＞": ">", "＝": "=", "％": "%", "�
 def unify(text: str) -> str:
     """NFKC and unified punctuation, letter case kept (capitals tell LINK the coin from "link")."""
     text = unicodedata.normalize("NFKC", text).translate(_FULL_WIDTH)
-    return text.replace("≤", "<=").replace("≥", ">=").replace("–", "-").replace("—", "-")
+    text = text.replace("≤", "<=").replace("≥", ">=").replace("–", "-").replace("—", "-")
+    # "rsi < 20 => buy", "RSI<=25 -> 매수": an arrow before an action is "then", not a comparison
+    return _ARROW.sub(" then ", text)
+
+
+_ARROW = re.compile(r"\s*(?:->|=>|→|⇒)\s*(?=(?:buy|sell|notify|alert|long|매수|매도|알림|사|팔)(?![a-z]))",
+                    re.IGNORECASE)
 
 
 def normalise(text: str) -> str:
