@@ -300,11 +300,13 @@ def find_numbers(text: str) -> list[Operand]:
         value = float(raw)
         unit = m.group(2)
         if unit in _SCALE:
+            unit_word = unit
             value *= _SCALE[unit]
             unit = None
             tail = re.match(r"\s*(?:(\d+)\s*(천만|백만|만|천))?\s*(원|krw|달러|불(?!장|안)|usdt|usd)?", text[m.end():])
-            if tail and tail.group(1):  # "1억 5천만"
-                value += float(tail.group(1)) * _SCALE[tail.group(2)]
+            if tail and tail.group(1):  # "1억 5천만"; after 억, "5천" is 5천만 as it is said
+                value += float(tail.group(1)) * _SCALE[tail.group(2)] * (
+                    10_000 if unit_word == "억" and tail.group(2) == "천" else 1)
             if tail and tail.group(0).strip():
                 end = m.end() + len(tail.group(0))
                 out.append(Operand(_fmt(value), NUMBER, m.start(), end, value=value, unit="usd"))

@@ -30,15 +30,22 @@ def clean(value: float) -> float:
 
 
 def korean_number(text: str) -> float:
-    """ "1억 5천만" → 150000000, "50만" → 500000, "3천" → 3000, "1억 2000" → 100002000."""
+    """ "1억 5천만" → 150000000, "50만" → 500000, "3천" → 3000.
+
+    After 억 the next group counts in 만, as it is said: "1억 5천" is 1억 5천만 and "1억 2000" is
+    1억 2000만 (nobody prices a coin at 100,005,000 won by saying "1억 5천").
+    """
     total = 0.0
     pos = 0
+    after_eok = False
     for m in _GROUP_RE.finditer(text):
-        total += float(m.group(1)) * _SCALE_WORD[m.group(2)]
+        unit = _SCALE_WORD[m.group(2)]
+        total += float(m.group(1)) * (unit * 10_000 if after_eok and m.group(2) == "천" else unit)
+        after_eok = after_eok or m.group(2) == "억"
         pos = m.end()
     rest = text[pos:].strip()
     if rest and rest.replace(".", "", 1).isdigit():
-        total += float(rest)
+        total += float(rest) * (10_000 if after_eok and float(rest) < 10_000 else 1)
     return clean(total)
 
 
