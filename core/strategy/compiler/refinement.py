@@ -121,6 +121,14 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
         word, number = (groups[1], groups[0]) if groups[0].isdigit() else (groups[0], groups[1])
         value = int(number)
         family = next(fam for key, fam in ed.IND_NAMES.items() if re.sub(r"\s+", "", key) in re.sub(r"\s+", "", word))
+        if period.group(3) in ("rsi", "atr") and "(" not in period.group(0):
+            # "RSI 25로": the period or the level? Both are numbers a trader changes.
+            name = period.group(3).upper()
+            raise CompileProblem(
+                f"'{period.group(0).strip()}' — is {value} the {name} period or its level? Say e.g. '{name} period "
+                f"{value}' or '{name} threshold {value}'",
+                f"'{period.group(0).strip()}' — {value}이(가) {name} 기간인지 기준값인지 알 수 없습니다. "
+                f"'{name} 기간 {value}로' 또는 '{name} 기준 {value}로'처럼 말해 주세요")
         ed._set_period(result, family, value, changes)
         return
     frames = [f for f in find_timeframes(text) if f.interval]

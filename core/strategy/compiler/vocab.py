@@ -127,6 +127,9 @@ def unknown_message(words: list[str], lang: str) -> tuple[str, str]:
     """(English, Korean) text naming the first unknown word and the nearest known term."""
     word = words[0]
     guess_en, guess_ko = nearest(word, "en"), nearest(word, "ko")
+    # a known word in a place it cannot go ("also sell all when ..." in a refinement) has no nearer thing
+    guess_en = None if guess_en and guess_en.lower() == word.lower() else guess_en
+    guess_ko = None if guess_ko and guess_ko.lower() == word.lower() else guess_ko
     more_en = f" (nor {', '.join(repr(w) for w in words[1:4])})" if len(words) > 1 else ""
     more_ko = f" ({', '.join(repr(w) for w in words[1:4])}도)" if len(words) > 1 else ""
     en = f"'{word}'" + (f" — did you mean {guess_en}?" if guess_en else f" is not something I can read{more_en}")
