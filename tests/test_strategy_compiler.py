@@ -33,6 +33,18 @@ def test_prompt_sets_are_big_enough_half_korean_and_decline_enough() -> None:
     assert not {p["prompt"] for p in HOLDOUT} & {p["prompt"] for p in PROMPTS}
 
 
+def test_blind_holdouts_share_no_sentence_with_the_training_sets() -> None:
+    """A training prompt copied from a holdout would let tuning leak into the figure the holdout reports."""
+    def key(case: dict) -> tuple[str, ...]:
+        return (case["prompt"],) if "prompt" in case else (case["base"], case["instruction"])
+
+    seen = {key(c) for c in PROMPTS + REFINEMENTS}
+    for name in ("compiler_holdout_3.json", "compiler_holdout_4.json"):
+        held = load(Path(__file__).parent / "data" / name)
+        assert len(held) == 60 and sum(c["lang"] == "ko" for c in held) == 30
+        assert not {key(c) for c in held} & seen, name
+
+
 @pytest.mark.parametrize("pattern", PATTERNS)
 def test_pattern(pattern: str) -> None:
     """Each pattern of issue 14 (unknown words, glued tokens, KRW, periods, windows, events vs levels,
