@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.strategy.compiler.exit_moves import exit_moves
 from core.strategy.compiler.indicators import CompileProblem
 from core.strategy.compiler.lexicon import blank
-from core.strategy.compiler.money import WON, won
+from core.strategy.compiler.money import WON, WORTH, won
 from core.strategy.compiler.symbols import SymbolHit
 
 BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?|purchase|go\s+long|long|enter(?:\s+a)?(?:\s+long)?|accumulate)(?![a-z])"
@@ -23,8 +24,11 @@ NOTIFY = re.compile(r"(?<![a-z])(?:notify|notification|alert|message\s+me|tell\s
 ALL = re.compile(r"(?<![a-z])(?:all(?:\s+of\s+it)?|everything|entire(?:\s+position)?|whole(?:\s+position)?)(?![a-z])"
                  r"|전량|전부|모두|몽땅|싹\s*다|다\s*(?=팔|매도)")
 QUOTE_AMOUNT = re.compile(
-    r"\$\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k|m|만|천)?(?![a-z])"
-    r"|(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k|m|만|천)?\s*(?:usdt|usdc|usd|dollars?|달러|불|테더)"
+    r"(?:\$\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k|m|million|만|천)?(?![a-z])"
+    r"|(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k|m|million|만|천)?\s*(?:usdt|usdc|usd|dollars?|달러|불|테더|\$)(?![a-z])"
+    # "2.5k of ETH", "1m worth of BTC": a scaled number spent on a coin is money in the pair's quote
+    r"|(\d+(?:\.\d+)?)\s*(k|m)(?=\s+(?:worth\s+)?of\b))"
+    + WORTH
 )
 COUNT_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*개")
 _PCT = r"\s*(?:%|퍼센트|percent|프로)"
@@ -53,7 +57,7 @@ SL_NUMBER_FIRST = re.compile(
     # "with a 2% stop", "3% SL"
     r"(?:손절(?:매)?|stop(?:[\s-]*loss)?(?![a-z])|(?<![a-z])sl(?![a-z]))")
 PARTIAL_SELL = re.compile(r"(?<![a-z])sell\s+(\d+)\s*%|(\d+)\s*%\s*(?:만\s*)?(?:를\s*|을\s*)?(?:매도|팔)")
-_SCALE = {"k": 1_000, "m": 1_000_000, "만": 10_000, "천": 1_000}
+_SCALE = {"k": 1_000, "m": 1_000_000, "million": 1_000_000, "만": 10_000, "천": 1_000}
 
 
 @dataclass
@@ -80,6 +84,14 @@ def _num(text: str, scale: str | None = None) -> float:
 def find_exits(text: str) -> tuple[Exits, str]:
     """Take-profit and stop-loss percents. Raises CompileProblem when one is given twice."""
     exits = Exits()
+    moves = exit_moves(text)
+    rest = text
+    for move in moves:
+        rest = blank(rest, move.start, move.end)
+    # with no buy, "수익률 10% 이상이면 매도" is a sell rule on the position, not an exit of a buy
+    for move in moves if BUY.search(rest) else []:
+        _set_exit(exits, move.attr, move.value)
+        text = blank(text, move.start, move.end)
     word_first = ((TP_WORD_FIRST, "take_profit"), (SL_WORD_FIRST, "stop_loss"))
     number_first = ((TP_NUMBER_FIRST, "take_profit"), (SL_NUMBER_FIRST, "stop_loss"))
     # The sentence's own order decides: "3% 손절 9% 익절" puts numbers first, "손절 3% 익절 9%" words.
@@ -87,14 +99,18 @@ def find_exits(text: str) -> tuple[Exits, str]:
               for forms in (word_first, number_first)]
     for regex, attr in (number_first + word_first) if firsts[1] < firsts[0] else (word_first + number_first):
         for m in regex.finditer(text):
-            value, before = _num(m.group(1)), getattr(exits, attr)
-            if before is not None and before != value:
-                what = ("take profit", "익절") if attr == "take_profit" else ("stop loss", "손절")
-                raise CompileProblem(f"two {what[0]} levels ({before}% and {value}%); keep one",
-                                  f"{what[1]}이 두 번 있습니다 ({before}%, {value}%); 하나만 남겨 주세요")
-            setattr(exits, attr, value)
+            _set_exit(exits, attr, _num(m.group(1)))
             text = blank(text, m.start(), m.end())
     return exits, text
+
+
+def _set_exit(exits: Exits, attr: str, value: float) -> None:
+    before = getattr(exits, attr)
+    if before is not None and before != value:
+        what = ("take profit", "익절") if attr == "take_profit" else ("stop loss", "손절")
+        raise CompileProblem(f"two {what[0]} levels ({before}% and {value}%); keep one",
+                             f"{what[1]}이 두 번 있습니다 ({before}%, {value}%); 하나만 남겨 주세요")
+    setattr(exits, attr, value)
 
 
 def find_actions(text: str) -> list[Action]:
@@ -136,8 +152,10 @@ def find_amounts(text: str, symbols: list[SymbolHit]) -> list[Amount]:
     and "all"/"전량". Coin amounts are a number written right before a coin's name."""
     found: list[Amount] = []
     for m in QUOTE_AMOUNT.finditer(text):
-        value = _num(m.group(1), m.group(2)) if m.group(1) else _num(m.group(3), m.group(4))
-        found.append(Amount(value, "USDT", m.start(), m.end()))
+        number, scale = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.group(i))
+        value = _num(number, scale)
+        # "2.5k of ETH" names no currency: the pair's quote, settled once the market is known
+        found.append(Amount(value, "QUOTE" if m.group(5) else "USDT", m.start(), m.end()))
     for m in WON.finditer(text):
         if not any(a.start < m.end() and m.start() < a.end for a in found):
             found.append(Amount(won(m), "KRW", m.start(), m.end()))
@@ -146,7 +164,8 @@ def find_amounts(text: str, symbols: list[SymbolHit]) -> list[Amount]:
         if m:
             start = hit.start - len(m.group(0))
             if not any(a.start <= start < a.end for a in found):
-                found.append(Amount(_num(m.group(1)), hit.base, start, hit.end))
+                worth = re.match(WORTH, text[hit.end:])  # "0.1비트치"
+                found.append(Amount(_num(m.group(1)), hit.base, start, hit.end + (worth.end() if worth else 0)))
     for m in COUNT_AMOUNT.finditer(text):
         if not any(a.start <= m.start() < a.end for a in found):
             found.append(Amount(_num(m.group(1)), None, m.start(), m.end()))

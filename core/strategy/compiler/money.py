@@ -1,4 +1,4 @@
-"""Money and big numbers as traders write them: 5만원, 10만 원, 1억 5천만, 3천원, 100k, 1.5m, $200.
+"""Money and big numbers as traders write them: 5만원, 10만 원, 1억 5천만, 3천원, 십만원, 100k, 1.5m, $200.
 
 Korean counts in myriads: 만 = 10⁴, 억 = 10⁸, with 천/백 = 10³/10² as sub-units ("5천만" = 5 × 10³ × 10⁴).
 An amount in won (원, KRW, ₩, or a Korean scale word with no other currency) is a KRW amount.
@@ -15,12 +15,24 @@ KO_SCALED = rf"(?:{_KO_GROUP})(?:\s*{_KO_GROUP})*(?:\s*\d+(?!\s*[.\d]))?"
 _SCALE_WORD = {"억": 100_000_000, "천만": 10_000_000, "백만": 1_000_000, "만": 10_000, "천": 1_000}
 _GROUP_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(천만|백만|억|만|천)")
 EN_SCALE = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "million": 1_000_000}
+# "10만원치", "5만 원어치", "200usdt치": "worth of", glued or spaced, part of the amount it follows.
+WORTH = r"(?:\s*(?:어치|치)(?:[를을의도]|로)?(?![가-힣]))?"
+# Hangul numerals in money: "십만원", "오십만 원", "백만원", "천만원", "일억", "이십오만원".
+_HD = "일이삼사오육칠팔구"
+_HSMALL = rf"(?:[{_HD}]?천)?(?:[{_HD}]?백)?(?:[{_HD}]?십)?[{_HD}]?"
+_HANGUL = (rf"(?<![가-힣])(?=[{_HD}십백천만억]*[십백천만억])(?:{_HSMALL}억)?(?:\s*{_HSMALL}만)?(?:\s*{_HSMALL})"
+           rf"(?<=[{_HD}십백천만억])")
+_HDIGIT = {ch: i + 1 for i, ch in enumerate(_HD)}
+_HUNIT = {"십": 10, "백": 100, "천": 1_000}
 
 # Won amounts: "50만원", "10만 원", "30,000원", "₩50000", "1억", "5천만원어치", "100000 krw".
 WON = re.compile(
-    rf"₩\s*(?P<w1>{NUM})"
+    rf"(?:₩\s*(?P<w1>{NUM})"
     rf"|(?P<k>{KO_SCALED})\s*(?:원|krw|₩)?"
-    rf"|(?P<n>{NUM})\s*(?P<s>k|m)?\s*(?:원|krw|₩|won)(?![a-z])",
+    rf"|(?P<n>{NUM})\s*(?P<s>k|m|million)?\s*(?:원|krw|₩|won)(?![a-z])"
+    # a Hangul numeral is money only with 원 after it or ending in 억 ("일억"); "이만" alone is a word
+    rf"|(?P<h>{_HANGUL})(?:\s*(?:원|krw|₩)|(?<=억))"
+    rf"){WORTH}",
     re.ASCII,
 )
 
@@ -53,6 +65,8 @@ def won(m: re.Match[str]) -> float:
     """The value of a ``WON`` match."""
     if m.group("k"):
         return korean_number(m.group("k"))
+    if m.group("h"):
+        return hangul_number(m.group("h"))
     if m.group("w1"):
         return clean(float(m.group("w1").replace(",", "")))
     return scaled(m.group("n"), m.group("s"))
@@ -64,3 +78,23 @@ def scaled(number: str, scale: str | None) -> float:
     if scale:
         value *= EN_SCALE.get(scale, _SCALE_WORD.get(scale, 1))
     return clean(value)
+
+
+def hangul_number(text: str) -> float:
+    """ "십만" → 100000, "오십만" → 500000, "일억 오천만" → 150000000, "천만" → 10000000.
+
+    As with digits, a bare 천/백 group after 억 counts in 만 ("일억 오천" is 1억 5천만).
+    """
+    total, section, digit, after_eok = 0, 0, 0, False
+    for ch in text.replace(" ", ""):
+        if ch in _HDIGIT:
+            digit = _HDIGIT[ch]
+        elif ch in _HUNIT:
+            section += (digit or 1) * _HUNIT[ch]
+            digit = 0
+        else:  # 만 or 억
+            total += (section + digit or 1) * (10_000 if ch == "만" else 100_000_000)
+            after_eok = after_eok or ch == "억"
+            section = digit = 0
+    rest = section + digit
+    return clean(total + (rest * 10_000 if after_eok and rest else rest))

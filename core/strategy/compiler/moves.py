@@ -12,6 +12,15 @@ import re
 from core.strategy.compiler.indicators import CompileProblem
 from core.strategy.compiler.timeframes import MINUTES
 
+# A comparison with the day before; its "전일 종가"/"yesterday's close" is not an earlier candle's value to
+# decline but the start of the window.
+_DAY_BEFORE_KO = re.compile(
+    r"(?:전일|전날|어제|하루\s*전)\s*(?:의\s*)?(?:종가\s*)?(?:대비|보다|에\s*비해|와\s*비교해|과\s*비교해)")
+_DAY_BEFORE_EN = re.compile(
+    r"\b(?:from|than|vs\.?|versus|compared\s+(?:to|with)|since)\s+(?:yesterday(?:'?s)?(?:\s+close)?"
+    r"|(?:the\s+)?(?:previous|prior)\s+day(?:'?s)?(?:\s+close)?)(?![a-z'])", re.ASCII)
+DAY_BEFORE = re.compile(f"{_DAY_BEFORE_KO.pattern}|{_DAY_BEFORE_EN.pattern}", re.ASCII)
+
 # Word windows to numbers first, so one pattern reads "in a day" and "in 24 hours" alike.
 _WORD_WINDOWS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p, re.ASCII), r)
@@ -35,8 +44,10 @@ _WORD_WINDOWS: list[tuple[re.Pattern[str], str]] = [
         (r"한\s*시간\s*(?:만에|동안|사이|에|새|내)", " 1시간 동안 "),
         (r"반나절\s*(?:만에|동안|사이|에)", " 12시간 동안 "),
         (r"(?:2|두)\s*주\s*(?:만에|동안|사이|에|새)", " 336시간 동안 "),
-        # "전일 대비", "어제보다": the day before, in whatever candles the chart has
-        (r"(?:전일|어제|하루\s*전)\s*(?:종가\s*)?(?:대비|보다|에\s*비해)", " 24시간 동안 "),
+        # "전일 (종가) 대비", "어제 종가보다", "from yesterday's close": the day before, in whatever
+        # candles the chart has (a day of them; one on a daily chart)
+        (_DAY_BEFORE_KO.pattern, " 24시간 동안 "),
+        (_DAY_BEFORE_EN.pattern, " in 24 hours"),
         (r"\b(?:in|within|over)\s+(?:the\s+)?(?:last\s+|past\s+)?two\s+days\b", "in 48 hours"),
         (r"\b(?:in|within|over)\s+(?:the\s+)?(?:last\s+|past\s+)?three\s+days\b", "in 72 hours"),
         (r"\b(?:in|within|over)\s+(?:the\s+)?(?:last\s+|past\s+)?two\s+hours\b", "in 2 hours"),

@@ -21,7 +21,7 @@ from core.strategy.compiler.declines import decline
 from core.strategy.compiler.indicators import CompileProblem
 from core.strategy.compiler.lexicon import UNSUPPORTED, blank, has_hangul, unify
 from core.strategy.compiler.market import Market, resolve
-from core.strategy.compiler.moves import SPIKE, spike_multiple
+from core.strategy.compiler.moves import DAY_BEFORE, SPIKE, spike_multiple
 from core.strategy.compiler.rules import build_rules, units_of
 from core.strategy.compiler.symbols import KRW_WORDS, NON_CRYPTO, WON_SAID, find_exchanges, find_symbols
 from core.strategy.compiler.timeframes import DEFAULT, SUPPORTED, find_timeframes
@@ -70,6 +70,7 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
     for m in list(KRW_WORDS.finditer(text)):  # "원화 마켓", a lone "KRW": the market, already read
         text = blank(text, m.start(), m.end())
     market = resolve(symbols, exchanges, krw_said, used, lang, notes)
+    _quote_amounts(actions, used, original, market, lang, notes)
     quote_said = bool(exchanges) or any(s.explicit for s in symbols) or any(a.unit == "USDT" for a in used)
     _no_currency_price(text, original, market, quote_said, lang)
     if not actions and exits.take_profit is None and exits.stop_loss is None:
@@ -122,8 +123,9 @@ def _read(original: str, lang: str) -> str:
         raise decline(f"the request is longer than {MAX_PROMPT} characters.",
                       f"요청이 {MAX_PROMPT}자를 넘습니다.", lang)
     text = original.lower()
+    windows = [(m.start(), m.end()) for m in DAY_BEFORE.finditer(text)]
     for regex, name, name_ko in UNSUPPORTED:
-        found = regex.search(text)
+        found = next((f for f in regex.finditer(text) if not any(a <= f.start() < b for a, b in windows)), None)
         if found:
             span = original[found.start():found.end()].strip()
             raise decline(f"'{span}' is {name}, which the strategy format cannot express.",
@@ -156,6 +158,21 @@ def _no_currency_price(text: str, original: str, market: Market, quote_said: boo
                   f"'{span}'이(가) 원인지 달러인지 없습니다. 원화 가격이면 '{span}원', "
                   "달러면 '10만 달러'처럼 써 주세요.",
                   lang)
+
+
+def _quote_amounts(actions: list[act.Action], used: list[act.Amount], original: str, market: Market, lang: str,
+                   notes: list[str]) -> None:
+    """"2.5k of ETH" is money in the pair's quote; in won it would be 2,500 KRW, which nobody means."""
+    for amount in (a for a in used if a.unit == "QUOTE"):
+        span = original[amount.start:amount.end].strip()
+        if market.quote != "USDT":
+            raise decline(f"'{span}' has no currency: write e.g. '{span} USDT' or a won amount such as '250만원'.",
+                          f"'{span}'에 통화가 없습니다. '{span} USDT'나 '250만원'처럼 써 주세요.", lang)
+        notes.append(f"'{span}' read as {amount.value:,} USDT" if lang == "en"
+                     else f"'{span}'을(를) {amount.value:,} USDT로 해석")
+    for action in actions:
+        if action.unit == "QUOTE":
+            action.unit = "USDT"
 
 
 def _timeframe(text: str, lang: str, notes: list[str]) -> tuple[str, str]:
