@@ -51,9 +51,9 @@ def utc_now() -> datetime:
 
 def iso(dt: datetime) -> str:
     """UTC ISO 8601 with microseconds, fixed width, so text order is time order in SQL."""
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).isoformat(timespec="microseconds")
+    if dt.tzinfo is not UTC:  # utc_now()'s need no conversion (this runs on every call's hot path)
+        dt = dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    return dt.isoformat(timespec="microseconds")
 
 
 def default_path() -> Path:
@@ -333,18 +333,14 @@ class ThreadConnections:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = connect(self.path or "")
-            # No implicit BEGIN: write() opens its transactions itself, and write_one's statement
-            # commits as it runs, without a BEGIN and a COMMIT of its own.
-            conn.isolation_level = None
+            conn.isolation_level = None  # write() opens its own transactions; write_one's statement commits itself
             self._local.conn = conn
         return conn
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT on this thread's connection, rolled back on any error."""
-        found = _read_only.get(self._file_key) if self._file_key is not None else None
-        if found is not None:
-            raise newer_schema_error(self.path or ":memory:", found)
+        self._writable()
         with self.lock:
             conn = self.get()
             try:
@@ -368,30 +364,28 @@ class ThreadConnections:
                     raise _explain(exc, Path(self.path or ":memory:")) from None
 
     def write_one(self, sql: str, params: tuple[object, ...]) -> int:
-        """One write statement as its own transaction; returns the rows it changed.
-
-        SQLite takes the write lock when a writing statement starts, before it reads anything, so an
-        INSERT ... SELECT ... WHERE decides on figures no other writer can change until it commits:
-        as atomic as ``write()``'s BEGIN IMMEDIATE, in one round trip instead of three.
-        """
-        found = _read_only.get(self._file_key) if self._file_key is not None else None
-        if found is not None:
-            raise newer_schema_error(self.path or ":memory:", found)
+        """One write statement as its own transaction; returns the rows it changed. SQLite takes the
+        write lock as a writing statement starts, before it reads, so an INSERT ... SELECT ... WHERE
+        decides as atomically as write()'s BEGIN IMMEDIATE, in one round trip instead of three."""
+        self._writable()
         with self.lock:
             conn = self.get()
             try:
                 changed = conn.execute(sql, params).rowcount
                 if conn.in_transaction:  # the driver's implicit BEGIN on an in-memory database's connection
                     conn.commit()
-            except sqlite3.Error as exc:
+                return int(changed)
+            except BaseException as exc:
                 if conn.in_transaction:
                     conn.rollback()
-                raise _explain(exc, Path(self.path or ":memory:")) from None
-            except BaseException:
-                if conn.in_transaction:
-                    conn.rollback()
+                if isinstance(exc, sqlite3.Error):
+                    raise _explain(exc, Path(self.path or ":memory:")) from None
                 raise
-            return int(changed)
+
+    def _writable(self) -> None:
+        found = _read_only.get(self._file_key) if self._file_key is not None else None
+        if found is not None:
+            raise newer_schema_error(self.path or ":memory:", found)
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:

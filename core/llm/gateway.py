@@ -34,7 +34,7 @@ from core.llm.retry import RetryPolicy
 from core.llm.routing import CANDIDATE_ERRORS, all_failed, allowed, candidate_failed, fallback_policy, prepare
 from core.llm.settlement import Settlement, max_tokens
 from core.llm.singleflight import FlightGroup, LocalFlights, aled, led
-from core.llm.tokens import TokenCount
+from core.llm.tokens import TokenCount, count_messages
 from core.llm.types import ChatRequest, Completion, Message, OfflineHandler, StreamEnd, StreamEvent, TextDelta
 
 __all__ = ["Gateway", "cache_key"]
@@ -44,10 +44,10 @@ T = TypeVar("T")
 
 
 class Gateway:
-    """``complete`` / ``stream`` (and ``acomplete`` / ``astream``) one ``ChatRequest`` through the
-    routing chain. Thread-safe and shareable: build one per process (``core.services.composition``). The
-    answer (``Completion``) says which model answered, which were tried, the usage, the cost and the
-    time spent waiting; ``store_in_cache`` is for callers that have validated the answer."""
+    """``complete`` / ``stream`` (and ``acomplete`` / ``astream``) one ``ChatRequest`` through the routing
+    chain. Thread-safe and shareable: one per process (``core.services.composition``). The answer (``Completion``)
+    says which model answered, which were tried, the usage, cost and time spent waiting;
+    ``store_in_cache`` is for callers that have validated the answer."""
 
     def __init__(
         self,
@@ -82,10 +82,10 @@ class Gateway:
             self._providers.setdefault(OfflineProvider.name, OfflineProvider(settings, offline))
         self._lock = threading.Lock()
         self._configured: list[str] | None = None
+        self._chains: dict[tuple[Any, ...], tuple[Registry, Settings, list[ModelInfo]]] = {}
 
     @property
-    def settlement(self) -> Settlement:
-        # Built on use: tests and callers may swap ``ledger``/``cache`` after construction.
+    def settlement(self) -> Settlement:  # built on use: callers may swap ``ledger``/``cache`` after construction
         return Settlement(self.ledger, self.cache, self.cache_ttl)
 
     # ------------------------------------------------------------------ providers
@@ -114,6 +114,13 @@ class Gateway:
         return self._configured
 
     def chain(self, req: ChatRequest) -> list[ModelInfo]:
+        # Worked out once per use case and choice: settings and registry stay the same under a gateway.
+        found = self._chains.get(key := (req.use_case, req.model, req.fallback))
+        if found is None or found[0] is not self.registry or found[1] is not self.settings:
+            found = self._chains[key] = (self.registry, self.settings, self._chain(req))
+        return list(found[2])
+
+    def _chain(self, req: ChatRequest) -> list[ModelInfo]:
         default = self.settings.llm_default_model
         if default:
             try:
@@ -127,16 +134,12 @@ class Gateway:
     def count(self, model: str, messages: list[Message]) -> TokenCount:
         """Exact for OpenAI models, ``estimated`` for the others."""
         info = self.registry.get(model)
-        from core.llm.tokens import count_messages
-
         return count_messages(info.provider, info.name, messages)
 
     # ------------------------------------------------------------------ steps both flows share
     def _start(self, req: ChatRequest) -> tuple[list[ModelInfo], Run]:
-        chain = self.chain(req)
-        run = Run(req=req, request_id=req.request_id or uuid.uuid4().hex,
-                  deadline=time.monotonic() + (req.deadline_s or self.deadline_s))
-        return chain, run
+        return self.chain(req), Run(req=req, request_id=req.request_id or uuid.uuid4().hex,
+                                    deadline=time.monotonic() + (req.deadline_s or self.deadline_s))
 
     def _prepare(self, info: ModelInfo, run: Run) -> Prepared:
         use_cache = self.cache is not None and self.cache_ttl > 0

@@ -8,8 +8,8 @@ reservation (the ledger's unique index on ``reservation_id``).
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from core.usage.money import to_micro
 from core.usage.schema import ABANDONED, INSERT_SQL
@@ -21,22 +21,24 @@ ABANDONED_ERROR = (
 )
 
 
-@dataclass(frozen=True)
-class Hold:
+class Hold(NamedTuple):
+    """A reservation row, its fields in the order of the INSERT below (so the tuple is its parameters:
+    built once per call, on the path every paid request takes)."""
+
     id: str
     user_id: str
     request_id: str
     model: str
     amount: int
     max_tokens: int
+    created_at: str
+    expires_at: str
     input_tokens: int
     price_input: str | None
     price_output: str | None
     price_version: str
     use_case: str
     provider: str
-    created_at: str
-    expires_at: str
 
 
 _COLUMNS = ("INSERT INTO quota_reservations (id, user_id, request_id, model, amount, max_tokens, created_at, "
@@ -55,14 +57,8 @@ INSERT_IF_FITS_SQL = (
 )
 
 
-def values(hold: Hold) -> tuple[object, ...]:
-    return (hold.id, hold.user_id, hold.request_id, hold.model, hold.amount, hold.max_tokens, hold.created_at,
-            hold.expires_at, hold.input_tokens, hold.price_input, hold.price_output, hold.price_version,
-            hold.use_case, hold.provider)
-
-
 def insert(conn: sqlite3.Connection, hold: Hold) -> None:
-    conn.execute(_COLUMNS + "VALUES (" + _VALUES + ")", values(hold))
+    conn.execute(_COLUMNS + "VALUES (" + _VALUES + ")", hold)
 
 
 def if_fits_params(hold: Hold, quota_text: str | None, limit: int, excess: int) -> tuple[object, ...]:
@@ -70,7 +66,7 @@ def if_fits_params(hold: Hold, quota_text: str | None, limit: int, excess: int) 
     override, or None for the default) allows; ``excess`` is what this process's pending settles
     cost beyond their holds."""
     u = hold.user_id
-    return (*values(hold), u, quota_text, hold.amount, hold.amount, limit - excess, hold.created_at[:7], u, u)
+    return (*hold, u, quota_text, hold.amount, hold.amount, limit - excess, hold.created_at[:7], u, u)
 
 
 def renew(conn: sqlite3.Connection, live: dict[str, int], expires_at: str) -> None:

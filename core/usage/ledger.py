@@ -35,7 +35,6 @@ hold, so concurrent requests can never together spend past the quota.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sqlite3
 import weakref
@@ -169,12 +168,11 @@ class SqliteLedger:
         now = self.clock()
         now_iso = iso(now)
         hold = holds.Hold(
-            id=os.urandom(16).hex(), user_id=user_id, request_id=request_id, model=model, amount=worst,
-            max_tokens=max_tokens, input_tokens=input_tokens,
-            price_input=format(price.input, "f") if price.input is not None else None,
-            price_output=format(price.output, "f") if price.output is not None else None,
-            price_version=price.version, use_case=use_case, provider=provider, created_at=now_iso,
-            expires_at=iso(now + timedelta(seconds=self.lease_s)),
+            os.urandom(16).hex(), user_id, request_id, model, worst, max_tokens, now_iso,
+            iso(now + timedelta(seconds=self.lease_s)), input_tokens,
+            format(price.input, "f") if price.input is not None else None,
+            format(price.output, "f") if price.output is not None else None,
+            price.version, use_case, provider,
         )
         quota = self._quotas.get(user_id)
         if quota is not None and not self._sweep_due(now):
@@ -199,8 +197,7 @@ class SqliteLedger:
                 shrunk = self._shrink(price, input_tokens, max_tokens, remaining) if allow_shrink else None
                 if shrunk is None:
                     raise self._exceeded(user_id, month, spent, held, limit, worst)
-                hold = dataclasses.replace(hold, max_tokens=shrunk,
-                                           amount=to_micro_ceil(price.worst_case(input_tokens, shrunk)))
+                hold = hold._replace(max_tokens=shrunk, amount=to_micro_ceil(price.worst_case(input_tokens, shrunk)))
             holds.insert(conn, hold)
         return self._held(hold)
 
@@ -297,7 +294,9 @@ class SqliteLedger:
             self._close(reservation, row)
             return
         # The lease stays in the heartbeat (renewed) until the row lands: see the module docstring.
-        excess = max(0, to_micro(row.cost_usd) - to_micro_ceil(reservation.amount_usd))
+        # An overrun (billed beyond the hold) is rare: the exact rounding is only needed then.
+        excess = max(0, to_micro(row.cost_usd) - to_micro_ceil(reservation.amount_usd)) \
+            if row.cost_usd > reservation.amount_usd else 0
         self._queue.put(PendingSettle(reservation.id, reservation.user_id, row, excess))
 
     def release(self, reservation: Reservation, row: UsageRow | None = None) -> None:
