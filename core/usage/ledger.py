@@ -1,9 +1,11 @@
 """The usage ledger and monthly quota over SQLite (implements ``core.llm.accounting.Ledger``).
 
-Quota safety comes from one rule: the check and the hold happen in the same ``BEGIN IMMEDIATE``
-transaction, which takes SQLite's write lock before reading. No other process or thread can slip a
-reservation between "month spend + calls in flight + this worst case <= quota" and the insert of the
-hold, so concurrent requests can never together spend past the quota.
+Quota safety comes from one rule: the check and the hold happen under SQLite's write lock, taken
+before reading: in one ``INSERT ... SELECT ... WHERE`` statement when the call fits (the common case,
+``holds.INSERT_IF_FITS_SQL``), else in a ``BEGIN IMMEDIATE`` transaction that sweeps, shrinks or words
+the refusal. No other process or thread can slip a reservation between "month spend + calls in flight
++ this worst case <= quota" and the insert of the hold, so concurrent requests can never together
+spend past the quota.
 
 - ``reserve`` holds the worst case (counted input tokens + max_tokens at the model's prices, rounded
   up to the micro-dollar), or shrinks max_tokens to fit when the caller allows it, or raises
@@ -18,7 +20,7 @@ hold, so concurrent requests can never together spend past the quota.
   settles, several per transaction (core/usage/deferred.py). Until a row lands its hold stays in
   ``quota_reservations`` (renewed) and an overrun is counted by this process's next reservation, so
   the quota stays conservative; reads through the ledger or the usage services commit the queue
-  first; a graceful exit commits it. A crash (``kill -9``) in the few milliseconds between a call's
+  first; a graceful exit commits it. A crash (``kill -9``) in the <= 50 ms between a call's
   answer and its commit loses that row, and the call is then recorded as ``abandoned`` when its lease
   expires, charged at an estimate (input carried + output seen) for an admin to reconcile. Without
   the flag every settle commits before it returns.
