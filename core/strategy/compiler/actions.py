@@ -81,15 +81,17 @@ def _num(text: str, scale: str | None = None) -> float:
     return int(value) if value.is_integer() else value
 
 
-def find_exits(text: str) -> tuple[Exits, str]:
-    """Take-profit and stop-loss percents. Raises CompileProblem when one is given twice."""
+def find_exits(text: str, holding: bool = False) -> tuple[Exits, str]:
+    """Take-profit and stop-loss percents. Raises CompileProblem when one is given twice.
+
+    ``holding``: the strategy already buys (a refinement), so "sell when up 5%" exits that position."""
     exits = Exits()
     moves = exit_moves(text)
     rest = text
     for move in moves:
         rest = blank(rest, move.start, move.end)
     # with no buy, "수익률 10% 이상이면 매도" is a sell rule on the position, not an exit of a buy
-    for move in moves if BUY.search(rest) else []:
+    for move in moves if holding or BUY.search(rest) else []:
         _set_exit(exits, move.attr, move.value)
         text = blank(text, move.start, move.end)
     word_first = ((TP_WORD_FIRST, "take_profit"), (SL_WORD_FIRST, "stop_loss"))

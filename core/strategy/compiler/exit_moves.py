@@ -38,10 +38,12 @@ _MOVE_KO = re.compile(rf"(?:(?:후|뒤|다음|이후)(?:에)?\s*)?(?:(?:가격|�
 _PNL_KO = re.compile(rf"(?:(?P<up>수익|이익)|(?P<down>손실))(?:률)?\s*(?:이|가)?\s*[+-]?{_N}\s*(?:이상\s*)?"
                      rf"(?:나면|날\s*때|되면|이면|넘으면|달성\s*(?:하면|시))\s*(?:에\s*)?{_SELL_KO}")
 # words that give a move its own window or its own subject: then it is not the position's move
-_WINDOW_AFTER = re.compile(r"\s*(?:in|within|over|from|since|vs\.?|versus|than|compared|during|per|on\s+the)\b",
-                           re.ASCII)
+# ... or another condition joined to it ("sell when up 5% and RSI > 70" is not the take-profit alone)
+_WINDOW_AFTER = re.compile(r"\s*(?:&|(?:in|within|over|from|since|vs\.?|versus|than|compared|during|per|on\s+the"
+                           r"|and|plus|while|but\s+only|if|when|unless)\b)", re.ASCII)
 _BEFORE_OK = re.compile(r"(?:^|[,;.]"
-                        r"|(?<=[가-힣])(?:고|면|나서)|(?<![가-힣])(?:(?:매수|구매|진입)(?:한|하고|해서)?|사)"
+                        # after the buy itself ("매수하고", "사고"), never after another condition ("넘고")
+                        r"|(?<![가-힣])(?:(?:매수|구매|진입|손절|익절|매도|청산|정리)(?:하고|해서)?|사고|사서|사|팔고|그리고)"
                         r"|\b(?:and|then|also|but))\s*$", re.ASCII)
 
 

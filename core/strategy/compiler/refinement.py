@@ -100,8 +100,14 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
     if _REMOVE.search(text) and _EXIT_WORDS.search(text) and not re.search(r"\d\s*%", text):
         ac._remove_exits(result, text, changes)
         return
-    exits, rest = act.find_exits(text)
+    buys = any(n["type"] == "action" and n.get("config", {}).get("action_type") == "buy" for n in result["nodes"])
+    exits, rest = act.find_exits(text, holding=buys)
     if exits.take_profit is not None or exits.stop_loss is not None:
+        left = re.search(r"\S*\d+(?:\.\d+)?\s*%\s*\S*", rest)  # "익절 5% 그리고 하루에 8% 오르면": the 8% unread
+        if left:
+            span = original[left.start():left.end()].strip()
+            raise CompileProblem(f"'{span}' is not something I can read next to the exit",
+                                 f"'{span}'은(는) 익절/손절과 함께 이해할 수 없는 부분입니다")
         ac._set_exit(result, exits.take_profit, exits.stop_loss, changes)
         text = rest
     if re.search(r"notif|alert|(?<![a-z])ping(?![a-z])|(?<![a-z])tell\s+me(?![a-z])|알림|알려", text):
