@@ -39,7 +39,8 @@ _PNL_KO = re.compile(rf"(?:(?P<up>수익|이익)|(?P<down>손실))(?:률)?\s*(?:
                      rf"(?:나면|날\s*때|되면|이면|넘으면|달성\s*(?:하면|시))\s*(?:에\s*)?{_SELL_KO}")
 # words that give a move its own window or its own subject: then it is not the position's move
 # ... or another condition joined to it ("sell when up 5% and RSI > 70" is not the take-profit alone)
-_WINDOW_AFTER = re.compile(r"\s*(?:&|(?:in|within|over|from|since|vs\.?|versus|than|compared|during|per|on\s+the"
+_WINDOW_AFTER = re.compile(r"\s*(?:&|(?:in|within|over|from|since|vs\.?|versus|than|compared|during|per"
+                           r"|on\s+the\s+(?:day|candle|bar|week|hour)"
                            r"|and|plus|while|but\s+only|if|when|unless)\b)", re.ASCII)
 _BEFORE_OK = re.compile(r"(?:^|[,;.]"
                         # after the buy itself ("매수하고", "사고"), never after another condition ("넘고")
