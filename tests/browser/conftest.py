@@ -269,22 +269,32 @@ def choose_radio(page: Page, scope: Any, label: str, timeout_ms: int = 60_000) -
 
 def choose_option(page: Page, box: Any, option: str, timeout_ms: int = 60_000) -> None:
     """Pick ``option`` in a Streamlit selectbox ``box`` (a stSelectbox locator). Idempotent: nothing
-    is done when the box already shows it; the list is opened only while it is closed (a click on an
-    open box closes it again), and a pick lost in a redraw is made again until the box shows it."""
+    is done when the box already shows it. Each try starts on a finished page (a run still drawing
+    the page may redraw the box and close its list, or bring back the value it drew with) with the
+    box in view, opens the list only while it is closed (a click on an open box closes it again),
+    and the box's value is read again once the run the pick started has finished, so a pick lost in
+    a redraw is made again. Callers first wait for the page to be drawn, as a user would."""
     combobox = box.get_by_role("combobox")  # its value is the choice the user sees
     listed = page.get_by_role("option", name=option, exact=True)
     deadline = time.monotonic() + timeout_ms / 1000
-    while combobox.input_value() != option:
+    while True:
+        wait_idle(page, timeout_ms)
+        if combobox.input_value() == option:
+            return
         if time.monotonic() > deadline:
-            raise AssertionError(f"the selectbox did not take the option {option!r}")
-        if combobox.get_attribute("aria-expanded") != "true":
-            box.get_by_role("button", name="Open").click()
+            raise AssertionError(f"the selectbox did not take the option {option!r} "
+                                 f"(it shows {combobox.input_value()!r})")
         try:
-            listed.click(timeout=5_000)
-            expect(combobox).to_have_value(option, timeout=5_000)
+            box.scroll_into_view_if_needed(timeout=10_000)
+            if combobox.get_attribute("aria-expanded") != "true":
+                box.get_by_role("button", name="Open").click(timeout=10_000)
+            listed.click(timeout=10_000)
+            expect(combobox).to_have_value(option, timeout=10_000)
         except (PlaywrightTimeoutError, AssertionError):
+            # A list the page moved under (content drawn late above it) can stay open where its box
+            # no longer is, taking no clicks: close it, and start again from a closed box.
+            combobox.press("Escape")
             continue
-    wait_idle(page, timeout_ms)
 
 
 def main_area(page: Page) -> Any:

@@ -73,6 +73,11 @@ def test_filter_narrows_the_table_and_quota_banner_shows(page: Page, server: Stu
     goto(page, server, "usage", heading="LLM usage and cost")
     main = main_area(page)
     expect(main.get_by_test_id("stAlertContentWarning")).to_contain_text("87%")
+    # The charts are drawn after the run ends and push the filters down: pick once the page is drawn.
+    charts = main.get_by_test_id("stVegaLiteChart")
+    expect(charts).to_have_count(4)
+    for index in range(4):
+        expect(charts.nth(index).locator("svg")).to_be_visible()
     choose_option(page, main.get_by_test_id("stSelectbox").filter(has_text="Provider"), "anthropic")
     grid = main.get_by_test_id("stDataFrame").locator("table[role='grid']")
     expect(grid).to_contain_text("claude-sonnet-4-5")
