@@ -182,3 +182,23 @@ def test_palette_adds_a_connected_node_and_delete_removes_it_with_its_edges() ->
     _field(at, "button", "_delete").click().run()
     assert _strategy(at) == before
     assert not at.exception
+
+
+def test_a_click_on_a_button_drawn_for_an_older_graph_changes_nothing() -> None:
+    """A delete drawn for one graph and delivered after the graph changed (a slow run not yet
+    redrawn, a click delivered twice) must not delete whatever is selected now: nothing changes,
+    and the user is told to try again."""
+    at = _generated()
+    condition = next(n["id"] for n in _strategy(at)["nodes"] if n["type"] == "condition")
+    at.session_state["gen_selected"] = {"kind": "node", "id": condition}
+    at.run()
+    delete = _field(at, "button", "_delete")
+    changed = _strategy(at)
+    changed["name"] = "renamed elsewhere"  # the graph changed after the button was drawn
+    at.session_state["gen_json"] = json.dumps(changed, ensure_ascii=False, indent=2)
+    delete.click().run()
+    assert not at.exception
+    assert condition in [n["id"] for n in _strategy(at)["nodes"]]
+    assert any("graph changed before this click" in toast.value for toast in at.toast)
+    _field(at, "button", "_delete").click().run()  # the same click on the graph as drawn now
+    assert condition not in [n["id"] for n in _strategy(at)["nodes"]]

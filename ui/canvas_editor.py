@@ -78,6 +78,10 @@ class Editor:
         if self.on_commit:
             self.on_commit()
 
+    def revision(self) -> str:
+        """The strategy text as this run drew it: a button's action applies only to that graph."""
+        return _h(st.session_state.get(self.json_key, ""))
+
     def select(self, picked: dict[str, Any]) -> None:
         st.session_state[self.selected_key] = picked
 
@@ -264,8 +268,8 @@ def _node_form(ed: Editor, strategy: dict[str, Any], node: dict[str, Any]) -> No
                 _number(ed, node_id, "amount", config.get("amount"), base, minimum=0.0)
             _text(ed, node_id, "unit", config.get("unit"), base)
     _edges_of(ed, strategy, node_id, kind, base)
-    st.button(t("editor.delete_node"), key=f"{base}_delete", icon=":material/delete:", on_click=_delete,
-              args=(ed, node_id))
+    st.button(t("editor.delete_node"), key=f"{base}_delete", icon=":material/delete:", on_click=_on_drawn,
+              args=(ed, ed.revision(), _delete, node_id))
 
 
 def _operand_label(value: str) -> str:
@@ -280,6 +284,16 @@ def _toggle_all(ed: Editor, node_id: str, key: str) -> None:
     config = dict(node.get("config") or {})
     config["amount"] = "all" if st.session_state.get(key) else 1
     ed.commit(editing.set_config(strategy, node_id, config))
+
+
+def _on_drawn(ed: Editor, revision: str, action: Callable[..., None], *args: Any) -> None:
+    """Run a button's edit only on the graph it was drawn with. A click on a button of a page that a
+    slower run has not redrawn yet (or the same click delivered again when a run is cut short by the
+    next one) would otherwise delete or rewire whatever the graph has become: say so, change nothing."""
+    if ed.revision() != revision:
+        st.toast(t("editor.stale"), icon=":material/sync_problem:")
+        return
+    action(ed, *args)
 
 
 def _delete(ed: Editor, node_id: str) -> None:
@@ -313,8 +327,8 @@ def _edges_of(ed: Editor, strategy: dict[str, Any], node_id: str, kind: str, bas
         branch = edge.get("condition")
         prefix = f"[{t('editor.branch_' + branch)}] " if branch in ("true", "false") else ""
         c1.text(f"→ {prefix}{_node_name(strategy, target)}")
-        c2.button(t("editor.disconnect"), key=f"{base}_cut_{target}", on_click=_disconnect,
-                  args=(ed, node_id, target))
+        c2.button(t("editor.disconnect"), key=f"{base}_cut_{target}", on_click=_on_drawn,
+                  args=(ed, ed.revision(), _disconnect, node_id, target))
     targets = [str(n.get("id")) for n in strategy.get("nodes") or []
                if isinstance(n, dict) and n.get("id") != node_id and n.get("type") != "trigger"]
     if not targets:
@@ -327,7 +341,8 @@ def _edges_of(ed: Editor, strategy: dict[str, Any], node_id: str, kind: str, bas
     if kind == "condition":
         c2.selectbox(t("editor.branch"), ("true", "false"), key=branch_key,
                      format_func=_names(lambda b: t("editor.branch_" + b), ["true", "false"]))
-    c3.button(t("editor.connect"), key=f"{base}_connect", on_click=_connect, args=(ed, node_id, target_key, branch_key))
+    c3.button(t("editor.connect"), key=f"{base}_connect", on_click=_on_drawn,
+              args=(ed, ed.revision(), _connect, node_id, target_key, branch_key))
 
 
 def _add(ed: Editor, kind_key: str) -> None:
@@ -345,11 +360,11 @@ def palette(ed: Editor) -> None:
     lang = current_language()  # resolved now: format_func may also run outside the script run
     c1.selectbox(t("editor.palette"), editing.NODE_TYPES, index=2, key=kind_key,
                  format_func=lambda k: TYPE_NAMES[k][lang])
-    c2.button(t("editor.add_node"), key=f"{ed.prefix}_palette_add", icon=":material/add:", on_click=_add,
-              args=(ed, kind_key))
+    c2.button(t("editor.add_node"), key=f"{ed.prefix}_palette_add", icon=":material/add:", on_click=_on_drawn,
+              args=(ed, ed.revision(), _add, kind_key))
     stack = st.session_state.get(ed.undo_key) or []
     c3.button(t("editor.undo", n=len(stack)), key=f"{ed.prefix}_undo_btn", icon=":material/undo:",
-              on_click=ed.undo, disabled=not stack)
+              on_click=_on_drawn, args=(ed, ed.revision(), Editor.undo), disabled=not stack)
 
 
 def _edge_panel(ed: Editor, strategy: dict[str, Any], edge_index: int) -> None:
@@ -363,8 +378,8 @@ def _edge_panel(ed: Editor, strategy: dict[str, Any], edge_index: int) -> None:
     source, target = str(edge.get("from")), str(edge.get("to"))
     st.markdown(f"**{t('editor.edge')}**")
     st.text(f"{_node_name(strategy, source)} → {_node_name(strategy, target)}")
-    st.button(t("editor.disconnect"), key=f"{ed.prefix}_edge_cut_{source}_{target}", on_click=_disconnect,
-              args=(ed, source, target))
+    st.button(t("editor.disconnect"), key=f"{ed.prefix}_edge_cut_{source}_{target}", on_click=_on_drawn,
+              args=(ed, ed.revision(), _disconnect, source, target))
 
 
 def editor_panel(ed: Editor) -> None:

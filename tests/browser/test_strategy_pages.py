@@ -289,8 +289,11 @@ def test_palette_adds_and_deletes_a_node(studio: StudioServer, page: Page) -> No
     drawn = canvas_state(page, nodes=5, until=lambda state: state["selected"] == ["action_2"])
     assert "action_2" in drawn["sids"] and drawn["edges"] == 4
     expect(main.get_by_test_id("stAlertContentSuccess").first).to_contain_text("유효함")
+    # ...and its form below the canvas (a slower run redraws the canvas before the form under it).
+    expect(main.get_by_text("액션 · action_2", exact=True)).to_be_visible()
+    wait_idle(page)
     rerun(page, main.get_by_role("button", name="이 노드 삭제", exact=True).click)
     drawn = canvas_state(page, nodes=4)
-    assert "action_2" not in drawn["sids"]
+    assert "action_2" not in drawn["sids"] and "condition_1" in drawn["sids"]
     rerun(page, main.get_by_role("button", name=re.compile("^되돌리기")).click)
     canvas_state(page, nodes=5)

@@ -18,6 +18,10 @@ MESSAGES.update({
     "editor.add_node": {"en": "Add node", "ko": "노드 추가"},
     "editor.undo": {"en": "Undo ({n})", "ko": "되돌리기 ({n})"},
     "editor.delete_node": {"en": "Delete this node", "ko": "이 노드 삭제"},
+    "editor.stale": {"en": "The graph changed before this click arrived, so nothing was changed. Try again on the "
+                           "graph as it is now.",
+                     "ko": "클릭이 도착하기 전에 그래프가 바뀌어 아무것도 바꾸지 않았습니다. 지금 그래프에서 다시 "
+                           "시도하세요."},
     "editor.edges": {"en": "Connections from this node", "ko": "이 노드에서 나가는 연결"},
     "editor.edge": {"en": "Connection", "ko": "연결"},
     "editor.disconnect": {"en": "Disconnect", "ko": "연결 끊기"},
