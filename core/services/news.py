@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -135,16 +136,26 @@ def analyze_news_batch(
     done = 0
     if progress is not None:
         progress(0, len(news))
+    out_of_quota = threading.Event()
+
+    def run_one(item: NewsItem) -> SentimentResult | None:
+        # Checked by the worker itself, so an item queued behind a quota refusal is never started,
+        # however late the calling thread gets to cancel it.
+        if out_of_quota.is_set():
+            return None
+        try:
+            return analyze_news(item, model=model, fallback=fallback, user=owner_id(user), language=language,
+                                use_cache=use_cache, gateway=gw)
+        except QuotaExceeded:
+            out_of_quota.set()
+            raise
+
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="news") as pool:
-        futures = {
-            pool.submit(analyze_news, item, model=model, fallback=fallback, user=owner_id(user), language=language,
-                        use_cache=use_cache, gateway=gw): index
-            for index, item in enumerate(news)
-        }
+        futures = {pool.submit(run_one, item): index for index, item in enumerate(news)}
         for future in as_completed(futures):
             index = futures[future]
             try:
-                # A cancelled item (the quota ran out) stays None: it reads as not run below.
+                # An item cancelled or skipped (the quota ran out) stays None: it reads as not run below.
                 results[index] = None if future.cancelled() else future.result()
             except QuotaExceeded as exc:
                 results[index] = SentimentResult(item=news[index], error=_coded(exc))
