@@ -11,9 +11,13 @@ from core.strategy.compiler.lexicon import blank
 from core.strategy.compiler.money import WON, WORTH, won
 from core.strategy.compiler.symbols import SymbolHit
 
-BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?|purchase|go\s+long|long|enter(?:\s+a)?(?:\s+long)?|accumulate)(?![a-z])"
+BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?|purchase|go\s+long|long|enter(?:\s+a)?(?:\s+long)?|accumulate"
+                 r"|grab|scoop(?:\s+up)?|snag|load\s+up(?:\s+on)?|ape\s+into)(?![a-z])"
+                 r"|담아|담자|담기|줍줍|주워"
                  r"|(?<!과)매수(?!가\s*(?:대비|보다|에서|기준)|가격|단가)"  # not 과매수, not 매수가 (entry price)
-                 r"|구매|구입|사줘|사 줘|사고|사서|산다|사라|사자|살래|롱\s*진입|진입"
+                 r"|구매|구입|사줘|사 줘|사고|사서|산다|사라|사자|살래|롱\s*진입"
+                 # "진입" is a buy, but "과매수 구간 진입" is the indicator entering a zone
+                 r"|(?<!구간)(?<!구간\s)(?<!영역)(?<!영역\s)(?<!권)(?<!권\s)(?<!과매수)(?<!과매수\s)(?<!과매도)(?<!과매도\s)진입"
                  r"|(?<![가-힣])사(?![가-힣])|(?<![가-힣])롱(?![가-힣])")  # "10만원 사": the bare imperative
 SELL = re.compile(r"(?<![a-z])(?:sell(?:s|ing)?|dump|exit|close\s+(?:the\s+|my\s+)?position|liquidate)(?![a-z])"
                   r"|(?<!과)매도|팔아|팔고|판다|팔자|팔기|팔래|청산|정리"

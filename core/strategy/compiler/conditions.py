@@ -18,8 +18,11 @@ from core.strategy.compiler.lexicon import (
     AND_WORDS,
     COMPARATORS,
     MOTION,
+    MOTION_DOWN,
+    MOTION_UP,
     NEGATIVE,
     NEGATIVE_CROSS,
+    NEUTRAL_CROSS,
     OR_WORDS,
     OVERBOUGHT,
     OVERBOUGHT_EXIT,
@@ -98,15 +101,17 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
             kinds.add(name)
             touch_at = (m.start(), m.end()) if name == "touch" else touch_at
             rest = blank(rest, m.start(), m.end())
+    neutral = bool(NEUTRAL_CROSS.search(rest))
     cmps: list[tuple[int, int, str]] = []
     for regex, op in COMPARATORS:
         for m in regex.finditer(rest):
             cmps.append((m.start(), m.end(), op))
             rest = blank(rest, m.start(), m.end())
     cmps.sort()
-    motion = False
+    motion = ups = downs = False
     for m in MOTION.finditer(rest):
         motion = True
+        ups, downs = ups or bool(MOTION_UP.match(m.group())), downs or bool(MOTION_DOWN.match(m.group()))
         rest = blank(rest, m.start(), m.end())
     numbers = ind.find_numbers(rest)
     for n in numbers:
@@ -132,6 +137,9 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
         return None
     operands = rd.merge_multipliers(operands)
     if not operands and not cmps and not kinds:
+        if motion:  # "crosses above the EMA and drops": what drops, and past what, is not said
+            seg.problems.append((f"'{text.strip()}' does not say what moves past what",
+                                 f"'{text.strip()}'에서 무엇이 어디를 지나는지 알 수 없습니다"))
         return None
     for (_, end, _), (start, _, _) in itertools.pairwise(cmps):
         if re.search(r"[0-9a-z가-힣]{3,}|\d", rest[end:start].replace(" ", "")) or start - end > 12:
@@ -140,7 +148,7 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
             seg.problems.append(("two comparisons without 'and' or 'or' between them",
                                  "비교가 두 개인데 '그리고'나 '또는'으로 이어지지 않았습니다"))
             return None
-    op = rd.operator(cmps, motion, seg)
+    op = rd.motion_way(rd.operator(cmps, motion, seg), neutral and len(cmps) == 1, ups, downs, seg)
     if op == "conflict":
         return None
     operands = rd.signal_args(operands)
@@ -171,7 +179,14 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
                                  "과매도/과매수에 별도의 숫자가 있습니다"))
             return None
         ctx.subject = rsi
-        return Condition(rsi, "<", 30) if "oversold" in kinds else Condition(rsi, ">", 70)
+        over = "overbought" in kinds
+        if motion:  # "과매수 구간 진입하면", "drops into oversold": the moment it enters the zone
+            if (over and downs) or (not over and ups) or len(kinds) > 1:
+                seg.problems.append(("a move that points away from the zone it enters",
+                                     "구간에 들어가는 방향과 움직임의 방향이 다릅니다"))
+                return None
+            return Condition(rsi, "crosses_above", 70) if over else Condition(rsi, "crosses_below", 30)
+        return Condition(rsi, ">", 70) if over else Condition(rsi, "<", 30)
     zero = ind.Operand("0", ind.NUMBER, 10**6, 10**6, value=0.0)
     if op is None and kinds & {"up0", "down0"}:
         op = "crosses_above" if "up0" in kinds else "crosses_below"
@@ -202,7 +217,10 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
             seg.problems.append((f"the number {stray} is attached to nothing I can read",
                                  f"숫자 {stray}이(가) 무엇에 대한 것인지 알 수 없습니다"))
         return None
-    return _assemble(op, operands, ctx, seg, text)
+    cond = _assemble(op, operands, ctx, seg, text)
+    if cond is not None and neutral and len(cmps) == 1 and not (ups or downs):
+        return rd.band_way(cond, text, seg)
+    return cond
 
 
 _MULTIPLE = re.compile(r"^\d+(?:\.\d+)? \* (?:avg|volume_sma)\(")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.strategy.compiler.lexicon import blank
+from core.strategy.compiler.money import KO_GROUPS_RE, korean_number
 from core.strategy.operands import INDICATORS, OperandError, parse_operand, to_text
 
 # Roles decide how a lone operand is completed: a "level" (moving average, band) is compared with
@@ -118,7 +119,7 @@ _OPEN = re.compile(r"open(?:ing)?\s+price|시가(?!총액)|(?<![a-z])(?:the\s+)?
 _HIGH = re.compile(r"(?<![a-z])(?:high\s+price|candle\s+high|the\s+high)(?![a-z])|고가")
 _LOW = re.compile(r"(?<![a-z])(?:low\s+price|candle\s+low|the\s+low)(?![a-z])|저가")
 _NUMBER = re.compile(r"(?<![a-z_\d.])(-?\$?\s?\d+(?:,\d{3})*(?:\.\d+)?)"
-                     r"\s*(k(?![a-z])|m(?![a-z])|억|천만|백만|만|천|%|퍼센트|percent|프로|x(?![a-z])|times(?![a-z])|배|\*|usdt|usd|달러|불(?!장|안)|dollars?|원|krw)?"
+                     r"\s*(k(?![a-z])|m(?![a-z])|억|천만|백만|십만|만|천|백(?!분)|%|퍼센트|percent|프로|x(?![a-z])|times(?![a-z])|배|\*|usdt|usd|달러|불(?!장|안)|dollars?|원|krw)?"
                      r"|(?<![a-z])(zero)(?![a-z])|(0)\s*선|영선", re.ASCII)
 
 
@@ -285,7 +286,8 @@ def find_operands(text: str) -> tuple[list[Operand], str]:
 
 
 _SCALE = {"k": 1_000, "m": 1_000_000, "억": 100_000_000, "천만": 10_000_000, "백만": 1_000_000, "만": 10_000,
-          "천": 1_000}
+          "천": 1_000, "백": 100, "십만": 100_000}
+_KO_SCALES = ("억", "천만", "백만", "십만", "만", "천", "백")
 
 
 def find_numbers(text: str) -> list[Operand]:
@@ -300,15 +302,19 @@ def find_numbers(text: str) -> list[Operand]:
         value = float(raw)
         unit = m.group(2)
         if unit in _SCALE:
-            unit_word = unit
-            value *= _SCALE[unit]
+            tail_at = m.end()
+            if unit in _KO_SCALES:  # "1억 5천만", "9천5백만": the whole Korean number, read as said
+                ko = KO_GROUPS_RE.match(text, m.end(1) - len(raw))
+                if ko is not None and "$" not in m.group(1) and not m.group(1).startswith("-"):
+                    value, tail_at = korean_number(ko.group(0)), ko.end()
+                else:
+                    value *= _SCALE[unit]
+            else:
+                value *= _SCALE[unit]
             unit = None
-            tail = re.match(r"\s*(?:(\d+)\s*(천만|백만|만|천))?\s*(원|krw|달러|불(?!장|안)|usdt|usd)?", text[m.end():])
-            if tail and tail.group(1):  # "1억 5천만"; after 억, "5천" is 5천만 as it is said
-                value += float(tail.group(1)) * _SCALE[tail.group(2)] * (
-                    10_000 if unit_word == "억" and tail.group(2) == "천" else 1)
-            if tail and tail.group(0).strip():
-                end = m.end() + len(tail.group(0))
+            tail = re.match(r"\s*(원|krw|달러|불(?!장|안)|usdt|usd)?", text[tail_at:])
+            if tail_at > m.end() or (tail and tail.group(0).strip()):
+                end = tail_at + (len(tail.group(0)) if tail and tail.group(0).strip() else 0)
                 out.append(Operand(_fmt(value), NUMBER, m.start(), end, value=value, unit="usd"))
                 continue
         elif unit in ("%", "퍼센트", "percent", "프로"):

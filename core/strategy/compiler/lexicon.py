@@ -83,10 +83,23 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
 MOTION = re.compile(
     r"\b(?:goes|go|going|went|gets?|got|moves?|moved|falls?|fell|falling|drops?|dropped|dropping|dips?|dipped"
     r"|sinks?|sank|slips?|slipped|slides?|slid|plunges?|plunged|rises?|rose|rising|climbs?|climbed|jumps?|jumped"
-    r"|pushes|pushed|pops?|popped|spikes?|spiked|surges?|surged|rall(?:y|ies|ied)|tanks?|tanked|crash(?:es|ed)?)\b"
+    r"|pushes|pushed|pops?|popped|spikes?|spiked|surges?|surged|rall(?:y|ies|ied)|tanks?|tanked|crash(?:es|ed)?"
+    r"|enters|entered|entering)\b"
     r"|떨어지|떨어져|떨어질|떨어졌|내려가|내려갈|내려간|내려갔|내려오|내려와|하락하|하락할|하락해|빠지|빠질|빠져|빠졌"
     r"|올라가|올라갈|올라간|올라갔|올라오|올라와|상승하|상승할|상승해|오르|오를|올랐|진입하|들어가|들어오",
     re.ASCII)
+# Which way a motion verb goes: a cross said one way and moved the other ("뚫고 내려가면") is read by
+# the motion when the cross word itself has no direction, and refused when it has one.
+MOTION_DOWN = re.compile(
+    r"\b(?:falls?|fell|falling|drops?|dropped|dropping|dips?|dipped|sinks?|sank|slips?|slipped|slides?|slid"
+    r"|plunges?|plunged|tanks?|tanked|crash(?:es|ed)?)\b"
+    r"|떨어|내려|하락|빠지|빠질|빠져|빠졌", re.ASCII)
+MOTION_UP = re.compile(
+    r"\b(?:rises?|rose|rising|climbs?|climbed|jumps?|jumped|pushes|pushed|pops?|popped|spikes?|spiked|surges?"
+    r"|surged|rall(?:y|ies|ied))\b|올라|상승|오르|오를|올랐", re.ASCII)
+# Korean cross words that say no direction of their own: "돌파", "뚫" (read upward) and "이탈" (read
+# downward) unless 상향/하향 or a side ("아래로 뚫") comes with them.
+NEUTRAL_CROSS = re.compile(r"(?<!향)(?<!향\s)(?<!로)(?<!로\s)(?:돌파|뚫|이탈)")
 CROSS_OF = {"<": "crosses_below", "<=": "crosses_below", ">": "crosses_above", ">=": "crosses_above"}
 
 # Phrases that are whole conditions on their own.

@@ -10,10 +10,13 @@ import re
 
 NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 # One or more "<number><scale>" groups: "1억 5천만", "50만", "3천".
-_KO_GROUP = r"\d+(?:\.\d+)?\s*(?:천만|백만|억|만|천)"
+_KO_GROUP = r"\d+(?:\.\d+)?\s*(?:천만|백만|십만|억|만|천|백(?!분)|십(?=\s*만))"
 KO_SCALED = rf"(?:{_KO_GROUP})(?:\s*{_KO_GROUP})*(?:\s*\d+(?!\s*[.\d]))?"
+# The groups alone, for a price level: "5만 20일선" is 5만 and the 20-day line, not 50,020.
+KO_GROUPS_RE = re.compile(rf"(?:{_KO_GROUP})(?:\s*{_KO_GROUP})*")
 _SCALE_WORD = {"억": 100_000_000, "천만": 10_000_000, "백만": 1_000_000, "만": 10_000, "천": 1_000}
-_GROUP_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(천만|백만|억|만|천)")
+_GROUP_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(천만|백만|십만|억|만|천|백|십)")
+_SMALL = {"천": 1_000, "백": 100, "십": 10}
 EN_SCALE = {"k": 1_000, "m": 1_000_000, "mm": 1_000_000, "million": 1_000_000}
 # "10만원치", "5만 원어치", "200usdt치": "worth of", glued or spaced, part of the amount it follows.
 WORTH = r"(?:\s*(?:어치|치)(?:[를을의도]|로)?(?![가-힣]))?"
@@ -42,23 +45,30 @@ def clean(value: float) -> float:
 
 
 def korean_number(text: str) -> float:
-    """ "1억 5천만" → 150000000, "50만" → 500000, "3천" → 3000.
+    """ "1억 5천만" → 150000000, "50만" → 500000, "3천" → 3000, "9천5백만" → 95000000.
 
-    After 억 the next group counts in 만, as it is said: "1억 5천" is 1억 5천만 and "1억 2000" is
-    1억 2000만 (nobody prices a coin at 100,005,000 won by saying "1억 5천").
+    천/백 count inside a myriad: "9천5백만" is (9천 + 5백) × 만, not 9천 + 5백만. After 억 the next
+    group counts in 만, as it is said: "1억 5천" is 1억 5천만 and "1억 2000" is 1억 2000만 (nobody
+    prices a coin at 100,005,000 won by saying "1억 5천").
     """
-    total = 0.0
+    total = section = 0.0
+    last_big = ""
     pos = 0
-    after_eok = False
     for m in _GROUP_RE.finditer(text):
-        unit = _SCALE_WORD[m.group(2)]
-        total += float(m.group(1)) * (unit * 10_000 if after_eok and m.group(2) == "천" else unit)
-        after_eok = after_eok or m.group(2) == "억"
+        number, unit = float(m.group(1)), m.group(2)
+        if unit in _SMALL:
+            section += number * _SMALL[unit]
+        elif unit in ("천만", "백만", "십만"):
+            total += (section + number * _SMALL[unit[0]]) * 10_000
+            section, last_big = 0.0, "만"
+        else:
+            total += (section + number) * (10_000 if unit == "만" else 100_000_000)
+            section, last_big = 0.0, unit
         pos = m.end()
     rest = text[pos:].strip()
     if rest and rest.replace(".", "", 1).isdigit():
-        total += float(rest) * (10_000 if after_eok and float(rest) < 10_000 else 1)
-    return clean(total)
+        section += float(rest)
+    return clean(total + section * (10_000 if last_big == "억" and section < 10_000 else 1))
 
 
 def won(m: re.Match[str]) -> float:

@@ -65,7 +65,7 @@ def _windows(text: str) -> str:
 
 
 _MOVE_EN = re.compile(
-    r"(?:price\s+|it\s+)?(falls?|fell|drops?|dropped|dumps?|dumped|declines?|declined|decreases?|decreased|plunges?"
+    r"(?:(?:the\s+)?(?:closing\s+price|price|close)\s+|it\s+)?(falls?|fell|drops?|dropped|dumps?|dumped|declines?|declined|decreases?|decreased|plunges?"
     r"|plunged|crash(?:es|ed)|tanks?|tanked|goes\s+down|went\s+down|is\s+down|was\s+down|moves?\s+down"
     r"|rises?|rose|jumps?|jumped|pumps?|pumped|gains?|gained|increases?|increased|climbs?|climbed|surges?|surged"
     r"|rall(?:ies|ied)|goes\s+up|went\s+up|is\s+up|was\s+up|moves?\s+up)"
@@ -98,6 +98,10 @@ _FROM_ENTRY_EN = re.compile(
     # "when I'm up 15%", "my position is down 5%": the trader's own position
     r"|(?:i'?m|i\s+am|we'?re|we\s+are|(?:my|our|the)\s+(?:position|trade|holding)s?\s+(?:is|are))\s+"
     r"(up|down)\s+(?:by\s+)?(\d+(?:\.\d+)?)\s*%")
+_WHO = r"(?:i'?m|i\s+am|we'?re|we\s+are|(?:my|our|the)\s+(?:position|trade|holding)s?\s+(?:is|are))"
+# "when I'm up 20% or down 7%": the second move is the same position's
+_SECOND_MOVE = re.compile(rf"({_WHO})\s+(up|down)(\s+(?:by\s+)?\d+(?:\.\d+)?\s*%\s+(?:or|and)\s+)"
+                          r"(?=(?:up|down)\s+(?:by\s+)?\d)")
 _FROM_ENTRY_KO = re.compile(
     r"(?:매수가|진입가|평단가?|매입가|구매가)\s*(?:대비|보다|에서|기준)?\s*(\d+(?:\.\d+)?)\s*%\s*(?:이상\s*)?"
     r"(하락|떨어|빠지|빠져|내려|상승|오르|올라)")
@@ -161,6 +165,7 @@ def moves(text: str, interval: str) -> str:
         return f" position_pnl_pct <= -{text_value} " if down else f" position_pnl_pct >= {text_value} "
 
     text = _windows(text)
+    text = _SECOND_MOVE.sub(lambda m: f"{m.group(1)} {m.group(2)}{m.group(3)}{m.group(1)} ", text)
     text = _FROM_ENTRY_KO.sub(entry, _FROM_ENTRY_EN.sub(entry, text))
     return SPIKE.sub(_spike, _MOVE_KO.sub(ko, _MOVE_EN.sub(en, text)))
 

@@ -63,6 +63,11 @@ _BACK = re.compile(r"\b(?:(?:comes?|came|gets?|got|goes|went|is|moves?|climbs?|r
 _CROSS_THEN_WAY = re.compile(r"\bcross(?:es|ed|ing)?\b(?P<what>(?:\s+[a-z0-9().,]+){1,4}?)\s+"
                              r"(?P<way>upwards?|downwards?|to\s+the\s+(?:up|down)side|from\s+(?:below|under|beneath)"
                              r"|from\s+(?:above|over))\b", re.ASCII)
+# "하단 뚫고 내려가면", "20일선 돌파해서 올라가면": a cross word with no way of its own, then the way it
+# moves; the connector between them is not an "and" of two conditions.
+_CROSS_THEN_MOVE_KO = re.compile(r"(?<!향)(?<!향\s)(?<!로)(?<!로\s)(?:돌파|뚫|이탈)\s*(?:하|해|했|었)?\s*"
+                                 r"(?:고|서|어서|해서|하고|하여)?"
+                                 r"\s*(?:(?P<down>떨어|내려|하락|빠지|빠져|빠졌)|(?P<up>올라|상승|오르|올랐))")
 _TWICE = re.compile(r"\btwice\b|\bdouble\b|(?<![가-힣])두\s*배", re.ASCII)
 _THRICE = re.compile(r"\bthree\s+times\b|\btriple\b|(?<![가-힣])세\s*배", re.ASCII)
 
@@ -77,6 +82,8 @@ _CROSS_WORD_KO = re.compile(r"크로스|교차")
 
 def rewrite(text: str) -> str:
     """Condition text with the phrasings above said the plain way (positions may shift)."""
+    text = _CROSS_THEN_MOVE_KO.sub(lambda m: " 하향 돌파 " + m.group("down") if m.group("down")
+                                   else " 상향 돌파 " + m.group("up"), text)
     text = _STATE_UP.sub(" 위에 있", text)
     text = _STATE_DOWN.sub(" 아래에 있", text)
     text = _NOT_ABOVE.sub(" at most ", text)

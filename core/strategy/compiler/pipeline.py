@@ -144,7 +144,7 @@ def _read(original: str, lang: str) -> str:
 
 # A price in Korean myriads with no currency ("1억 넘으면"): won or dollars? Amounts in 만/억 are won,
 # but a price level on a market whose quote was only assumed would be a guess either way.
-_BARE_KO_PRICE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:억|천만|백만|만|천)(?:\s*\d+\s*(?:천만|백만|만|천))*"
+_BARE_KO_PRICE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:억|천만|백만|만|천|백)(?:\s*\d+\s*(?:천만|백만|만|천|백))*"
                             r"(?!\s*(?:원|달러|불|usdt|usd|krw|₩|배|%|퍼센트|프로|봉|개|\d))")
 
 

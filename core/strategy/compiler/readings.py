@@ -9,7 +9,7 @@ import re
 
 from core.strategy.compiler import indicators as ind
 from core.strategy.compiler.lexicon import CROSS_OF
-from core.strategy.compiler.model import Context, Segment
+from core.strategy.compiler.model import Condition, Context, Segment
 from core.strategy.compiler.timeframes import MINUTES
 from core.strategy.operands import MAX_PERIOD
 
@@ -50,6 +50,40 @@ def operator(cmps: list[tuple[int, int, str]], motion: bool, seg: Segment) -> st
         return "mixed"
     op = ops[0]
     return CROSS_OF[op] if op in CROSS_OF and motion else op
+
+
+def motion_way(op: str | None, neutral: bool, ups: bool, downs: bool, seg: Segment) -> str | None:
+    """A cross read against the way its motion verb goes: "하단 뚫고 내려가면" is a cross below (돌파/뚫
+    say no way of their own); "crosses above ... and drops" points two ways and is refused."""
+    if op is None or not op.startswith("crosses") or not (ups or downs):
+        return op
+    if ups and downs:
+        seg.problems.append(("it moves both up and down; which way it must cross is not clear",
+                             "오르는 말과 내리는 말이 함께 있어 어느 방향으로 지나가야 하는지 분명하지 않습니다"))
+        return "conflict"
+    moved = "crosses_above" if ups else "crosses_below"
+    if moved == op:
+        return op
+    if neutral:
+        return moved
+    seg.problems.append(("a cross and a move that point opposite ways", "돌파 방향과 움직임의 방향이 서로 다릅니다"))
+    return "conflict"
+
+
+def band_way(cond: Condition, text: str, seg: Segment) -> Condition | None:
+    """A band edge crossed by a word with no way of its own: "하단 돌파" is said for breaking down
+    through the lower band as often as for coming back up into it ("상단 이탈" likewise), so either
+    reading could be the wrong trade."""
+    right = str(cond.right)
+    if not ((cond.operator == "crosses_above" and "bb_lower" in right)
+            or (cond.operator == "crosses_below" and "bb_upper" in right)):
+        return cond
+    span = " ".join(text.split())
+    seg.problems.append((f"'{span}' does not say which way it crosses the band (say e.g. 'drops below the "
+                         "lower band' or 'crosses back above the lower band')",
+                         f"'{span}' — 밴드를 어느 방향으로 지나는지 없습니다 ('아래로 이탈' 또는 "
+                         "'상향 돌파'처럼 말해 주세요)"))
+    return None
 
 
 def percent_from_level(operands: list[ind.Operand], cmps: list[tuple[int, int, str]],
