@@ -81,17 +81,11 @@ def error_text(exc: BaseException) -> str:
 def coded_text(text: str) -> str:
     """A message the core kept as a Coded string (a News batch row's error), as plain text in the
     interface language: English is the core's sentence; otherwise the catalog words it by code, else
-    by its kind (a code without its own entry is the kind's name), never in English."""
+    by its kind, and a text without a code reads as a general error, never in English."""
     lang = current_language()
-    if lang == "en":
-        return str(text)
-    code = str(getattr(text, "code", "") or "")
-    said = wording.word_coded(code, getattr(text, "params", {}) or {}, lang)
-    if said is not None:
-        message, hint = said
-        return f"{message} {hint}" if hint else message
-    kind = f"errors.kind.{code.lower()}"
-    return t(kind if kind in wording.MESSAGES else "errors.kind.error")
+    if lang != "en" and not getattr(text, "code", ""):
+        return t("errors.kind.error")
+    return wording.coded_sentence(text, lang)
 
 
 def _use_offline(model_key: str) -> None:

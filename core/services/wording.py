@@ -147,7 +147,7 @@ def os_error_sentence(exc: OSError, lang: str) -> str:
 
 
 def cli_text(key: str, lang: str, **params: Any) -> str:
-    """One of the CLI's own lines (``cli.*``) in ``lang``; amounts named ``*_usd``/``cost`` are dollars."""
+    """One of the CLI's own lines (``cli.*``) in ``lang``; a parameter named ``cost`` is formatted as dollars."""
     template = _text(f"cli.{key}", lang) or key
     values = {name: _money(value) if name == "cost" else str(value) for name, value in params.items()}
     try:
