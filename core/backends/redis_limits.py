@@ -18,15 +18,12 @@ much the others are sending.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
-from core.llm.errors import RateLimited
-from core.llm.ratelimit import Limits
+from core.llm.ratelimit import Limits, WaitingLimiter, too_long_wait
 from core.storage import StorageError
 
 KEY_PREFIX = "studio:"
@@ -146,7 +143,7 @@ def client_for(url: str) -> Any:
     return redis.Redis(connection_pool=pool)
 
 
-class RedisRateLimiter:
+class RedisRateLimiter(WaitingLimiter):
     """Per-provider rpm/tpm buckets shared through Redis; a drop-in for ``RateLimiter``."""
 
     def __init__(self, client: Any, limits: dict[str, Limits] | None = None,
@@ -177,30 +174,7 @@ class RedisRateLimiter:
         wait = float(_run(self._client, self._buckets, self._keys(provider), [
             lim.rpm, lim.tpm, max(0, int(tokens)), -1 if max_wait_s is None else max(0.0, max_wait_s), now]))
         if wait < 0:
-            err = RateLimited(
-                f"The shared {provider} rate limit needs a {-wait:.1f} s wait, longer than the "
-                f"{max(max_wait_s or 0, 0):.1f} s left for this request.",
-                provider=provider,
-                hint="Raise the provider's rpm/tpm in STUDIO_MODELS_FILE or try again shortly.",
-                local=True, code="LOCAL_RATE_LIMIT", wait_s=round(abs(wait), 1),
-            )
-            # Retrying could only ask for the same too-long wait; another provider may serve.
-            err.retryable = False
-            raise err
-        return wait
-
-    def acquire(self, provider: str, tokens: int, max_wait_s: float | None = None) -> float:
-        """Block until the request may go; returns the seconds waited (for reporting)."""
-        wait = self._reserve(provider, tokens, max_wait_s)
-        if wait > 0:
-            time.sleep(wait)
-        return wait
-
-    async def aacquire(self, provider: str, tokens: int, max_wait_s: float | None = None) -> float:
-        # The script is a sub-millisecond round trip on the same network; not worth a second client.
-        wait = self._reserve(provider, tokens, max_wait_s)
-        if wait > 0:
-            await asyncio.sleep(wait)
+            raise too_long_wait("shared", provider, wait, max_wait_s)
         return wait
 
     def refund(self, provider: str, tokens: int) -> None:

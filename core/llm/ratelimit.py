@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,7 +46,42 @@ class Limits:
     tpm: int = 0
 
 
-class RateLimiter:
+def too_long_wait(scope: str, provider: str, wait: float, max_wait_s: float | None) -> RateLimited:
+    """The refusal of a wait longer than the request has left (``scope``: "local" or "shared")."""
+    err = RateLimited(
+        f"The {scope} {provider} rate limit needs a {abs(wait):.1f} s wait, longer than the "
+        f"{max(max_wait_s or 0, 0):.1f} s left for this request.",
+        provider=provider,
+        hint="Raise the provider's rpm/tpm in STUDIO_MODELS_FILE or try again shortly.",
+        local=True, code="LOCAL_RATE_LIMIT", wait_s=round(abs(wait), 1),
+    )
+    # Retrying could only ask for the same too-long wait; another provider may serve.
+    err.retryable = False
+    return err
+
+
+class WaitingLimiter(ABC):
+    """``acquire``/``aacquire`` over a limiter's ``_reserve``: take the amount now, then sleep off the debt."""
+
+    @abstractmethod
+    def _reserve(self, provider: str, tokens: int, max_wait_s: float | None) -> float:
+        """Take one request and ``tokens`` now; the seconds to wait, or ``too_long_wait`` raised."""
+
+    def acquire(self, provider: str, tokens: int, max_wait_s: float | None = None) -> float:
+        """Block until the request may go; returns the seconds waited (for reporting)."""
+        wait = self._reserve(provider, tokens, max_wait_s)
+        if wait > 0:
+            time.sleep(wait)
+        return wait
+
+    async def aacquire(self, provider: str, tokens: int, max_wait_s: float | None = None) -> float:
+        wait = self._reserve(provider, tokens, max_wait_s)
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return wait
+
+
+class RateLimiter(WaitingLimiter):
     def __init__(self, limits: dict[str, Limits] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
@@ -79,30 +115,8 @@ class RateLimiter:
                     rpm.give(1)
                 if tpm is not None:
                     tpm.give(tokens)
-                err = RateLimited(
-                    f"The local {provider} rate limit needs a {wait:.1f} s wait, longer than the "
-                    f"{max(max_wait_s, 0):.1f} s left for this request.",
-                    provider=provider,
-                    hint="Raise the provider's rpm/tpm in STUDIO_MODELS_FILE or try again shortly.",
-                    local=True, code="LOCAL_RATE_LIMIT", wait_s=round(abs(wait), 1),
-                )
-                # Retrying could only ask for the same too-long wait; another provider may serve.
-                err.retryable = False
-                raise err
+                raise too_long_wait("local", provider, wait, max_wait_s)
             return wait
-
-    def acquire(self, provider: str, tokens: int, max_wait_s: float | None = None) -> float:
-        """Block until the request may go; returns the seconds waited (for reporting)."""
-        wait = self._reserve(provider, tokens, max_wait_s)
-        if wait > 0:
-            time.sleep(wait)
-        return wait
-
-    async def aacquire(self, provider: str, tokens: int, max_wait_s: float | None = None) -> float:
-        wait = self._reserve(provider, tokens, max_wait_s)
-        if wait > 0:
-            await asyncio.sleep(wait)
-        return wait
 
     def refund(self, provider: str, tokens: int) -> None:
         """Give back tokens reserved beyond what the request really used."""
