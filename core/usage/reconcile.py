@@ -8,11 +8,20 @@ belongs to is the one corrected. Runs inside the ledger's write transaction.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from core.errors import StudioError, redact
 from core.usage.money import to_micro
-from core.usage.schema import ABANDONED, ADJUSTMENT, BILLING_STATUS_SQL, INSERT_AUDITED_SQL
+from core.usage.schema import (
+    ABANDONED,
+    ADJUSTMENT,
+    AUDIT_COLUMNS,
+    BILLING_STATUS_SQL,
+    INSERT_AUDITED_SQL,
+    LEDGER_COLUMNS,
+)
 
 MAX_NOTE_CHARS = 2000
 
@@ -35,11 +44,20 @@ def target_micro(cost_usd: Decimal | str, note: str) -> int:
     return target
 
 
-def adjust(conn: sqlite3.Connection, row_id: int, target: int, note: str, *, by: str, now_iso: str) -> int:
-    """Insert the adjustment row that brings ``row_id`` to ``target`` micro-dollars; returns its id."""
+# Columns an adjustment row leaves at zero (it carries a cost difference, never tokens); the rest are NULL.
+_ZERO_COLUMNS = frozenset(("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens",
+                           "reasoning_tokens", "estimated", "cost_saved_micro_usd", "reserved_micro_usd", "overrun"))
+
+
+def adjustment_row(conn: Any, row_id: int, target: int, note: str, *, by: str, now_iso: str,
+                   mark: str = "?") -> dict[str, Any]:
+    """The adjustment row (by column) that brings ``row_id`` to ``target`` micro-dollars.
+
+    ``conn`` is either ledger's connection inside its write transaction; ``mark`` its placeholder.
+    """
     found = conn.execute(
         f"SELECT request_id, user_id, use_case, provider, model, cost_micro_usd, created_at, "
-        f"{BILLING_STATUS_SQL} FROM llm_usage WHERE id = ?", (row_id,)).fetchone()
+        f"{BILLING_STATUS_SQL} FROM llm_usage WHERE id = {mark}", (row_id,)).fetchone()
     if found is None:
         raise ReconcileRefused(f"There is no ledger row {row_id}.", hint="Pick a row id from the Usage page.")
     request_id, user_id, use_case, provider, model, cost, created_at, billing = found
@@ -47,10 +65,22 @@ def adjust(conn: sqlite3.Connection, row_id: int, target: int, note: str, *, by:
         raise ReconcileRefused(
             f"Ledger row {row_id} is {billing!r}; only abandoned or estimated rows are reconciled.",
             hint="Rows the vendor billed exactly are already right.")
-    earlier = conn.execute("SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_usage WHERE adjusts_id = ?",
+    earlier = conn.execute(f"SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_usage WHERE adjusts_id = {mark}",
                            (row_id,)).fetchone()[0]
-    delta = target - cost - int(earlier)
-    values = (request_id, None, user_id, use_case, provider, model, None, 0, 0, 0, 0, 0, 0, delta, 0, "",
-              None, None, ADJUSTMENT, None, created_at, 0,
-              redact(f"{note.strip()} (by {by}, {now_iso})")[:MAX_NOTE_CHARS], row_id)
-    return int(conn.execute(INSERT_AUDITED_SQL, values).lastrowid or 0)
+    return {
+        "request_id": request_id, "user_id": user_id, "use_case": use_case, "provider": provider, "model": model,
+        "cost_micro_usd": target - int(cost) - int(earlier), "price_version": "", "status": ADJUSTMENT,
+        "created_at": created_at, "note": redact(f"{note.strip()} (by {by}, {now_iso})")[:MAX_NOTE_CHARS],
+        "adjusts_id": row_id,
+    }
+
+
+def values_for(columns: Sequence[str], row: dict[str, Any]) -> tuple[Any, ...]:
+    """``row``'s values in the order of an INSERT's ``columns``."""
+    return tuple(row.get(column, 0 if column in _ZERO_COLUMNS else None) for column in columns)
+
+
+def adjust(conn: sqlite3.Connection, row_id: int, target: int, note: str, *, by: str, now_iso: str) -> int:
+    """Insert the adjustment row that brings ``row_id`` to ``target`` micro-dollars; returns its id."""
+    row = adjustment_row(conn, row_id, target, note, by=by, now_iso=now_iso)
+    return int(conn.execute(INSERT_AUDITED_SQL, values_for((*LEDGER_COLUMNS, *AUDIT_COLUMNS), row)).lastrowid or 0)

@@ -41,11 +41,12 @@ from core.errors import QuotaExceeded, redact
 from core.llm.accounting import Reservation
 from core.llm.errors import PriceUnknown
 from core.llm.types import ModelPrice, Usage, UsageRow
+from core.usage import reconcile
 from core.usage.lease import Heartbeat, watch
-from core.usage.ledger import DEFAULT_LEASE_S, ReconcileRefused
+from core.usage.ledger import DEFAULT_LEASE_S
 from core.usage.money import fmt_usd, from_micro, parse_usd, to_micro, to_micro_ceil
 from core.usage.period import Month
-from core.usage.schema import ABANDONED, ADJUSTMENT, BILLING_STATUS_SQL
+from core.usage.schema import ABANDONED, ADJUSTMENT
 
 DEFAULT_RESERVATION_TTL_S = DEFAULT_LEASE_S  # a hold is a lease, renewed while its call runs
 MAX_ERROR_CHARS = 2000
@@ -293,31 +294,13 @@ class PgLedger:
         return swept
 
     def reconcile(self, row_id: int, cost_usd: Decimal | str, note: str, *, by: str) -> int:
-        """Correct an abandoned or estimated row to ``cost_usd`` with an adjustment row; returns its id."""
-        if not str(note).strip():
-            raise ReconcileRefused("A reconciliation needs a note saying where the figure comes from.",
-                                   hint="Give the vendor's invoice line or dashboard figure in the note.")
-        target = to_micro(Decimal(str(cost_usd)))
-        if target < 0:
-            raise ReconcileRefused(f"A call's cost cannot be negative ({cost_usd}).", hint="Give the billed amount.")
+        """Correct an abandoned or estimated row to ``cost_usd`` with an adjustment row; returns its id
+        (see ``core.usage.reconcile``)."""
+        target = reconcile.target_micro(cost_usd, note)
         with self.db.write() as conn:
-            found = conn.execute(
-                f"SELECT request_id, user_id, use_case, provider, model, cost_micro_usd, created_at, "
-                f"{BILLING_STATUS_SQL} FROM llm_usage WHERE id = %s", (row_id,)).fetchone()
-            if found is None:
-                raise ReconcileRefused(f"There is no ledger row {row_id}.", hint="Pick a row id from the Usage page.")
-            request_id, user_id, use_case, provider, model, cost, created_at, billing = found
-            if billing not in (ABANDONED, "estimate"):
-                raise ReconcileRefused(
-                    f"Ledger row {row_id} is {billing!r}; only abandoned or estimated rows are reconciled.",
-                    hint="Rows the vendor billed exactly are already right.")
-            earlier = conn.execute("SELECT COALESCE(SUM(cost_micro_usd), 0) FROM llm_usage WHERE adjusts_id = %s",
-                                   (row_id,)).fetchone()[0]
-            delta = target - int(cost) - int(earlier)
-            text = redact(f"{note.strip()} (by {by}, {datetime.now(UTC).isoformat(timespec='seconds')})")
-            values = (request_id, None, user_id, use_case, provider, model, None, 0, 0, 0, 0, 0, 0, delta, 0, 0, "",
-                      None, None, ADJUSTMENT, None, created_at, 0, text[:MAX_ERROR_CHARS], row_id)
-            return int(conn.execute(INSERT_SQL + " RETURNING id", values).fetchone()[0])
+            row = reconcile.adjustment_row(conn, row_id, target, note, by=by, mark="%s",
+                                           now_iso=datetime.now(UTC).isoformat(timespec="seconds"))
+            return int(conn.execute(INSERT_SQL + " RETURNING id", reconcile.values_for(COLUMNS, row)).fetchone()[0])
 
     def settle(self, reservation: Reservation, row: UsageRow) -> None:
         self._close(reservation, row)
