@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from core.errors import redact
 from core.llm.types import Usage, UsageRow
@@ -81,25 +82,35 @@ def insert_once(conn: sqlite3.Connection, row: UsageRow, reservation_id: str, *,
 
 def late(conn: sqlite3.Connection, row: UsageRow, reservation_id: str) -> None:
     """A call settled after its lease expired: its abandoned estimate is corrected to the real bill."""
+    def insert(r: UsageRow, rid: str, note: str | None, adjusts_id: int | None) -> None:
+        conn.execute(INSERT_AUDITED_SQL, (*row_values(r, rid), 0, note, adjusts_id))
+
+    settle_late(conn, row, reservation_id, insert)
+
+
+def settle_late(conn: Any, row: UsageRow, reservation_id: str,
+                insert: Callable[[UsageRow, str, str | None, int | None], None], *, mark: str = "?") -> None:
+    """The steps of a late settle on either ledger's connection (``mark``: its placeholder), writing
+    rows with ``insert(row, reservation_id, note, adjusts_id)``: the bill itself when no row exists;
+    nothing when the call was settled already; else one adjustment of the abandoned estimate."""
     prior = conn.execute(
-        "SELECT id, status, cost_micro_usd, input_tokens, output_tokens FROM llm_usage WHERE reservation_id = ?",
-        (reservation_id,)).fetchone()
+        "SELECT id, status, cost_micro_usd, input_tokens, output_tokens FROM llm_usage "
+        f"WHERE reservation_id = {mark}", (reservation_id,)).fetchone()
     if prior is None:
-        insert_once(conn, row, reservation_id)
+        insert(row, reservation_id, None, None)
         return
     prior_id, status, cost, input_tokens, output_tokens = prior
     late_id = f"{reservation_id}:late"
     if status != ABANDONED or conn.execute(
-            "SELECT 1 FROM llm_usage WHERE reservation_id = ?", (late_id,)).fetchone() is not None:
+            f"SELECT 1 FROM llm_usage WHERE reservation_id = {mark}", (late_id,)).fetchone() is not None:
         return  # already settled (a retried settle)
     u = row.usage
     delta = UsageRow(
         row.request_id, row.user_id, row.use_case, row.provider, row.model, row.requested_model,
-        Usage(input_tokens=u.input_tokens - input_tokens, output_tokens=u.output_tokens - output_tokens,
+        Usage(input_tokens=u.input_tokens - int(input_tokens), output_tokens=u.output_tokens - int(output_tokens),
               cache_read_tokens=u.cache_read_tokens, cache_write_tokens=u.cache_write_tokens,
               reasoning_tokens=u.reasoning_tokens),
-        from_micro(to_micro(row.cost_usd) - cost), ADJUSTMENT, price_version=row.price_version,
+        from_micro(to_micro(row.cost_usd) - int(cost)), ADJUSTMENT, price_version=row.price_version,
         created_at=row.created_at,
     )
-    note = f"late settlement ({row.status}): the call finished after its lease expired"
-    conn.execute(INSERT_AUDITED_SQL, (*row_values(delta, late_id), 0, note, prior_id))
+    insert(delta, late_id, f"late settlement ({row.status}): the call finished after its lease expired", int(prior_id))

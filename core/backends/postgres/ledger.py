@@ -40,13 +40,12 @@ from core.backends.postgres.schema import COLUMNS, INSERT_SQL
 from core.errors import QuotaExceeded, redact
 from core.llm.accounting import Reservation
 from core.llm.errors import PriceUnknown
-from core.llm.types import ModelPrice, Usage, UsageRow
-from core.usage import reconcile
+from core.llm.types import ModelPrice, UsageRow
+from core.usage import closing, reconcile
 from core.usage.lease import Heartbeat, watch
 from core.usage.ledger import DEFAULT_LEASE_S
 from core.usage.money import fmt_usd, from_micro, parse_usd, to_micro, to_micro_ceil
 from core.usage.period import Month
-from core.usage.schema import ABANDONED, ADJUSTMENT
 
 DEFAULT_RESERVATION_TTL_S = DEFAULT_LEASE_S  # a hold is a lease, renewed while its call runs
 MAX_ERROR_CHARS = 2000
@@ -237,28 +236,10 @@ class PgLedger:
 
     def _late(self, conn: Any, row: UsageRow, reservation_id: str) -> None:
         """A call settled after its lease expired: its abandoned estimate is corrected to the real bill."""
-        prior = conn.execute(
-            "SELECT id, status, cost_micro_usd, input_tokens, output_tokens FROM llm_usage WHERE reservation_id = %s",
-            (reservation_id,)).fetchone()
-        if prior is None:
-            conn.execute(INSERT_SQL, row_values(row, reservation_id))
-            return
-        prior_id, status, cost, input_tokens, output_tokens = prior
-        late_id = f"{reservation_id}:late"
-        if status != ABANDONED or conn.execute(
-                "SELECT 1 FROM llm_usage WHERE reservation_id = %s", (late_id,)).fetchone() is not None:
-            return  # already settled (a retried settle)
-        u = row.usage
-        delta = UsageRow(
-            row.request_id, row.user_id, row.use_case, row.provider, row.model, row.requested_model,
-            Usage(input_tokens=u.input_tokens - int(input_tokens), output_tokens=u.output_tokens - int(output_tokens),
-                  cache_read_tokens=u.cache_read_tokens, cache_write_tokens=u.cache_write_tokens,
-                  reasoning_tokens=u.reasoning_tokens),
-            from_micro(to_micro(row.cost_usd) - int(cost)), ADJUSTMENT, price_version=row.price_version,
-            created_at=row.created_at,
-        )
-        note = f"late settlement ({row.status}): the call finished after its lease expired"
-        conn.execute(INSERT_SQL, row_values(delta, late_id, note=note, adjusts_id=int(prior_id)))
+        def insert(r: UsageRow, rid: str, note: str | None, adjusts_id: int | None) -> None:
+            conn.execute(INSERT_SQL, row_values(r, rid, note=note, adjusts_id=adjusts_id))
+
+        closing.settle_late(conn, row, reservation_id, insert, mark="%s")
 
     # -- leases --------------------------------------------------------------------------------
 
