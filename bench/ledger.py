@@ -22,15 +22,13 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.ledger_rows import MONTHS, USERS, median_ms, rows
+from bench.ledger_rows import MONTHS, USERS, dashboard_checks, median_ms, rows
 from core.llm.types import Completion, ModelPrice, Usage
 from core.storage import get_db
 from core.usage import queries, rollup
@@ -93,27 +91,8 @@ def main() -> int:
     def csv_user_month() -> int:
         return sum(len(c) for c in queries.iter_csv(db, "local", month))
 
-    checks: list[tuple[str, Callable[[], Any]]] = []
-    for who, user in (("all users", None), ("one user", "local")):
-        checks += [
-            (f"month spend ({who})", lambda u=user: queries.spend_micro(db, u, month)),
-            (f"totals + tokens by kind + cache rate ({who})", lambda u=user: queries.totals(db, u, month)),
-            (f"spend by model ({who})", lambda u=user: queries.breakdown(db, u, month, "model")),
-            (f"spend by provider ({who})", lambda u=user: queries.breakdown(db, u, month, "provider")),
-            (f"spend by use case ({who})", lambda u=user: queries.breakdown(db, u, month, "use_case")),
-            (f"spend by day ({who})", lambda u=user: queries.by_day(db, u, month)),
-            (f"daily spend by model ({who})", lambda u=user: queries.by_day_and_model(db, u, month)),
-            (f"recent 100 requests ({who})", lambda u=user: queries.recent_requests(db, u, month)),
-            (f"recent 100, model filter ({who})", lambda u=user: queries.recent_requests(
-                db, u, month, queries.Filters(model="glm-4.6"))),
-            (f"recent 100, errors only ({who})", lambda u=user: queries.recent_requests(
-                db, u, month, queries.Filters(status=queries.ERROR_STATUS))),
-            (f"filter choices ({who})", lambda u=user: queries.filter_values(db, u, month)),
-            (f"month picker ({who})", lambda u=user: queries.months_with_usage(db, u)),
-            (f"overruns of the month ({who})", lambda u=user: queries.overruns(db, u, month)),
-        ]
+    checks = dashboard_checks(db, month)
     checks += [
-        ("spend by user (all users)", lambda: queries.breakdown(db, None, month, "user_id")),
         ("quota reserve + release (write txn)", reserve_release),
         ("CSV export, one user's month (streamed)", csv_user_month),
     ]

@@ -24,7 +24,6 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -33,12 +32,11 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.ledger_rows import MONTHS, median_ms, rows
+from bench.ledger_rows import MONTHS, dashboard_checks, median_ms, rows
 from core.backends.postgres import ledger as pg_ledger
 from core.backends.postgres.db import PgDatabase
 from core.llm.types import ModelPrice, Usage, UsageRow
 from core.storage import get_db
-from core.usage import queries
 from core.usage.ledger import SqliteLedger
 from core.usage.period import Month
 
@@ -98,25 +96,7 @@ def pg_rows(n: int) -> Any:
 
 def dashboard(db: PgDatabase, runs: int) -> float:
     month: Month = MONTHS[-1]
-    checks: list[tuple[str, Callable[[], Any]]] = []
-    for who, user in (("all users", None), ("one user", "local")):
-        checks += [
-            (f"month spend ({who})", lambda u=user: queries.spend_micro(db, u, month)),
-            (f"totals + tokens by kind + cache rate ({who})", lambda u=user: queries.totals(db, u, month)),
-            (f"spend by model ({who})", lambda u=user: queries.breakdown(db, u, month, "model")),
-            (f"spend by provider ({who})", lambda u=user: queries.breakdown(db, u, month, "provider")),
-            (f"spend by use case ({who})", lambda u=user: queries.breakdown(db, u, month, "use_case")),
-            (f"spend by day ({who})", lambda u=user: queries.by_day(db, u, month)),
-            (f"daily spend by model ({who})", lambda u=user: queries.by_day_and_model(db, u, month)),
-            (f"recent 100 requests ({who})", lambda u=user: queries.recent_requests(db, u, month)),
-            (f"recent 100, model filter ({who})", lambda u=user: queries.recent_requests(
-                db, u, month, queries.Filters(model="glm-4.6"))),
-            (f"recent 100, errors only ({who})", lambda u=user: queries.recent_requests(
-                db, u, month, queries.Filters(status=queries.ERROR_STATUS))),
-            (f"filter choices ({who})", lambda u=user: queries.filter_values(db, u, month)),
-            (f"month picker ({who})", lambda u=user: queries.months_with_usage(db, u)),
-        ]
-    checks.append(("spend by user (all users)", lambda: queries.breakdown(db, None, month, "user_id")))
+    checks = dashboard_checks(db, month, overruns=False)
     print(f"\n{'PostgreSQL dashboard query (median of ' + str(runs) + ')':<56} {'ms':>9}  target")
     worst = 0.0
     for name, fn in checks:

@@ -50,3 +50,31 @@ def median_ms(fn: Callable[[], Any], runs: int) -> float:
         fn()
         times.append((time.perf_counter() - t0) * 1000)
     return statistics.median(times)
+
+
+def dashboard_checks(db: Any, month: Month, *, overruns: bool = True) -> list[tuple[str, Callable[[], Any]]]:
+    """The Usage dashboard's queries, named as the benchmarks print them, for all users and for one."""
+    from core.usage import queries
+
+    checks: list[tuple[str, Callable[[], Any]]] = []
+    for who, user in (("all users", None), ("one user", "local")):
+        checks += [
+            (f"month spend ({who})", lambda u=user: queries.spend_micro(db, u, month)),
+            (f"totals + tokens by kind + cache rate ({who})", lambda u=user: queries.totals(db, u, month)),
+            (f"spend by model ({who})", lambda u=user: queries.breakdown(db, u, month, "model")),
+            (f"spend by provider ({who})", lambda u=user: queries.breakdown(db, u, month, "provider")),
+            (f"spend by use case ({who})", lambda u=user: queries.breakdown(db, u, month, "use_case")),
+            (f"spend by day ({who})", lambda u=user: queries.by_day(db, u, month)),
+            (f"daily spend by model ({who})", lambda u=user: queries.by_day_and_model(db, u, month)),
+            (f"recent 100 requests ({who})", lambda u=user: queries.recent_requests(db, u, month)),
+            (f"recent 100, model filter ({who})", lambda u=user: queries.recent_requests(
+                db, u, month, queries.Filters(model="glm-4.6"))),
+            (f"recent 100, errors only ({who})", lambda u=user: queries.recent_requests(
+                db, u, month, queries.Filters(status=queries.ERROR_STATUS))),
+            (f"filter choices ({who})", lambda u=user: queries.filter_values(db, u, month)),
+            (f"month picker ({who})", lambda u=user: queries.months_with_usage(db, u)),
+        ]
+        if overruns:
+            checks.append((f"overruns of the month ({who})", lambda u=user: queries.overruns(db, u, month)))
+    checks.append(("spend by user (all users)", lambda: queries.breakdown(db, None, month, "user_id")))
+    return checks
