@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.strategy.compiler.lexicon import blank
-from core.strategy.compiler.money import KO_GROUPS_RE, korean_number
+from core.strategy.compiler.money import HANGUL_PRICE, KO_GROUPS_RE, hangul_number, korean_number
 from core.strategy.operands import INDICATORS, OperandError, parse_operand, to_text
 
 # Roles decide how a lone operand is completed: a "level" (moving average, band) is compared with
@@ -327,4 +327,9 @@ def find_numbers(text: str) -> list[Operand]:
             unit = "usd"
         end = m.start() + len(m.group(0).rstrip())  # trailing blanks belong to no one
         out.append(Operand(_fmt(value), NUMBER, m.start(), end, value=value, unit=unit))
-    return out
+    for h in HANGUL_PRICE.finditer(text):
+        if any(o.start < h.end() and h.start() < o.end for o in out):
+            continue
+        value = float(hangul_number(h.group(1)))
+        out.append(Operand(_fmt(value), NUMBER, h.start(), h.end(), value=value, unit="usd"))
+    return sorted(out, key=lambda o: o.start)

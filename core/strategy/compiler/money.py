@@ -25,6 +25,8 @@ _HD = "일이삼사오육칠팔구"
 _HSMALL = rf"(?:[{_HD}]?천)?(?:[{_HD}]?백)?(?:[{_HD}]?십)?[{_HD}]?"
 _HANGUL = (rf"(?<![가-힣])(?=[{_HD}십백천만억]*[십백천만억])(?:{_HSMALL}억)?(?:\s*{_HSMALL}만)?(?:\s*{_HSMALL})"
            rf"(?<=[{_HD}십백천만억])")
+# A price level in Hangul numerals is read only with its currency: "구천오백만원", "오만 달러".
+HANGUL_PRICE = re.compile(rf"(?<![\d.\s])\s*({_HANGUL})\s*(?:원|krw|달러|불(?!장|안))")
 _HDIGIT = {ch: i + 1 for i, ch in enumerate(_HD)}
 _HUNIT = {"십": 10, "백": 100, "천": 1_000}
 

@@ -102,6 +102,9 @@ _WHO = r"(?:i'?m|i\s+am|we'?re|we\s+are|(?:my|our|the)\s+(?:position|trade|holdi
 # "when I'm up 20% or down 7%": the second move is the same position's
 _SECOND_MOVE = re.compile(rf"({_WHO})\s+(up|down)(\s+(?:by\s+)?\d+(?:\.\d+)?\s*%\s+(?:or|and)\s+)"
                           r"(?=(?:up|down)\s+(?:by\s+)?\d)")
+# "sell when up 5% in a day": up with no subject, over a window: the price's move or the position's?
+_BARE_MOVE = re.compile(r"\b(?:when|if|once|as\s+soon\s+as)\s+(?:it'?s\s+|it\s+is\s+)?(?:up|down)\s+(?:by\s+)?"
+                        r"\d+(?:\.\d+)?\s*%\s+in\s+\d+\s+(?:hours|candles)\b", re.ASCII)
 _FROM_ENTRY_KO = re.compile(
     r"(?:매수가|진입가|평단가?|매입가|구매가)\s*(?:대비|보다|에서|기준)?\s*(\d+(?:\.\d+)?)\s*%\s*(?:이상\s*)?"
     r"(하락|떨어|빠지|빠져|내려|상승|오르|올라)")
@@ -165,6 +168,14 @@ def moves(text: str, interval: str) -> str:
         return f" position_pnl_pct <= -{text_value} " if down else f" position_pnl_pct >= {text_value} "
 
     text = _windows(text)
+    bare = _BARE_MOVE.search(text)
+    if bare:
+        span = " ".join(bare.group(0).split())
+        raise CompileProblem(
+            f"'{span}' does not say what moved: the price over that window (say 'when the price is up 5% in "
+            "24 hours') or your position since the buy (say 'when I'm up 5%')",
+            f"'{span}'에서 무엇이 움직였는지 없습니다: 그 기간의 가격이면 '가격이 24시간 동안 5% 오르면', "
+            "매수한 뒤의 수익이면 '매수가 대비 5% 오르면'처럼 말해 주세요")
     text = _SECOND_MOVE.sub(lambda m: f"{m.group(1)} {m.group(2)}{m.group(3)}{m.group(1)} ", text)
     text = _FROM_ENTRY_KO.sub(entry, _FROM_ENTRY_EN.sub(entry, text))
     return SPIKE.sub(_spike, _MOVE_KO.sub(ko, _MOVE_EN.sub(en, text)))

@@ -14,6 +14,7 @@ from typing import Any
 from core.errors import EngineCannotAnswer
 from core.strategy.compiler import actions as act
 from core.strategy.compiler import refine_actions as ac
+from core.strategy.compiler import refine_coverage as coverage
 from core.strategy.compiler import refine_edits as ed
 from core.strategy.compiler import refine_scope as scope
 from core.strategy.compiler.indicators import CompileProblem
@@ -82,6 +83,9 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
         scope.sides_at_once(result) if not scope.sides_at_once(strategy) else None)
     if overreach:
         raise _decline(*overreach, lang)
+    unread = coverage.unread(strategy, result, text, original)
+    if unread:
+        raise _decline(f"{unread[0]}.", f"{unread[1]}.", lang)
     return result, [ko if lang == "ko" else en for en, ko in changes]
 
 

@@ -145,7 +145,10 @@ EXCHANGE_RE = re.compile("|".join(
     rf"(?P<{ex}>" + "|".join(rf"(?<![a-z]){re.escape(n)}(?![a-z])" for n in names) + ")"
     for ex, names in EXCHANGES.items()))
 KRW_WORDS = re.compile(r"원화|(?<![a-z])krw(?![a-z])")
-WON_SAID = re.compile(r"원화|(?<![a-z])krw(?![a-z])|₩|\d\s*(?:억|천만|백만|만|천)?\s*원|\d\s*(?:k|m)?\s*won(?![a-z])")
+WON_SAID = re.compile(r"원화|(?<![a-z])krw(?![a-z])|₩|\d\s*(?:억|천만|백만|십만|만|천|백)?\s*원"
+                      r"|\d\s*(?:k|m)?\s*won(?![a-z])"
+                      # "구천오백만원", "오십만 원": a price or amount in Hangul numerals and won
+                      r"|(?<![가-힣])[일이삼사오육칠팔구]?[십백천만억][일이삼사오육칠팔구십백천만억\s]*원")
 
 # Assets that are not crypto: named so the decline says so instead of trading BTC in their place.
 NON_CRYPTO = re.compile(

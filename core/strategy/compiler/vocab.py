@@ -93,6 +93,14 @@ def _ko_filler(word: str, depth: int = 3) -> bool:
                for e in _KO_ENDINGS)
 
 
+def ko_stem_in(word: str, stems: frozenset[str], depth: int = 3) -> bool:
+    """``word`` is one of ``stems`` with up to ``depth`` known endings glued on ("기간을", "배로")."""
+    if word in stems:
+        return True
+    return depth > 0 and any(word.endswith(e) and len(word) > len(e) and ko_stem_in(word[: -len(e)], stems, depth - 1)
+                             for e in _KO_ENDINGS)
+
+
 def _ko_particle_only(word: str) -> bool:
     return word in _KO_ENDINGS
 

@@ -1,0 +1,101 @@
+"""Coverage of a refinement: every word of the instruction is read by the change it made, or it is declined.
+
+A refinement applies the change it recognises first ("make the RSI period 21 and switch to ETH" sets
+the period); anything else the instruction said would be dropped silently. After the edit, each coin,
+timeframe and number the instruction names must be in the revised strategy (or be the value it
+replaced), and every other word must be one a refinement reads or filler.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from core.strategy.compiler import actions as act
+from core.strategy.compiler import indicators as ind
+from core.strategy.compiler.lexicon import COMPARATORS, MOTION, blank
+from core.strategy.compiler.symbols import EXCHANGE_RE, find_symbols
+from core.strategy.compiler.timeframes import find_timeframes
+from core.strategy.compiler.vocab import ko_stem_in, unknown_words
+
+# Words a refinement reads (verbs of change, what is changed) on top of the compiler's filler.
+_REFINE_TEXT = """
+make set change switch use instead add remove delete drop without more only require requires required also
+period length threshold name rename call amount size instead trade notify notification notifications
+alert alerts ping tell sell sells selling buy buys buying sold bought every time times on off the histogram
+stop loss take profit target exit exits sl tp half keep to into from flip flips positive negative
+기간 길이 금액 수량 규모 기준 기준값 기준선 수치 이름 조건 추가 추가해 추가해줘 추가하고 삭제 제거 빼 빼줘
+없애 없애줘 바꿔 바꿔줘 바꾸고 바꾸 변경 변경해 변경해줘 수정 수정해 대신 으로 로 알림 매수 매도 할때마다 때마다
+마다 손절 익절 라인 손절가 익절가 손절라인 익절라인 팔 팔아 팔고 때만 일때만 만 두 배 두배 도 해줘 해 줘
+하루 이틀 사흘 일주일 주 동안 만에 사이 새
+"""
+_REFINE_WORDS = frozenset(_REFINE_TEXT.split())
+_NUMBER_TEXT = re.compile(r"-?\d+(?:\.\d+)?")
+_CHANGE_STEMS = ("바꾸", "바꿔", "바꿨", "변경", "추가", "수정", "설정", "넣어", "넣고", "빼고", "빼줘", "없애",
+                 "해줘", "해주")
+
+
+def _numbers_of(strategy: dict[str, Any]) -> set[float]:
+    """Every number written anywhere in the strategy: thresholds, periods inside calls, amounts, '4h'."""
+    found = {abs(float(n)) for n in _NUMBER_TEXT.findall(json.dumps(strategy.get("nodes", [])))}
+    return found
+
+
+def _symbol_of(strategy: dict[str, Any]) -> str:
+    data = next((n for n in strategy.get("nodes", []) if n.get("type") == "data_source"), {})
+    return str(data.get("config", {}).get("symbol", ""))
+
+
+def _timeframe_of(strategy: dict[str, Any]) -> str:
+    data = next((n for n in strategy.get("nodes", []) if n.get("type") == "data_source"), {})
+    return str(data.get("config", {}).get("timeframe", ""))
+
+
+def unread(before: dict[str, Any], after: dict[str, Any], text: str, original: str) -> tuple[str, str] | None:
+    """(English, Korean) naming what the instruction said that the revised strategy does not carry."""
+    rest = text
+    for hit in find_symbols(text, original if len(original) == len(text) else text):
+        if not _symbol_of(after).startswith(f"{hit.base}/"):
+            span = original[hit.start:hit.end] if len(original) == len(text) else hit.base
+            return (f"'{span}' was named, but the strategy still trades {_symbol_of(after)}",
+                    f"'{span}'을(를) 말씀하셨지만 전략은 여전히 {_symbol_of(after)}입니다")
+        rest = blank(rest, hit.start, hit.end)
+    for frame in find_timeframes(rest):
+        if frame.interval and frame.interval != _timeframe_of(after):
+            return (f"'{frame.text.strip()}' was named, but the strategy still reads {_timeframe_of(after)} candles",
+                    f"'{frame.text.strip()}'을(를) 말씀하셨지만 전략은 여전히 {_timeframe_of(after)} 봉입니다")
+        rest = blank(rest, frame.start, frame.end)
+    _, rest = act.find_exits(rest, holding=True)
+    for m in EXCHANGE_RE.finditer(rest):
+        rest = blank(rest, m.start(), m.end())
+    known = _numbers_of(after) | _numbers_of(before)
+    operands, rest = ind.find_operands(rest)
+    for number in ind.find_numbers(rest):
+        if number.unit != "x" and number.value is not None and abs(number.value) not in known:
+            span = original[number.start:number.end].strip() if len(original) == len(text) else number.expr
+            return (f"'{span}' is not in the revised strategy", f"'{span}'은(는) 수정된 전략에 반영되지 않았습니다")
+        rest = blank(rest, number.start, number.end)
+    for regex in [r for r, _ in COMPARATORS] + [MOTION, act.BUY, act.SELL, act.NOTIFY, act.ALL]:
+        for m in regex.finditer(rest):
+            rest = blank(rest, m.start(), m.end())
+    left = [w for w in unknown_words(rest) if w not in _REFINE_WORDS and not _change_word(w)
+            and not ko_stem_in(w, _REFINE_WORDS)]
+    if left:
+        return (f"'{left[0]}' is not something I can read in a change" + (
+                    f" (nor {', '.join(repr(w) for w in left[1:4])})" if len(left) > 1 else ""),
+                f"'{left[0]}'은(는) 수정 요청에서 이해할 수 없는 말입니다")
+    written = json.dumps(after.get("nodes", []))
+    for operand in operands:
+        family = "bb_" if operand.expr.startswith("bb_") else operand.expr.split("(")[0].split(" ")[-1]
+        if operand.role in (ind.NUMBER, ind.PRICE, ind.AVG) or family in written:
+            continue
+        span = original[operand.start:operand.end].strip() if len(original) == len(text) else operand.expr
+        return (f"'{span}' was named, but the revised strategy does not use it",
+                f"'{span}'을(를) 말씀하셨지만 수정된 전략에 없습니다")
+    return None
+
+
+def _change_word(word: str) -> bool:
+    """Korean change verbs with their endings glued on ("바꾸고", "추가해주세요")."""
+    return word.startswith(_CHANGE_STEMS)
