@@ -16,9 +16,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import threading
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -138,7 +138,7 @@ class Gateway:
 
     # ------------------------------------------------------------------ steps both flows share
     def _start(self, req: ChatRequest) -> tuple[list[ModelInfo], Run]:
-        return self.chain(req), Run(req=req, request_id=req.request_id or uuid.uuid4().hex,
+        return self.chain(req), Run(req=req, request_id=req.request_id or os.urandom(16).hex(),
                                     deadline=time.monotonic() + (req.deadline_s or self.deadline_s))
 
     def _prepare(self, info: ModelInfo, run: Run) -> Prepared:

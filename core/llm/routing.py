@@ -16,6 +16,7 @@ from core.llm.errors import (
 )
 from core.llm.providers.base import Provider
 from core.llm.registry import OFFLINE, ModelInfo
+from core.llm.tokens import count_messages
 from core.llm.types import ChatRequest, FallbackPolicy
 
 # What ends one candidate and may move on to the next; anything else ends the request.
@@ -72,8 +73,6 @@ def prepare(info: ModelInfo, provider: Provider, run: Run, *, use_cache: bool) -
             hint="Add its prices (input, output per million tokens) to the file named by STUDIO_MODELS_FILE.",
             model=info.name, code="PRICE_UNKNOWN",
         )
-    from core.llm.tokens import count_messages
-
     counted = count_messages(info.provider, info.name, req.messages)
     out_cap = min(req.max_tokens, info.max_output) if info.max_output else req.max_tokens
     if info.context_window and counted.tokens + out_cap > info.context_window:

@@ -54,8 +54,10 @@ class Settlement:
 
     @staticmethod
     def row(run: Run, info: ModelInfo, usage: Usage, status: str, *, latency_ms: float = 0.0,
-            ttft_ms: float | None = None, error: str | None = None, cost_saved: Decimal = Decimal(0)) -> UsageRow:
-        cost = Decimal(0) if status == "cached" or not info.price.known else charged(info.price.cost(usage))
+            ttft_ms: float | None = None, error: str | None = None, cost_saved: Decimal = Decimal(0),
+            cost: Decimal | None = None) -> UsageRow:
+        if cost is None:  # (an answer's row passes the cost its completion was priced at)
+            cost = Decimal(0) if status == "cached" or not info.price.known else charged(info.price.cost(usage))
         return UsageRow(
             request_id=run.request_id, user_id=run.req.user, use_case=run.req.use_case,
             provider=info.provider, model=info.name, requested_model=run.req.model, usage=usage,
@@ -115,7 +117,7 @@ class Settlement:
         if self.ledger is None:
             return
         row = self.row(run, prep.info, completion.usage, "ok", latency_ms=completion.latency_ms,
-                       ttft_ms=completion.ttft_ms)
+                       ttft_ms=completion.ttft_ms, cost=completion.cost_usd)
         self._write(res, row, settle=True)
 
     def failed(self, run: Run, prep: Prepared, res: Reservation | None, err: ProviderError,

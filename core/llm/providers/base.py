@@ -70,6 +70,7 @@ class Provider:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._configured = False
 
     # ------------------------------------------------------------------ declared configuration
     @classmethod
@@ -103,7 +104,12 @@ class Provider:
         return "configured"
 
     def configured(self) -> bool:
-        return self.is_configured(self.settings)
+        # Asked before every call: once configured, a provider stays so (its settings do not change
+        # under it, and an SDK client keeps the key it was built with).
+        if self._configured:
+            return True
+        self._configured = self.is_configured(self.settings)
+        return self._configured
 
     def key_hint(self) -> str:
         return self.requirement()
