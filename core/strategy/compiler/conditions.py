@@ -149,6 +149,7 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
                                  "비교가 두 개인데 '그리고'나 '또는'으로 이어지지 않았습니다"))
             return None
     op = rd.motion_way(rd.operator(cmps, motion, seg), neutral and len(cmps) == 1, ups, downs, seg)
+    op = rd.cross_at_side(op, text, seg)
     if op == "conflict":
         return None
     operands = rd.signal_args(operands)

@@ -70,6 +70,24 @@ def motion_way(op: str | None, neutral: bool, ups: bool, downs: bool, seg: Segme
     return "conflict"
 
 
+_AT_SIDE = re.compile(r"(?:위|아래|밑)\s*(?:에서|서)(?=\s)")
+
+
+def cross_at_side(op: str | None, text: str, seg: Segment) -> str | None:
+    """"0선 위에서 골든크로스": a cross while on one side of a level, or the cross of that level? The
+    side rules have already read "아래에서 올라오면"; what is left names where, not which way."""
+    found = _AT_SIDE.search(text) if op and op.startswith("crosses") else None
+    if found is None:
+        return op
+    span = " ".join(text.split())
+    seg.problems.append((f"'{span}': a cross said to happen on one side of a level is not clear (say the level and "
+                         "the cross as two conditions joined by 'and')",
+                         f"'{span}': 선의 위나 아래'에서' 일어나는 교차인지, 그 선을 교차하는 것인지 분명하지 않습니다 "
+                         "('MACD가 0 위에 있고 "
+                         "시그널을 상향 돌파하면'처럼 두 조건으로 말해 주세요)"))
+    return "conflict"
+
+
 def band_way(cond: Condition, text: str, seg: Segment) -> Condition | None:
     """A band edge crossed by a word with no way of its own: "하단 돌파" is said for breaking down
     through the lower band as often as for coming back up into it ("상단 이탈" likewise), so either

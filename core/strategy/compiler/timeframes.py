@@ -23,6 +23,8 @@ _WORDS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# "4시간 RSI", "30분 MACD": a candle size written straight before what is read on those candles
+_NAMES_AFTER = re.compile(r"\s*(?:rsi|macd|ema|sma|볼린저|이평|이동\s*평균|종가|거래량)", re.ASCII)
 _MILLIONS = re.compile(r"\s*(?:krw|won|usdt|usdc|usd|dollars?|원|달러|worth\b|of\b)")
 
 
@@ -64,6 +66,7 @@ def find_timeframes(text: str) -> list[TimeframeHit]:
         hyphenated = "-" in m.group(0)  # "4-hour RSI", "15-minute chart": an adjective naming the candles
         if m.group(3) is None and unit in ("분", "시간", "minute", "minutes", "hour", "hours") and \
                 not hyphenated and not re.match(r"\s*(마다|간격|기준)", after) and \
+                not _NAMES_AFTER.match(text, m.end()) and \
                 not re.search(r"every\s*$|매\s*$", before):
             continue
         if unit == "m" and _MILLIONS.match(text, m.end()):
