@@ -67,6 +67,9 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         (r"(?:아래|밑)\s*(?:으로|로)\s*꺾(?:이|여|였|인)|에서\s*꺾(?:이|여|였|인)", "crosses_below"),
         (r"데드\s*크로스|(?<![가-힣])데크(?![가-힣])|하향\s*돌파|하향\s*이탈|이탈|깨지|깨면|깨고|깨질|깨졌|무너지|무너졌"
          r"|하향\s*전환", "crosses_below"),
+        # "30보다 작아지면", "평균보다 커지면": becoming lower or higher is the moment it passes, like "drops below"
+        (r"(?:보다\s*)?(?:낮아지|낮아질|낮아졌|작아지|작아질|작아졌)", "crosses_below"),
+        (r"(?:보다\s*)?(?:높아지|높아질|높아졌|커지|커질|커졌)", "crosses_above"),
         (r"<=|=<|\bat\s+or\s+below\b|\bor\s+(?:less|lower|below)\b|\bat\s+most\b|\bno\s+more\s+than\b|이하", "<="),
         (r">=|=>|\bat\s+or\s+above\b|\bor\s+(?:more|higher|above)\b|\bat\s+least\b|\bno\s+less\s+than\b|이상", ">="),
         (r"!=|\bnot\s+equal(?:\s+to)?\b", "!="),

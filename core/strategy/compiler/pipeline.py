@@ -29,6 +29,7 @@ from core.strategy.explain import default_name
 from core.strategy.validation import validate
 
 MAX_PROMPT = 1_000
+_DOT_THOUSANDS = re.compile(r"(?<![\d.,])[1-9]\d{0,2}\.\d{3}(?![\d.]|\s*(?:%|퍼센트|프로))")
 _DAYS = re.compile(r"\d+\s*-?\s*days?\s*(?:sma|ema|ma|moving|line|average)|\bthe\s+\d+\s*-\s*day\b"
                    r"|\d+\s*일\s*(?:선|이동|이평|ema|sma|ma)", re.ASCII)
 DEFAULT_BUY = {"USDT": 100, "KRW": 100_000}
@@ -136,6 +137,14 @@ def _read(original: str, lang: str) -> str:
                       "crypto pairs such as BTC/USDT or BTC/KRW.",
                       f"'{original[asset.start():asset.end()]}'은(는) 암호화폐가 아닙니다. 오프라인 엔진은 BTC/USDT, "
                       "BTC/KRW 같은 코인만 다룹니다.", lang)
+    dotted = _DOT_THOUSANDS.search(text)
+    if dotted:  # "60.000" is 60 with three decimals, or 60,000 written the European way
+        span = dotted.group(0)
+        whole = span.replace(".", "")
+        raise decline(f"'{span}' could be {float(span):g} or {int(whole):,}; write it without the dot "
+                      f"('{int(whole)}') or with fewer decimals.",
+                      f"'{span}'이(가) {float(span):g}인지 {int(whole):,}인지 알 수 없습니다. 점 없이 "
+                      f"'{int(whole)}'처럼 써 주세요.", lang)
     if act.PARTIAL_SELL.search(text):
         raise decline("selling a percentage of the position is not in the format; say 'sell all' or a coin amount.",
                       "포지션의 일부 비율 매도는 형식에 없습니다. '전량 매도'나 코인 수량으로 말해 주세요.", lang)
