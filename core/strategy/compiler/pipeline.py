@@ -29,6 +29,10 @@ from core.strategy.explain import default_name
 from core.strategy.validation import validate
 
 MAX_PROMPT = 1_000
+# "around 30", "~30", "30 근처", "6만 달러 정도": an approximate level; the graph needs an exact one
+_APPROX = re.compile(r"\b(?:around|about|roughly|approximately|approx\.?|circa)\s+\$?\d|\bnear(?:ly)?\b|\bclose\s+to\b"
+                     r"|(?<![\d\s~])\s*~\s*(?=\d)|^~(?=\s*\d)|근처|부근|언저리|(?<![가-힣])약\s*(?=\d)|\d\s*(?:[가-힣]*\s*)?(?:쯤|정도)",
+                     re.ASCII)
 _DOT_THOUSANDS = re.compile(r"(?<![\d.,])[1-9]\d{0,2}\.\d{3}(?![\d.]|\s*(?:%|퍼센트|프로))")
 _DAYS = re.compile(r"\d+\s*-?\s*days?\s*(?:sma|ema|ma|moving|line|average)|\bthe\s+\d+\s*-\s*day\b"
                    r"|\d+\s*일\s*(?:선|이동|이평|ema|sma|ma)", re.ASCII)
@@ -137,6 +141,18 @@ def _read(original: str, lang: str) -> str:
                       "crypto pairs such as BTC/USDT or BTC/KRW.",
                       f"'{original[asset.start():asset.end()]}'은(는) 암호화폐가 아닙니다. 오프라인 엔진은 BTC/USDT, "
                       "BTC/KRW 같은 코인만 다룹니다.", lang)
+    approx = _APPROX.search(text)
+    if approx:
+        start, end = approx.start(), approx.end()
+        while start > 0 and not original[start - 1].isspace():
+            start -= 1
+        while end < len(original) and not original[end].isspace():
+            end += 1
+        span = original[start:end].strip()
+        raise decline(f"'{span}' is an approximate value; a strategy compares with an exact one (say e.g. 'below 30' "
+                      "or 'drops below 60000').",
+                      f"'{span}'은(는) 대략적인 값입니다. 전략은 정확한 값과 비교합니다 (예: '30 아래', "
+                      "'6만 달러 아래로 떨어지면').", lang)
     dotted = _DOT_THOUSANDS.search(text)
     if dotted:  # "60.000" is 60 with three decimals, or 60,000 written the European way
         span = dotted.group(0)
