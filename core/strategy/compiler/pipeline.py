@@ -33,6 +33,9 @@ MAX_PROMPT = 1_000
 _APPROX = re.compile(r"\b(?:around|about|roughly|approximately|approx\.?|circa)\s+\$?\d|\bnear(?:ly)?\b|\bclose\s+to\b"
                      r"|(?<![\d\s~])\s*~\s*(?=\d)|^~(?=\s*\d)|근처|부근|언저리|(?<![가-힣])약\s*(?=\d)|\d\s*(?:[가-힣]*\s*)?(?:쯤|정도)",
                      re.ASCII)
+# "buy when RSI < 30 once", "once a day": a count of trades, which the format has no place for ("once RSI
+# drops" is "as soon as" and stays)
+_COUNTED = re.compile(r"\bonce\s*(?=$|[,.;!?]|\b(?:a|per|every|each)\s+(?:day|hour|week|candle|bar)\b)", re.ASCII)
 _DOT_THOUSANDS = re.compile(r"(?<![\d.,])[1-9]\d{0,2}\.\d{3}(?![\d.]|\s*(?:%|퍼센트|프로))")
 _DAYS = re.compile(r"\d+\s*-?\s*days?\s*(?:sma|ema|ma|moving|line|average)|\bthe\s+\d+\s*-\s*day\b"
                    r"|\d+\s*일\s*(?:선|이동|이평|ema|sma|ma)", re.ASCII)
@@ -141,6 +144,11 @@ def _read(original: str, lang: str) -> str:
                       "crypto pairs such as BTC/USDT or BTC/KRW.",
                       f"'{original[asset.start():asset.end()]}'은(는) 암호화폐가 아닙니다. 오프라인 엔진은 BTC/USDT, "
                       "BTC/KRW 같은 코인만 다룹니다.", lang)
+    counted = _COUNTED.search(text)
+    if counted:
+        raise decline("'once': a strategy acts each time its condition holds; how many times it trades is not "
+                      "in the format (leave 'once' out, or add a condition that limits it).",
+                      "'once'(한 번): 전략은 조건이 맞을 때마다 실행됩니다. 거래 횟수 제한은 형식에 없습니다.", lang)
     approx = _APPROX.search(text)
     if approx:
         start, end = approx.start(), approx.end()
