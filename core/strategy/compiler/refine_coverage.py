@@ -47,6 +47,11 @@ def _symbol_of(strategy: dict[str, Any]) -> str:
     return str(data.get("config", {}).get("symbol", ""))
 
 
+def _exchange_of(strategy: dict[str, Any]) -> str:
+    data = next((n for n in strategy.get("nodes", []) if n.get("type") == "data_source"), {})
+    return str(data.get("config", {}).get("exchange", ""))
+
+
 def _timeframe_of(strategy: dict[str, Any]) -> str:
     data = next((n for n in strategy.get("nodes", []) if n.get("type") == "data_source"), {})
     return str(data.get("config", {}).get("timeframe", ""))
@@ -68,6 +73,9 @@ def unread(before: dict[str, Any], after: dict[str, Any], text: str, original: s
         rest = blank(rest, frame.start, frame.end)
     _, rest = act.find_exits(rest, holding=True)
     for m in EXCHANGE_RE.finditer(rest):
+        if m.lastgroup != _exchange_of(after):
+            return (f"'{m.group(0)}' was named, but the strategy still reads {_exchange_of(after) or 'its exchange'}",
+                    f"'{m.group(0)}'을(를) 말씀하셨지만 전략의 거래소는 여전히 {_exchange_of(after) or '그대로'}입니다")
         rest = blank(rest, m.start(), m.end())
     known = _numbers_of(after) | _numbers_of(before)
     operands, rest = ind.find_operands(rest)

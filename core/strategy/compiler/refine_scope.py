@@ -53,6 +53,26 @@ def beyond_named_side(before: dict[str, Any], after: dict[str, Any], text: str) 
     return None
 
 
+_BOTH = re.compile(r"\bboth\b|\bevery\s+(?:rule|condition)|둘\s*다|양쪽|모두|전부")
+
+
+def added_to_both_sides(before: dict[str, Any], after: dict[str, Any], text: str) -> tuple[str, str] | None:
+    """(English, Korean) reason when an instruction that names no side ("also require volume above
+    average") added a condition to the buy and to the sell: which one it meant is a guess."""
+    old = {n.get("id") for n in before.get("nodes", [])}
+    added = [n for n in after.get("nodes", []) if n.get("type") == "condition" and n.get("id") not in old
+             and (n.get("config") or {}).get("left") != "position_pnl_pct"]
+    kinds: set[str] = set()
+    for node in added:
+        kinds |= reached(after, node["id"])
+    if not {"buy", "sell"} <= kinds or named_side(text) is not None or _BOTH.search(text):
+        return None
+    return ("the strategy buys and sells, so the new condition would be added to both; say 'for both' if "
+            "that is meant (to add it to one side only, edit that condition in the editor)",
+            "전략에 매수와 매도가 모두 있어 새 조건이 양쪽에 붙습니다. 그렇게 하려면 '모두'를 넣어 말해 주세요 "
+            "(한쪽에만 붙이려면 편집기에서 그 조건을 바꿔 주세요)")
+
+
 def named_side(text: str) -> str | None:
     """"buy" or "sell" when the instruction names exactly one side, else None."""
     buy, sell = bool(_BUY_SIDE.search(text)), bool(_SELL_SIDE.search(text))

@@ -79,7 +79,8 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
         raise _decline(f"nothing in '{original}' matched a change I can make.",
                        f"'{original}'에서 적용할 수 있는 변경을 찾지 못했습니다.", lang)
     # an overlap the edit made (not one the strategy already had) is this instruction's doing
-    overreach = scope.beyond_named_side(strategy, result, text) or (
+    overreach = scope.beyond_named_side(strategy, result, text) or scope.added_to_both_sides(
+        strategy, result, text) or (
         scope.sides_at_once(result) if not scope.sides_at_once(strategy) else None)
     if overreach:
         raise _decline(*overreach, lang)
