@@ -102,8 +102,12 @@ def generate_offline(page: Page, server: StudioServer, lang: str, prompt: str) -
     expect(main.get_by_text(L("strategy.gen.valid", lang), exact=True)).to_be_visible()
     # No key: the offline engine answered, for free, and the page says so.
     expect(main.get_by_text(L("services.offline_label", lang), exact=False).first).to_be_visible()
+    # A page that already showed an answer keeps it on screen while the new one is made: wait for the
+    # editor to hold the strategy of this prompt (its description quotes it).
+    editor = field(page, L("strategy.gen.json", lang))
+    expect(editor).to_have_value(re.compile(re.escape(prompt)))
     assert graph_node_ids(page) == ["action_1", "condition_1", "data_1", "trigger_1"]
-    strategy = json.loads(field(page, L("strategy.gen.json", lang)).input_value())
+    strategy = json.loads(editor.input_value())
     assert strategy["nodes"][2]["config"]["left"] == "rsi(14)"
     return strategy
 
