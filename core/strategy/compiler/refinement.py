@@ -33,6 +33,7 @@ _REPLACE_NUMBER = re.compile(r"(?:from\s+)?(-?\d+(?:\.\d+)?)\s*(?:을|를|에서
 _THRESHOLD = re.compile(r"(?:threshold|level|기준(?:값|선)?|수치)\D{0,20}?(-?\d+(?:\.\d+)?)")
 _AMOUNT_WORDS = re.compile(r"amount|size|금액|수량|매수\s*금액|규모|얼마")
 _REMOVE = re.compile(r"remove|delete|drop|without|no\s+more|삭제|제거|빼|없애|끄")
+_REMOVAL_SAID = re.compile(r"\b(?:remove|delete|drop|without)\b|\bno\s+more\b|삭제|제거|빼|없애", re.ASCII)
 _RENAME = re.compile(r"(?:rename(?:\s+it)?\s+to|call\s+it|name\s+it|이름(?:을|은)?)\s*[\"'“]?(.+?)[\"'”]?"
                      r"\s*(?:으로|로)?"
                      r"\s*(?:바꿔|변경|해\s*줘|해줘|해)?\s*$")
@@ -84,6 +85,14 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
         scope.sides_at_once(result) if not scope.sides_at_once(strategy) else None)
     if overreach:
         raise _decline(*overreach, lang)
+    removal = _REMOVAL_SAID.search(text)
+    if removal and {n.get("id") for n in strategy["nodes"]} <= {n.get("id") for n in result["nodes"]}:
+        # "remove the stop loss and add a take profit at 10%": the other change was made, the removal not
+        word = text[removal.start():].split()[0]
+        raise _decline(f"'{word}' was said, but nothing was removed; ask for the removal on its own "
+                       "(e.g. 'remove the stop loss').",
+                       f"'{word}'라고 했지만 아무것도 삭제되지 않았습니다. 삭제만 따로 요청해 주세요 "
+                       "(예: '손절 없애줘').", lang)
     unread = coverage.unread(strategy, result, text, original)
     if unread:
         raise _decline(f"{unread[0]}.", f"{unread[1]}.", lang)
