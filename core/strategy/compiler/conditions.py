@@ -314,8 +314,19 @@ def _assemble_raw(op: str, operands: list[ind.Operand], ctx: Context, seg: Segme
         op = "<=" if ("lower" in band.expr or "bb_auto" in band.expr) else ">="
     if len(operands) >= 2:
         left, right = operands[0], operands[1]
+        if re.match(r"\s*보다", text[left.end:right.start]):
+            # "20일선보다 종가가 높으면", "30보다 RSI가 낮으면": what 보다 follows is the one compared with
+            left, right = right, left
         if left.is_number and not right.is_number:
-            left, right, op = right, left, FLIP[op]
+            # "30 밑으로 RSI가 떨어지면", "30보다 RSI가 낮으면": the comparison belongs to what is compared,
+            # whichever is written first, so swapping the two and flipping the operator would turn it
+            # round; the order does not say which reading was meant.
+            said = " ".join(text.split())
+            seg.problems.append((f"'{said}' names the value {left.expr} before {right.expr}; write "
+                                 f"{right.expr} first (e.g. 'RSI below 30')",
+                                 f"'{said}'에서 값 {left.expr}이(가) {right.expr}보다 먼저 나옵니다. "
+                                 f"지표를 먼저 써 주세요 (예: 'RSI가 30 아래로')"))
+            return None
         if left.is_number and right.is_number:
             # "비트코인 60000 65000 아래로": which of the two numbers is the level is not said; using
             # one and dropping the other would be a guess
