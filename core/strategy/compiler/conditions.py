@@ -314,8 +314,10 @@ def _assemble_raw(op: str, operands: list[ind.Operand], ctx: Context, seg: Segme
         op = "<=" if ("lower" in band.expr or "bb_auto" in band.expr) else ">="
     if len(operands) >= 2:
         left, right = operands[0], operands[1]
-        if re.match(r"\s*보다", text[left.end:right.start]):
-            # "20일선보다 종가가 높으면", "30보다 RSI가 낮으면": what 보다 follows is the one compared with
+        if re.match(r"\s*(?:보다|[을를](?![가-힣]))", text[left.end:right.start]) and not re.match(
+                r"\s*[을를](?![가-힣])", text[right.end:]):
+            # "20일선보다 종가가 높으면", "20일선을 가격이 돌파하면": the particle marks what is compared
+            # with or crossed; the other one is the subject, whichever is written first
             left, right = right, left
         if left.is_number and not right.is_number:
             # "30 밑으로 RSI가 떨어지면", "30보다 RSI가 낮으면": the comparison belongs to what is compared,
