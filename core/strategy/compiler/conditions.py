@@ -45,6 +45,10 @@ FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!=",
 def parse_conditions(text: str, ctx: Context) -> Segment:
     """All conditions in one clause's text (actions, amounts, symbols already blanked)."""
     seg = Segment()
+    passive = phrasing.passive_problem(text)
+    if passive:
+        seg.problems.append(passive)
+        return seg
     text = between(text)
     text = moves(text, ctx.interval)
     text = phrasing.rewrite(text)
@@ -205,7 +209,7 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
                                  "말해 주세요)"))
             return None
         op = "touch"
-    if op is None and not kinds and _multiple_of_average(operands):
+    if op is None and not kinds and rd.multiple_of_average(operands):
         op = ">"  # "volume is 3 times the average": more than that multiple
     if op is None:
         if any(not o.is_number for o in operands):
@@ -222,17 +226,6 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
     if cond is not None and neutral and len(cmps) == 1 and not (ups or downs):
         return rd.band_way(cond, text, seg)
     return cond
-
-
-_MULTIPLE = re.compile(r"^\d+(?:\.\d+)? \* (?:avg|volume_sma)\(")
-
-
-def _multiple_of_average(operands: list[ind.Operand]) -> bool:
-    """Volume and a multiple of its average, and nothing else: "volume 3x the average"."""
-    multiple = [o for o in operands if _MULTIPLE.match(o.expr)]
-    others = [o for o in operands if o not in multiple]
-    return len(multiple) == 1 and all(o.expr == "volume" for o in others) and (
-        bool(others) or "volume_sma" in multiple[0].expr)
 
 
 def _resolve(expr: str, op: str, subject: str | None) -> str:

@@ -172,3 +172,17 @@ def side_problem(text: str) -> tuple[str, str] | None:
     return (f"'{span}': which way it must cross is not clear (say e.g. 'rises from below 30' or 'drops below 30')",
             f"'{span}': 어느 방향으로 지나가야 하는지 분명하지 않습니다 "
             "(예: '30 밑에서 올라오면', '30 아래로 떨어지면')")
+
+
+# "the 50 SMA is crossed above by price": the one written first is what is crossed, not what crosses
+_PASSIVE = re.compile(r"\b(?:crossed|broken|pierced|breached|reclaimed|lost|tagged|touched)\b[^,;]*?\bby\b"
+                      r"|(?:에\s*의해|에게)\s*(?:\S+\s*)?(?:돌파|이탈|뚫|깨)", re.ASCII)
+
+
+def passive_problem(text: str) -> tuple[str, str] | None:
+    m = _PASSIVE.search(text)
+    if m is None:
+        return None
+    span = " ".join(m.group(0).split())
+    return (f"'{span}': say it the active way, what crosses first (e.g. 'price crosses above the 50 SMA')",
+            f"'{span}': 무엇이 지나가는지를 먼저 써 주세요 (예: '가격이 50일선을 상향 돌파하면')")

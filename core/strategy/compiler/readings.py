@@ -52,6 +52,17 @@ def operator(cmps: list[tuple[int, int, str]], motion: bool, seg: Segment) -> st
     return CROSS_OF[op] if op in CROSS_OF and motion else op
 
 
+_MULTIPLE = re.compile(r"^\d+(?:\.\d+)? \* (?:avg|volume_sma)\(")
+
+
+def multiple_of_average(operands: list[ind.Operand]) -> bool:
+    """Volume and a multiple of its average, and nothing else: "volume 3x the average"."""
+    multiple = [o for o in operands if _MULTIPLE.match(o.expr)]
+    others = [o for o in operands if o not in multiple]
+    return len(multiple) == 1 and all(o.expr == "volume" for o in others) and (
+        bool(others) or "volume_sma" in multiple[0].expr)
+
+
 def motion_way(op: str | None, neutral: bool, ups: bool, downs: bool, seg: Segment) -> str | None:
     """A cross read against the way its motion verb goes: "하단 뚫고 내려가면" is a cross below (돌파/뚫
     say no way of their own); "crosses above ... and drops" points two ways and is refused."""
