@@ -170,7 +170,7 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
         return None
     if kinds & {"oversold_exit", "overbought_exit"}:
         rsi = next((o.expr for o in operands if o.expr.startswith("rsi(")), "rsi(14)")
-        if any(o.is_number for o in operands) or op is not None or len(kinds) > 1:
+        if any(o.is_number or not o.expr.startswith("rsi(") for o in operands) or op is not None or len(kinds) > 1:
             seg.problems.append(("'out of oversold/overbought' with a comparison of its own",
                                  "과매도/과매수 탈출에 별도의 비교가 있습니다"))
             return None
@@ -179,9 +179,9 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
                 else Condition(rsi, "crosses_below", 70))
     if "oversold" in kinds or "overbought" in kinds:
         rsi = next((o.expr for o in operands if o.expr.startswith("rsi(")), "rsi(14)")
-        if any(o.is_number for o in operands) or op is not None:
-            seg.problems.append(("'oversold/overbought' with a number of its own",
-                                 "과매도/과매수에 별도의 숫자가 있습니다"))
+        if any(o.is_number or not o.expr.startswith("rsi(") for o in operands) or op is not None:
+            seg.problems.append(("'oversold/overbought' is an RSI zone, said here with another value or comparison",
+                                 "과매도/과매수는 RSI 구간인데 다른 값이나 비교가 함께 있습니다"))
             return None
         ctx.subject = rsi
         over = "overbought" in kinds
@@ -299,6 +299,11 @@ def _assemble(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, 
 
 def _assemble_raw(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, text: str) -> Condition | None:
     notes: list[str] = [o.defaulted for o in operands if o.defaulted]
+    if len(operands) > 2:  # "RSI와 MACD가 양수면": a third value (here the zero) would be dropped
+        extra = ", ".join(o.expr for o in operands[2:])
+        seg.problems.append((f"more values than one comparison uses ({extra})",
+                             f"비교 하나에 값이 너무 많습니다 ({extra})"))
+        return None
     if op == "touch":
         band = next((o for o in operands if "bb_" in o.expr), None)
         if band is None:
