@@ -180,7 +180,7 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
     if "oversold" in kinds or "overbought" in kinds:
         rsi = next((o.expr for o in operands if o.expr.startswith("rsi(")), "rsi(14)")
         if any(o.is_number or not o.expr.startswith("rsi(") for o in operands) or op is not None:
-            seg.problems.append(("'oversold/overbought' is an RSI zone, said here with another value or comparison",
+            seg.problems.append(("oversold/overbought is an RSI zone, said here with another value or comparison",
                                  "과매도/과매수는 RSI 구간인데 다른 값이나 비교가 함께 있습니다"))
             return None
         ctx.subject = rsi
