@@ -222,7 +222,7 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
             seg.problems.append((f"the number {stray} is attached to nothing I can read",
                                  f"숫자 {stray}이(가) 무엇에 대한 것인지 알 수 없습니다"))
         return None
-    cond = _assemble(op, operands, ctx, seg, text)
+    cond = rd.signed_only(_assemble(op, operands, ctx, seg, text), kinds, text, seg)
     if cond is not None and neutral and len(cmps) == 1 and not (ups or downs):
         return rd.band_way(cond, text, seg)
     return cond

@@ -99,6 +99,23 @@ def cross_at_side(op: str | None, text: str, seg: Segment) -> str | None:
     return "conflict"
 
 
+_SIGNED = ("macd", "change_pct(", "position_pnl_pct")
+_SIGN_WORDS = {"positive", "negative", "up0", "down0"}
+
+
+def signed_only(cond: Condition | None, kinds: set[str], text: str, seg: Segment) -> Condition | None:
+    """"양전하면", "turns green", "is positive" of something that is never below zero (the price, volume,
+    RSI): the trader means the day's or the candle's change, which the words do not say."""
+    if cond is None or not kinds & _SIGN_WORDS or cond.left.startswith(_SIGNED):
+        return cond
+    span = " ".join(text.split())
+    seg.problems.append((f"'{span}': {cond.left} is never below zero, so turning positive or negative must be "
+                         "its change; say over which window (e.g. 'up 0% or more from the previous candle')",
+                         f"'{span}': {cond.left}은(는) 0 아래로 내려가지 않으니 양전/음전은 변동률을 말합니다. "
+                         "기간을 말해 주세요 (예: '전일 대비 0% 이상 오르면')"))
+    return None
+
+
 def band_way(cond: Condition, text: str, seg: Segment) -> Condition | None:
     """A band edge crossed by a word with no way of its own: "하단 돌파" is said for breaking down
     through the lower band as often as for coming back up into it ("상단 이탈" likewise), so either
