@@ -174,7 +174,7 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
             seg.problems.append(("'out of oversold/overbought' with a comparison of its own",
                                  "과매도/과매수 탈출에 별도의 비교가 있습니다"))
             return None
-        ctx.subject = rsi
+        ctx.subject, ctx.against_number = rsi, True
         return (Condition(rsi, "crosses_above", 30) if "oversold_exit" in kinds
                 else Condition(rsi, "crosses_below", 70))
     if "oversold" in kinds or "overbought" in kinds:
@@ -183,7 +183,7 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
             seg.problems.append(("oversold/overbought is an RSI zone, said here with another value or comparison",
                                  "과매도/과매수는 RSI 구간인데 다른 값이나 비교가 함께 있습니다"))
             return None
-        ctx.subject = rsi
+        ctx.subject, ctx.against_number = rsi, True
         over = "overbought" in kinds
         if motion:  # "과매수 구간 진입하면", "drops into oversold": the moment it enters the zone
             if (over and downs) or (not over and ups) or len(kinds) > 1:
@@ -250,21 +250,6 @@ _PERCENT_OF = ("change_pct(", "position_pnl_pct", "rsi(")
 _LEVEL_OF = {"crosses_above": ">", "crosses_below": "<"}
 _OSCILLATORS = ("rsi(", "macd", "change_pct(", "position_pnl_pct")
 _PRICE_LINES = ("sma(", "ema(", "bb_")
-_BARE_LINE = re.compile(r"\d+\s*선")
-
-
-def _level_lines(operands: list[ind.Operand], text: str) -> list[ind.Operand]:
-    """"RSI 30선": after an oscillator, a number with 선 is its level line, not a 30-day average."""
-    out = list(operands)
-    for i in range(1, len(out)):
-        o = out[i]
-        if out[0].expr.startswith(_OSCILLATORS) and o.expr.startswith("sma(") \
-                and _BARE_LINE.fullmatch(text[o.start:o.end].strip()):
-            value = float(o.expr[4:-1])
-            out[i] = ind.Operand(o.expr[4:-1], ind.NUMBER, o.start, o.end, value=value)
-    return out
-
-
 def _assemble(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, text: str) -> Condition | None:
     times = next((o for o in operands if o.is_number and o.unit == "x"), None)
     if times is not None:
@@ -274,7 +259,7 @@ def _assemble(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, 
                              "average volume')",
                              f"'{times.expr}배'가 무엇의 배수인지 알 수 없습니다 (예: '거래량이 평균의 2배')"))
         return None
-    operands = _level_lines(operands, text)
+    operands = rd.level_lines(operands, text)
     cond = _assemble_raw(op, operands, ctx, seg, text)
     if cond is not None and cond.left.startswith(_OSCILLATORS) and str(cond.right).startswith(_PRICE_LINES):
         # RSI against a moving average of the price: two scales that never meet
@@ -340,6 +325,12 @@ def _assemble_raw(op: str, operands: list[ind.Operand], ctx: Context, seg: Segme
     if len(operands) == 1:
         only = operands[0]
         if only.is_number:
+            if ctx.subject is not None and not ctx.against_number:
+                # "RSI 30 아래고 거래량 평균 이상이면 매수, 70 위면 매도": 70 is the RSI's, not the volume's;
+                # only a subject last compared with a number may lend itself to a bare number
+                seg.problems.append((f"'{' '.join(text.split())}' does not say what is compared with {only.expr}",
+                                     f"'{' '.join(text.split())}'에서 무엇을 {only.expr}과(와) 비교하는지 없습니다"))
+                return None
             subject = ctx.subject or "close"
             return _finish(subject, op, _number(only), ctx, notes)
         if only.role == ind.AVG and "volume_sma" in only.expr:
@@ -391,5 +382,5 @@ def _assemble_raw(op: str, operands: list[ind.Operand], ctx: Context, seg: Segme
 
 
 def _finish(left: str, op: str, right: str | float, ctx: Context, notes: list[str]) -> Condition:
-    ctx.subject = left
+    ctx.subject, ctx.against_number = left, isinstance(right, int | float)
     return Condition(left, op, right, notes)

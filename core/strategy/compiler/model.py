@@ -30,4 +30,5 @@ class Context:
     def __init__(self, interval: str) -> None:
         self.interval = interval
         self.subject: str | None = None
+        self.against_number = False  # the last subject was compared with a number (RSI < 30, not close > SMA)
         self.notes: list[str] = []  # conversions stated to the user (e.g. days to candles)

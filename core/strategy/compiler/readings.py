@@ -63,6 +63,21 @@ def multiple_of_average(operands: list[ind.Operand]) -> bool:
         bool(others) or "volume_sma" in multiple[0].expr)
 
 
+_BARE_LINE = re.compile(r"\d+\s*선")
+
+
+def level_lines(operands: list[ind.Operand], text: str) -> list[ind.Operand]:
+    """"RSI 30선": after an oscillator, a number with 선 is its level line, not a 30-day average."""
+    out = list(operands)
+    for i in range(1, len(out)):
+        o = out[i]
+        if out[0].expr.startswith(("rsi(", "macd", "change_pct(", "position_pnl_pct")) and o.expr.startswith("sma(") \
+                and _BARE_LINE.fullmatch(text[o.start:o.end].strip()):
+            value = float(o.expr[4:-1])
+            out[i] = ind.Operand(o.expr[4:-1], ind.NUMBER, o.start, o.end, value=value)
+    return out
+
+
 def motion_way(op: str | None, neutral: bool, ups: bool, downs: bool, seg: Segment) -> str | None:
     """A cross read against the way its motion verb goes: "하단 뚫고 내려가면" is a cross below (돌파/뚫
     say no way of their own); "crosses above ... and drops" points two ways and is refused."""
