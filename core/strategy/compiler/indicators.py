@@ -72,7 +72,7 @@ _MACD_HIST = re.compile(_MACD_WORD + _MACD_ARGS + r"\s*(?:의\s*)?(?:histogram|h
 _MACD_SIGNAL = re.compile(_MACD_WORD + _MACD_ARGS + r"\s*(?:의\s*)?(?:signal(?:\s*line)?|시그널(?:\s*선|\s*라인)?)"
                           r"|\bsignal(?:\s*line)?\b|시그널(?:\s*선|\s*라인)?", re.ASCII)
 _MACD = re.compile(_MACD_WORD + _MACD_ARGS + r"(?:\s*(?:line|선|라인))?", re.ASCII)
-_RSI = re.compile(r"(?:(?<![\d.])(\d+)\s*-?\s*(?:period\s*|기간\s*|일\s*)?)?"
+_RSI = re.compile(r"(?:(?<![\d.])(\d+)(?:\s?-\s?|\s{0,2})(?:period\s*|기간\s*|일\s*)?)?"
                   r"(?:rsi|상대\s*강도\s*지수|알에스아이|알쓰아이)"
                   r"(?:\s*\(\s*(\d+)\s*\)|\s+(\d+)\s*-?\s*(?:period|기간)(?:\s*짜리)?|(\d+)(?![\d.%]))?", re.ASCII)
 _BB_SIDE = {"lower": "bb_lower", "bottom": "bb_lower", "하단": "bb_lower", "아랫": "bb_lower",
@@ -91,7 +91,7 @@ _MA_WORD = (r"(?:(?<![a-z])sma|(?<![a-z])ema|(?<![a-z])ma(?![a-z])|moving\s+aver
             r"|이엠에이|에스엠에이"
             r"|엠에이)")
 _MA = re.compile(
-    r"(?:(?<![\d.])(\d+)\s*-?\s*(day|days|period|bar|일|기간|봉)?\s*(simple\s+|exponential\s+|단순\s*|지수\s*)?"
+    r"(?:(?<![\d.])(\d+)(?:\s?-\s?|\s{0,2})(day|days|period|bar|일|기간|봉)?\s{0,2}(simple\s+|exponential\s+|단순\s*|지수\s*)?"
     r"(" + _MA_WORD + r"))"
     r"|(?:(simple\s+|exponential\s+|단순\s*|지수\s*)?(" + _MA_WORD + r")\s*\(?\s*(\d+)?\s*\)?"
     r"(?:\s*(day|일|period|기간)(?![가-힣]))?)"
