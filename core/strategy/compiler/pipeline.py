@@ -39,7 +39,7 @@ _COUNTED = re.compile(r"\bonce\s*(?=$|[,.;!?]|\b(?:a|per|every|each)\s+(?:day|ho
 _DOT_THOUSANDS = re.compile(r"(?<![\d.,])[1-9]\d{0,2}\.\d{3}(?![\d.]|\s*(?:%|퍼센트|프로))")
 _DAYS = re.compile(r"\d+\s*-?\s*days?\s*(?:sma|ema|ma|moving|line|average)|\bthe\s+\d+\s*-\s*day\b"
                    r"|\d+\s*일\s*(?:선|이동|이평|ema|sma|ma)", re.ASCII)
-DEFAULT_BUY = {"USDT": 100, "KRW": 100_000}
+DEFAULT_BUY = {"USDT": 100, "USDC": 100, "BUSD": 100, "USD": 100, "KRW": 100_000}
 
 
 @dataclass
@@ -253,8 +253,14 @@ def _rules(text: str, actions: list[act.Action], ctx: Context, market: Market, l
 def _defaults(rules: list[Rule], market: Market, lang: str, notes: list[str]) -> None:
     for rule in rules:
         for spec in rule.actions:
+            if spec.kind == "buy" and spec.amount is None and market.quote not in DEFAULT_BUY:
+                # 100 of a BTC- or ETH-quoted pair would be 100 BTC: no default is safe there
+                raise decline(f"no amount to buy is given for {market.symbol}; say how much (e.g. '0.01 "
+                              f"{market.quote}' or '0.5 {market.symbol.split('/')[0]}').",
+                              f"{market.symbol} 매수 금액이 없습니다. 얼마나 살지 말해 주세요 (예: '0.01 "
+                              f"{market.quote}어치', '0.5개').", lang)
             if spec.kind == "buy" and spec.amount is None:
-                spec.amount, spec.unit = DEFAULT_BUY.get(market.quote, 100), market.quote
+                spec.amount, spec.unit = DEFAULT_BUY[market.quote], market.quote
                 notes.append(f"no amount given; {spec.amount:,} {market.quote} used" if lang == "en"
                              else f"금액이 없어 {spec.amount:,} {market.quote} 사용")
             elif spec.kind == "sell" and spec.amount is None:
