@@ -38,50 +38,43 @@ _CHANGE_STEMS = ("바꾸", "바꿔", "바꿨", "변경", "추가", "수정", "�
 
 def _numbers_of(strategy: dict[str, Any]) -> set[float]:
     """Every number written anywhere in the strategy: thresholds, periods inside calls, amounts, '4h'."""
-    found = {abs(float(n)) for n in _NUMBER_TEXT.findall(json.dumps(strategy.get("nodes", [])))}
-    return found
+    return {abs(float(n)) for n in _NUMBER_TEXT.findall(json.dumps(strategy.get("nodes", [])))}
 
 
-def _symbol_of(strategy: dict[str, Any]) -> str:
-    data = next((n for n in strategy.get("nodes", []) if n.get("type") == "data_source"), {})
-    return str(data.get("config", {}).get("symbol", ""))
-
-
-def _exchange_of(strategy: dict[str, Any]) -> str:
-    data = next((n for n in strategy.get("nodes", []) if n.get("type") == "data_source"), {})
-    return str(data.get("config", {}).get("exchange", ""))
-
-
-def _timeframe_of(strategy: dict[str, Any]) -> str:
-    data = next((n for n in strategy.get("nodes", []) if n.get("type") == "data_source"), {})
-    return str(data.get("config", {}).get("timeframe", ""))
+def _data_of(strategy: dict[str, Any]) -> dict[str, Any]:
+    """The data source's config (symbol, timeframe, exchange); {} when the strategy has none."""
+    return next((n.get("config", {}) for n in strategy.get("nodes", []) if n.get("type") == "data_source"), {})
 
 
 def unread(before: dict[str, Any], after: dict[str, Any], text: str, original: str) -> tuple[str, str] | None:
     """(English, Korean) naming what the instruction said that the revised strategy does not carry."""
+    data = _data_of(after)
+    symbol, timeframe, exchange = (str(data.get(k, "")) for k in ("symbol", "timeframe", "exchange"))
+    # Spans are quoted from the trader's own text when the normalised text still lines up with it.
+    aligned = len(original) == len(text)
     rest = text
-    for hit in find_symbols(text, original if len(original) == len(text) else text):
-        if not _symbol_of(after).startswith(f"{hit.base}/"):
-            span = original[hit.start:hit.end] if len(original) == len(text) else hit.base
-            return (f"'{span}' was named, but the strategy still trades {_symbol_of(after)}",
-                    f"'{span}'을(를) 말씀하셨지만 전략은 여전히 {_symbol_of(after)}입니다")
+    for hit in find_symbols(text, original if aligned else text):
+        if not symbol.startswith(f"{hit.base}/"):
+            span = original[hit.start:hit.end] if aligned else hit.base
+            return (f"'{span}' was named, but the strategy still trades {symbol}",
+                    f"'{span}'을(를) 말씀하셨지만 전략은 여전히 {symbol}입니다")
         rest = blank(rest, hit.start, hit.end)
     for frame in find_timeframes(rest):
-        if frame.interval and frame.interval != _timeframe_of(after):
-            return (f"'{frame.text.strip()}' was named, but the strategy still reads {_timeframe_of(after)} candles",
-                    f"'{frame.text.strip()}'을(를) 말씀하셨지만 전략은 여전히 {_timeframe_of(after)} 봉입니다")
+        if frame.interval and frame.interval != timeframe:
+            return (f"'{frame.text.strip()}' was named, but the strategy still reads {timeframe} candles",
+                    f"'{frame.text.strip()}'을(를) 말씀하셨지만 전략은 여전히 {timeframe} 봉입니다")
         rest = blank(rest, frame.start, frame.end)
     _, rest = act.find_exits(rest, holding=True)
     for m in EXCHANGE_RE.finditer(rest):
-        if m.lastgroup != _exchange_of(after):
-            return (f"'{m.group(0)}' was named, but the strategy still reads {_exchange_of(after) or 'its exchange'}",
-                    f"'{m.group(0)}'을(를) 말씀하셨지만 전략의 거래소는 여전히 {_exchange_of(after) or '그대로'}입니다")
+        if m.lastgroup != exchange:
+            return (f"'{m.group(0)}' was named, but the strategy still reads {exchange or 'its exchange'}",
+                    f"'{m.group(0)}'을(를) 말씀하셨지만 전략의 거래소는 여전히 {exchange or '그대로'}입니다")
         rest = blank(rest, m.start(), m.end())
     known = _numbers_of(after) | _numbers_of(before)
     operands, rest = ind.find_operands(rest)
     for number in ind.find_numbers(rest):
         if number.unit != "x" and number.value is not None and abs(number.value) not in known:
-            span = original[number.start:number.end].strip() if len(original) == len(text) else number.expr
+            span = original[number.start:number.end].strip() if aligned else number.expr
             return (f"'{span}' is not in the revised strategy", f"'{span}'은(는) 수정된 전략에 반영되지 않았습니다")
         rest = blank(rest, number.start, number.end)
     for regex in [r for r, _ in COMPARATORS] + [MOTION, act.BUY, act.SELL, act.NOTIFY, act.ALL]:
@@ -98,7 +91,7 @@ def unread(before: dict[str, Any], after: dict[str, Any], text: str, original: s
         family = "bb_" if operand.expr.startswith("bb_") else operand.expr.split("(")[0].split(" ")[-1]
         if operand.role in (ind.NUMBER, ind.PRICE, ind.AVG) or family in written:
             continue
-        span = original[operand.start:operand.end].strip() if len(original) == len(text) else operand.expr
+        span = original[operand.start:operand.end].strip() if aligned else operand.expr
         return (f"'{span}' was named, but the revised strategy does not use it",
                 f"'{span}'을(를) 말씀하셨지만 수정된 전략에 없습니다")
     return None
