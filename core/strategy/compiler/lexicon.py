@@ -50,7 +50,8 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         (r"(?:아래|밑)\s*(?:으로|로)\s*(?:가면|갈\s*때|가는\s*순간|갔을\s*때|가자마자)", "crosses_below"),
         (r"위\s*로\s*(?:가면|갈\s*때|가는\s*순간|갔을\s*때|가자마자)", "crosses_above"),
         (r"\bcross(?:es|ed|ing)?\s+(?:above|over|up(?:\s+through)?)\b|\bupward\s+cross", "crosses_above"),
-        (r"\bbr(?:eak(?:s|ing)?|oke)\s+(?:out\s+)?(?:above|over|through)\b|\bbreakout\s+above\b", "crosses_above"),
+        (r"\bbr(?:eak(?:s|ing)?|oke)\s+(?:out\s+|up\s+)?(?:above|over|through)\b|\bbreakout\s+above\b",
+         "crosses_above"),
         (r"\bgolden\s*cross(?:es|ed)?\b|\breclaim(?:s|ed|ing)?\b|\bmoves?\s+back\s+above\b"
          r"|\b(?:flips?|turns?)\s+above\b", "crosses_above"),
         (r"골든\s*크로스|(?<![가-힣])골크|상향\s*돌파|상향\s*이탈|(?<!하향)(?<!하향\s)돌파|뚫|회복|올라서|넘어서|넘어가"
@@ -61,7 +62,8 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         (r"\b(?:falls?|fell|drops?|dropped|sinks?|sank|crash(?:es|ed)?|plunges?|plunged)\s+(?:down\s+)?through\b",
          "crosses_below"),
         (r"\bcross(?:es|ed|ing)?\s+(?:below|under|down(?:\s+through)?)\b|\bdownward\s+cross", "crosses_below"),
-        (r"\bbr(?:eak(?:s|ing)?|oke)\s+(?:down\s+)?(?:below|under)\b|\bbreakdown\s+below\b", "crosses_below"),
+        (r"\bbr(?:eak(?:s|ing)?|oke)\s+(?:down\s+)?(?:below|under)\b|\bbr(?:eak(?:s|ing)?|oke)\s+down\s+(?:through|past)\b"
+         r"|\bbreakdown\s+below\b", "crosses_below"),
         (r"\bdea(?:d|th)\s*cross(?:es|ed)?\b|\blos(?:es|e|t|ing)\b|\b(?:flips?|turns?)\s+below\b", "crosses_below"),
         # "70에서 꺾이면", "30 아래로 꺾이면": turning down through the level
         (r"(?:아래|밑)\s*(?:으로|로)\s*꺾(?:이|여|였|인)|에서\s*꺾(?:이|여|였|인)", "crosses_below"),
@@ -70,8 +72,10 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         # "30보다 작아지면", "평균보다 커지면": becoming lower or higher is the moment it passes, like "drops below"
         (r"(?:보다\s*)?(?:낮아지|낮아질|낮아졌|작아지|작아질|작아졌)", "crosses_below"),
         (r"(?:보다\s*)?(?:높아지|높아질|높아졌|커지|커질|커졌)", "crosses_above"),
-        (r"<=|=<|\bat\s+or\s+below\b|\bor\s+(?:less|lower|below)\b|\bat\s+most\b|\bno\s+more\s+than\b|이하", "<="),
-        (r">=|=>|\bat\s+or\s+above\b|\bor\s+(?:more|higher|above)\b|\bat\s+least\b|\bno\s+less\s+than\b|이상", ">="),
+        (r"<=|=<|\bat\s+or\s+(?:below|under|beneath)\b|\bor\s+(?:less|lower|below|under)\b|\bat\s+most\b"
+         r"|\bno\s+more\s+than\b|\bno\s+higher\s+than\b|이하", "<="),
+        (r">=|=>|\bat\s+or\s+(?:above|over)\b|\bor\s+(?:more|higher|above|over)\b|\bat\s+least\b"
+         r"|\bno\s+less\s+than\b|\bno\s+lower\s+than\b|이상", ">="),
         (r"!=|\bnot\s+equal(?:\s+to)?\b", "!="),
         (r"==|\bequals?\b|\bequal\s+to\b", "=="),
         (r"<|\bless\s+than\b|\blower\s+than\b|\bbelow\b|\bunder\b|\bbeneath\b|미만|아래|밑돌|밑|하회"
@@ -89,7 +93,9 @@ MOTION = re.compile(
     r"|pushes|pushed|pops?|popped|spikes?|spiked|surges?|surged|rall(?:y|ies|ied)|tanks?|tanked|crash(?:es|ed)?"
     r"|enters|entered|entering)\b"
     r"|떨어지|떨어져|떨어질|떨어졌|내려가|내려갈|내려간|내려갔|내려오|내려와|하락하|하락할|하락해|빠지|빠질|빠져|빠졌"
-    r"|올라가|올라갈|올라간|올라갔|올라오|올라와|상승하|상승할|상승해|오르|오를|올랐|진입하|들어가|들어오",
+    r"|올라가|올라갈|올라간|올라갔|올라오|올라와|상승하|상승할|상승해|오르|오를|올랐|진입하|들어가|들어오"
+    # "거래량이 평균의 3배 이상 터지면": bursting, surging, shooting up
+    r"|터지|터질|터져|터졌|급증|폭증|치솟",
     re.ASCII)
 # Which way a motion verb goes: a cross said one way and moved the other ("뚫고 내려가면") is read by
 # the motion when the cross word itself has no direction, and refused when it has one.
@@ -99,7 +105,7 @@ MOTION_DOWN = re.compile(
     r"|떨어|내려|하락|빠지|빠질|빠져|빠졌", re.ASCII)
 MOTION_UP = re.compile(
     r"\b(?:rises?|rose|rising|climbs?|climbed|jumps?|jumped|pushes|pushed|pops?|popped|spikes?|spiked|surges?"
-    r"|surged|rall(?:y|ies|ied))\b|올라|상승|오르|오를|올랐", re.ASCII)
+    r"|surged|rall(?:y|ies|ied))\b|올라|상승|오르|오를|올랐|터지|터질|터져|터졌|급증|폭증|치솟", re.ASCII)
 # Korean cross words that say no direction of their own: "돌파", "뚫" (read upward) and "이탈" (read
 # downward) unless 상향/하향 or a side ("아래로 뚫") comes with them.
 NEUTRAL_CROSS = re.compile(r"(?<!향)(?<!향\s)(?<!로)(?<!로\s)(?:돌파|뚫|이탈)")
@@ -127,12 +133,12 @@ TOUCH = re.compile(r"\btouch(?:es|ed|ing)?\b|\bhits?\b|\btags?\b|\breach(?:es|ed
                    re.ASCII)
 
 AND_WORDS = re.compile(r"\band\b|&&|(?<![a-z])&(?![a-z])"
-                       r"|그리고|이고|이며|이면서|면서|동시에|(?<=[가-힣])고(?=\s)|\bwhile\b|\bplus\b"
+                       r"|그리고|이고|이며|이면서|으면서|면서|동시에|(?<=[가-힣])고(?=\s)|\bwhile\b|\bplus\b"
                        # "200일선 위에 있을 때 RSI 40 이하면": a condition "at the time" another holds
                        r"|(?<=[가-힣])\s*때(?:에만|에|만|는)?(?=\s+\S)",
                        re.ASCII)
 # "30 or below" is one comparison (<=); "above 70 or below 30" is two.
-OR_WORDS = re.compile(r"(?<!\bat\s)\bor\b(?!\s+(?:less|lower|below|more|higher|above|fewer|greater|equal)\b"
+OR_WORDS = re.compile(r"(?<!\bat\s)\bor\b(?!\s+(?:less|lower|below|under|more|higher|above|over|fewer|greater|equal)\b"
                       r"(?!\s*(?:than\s+)?-?\d))"
                       r"|\|\||또는|혹은|이거나|거나", re.ASCII)
 

@@ -68,6 +68,9 @@ _CROSS_THEN_WAY = re.compile(r"\bcross(?:es|ed|ing)?\b(?P<what>(?:\s+[a-z0-9().,
 _CROSS_THEN_MOVE_KO = re.compile(r"(?<!향)(?<!향\s)(?<!로)(?<!로\s)(?:돌파|뚫|이탈)\s*(?:하|해|했|었)?\s*"
                                  r"(?:고|서|어서|해서|하고|하여)?"
                                  r"\s*(?:(?P<down>떨어|내려|하락|빠지|빠져|빠졌)|(?P<up>올라|상승|오르|올랐))")
+# "bb middle 위로 cross하면", "시그널 아래로 크로스": the side written with the cross word is its way
+_SIDE_CROSS_UP = re.compile(r"위\s*(?:으로|로|쪽으로)\s*(?:cross|크로스|교차)", re.ASCII)
+_SIDE_CROSS_DOWN = re.compile(r"(?:아래|밑)\s*(?:으로|로|쪽으로)\s*(?:cross|크로스|교차)", re.ASCII)
 _TWICE = re.compile(r"\btwice\b|\bdouble\b|(?<![가-힣])두\s*배", re.ASCII)
 _THRICE = re.compile(r"\bthree\s+times\b|\btriple\b|(?<![가-힣])세\s*배", re.ASCII)
 
@@ -84,6 +87,8 @@ def rewrite(text: str) -> str:
     """Condition text with the phrasings above said the plain way (positions may shift)."""
     text = _CROSS_THEN_MOVE_KO.sub(lambda m: " 하향 돌파 " + m.group("down") if m.group("down")
                                    else " 상향 돌파 " + m.group("up"), text)
+    text = _SIDE_CROSS_UP.sub(" 상향 돌파 ", text)
+    text = _SIDE_CROSS_DOWN.sub(" 하향 돌파 ", text)
     text = _STATE_UP.sub(" 위에 있", text)
     text = _STATE_DOWN.sub(" 아래에 있", text)
     text = _NOT_ABOVE.sub(" at most ", text)
