@@ -226,8 +226,8 @@ def test_read_back_compiles_to_the_same_graph(lang: str) -> None:
 
 def test_a_decline_names_the_span_it_did_not_understand() -> None:
     with pytest.raises(EngineCannotAnswer) as err:
-        compile_prompt("비트코인 볼밴 하단 터치하면 매수")
-    assert "'볼밴' — 볼린저 밴드를 말씀하신 건가요?" in err.value.message
+        compile_prompt("비트코인 마크디 골든크로스면 매수")
+    assert "'마크디' — MACD를 말씀하신 건가요?" in err.value.message
     with pytest.raises(EngineCannotAnswer) as err:
         compile_prompt("buy ETH when the bolinger lower band is touched")
     assert "'bolinger' — did you mean Bollinger band?" in err.value.message

@@ -12,19 +12,31 @@ from core.strategy.compiler.money import WON, WORTH, won
 from core.strategy.compiler.symbols import SymbolHit
 
 BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?|purchase|go\s+long|long|enter(?:\s+a)?(?:\s+long)?|accumulate"
-                 r"|grab|scoop(?:\s+up)?|snag|load\s+up(?:\s+on)?|ape\s+into)(?![a-z])"
+                 r"|grab|scoop(?:\s+up)?|snag|load\s+up(?:\s+on)?|ape\s+into"
+                 # "put 60 USDT in", "spend 100 USDT on ETH", "entry: 400 USDT of BTC when ..."
+                 r"|put(?=\s+(?:in\s+)?\$?\d)|spend(?:s|ing)?|invest(?:s|ing)?|entry(?=\s*:))(?![a-z])"
                  r"|담아|담자|담기|줍줍|주워"
                  r"|(?<!과)매수(?!가\s*(?:대비|보다|에서|기준)|가격|단가)"  # not 과매수, not 매수가 (entry price)
-                 r"|구매|구입|사줘|사 줘|사고|사서|산다|사라|사자|살래|롱\s*진입"
+                 r"|구매|구입|사줘|사 줘|사\s*주(?:세요|십시오|시고|시면|실래요|라|어|고)"
+                 r"|사고|사서|산다|사라|사자|살래|롱\s*진입"
                  # "진입" is a buy, but "과매수 구간 진입" is the indicator entering a zone
                  r"|(?<!구간)(?<!구간\s)(?<!영역)(?<!영역\s)(?<!권)(?<!권\s)(?<!과매수)(?<!과매수\s)(?<!과매도)(?<!과매도\s)진입"
                  r"|(?<![가-힣])사(?![가-힣])|(?<![가-힣])롱(?![가-힣])")  # "10만원 사": the bare imperative
-SELL = re.compile(r"(?<![a-z])(?:sell(?:s|ing)?|dump|exit|close\s+(?:the\s+|my\s+)?position|liquidate)(?![a-z])"
+SELL = re.compile(r"(?<![a-z])(?:sell(?:s|ing)?|dump|exit|liquidate"
+                  r"|close\s+(?:out\s+)?(?:the\s+|my\s+)?(?:whole\s+|entire\s+|full\s+)?position)(?![a-z])"
                   r"|(?<!과)매도|팔아|팔고|판다|팔자|팔기|팔래|청산|정리"
                   r"|(?<=전량\s)익절|(?<=전량)익절|(?<=전량\s)손절|(?<=전량)손절")  # "전량 익절": sell it all
-NOTIFY = re.compile(r"(?<![a-z])(?:notify|notification|alert|message\s+me|tell\s+me|let\s+me\s+know|ping\s+me|warn\s+me"
-                    r"|send\s+(?:me\s+)?(?:an?\s+)?(?:alert|message|notification))(?![a-z])"
-                    r"|알림|알려|통보|메시지|메세지|경고")
+# A channel named with the notice ("텔레그램 알림", "a Telegram alert", "notify me on Discord") is where the
+# notice goes, which the notify action leaves to the app's settings: part of the notify phrase.
+_CHANNEL_EN = r"(?:telegram|discord|slack|sms|text|e-?mail|push|kakao(?:talk)?|phone)"
+_CHANNEL_KO = r"(?:텔레그램|텔레|디스코드|디코|슬랙|카카오톡|카톡|문자|이메일|메일|푸시|푸쉬|핸드폰|휴대폰)"
+NOTIFY = re.compile(r"(?<![a-z])(?:(?:" + _CHANNEL_EN + r"\s+)?(?:notify|notification|alert|message)(?:\s+me)?"
+                    r"|(?:receive|get)\s+(?:an?\s+)?(?:" + _CHANNEL_EN + r"\s+)?(?:notification|alert|message|ping)"
+                    r"|get\s+notified|tell\s+me|let\s+me\s+know|ping\s+me|warn\s+me"
+                    r"|(?:give\s+me\s+)?an?\s+heads[\s-]?up|(?:give\s+me\s+)?heads[\s-]?up"
+                    r"|send\s+(?:me\s+)?(?:an?\s+)?(?:" + _CHANNEL_EN + r"\s+)?(?:alert|message|notification))"
+                    r"(?:\s+(?:on|via|by|through|over)\s+" + _CHANNEL_EN + r")?(?![a-z])"
+                    r"|(?:" + _CHANNEL_KO + r"\s*(?:으로|로|에)?\s*)?(?:알림|알려|통보|메시지|메세지|경고)")
 ALL = re.compile(r"(?<![a-z])(?:all(?:\s+of\s+it)?|everything|entire(?:\s+position)?|whole(?:\s+position)?)(?![a-z])"
                  r"|전량|전부|모두|몽땅|싹\s*다|다\s*(?=팔|매도)")
 QUOTE_AMOUNT = re.compile(
@@ -37,9 +49,11 @@ QUOTE_AMOUNT = re.compile(
 COUNT_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*개")
 _PCT = r"\s*(?:%|퍼센트|percent|프로)"
 _TP_WORD = (r"(?:take[\s-]*profits?|(?<![a-z])tp(?![a-z])|profit\s+target|target\s+profit"
+            r"|(?:bank|lock\s+in|secure|take)\s+(?:the\s+|my\s+|some\s+)?(?:profits?|gains?)"
             r"|익절(?:\s*(?:라인|가|선|기준|목표))?"
             r"|이익\s*실현|수익\s*실현|목표\s*수익(?:률)?|목표가)")
 _SL_WORD = (r"(?:stop[\s-]*loss(?:es)?|stop[\s-]*out|(?<![a-z])stop(?=\s+at\b)|(?<![a-z])sl(?![a-z])"
+            r"|(?<![a-z])bail(?:\s+out)?(?=\s+(?:at|on)\b)"
             r"|cut\s+(?:my\s+|the\s+)?loss(?:es)?|손절(?:매)?(?:\s*(?:라인|가|선|기준))?|손실\s*제한)")
 _JOIN = r"\s*(?:(?:at|of|to|on|:|=|은|는|을|를|가|이|에|도)\s*)?"
 # Word-first forms ("익절 9%", "stop loss 3%") and number-first forms ("9% 수익 익절", "3% loss stop loss").

@@ -50,7 +50,7 @@ def parse_conditions(text: str, ctx: Context) -> Segment:
         seg.problems.append(passive)
         return seg
     text = between(text)
-    text = moves(text, ctx.interval)
+    text = moves(text, ctx.interval, ctx.no_position)
     text = phrasing.rewrite(text)
     side = phrasing.side_problem(text)
     if side:
@@ -222,7 +222,8 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
             seg.problems.append((f"the number {stray} is attached to nothing I can read",
                                  f"숫자 {stray}이(가) 무엇에 대한 것인지 알 수 없습니다"))
         return None
-    cond = rd.signed_only(_assemble(op, operands, ctx, seg, text), kinds, text, seg)
+    inclusive = any(c[2] in ("<=", ">=") for c in cmps)
+    cond = rd.signed_only(_assemble(op, operands, ctx, seg, text, inclusive), kinds, text, seg)
     if cond is not None and neutral and len(cmps) == 1 and not (ups or downs):
         return rd.band_way(cond, text, seg)
     return cond
@@ -250,7 +251,8 @@ _PERCENT_OF = ("change_pct(", "position_pnl_pct", "rsi(")
 _LEVEL_OF = {"crosses_above": ">", "crosses_below": "<"}
 _OSCILLATORS = ("rsi(", "macd", "change_pct(", "position_pnl_pct")
 _PRICE_LINES = ("sma(", "ema(", "bb_")
-def _assemble(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, text: str) -> Condition | None:
+def _assemble(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, text: str,
+              inclusive: bool = False) -> Condition | None:
     times = next((o for o in operands if o.is_number and o.unit == "x"), None)
     if times is not None:
         # "2배" / "3x" left on its own is a multiple of nothing: comparing a line with the bare number
@@ -268,8 +270,10 @@ def _assemble(op: str, operands: list[ind.Operand], ctx: Context, seg: Segment, 
         return None
     if cond is not None and cond.left == "volume" and "volume_sma" in str(cond.right) and cond.operator in _LEVEL_OF:
         # Volume starts again at every candle: "volume jumps above 3x its average", "평균의 3배를
-        # 넘으면" is that candle's volume above the multiple, not a line crossing another.
-        cond = Condition(cond.left, _LEVEL_OF[cond.operator], cond.right, cond.notes)
+        # 넘으면" is that candle's volume above the multiple, not a line crossing another; "3배 이상 터지면"
+        # keeps the multiple itself.
+        level = _LEVEL_OF[cond.operator] + ("=" if inclusive else "")
+        cond = Condition(cond.left, level, cond.right, cond.notes)
     pct = next((o for o in operands if o.is_number and o.unit == "%"), None)
     if cond is not None and pct is not None and not cond.left.startswith(_PERCENT_OF):
         # "종가가 이전 종가보다 3% 높으면" read as close >= 3 would be a wrong graph: a percent

@@ -82,7 +82,8 @@ _BB_SIDE = {"lower": "bb_lower", "bottom": "bb_lower", "하단": "bb_lower", "�
 _SIDE = r"(lower|upper|middle|bottom|top|mid|basis|하단|상단|중단|중간|중심|아랫|윗)"
 _BB_ARGS = (r"(?:\s*\(\s*(\d+)\s*,\s*(\d+(?:\.\d+)?)\s*\)"
             r"|\s+(?<![\d.])(\d+)\s*[, ]\s*(\d(?:\.\d+)?)(?![\d.%]))?")  # "bb 20 2" too
-_BB_WORD = r"(?:bollinger|볼린저|볼린져|(?<![a-z])bb(?![a-z]))"
+# "볼밴"/"볼벤" and "bbands" are how traders shorten the Bollinger bands, in both languages
+_BB_WORD = r"(?:bollinger|볼린저|볼린져|볼밴드|볼밴|볼벤|(?<![a-z])bbands?(?![a-z])|(?<![a-z])bb(?![a-z]))"
 _BB_A = re.compile(_SIDE + r"\s*(?:" + _BB_WORD + r"(?:\s*bands?|\s*밴드)?|bands?(?![a-z]))" + _BB_ARGS, re.ASCII)
 _BB_B = re.compile(_BB_WORD + r"(?:\s*bands?|\s*밴드)?" + _BB_ARGS + r"(?:\s*의)?\s*" + _SIDE
                    + r"?(?:\s*(?:band|밴드|선|line))?" + _BB_ARGS, re.ASCII)

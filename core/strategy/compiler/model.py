@@ -32,3 +32,5 @@ class Context:
         self.subject: str | None = None
         self.against_number = False  # the last subject was compared with a number (RSI < 30, not close > SMA)
         self.notes: list[str] = []  # conversions stated to the user (e.g. days to candles)
+        # nothing is ever sold and no exit is set: "it's up 4% in an hour" can only be the price's move
+        self.no_position = False

@@ -65,7 +65,11 @@ def _windows(text: str) -> str:
 
 
 _MOVE_EN = re.compile(
-    r"(?:(?:the\s+)?(?:closing\s+price|price|close)\s+|it\s+)?(falls?|fell|drops?|dropped|dumps?|dumped|declines?|declined|decreases?|decreased|plunges?"
+    r"(?:(?:the\s+)?(?:closing\s+price|price|close)\s+|it\s+)?"
+    # "it has shed 5% over the last 3 hours", "it's up 4% over the last hour"
+    r"((?:ha(?:s|ve)\s+)(?:shed|lost|dropped|fallen|dumped|declined|plunged|crashed|tanked|gone\s+down|moved\s+down"
+    r"|risen|gained|jumped|pumped|climbed|surged|rallied|gone\s+up|moved\s+up)|it'?s\s+(?:up|down)|sheds?|lost|loses?"
+    r"|falls?|fell|drops?|dropped|dumps?|dumped|declines?|declined|decreases?|decreased|plunges?"
     r"|plunged|crash(?:es|ed)|tanks?|tanked|goes\s+down|went\s+down|is\s+down|was\s+down|moves?\s+down"
     r"|rises?|rose|jumps?|jumped|pumps?|pumped|gains?|gained|increases?|increased|climbs?|climbed|surges?|surged"
     r"|rall(?:ies|ied)|goes\s+up|went\s+up|is\s+up|was\s+up|moves?\s+up)"
@@ -74,7 +78,7 @@ _MOVE_EN = re.compile(
     r"(hours?|h|days?|d|candles?|bars?|minutes?|mins?))?", re.ASCII)
 _MOVE_KO = re.compile(
     r"(?:(?:가격|시세|종가)(?:이|가|은|는)?\s*)?(?:(\d+)\s*(시간|일|분|개\s*봉|봉|캔들)\s*(?:동안|만에|내에|이내|안에|사이|새)?\s*)?(?:에\s*)?(?:가격이\s*|가격\s*)?(\d+(?:\.\d+)?)\s*%\s*"
-    r"(?:이상\s*|(?P<strict_ko>넘게|초과)\s*)?(하락|떨어|급락|빠지|빠져|빠졌|내리|내려|내렸|낮|상승|오르|오른|올라|올랐|급등|뛰|뛴|뛰었|높)")
+    r"(?:이상\s*|(?P<strict_ko>넘게|초과)\s*)?(하락|떨어|급락|폭락|떡락|덤핑|빠지|빠져|빠졌|내리|내려|내렸|낮|상승|오르|오른|올라|올랐|급등|폭등|떡상|펌핑|뛰|뛴|뛰었|높)")
 # "volume spikes" / "거래량 급증": read as volume above twice its 20-bar average (stated in the graph).
 # A multiple written with it is that multiple: "a 3x volume spike", "거래량 3배 급증".
 SPIKE = re.compile(r"(?:(?P<en>\d+(?:\.\d+)?)\s*(?:x|times)\s+(?:the\s+)?(?:average\s+)?)?"
@@ -108,8 +112,9 @@ _BARE_MOVE = re.compile(r"\b(?:when|if|once|as\s+soon\s+as)\s+(?:it'?s\s+|it\s+i
 _FROM_ENTRY_KO = re.compile(
     r"(?:매수가|진입가|평단가?|매입가|구매가)\s*(?:대비|보다|에서|기준)?\s*(\d+(?:\.\d+)?)\s*%\s*(?:이상\s*)?"
     r"(하락|떨어|빠지|빠져|내려|상승|오르|올라)")
-_DOWN = ("fall", "fell", "drop", "dump", "decline", "decrease", "plunge", "crash", "tank", "down",
-         "하락", "떨어", "급락", "빠지", "빠져", "빠졌", "내리", "내려", "내렸", "낮")
+_DOWN = ("fall", "fell", "drop", "dump", "decline", "decrease", "plunge", "crash", "tank", "down", "shed", "lost",
+         "lose",
+         "하락", "떨어", "급락", "폭락", "떡락", "덤핑", "빠지", "빠져", "빠졌", "내리", "내려", "내렸", "낮")
 _BETWEEN_EN = re.compile(r"between\s+(-?\d+(?:\.\d+)?)\s+and\s+(-?\d+(?:\.\d+)?)")
 _BETWEEN_KO = re.compile(r"(-?\d+(?:\.\d+)?)\s*(?:~|-|에서|와|과)\s*(-?\d+(?:\.\d+)?)\s*사이")
 # "40 이상 60 이하": a range written as two bounds with no connector between them.
@@ -141,7 +146,7 @@ def _window_bars(number: str | None, unit: str | None, interval: str) -> int:
     return int(bars)
 
 
-def moves(text: str, interval: str) -> str:
+def moves(text: str, interval: str, no_position: bool = False) -> str:
     """"falls 5% in 24 hours", "24시간 동안 5% 이상 하락" → the text "change_pct(24) <= -5", which the
     segment parser then reads like any written condition (so AND/OR around it still work)."""
     def bars(m: re.Match[str], number: str | None, unit: str | None) -> int:
@@ -168,7 +173,8 @@ def moves(text: str, interval: str) -> str:
         return f" position_pnl_pct <= -{text_value} " if down else f" position_pnl_pct >= {text_value} "
 
     text = _windows(text)
-    bare = _BARE_MOVE.search(text)
+    # with nothing ever sold, there is no position whose move it could be: the price moved
+    bare = None if no_position else _BARE_MOVE.search(text)
     if bare:
         span = " ".join(bare.group(0).split())
         raise CompileProblem(

@@ -85,6 +85,7 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
         raise decline("I found nothing to do (buy, sell or notify).",
                       "무엇을 할지(매수, 매도, 알림)를 찾지 못했습니다.", lang)
     ctx = Context(interval)
+    ctx.no_position = all(a.kind != "sell" for a in actions) and exits.take_profit is None and exits.stop_loss is None
     rules = _rules(text, actions, ctx, market, lang, exits)
     notes.extend(ctx.notes)
     notes.extend(_in_language(n, lang) for r in rules for chain in r.chains for c in chain for n in c.notes)

@@ -152,7 +152,7 @@ WON_SAID = re.compile(r"원화|(?<![a-z])krw(?![a-z])|₩|\d\s*(?:억|천만|백
 
 # Assets that are not crypto: named so the decline says so instead of trading BTC in their place.
 NON_CRYPTO = re.compile(
-    r"테슬라|애플|삼성전자|삼전|엔비디아|마이크로소프트|아마존|구글|메타|나스닥|코스피|코스닥|다우|에스앤피|금값|유가|원유|금\s*시세"
+    r"테슬라|애플|삼성전자|삼전|(?:sk\s*)?하이닉스|현대차|셀트리온|엔비디아|마이크로소프트|아마존|구글|메타|나스닥|코스피|코스닥|다우|에스앤피|금값|유가|원유|금\s*시세"
     r"|(?<![a-z])(?:tesla|tsla|aapl|apple|nvda|nvidia|msft|amzn|googl|goog|nasdaq|kospi|spy|qqq|s&p(?:\s*500)?"
     r"|dow|gold|silver|crude|oil|stocks?|shares?|equit(?:y|ies)|forex|eur/usd)(?![a-z])")
 

@@ -23,6 +23,12 @@ _WORDS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# "the four-hour chart", "fifteen minute candles": a spelled-out candle size, hyphenated or named as a chart
+# ("in four hours" stays a window)
+_SPELLED = {"one": 1, "five": 5, "fifteen": 15, "thirty": 30, "four": 4}
+_SPELLED_UNIT = re.compile(r"\b(one|five|fifteen|thirty|four)(?:(-)|\s+)(minute|hour|day)s?\b"
+                           r"(?(2)(?:\s+(?:chart|candles?|candlesticks?|bars?|timeframe))?"
+                           r"|\s+(?:chart|candles?|candlesticks?|bars?|timeframe)\b)", re.ASCII)
 # "4시간 RSI", "30분 MACD": a candle size written straight before what is read on those candles
 _NAMES_AFTER = re.compile(r"\s*(?:rsi|macd|ema|sma|볼린저|이평|이동\s*평균|종가|거래량)", re.ASCII)
 _MILLIONS = re.compile(r"\s*(?:krw|won|usdt|usdc|usd|dollars?|원|달러|worth\b|of\b)")
@@ -72,6 +78,9 @@ def find_timeframes(text: str) -> list[TimeframeHit]:
         if unit == "m" and _MILLIONS.match(text, m.end()):
             continue  # "2m KRW", "5m worth of": millions, not minutes
         hits.append(TimeframeHit(_to_interval(int(m.group(1)), unit), m.group(0), m.start(), m.end()))
+    for m in _SPELLED_UNIT.finditer(text):
+        unit = {"minute": "m", "hour": "h", "day": "d"}[m.group(3)]
+        hits.append(TimeframeHit(_to_interval(_SPELLED[m.group(1)], unit), m.group(0), m.start(), m.end()))
     for regex, interval in _WORDS:
         for m in regex.finditer(text):
             if any(h.start <= m.start() < h.end for h in hits):
