@@ -13,10 +13,32 @@ from core.strategy.compiler.indicators import CompileProblem
 from core.strategy.compiler.refine_edits import Change, _next_id, _nodes
 from core.strategy.compiler.symbols import find_symbols
 
+# "금액 500으로", "size to 250": a number with no unit right after the amount's word
+_BARE_AMOUNT = re.compile(r"(?:\bamount|\bsize|금액)\s*(?:(?:을|를|은|는|to|of|=|:)\s*)?(\d+(?:\.\d+)?)"
+                          r"(?=(?:으로|로)?(?:\s|$|[,!?]))(?!\s*(?:%|x\b|배|percent|퍼센트|프로))", re.ASCII)
+
+
+def _bare_amount(strategy: dict[str, Any], text: str) -> act.Amount | None:
+    """The amount a number with no unit sets, in the unit of money the buy already spends; a coin
+    amount ("0.01 BTC") needs its unit said, so the number is not read."""
+    m = _BARE_AMOUNT.search(text)
+    if not m:
+        return None
+    units = {n["config"].get("unit") for n in _nodes(strategy, "action") if n["config"].get("action_type") == "buy"}
+    if len(units) != 1 or next(iter(units)) not in ("USDT", "USDC", "USD", "BUSD", "KRW"):
+        raise CompileProblem(f"'{m.group(0).strip()}' has no unit; say it, e.g. '{m.group(1)} USDT' or "
+                             f"'0.01 BTC'", f"'{m.group(0).strip()}'에 단위가 없습니다. 예: '{m.group(1)} USDT', "
+                             "'0.01 BTC'처럼 말해 주세요")
+    value = float(m.group(1))
+    return act.Amount(int(value) if value.is_integer() else value, "QUOTE", m.start(1), m.end(1))
+
 
 def _set_amount(strategy: dict[str, Any], text: str, changes: list[Change]) -> bool:
     symbols = find_symbols(text, text)
     amounts = [a for a in act.find_amounts(text, symbols) if a.value != "all"]
+    bare = None if amounts else _bare_amount(strategy, text)
+    if bare is not None:
+        amounts = [bare]
     if not amounts:
         return False
     amount = amounts[0]
@@ -35,7 +57,7 @@ def _set_amount(strategy: dict[str, Any], text: str, changes: list[Change]) -> b
             symbol = config.get("symbol")
             raise CompileProblem(f"{node['id']} trades {symbol}; an amount in {amount.unit} does not fit it",
                                  f"{node['id']}은(는) {symbol}을(를) 거래합니다. {amount.unit} 금액은 맞지 않습니다")
-        unit = quote if amount.unit in ("USDT", "KRW") else (amount.unit or base)
+        unit = quote if amount.unit in ("USDT", "KRW", "QUOTE") else (amount.unit or base)
         old = f"{config.get('amount')} {config.get('unit') or ''}".strip()
         config["amount"] = amount.value
         config["unit"] = unit
@@ -128,6 +150,36 @@ def _set_exit(strategy: dict[str, Any], take_profit: float | None, stop_loss: fl
         edges.append({"from": cond_id, "to": sell_id, "condition": "true"})
         changes.append((f"added {word_en}: {cond_id} position_pnl_pct {op} {target} → sell all ({sell_id})",
                         f"{word_ko} 추가: {cond_id} position_pnl_pct {op} {target} → 전량 매도 ({sell_id})"))
+
+
+# "금액 두 배로", "halve the size": the amount scaled
+_SCALES = ((re.compile(r"두\s*배|2\s*배|\bdoubled?\b|\btwice\b", re.ASCII), 2.0),
+           (re.compile(r"세\s*배|3\s*배|\btripled?\b", re.ASCII), 3.0),
+           (re.compile(r"절반|반\s*(?:으로|만)|\bhalve[sd]?\b|\b(?:in\s+)?half\b", re.ASCII), 0.5))
+
+
+def scale_said(text: str) -> float | None:
+    return next((factor for regex, factor in _SCALES if regex.search(text)), None)
+
+
+def without_scale_said(before: dict[str, Any], after: dict[str, Any], text: str) -> str:
+    """``text`` with its scale words ("double", "절반으로") blanked when the edit scaled a buy amount by
+    that factor; otherwise they stay, for the coverage check to name."""
+    factor = scale_said(text)
+    old = {n.get("id"): n.get("config", {}).get("amount") for n in _nodes(before, "action")}
+    scaled = factor is not None and any(
+        isinstance(was := old.get(n["id"]), int | float) and isinstance(now := n["config"].get("amount"), int | float)
+        and abs(now - was * factor) < 1e-9 for n in _nodes(after, "action"))
+    # "거래량이 평균의 두 배 이상일 때만": the factor is the new condition's multiple
+    before_ops = {str(n["config"].get(k)) for n in _nodes(before, "condition") for k in ("left", "right")}
+    multiplied = factor is not None and any(
+        str(n["config"].get(k)).startswith(f"{factor:g} * ") and str(n["config"].get(k)) not in before_ops
+        for n in _nodes(after, "condition") for k in ("left", "right"))
+    if not (scaled or multiplied):
+        return text
+    for regex, _ in _SCALES:
+        text = regex.sub(lambda m: " " * len(m.group(0)), text)
+    return text
 
 
 def _scale_amount(strategy: dict[str, Any], factor: float, changes: list[Change]) -> None:

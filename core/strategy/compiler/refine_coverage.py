@@ -15,6 +15,7 @@ from typing import Any
 from core.strategy.compiler import actions as act
 from core.strategy.compiler import indicators as ind
 from core.strategy.compiler.lexicon import COMPARATORS, MOTION, blank
+from core.strategy.compiler.refine_edits import without_add_words
 from core.strategy.compiler.symbols import EXCHANGE_RE, find_symbols
 from core.strategy.compiler.timeframes import find_timeframes
 from core.strategy.compiler.vocab import ko_stem_in, unknown_words
@@ -24,16 +25,23 @@ _REFINE_TEXT = """
 make set change switch use instead add remove delete drop without more only require requires required also
 period length threshold name rename call amount size instead trade notify notification notifications
 alert alerts ping tell sell sells selling buy buys buying sold bought every time times on off the histogram
-stop loss take profit target exit exits sl tp half keep to into from flip flips positive negative
+stop loss take profit target exit exits sl tp keep to into from flip flips positive negative
 기간 길이 금액 수량 규모 기준 기준값 기준선 수치 이름 조건 추가 추가해 추가해줘 추가하고 삭제 제거 빼 빼줘
 없애 없애줘 바꿔 바꿔줘 바꾸고 바꾸 변경 변경해 변경해줘 수정 수정해 대신 으로 로 알림 매수 매도 할때마다 때마다
-마다 손절 익절 라인 손절가 익절가 손절라인 익절라인 팔 팔아 팔고 때만 일때만 만 두 배 두배 도 해줘 해 줘
+마다 손절 익절 라인 손절가 익절가 손절라인 익절라인 팔 팔아 팔고 때만 일때만 만 도 해줘 해 줘
 하루 이틀 사흘 일주일 주 동안 만에 사이 새
+raise raises raised increase increases bump bumped boost lower lowered decrease reduce reduced cut trim tighten
+tightened tighter widen widened wider loosen looser condition conditions filter filters check rule rules
+requirement get rid scrap ditch exchange run move give heads send
+살 살때 팔때 쪽 거래소 필터 필요 없어 없이 넓게 좁게 타이트하게 빡빡하게 여유있게 느슨하게 크게 작게 더
 """
 _REFINE_WORDS = frozenset(_REFINE_TEXT.split())
 _NUMBER_TEXT = re.compile(r"-?\d+(?:\.\d+)?")
 _CHANGE_STEMS = ("바꾸", "바꿔", "바꿨", "변경", "추가", "수정", "설정", "넣어", "넣고", "빼고", "빼줘", "없애",
-                 "해줘", "해주")
+                 "해줘", "해주", "올려", "늘려", "늘리", "내려", "줄여", "줄이", "낮춰", "낮추", "높여", "키워", "좁혀",
+                 "넓혀", "붙여", "달아", "옮겨", "지워", "보내", "타이트", "삭제", "제거", "빼", "올리", "높이")
+# "내려가면", "내려와서" are the price moving, which a condition rule must read, not a change verb
+_MOTION_STEMS = ("내려가", "내려갔", "내려간", "내려갈", "내려오", "내려와", "내려서")
 
 
 def _numbers_of(strategy: dict[str, Any]) -> set[float]:
@@ -77,6 +85,7 @@ def unread(before: dict[str, Any], after: dict[str, Any], text: str, original: s
             span = original[number.start:number.end].strip() if aligned else number.expr
             return (f"'{span}' is not in the revised strategy", f"'{span}'은(는) 수정된 전략에 반영되지 않았습니다")
         rest = blank(rest, number.start, number.end)
+    rest = without_add_words(rest)
     for regex in [r for r, _ in COMPARATORS] + [MOTION, act.BUY, act.SELL, act.NOTIFY, act.ALL]:
         for m in regex.finditer(rest):
             rest = blank(rest, m.start(), m.end())
@@ -86,7 +95,15 @@ def unread(before: dict[str, Any], after: dict[str, Any], text: str, original: s
         return (f"'{left[0]}' is not something I can read in a change" + (
                     f" (nor {', '.join(repr(w) for w in left[1:4])})" if len(left) > 1 else ""),
                 f"'{left[0]}'은(는) 수정 요청에서 이해할 수 없는 말입니다")
-    written = json.dumps(after.get("nodes", []))
+    said = _SELL_ALL.search(text)
+    if said and not _trades_changed(before, after):
+        span = original[said.start():said.end()].strip() if aligned else said.group(0)
+        return (f"'{span}' is a new sell rule, which a change does not add; add it in the editor or describe the "
+                "whole strategy again", f"'{span}'은(는) 새 매도 규칙이라 수정으로 추가하지 않습니다. 편집기에서 "
+                "추가하거나 전략 전체를 다시 설명해 주세요")
+    # a condition the change removed ("drop the volume condition") is what its words named
+    kept = {n.get("id") for n in after.get("nodes", [])}
+    written = json.dumps(after.get("nodes", []) + [n for n in before.get("nodes", []) if n.get("id") not in kept])
     for operand in operands:
         family = "bb_" if operand.expr.startswith("bb_") else operand.expr.split("(")[0].split(" ")[-1]
         if operand.role in (ind.NUMBER, ind.PRICE, ind.AVG) or family in written:
@@ -97,6 +114,23 @@ def unread(before: dict[str, Any], after: dict[str, Any], text: str, original: s
     return None
 
 
+# "and sell all", "전량 매도": a sell said with its amount, read only where the change made or edited one
+_SELL_ALL = re.compile(r"\b(?:sell|dump|exit|liquidate)\w*\s+(?:it\s+|them\s+|my\s+\w+\s+)?(?:all|everything)\b"
+                       r"|\b(?:all|everything)\s+(?:sold|out)\b|(?:전량|전부|몽땅|다)\s*(?:매도|팔|청산|정리)",
+                       re.ASCII)
+
+
+def _trades_changed(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """A sell or an exit condition was added, or edited in more than the coin it trades."""
+    def parts(node: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in (node.get("config") or {}).items() if k not in ("symbol", "unit")}
+
+    old = {n.get("id"): parts(n) for n in before.get("nodes", [])}
+    return any(old.get(n.get("id")) != parts(n) for n in after.get("nodes", [])
+               if (n.get("config") or {}).get("action_type") == "sell"
+               or (n.get("config") or {}).get("left") == "position_pnl_pct")
+
+
 def _change_word(word: str) -> bool:
     """Korean change verbs with their endings glued on ("바꾸고", "추가해주세요")."""
-    return word.startswith(_CHANGE_STEMS)
+    return word.startswith(_CHANGE_STEMS) and not word.startswith(_MOTION_STEMS)

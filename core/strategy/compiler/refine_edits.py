@@ -16,6 +16,7 @@ from core.strategy.compiler.checks import impossible
 from core.strategy.compiler.conditions import Condition, Context, parse_conditions
 from core.strategy.compiler.indicators import CompileProblem
 from core.strategy.compiler.refine_scope import named_side, reached
+from core.strategy.compiler.symbols import KRW_EXCHANGES
 from core.strategy.operands import Indicator, OperandError, parse_operand, to_text
 
 Change = tuple[str, str]  # (english, korean)
@@ -187,26 +188,91 @@ def _set_symbol(strategy: dict[str, Any], base: str, changes: list[Change]) -> N
         changes.append((f"{node['id']}: symbol → {new}", f"{node['id']}: 심볼 → {new}"))
 
 
-_ADD_WORDS = re.compile(r"\b(?:also\s+require|require|only\s+(?:if|when)|add\s+(?:a\s+)?condition(?:\s+that)?|also)\b"
-                        r"|조건\s*추가|추가\s*조건|(?:일|할)\s*때만|때만|만\s*(?:매수|매도)|추가해?\s*줘?|추가",
-                        re.ASCII)
+def _set_exchange(strategy: dict[str, Any], exchange: str, span: str, changes: list[Change]) -> None:
+    """"거래소 빗썸으로", "run it on bybit": the data source's exchange, when it lists the pair's market."""
+    data = _nodes(strategy, "data_source")
+    if not data:
+        raise CompileProblem("the strategy has no data source to move", "거래소를 바꿀 데이터 노드가 없습니다")
+    for node in data:
+        config = node["config"]
+        symbol = str(config.get("symbol", ""))
+        quote = symbol.split("/", 1)[1] if "/" in symbol else ""
+        # a won market exists only on the Korean exchanges, and they are where a trader means won
+        if quote == "KRW" and exchange not in KRW_EXCHANGES:
+            raise CompileProblem(f"'{span}' has no won (KRW) market, and the strategy trades {symbol}; write the "
+                                 "strategy again for the USDT market",
+                                 f"'{span}'에는 원화(KRW) 마켓이 없는데 전략은 {symbol}을(를) 거래합니다. "
+                                 "USDT 마켓으로 전략을 다시 만들어 주세요")
+        if quote != "KRW" and exchange in KRW_EXCHANGES:
+            # on Upbit or Bithumb a trader means the won market, where the amounts would be in won
+            raise CompileProblem(f"'{span}' trades won (KRW) pairs, and the strategy trades {symbol}; write the "
+                                 "strategy again with a won amount",
+                                 f"'{span}'은(는) 원화(KRW) 마켓인데 전략은 {symbol}을(를) 거래합니다. "
+                                 "원화 금액으로 전략을 다시 만들어 주세요")
+        if config.get("exchange") == exchange:
+            changes.append((f"{node['id']} already reads {exchange}", f"{node['id']}은(는) 이미 {exchange}입니다"))
+            continue
+        changes.append((f"{node['id']}: exchange {config.get('exchange')} → {exchange}",
+                        f"{node['id']}: 거래소 {config.get('exchange')} → {exchange}"))
+        config["exchange"] = exchange
+
+
+# Words that say "add this condition" around the condition itself ("add: the close must also be above
+# the 200 EMA", "only buy when ...", "거래량 조건 하나 더 넣어줘"); they are taken out before it is read.
+_ADD_WORDS = re.compile(
+    r"\b(?:also\s+require[sd]?|require[sd]?|requiring|only\s+(?:buy|sell|enter|exit)?\s*(?:if|when|while)"
+    r"|add(?:ed)?\s+(?:an?\s+|the\s+|one\s+)?(?:more\s+|extra\s+|another\s+)?(?:condition|filter|rule|check)s?"
+    r"(?:\s+(?:that|where|for|of))?|add(?:ed)?|another\s+condition|one\s+more\s+condition|plus|additionally"
+    r"|in\s+addition|as\s+well|on\s+top(?:\s+of\s+that)?|also|must|should|(?:has|have|needs?|got)\s+to|too)\b"
+    r"|조건\s*(?:을\s*|도\s*)?하나\s*더|하나\s*더|조건\s*추가|추가\s*조건|(?:일|할)\s*(?:때|경우)만|때만|경우에만"
+    r"|만\s*(?:매수|매도|사게|팔게|사도록|팔도록)|추가해?\s*(?:줘|주세요)?|추가|넣어\s*(?:줘|주세요)?"
+    r"|붙여\s*(?:줘|주세요)?|외에도?|조건도|조건으로"
+    # the side it goes to ("매수는 ...", "for the buy, ..."), read by named_side before these are taken out
+    r"|(?:매수|매도)\s*(?:쪽|조건|할\s*때)?\s*(?:은|는|에는|에만|에|만)(?=\s)"
+    r"|\b(?:for|on)\s+(?:the\s+)?(?:buys?|sells?|entr(?:y|ies)|exits?)(?:\s+side)?(?:\s+only)?\b",
+    re.ASCII)
+# Korean "must be" endings ("위에 있어야 함", "이상이어야", "높아야"): the level before them is the condition
+_MUST_KO = re.compile(r"(?:(?:이어|여)야|(?<=[있넘없])어야|(?<=[아어해])야)(?:\s*만)?"
+                      r"(?:\s*(?:함|해요|해|한다|합니다|돼요|돼|됨|된다|됩니다|하고|하며))?")
+
+
+def without_add_words(text: str) -> str:
+    """``text`` with the words that ask for an added condition blanked (positions kept)."""
+    for regex in (_ADD_WORDS, _MUST_KO):
+        text = regex.sub(lambda m: " " * len(m.group(0)), text)
+    return text
 
 
 def _add_conditions(strategy: dict[str, Any], text: str, changes: list[Change]) -> bool:
-    """AND a new condition in front of every action that follows a condition."""
-    text = _ADD_WORDS.sub(" ", text)
+    """AND a new condition in front of every action that follows a condition (the buy's or the
+    sell's only, when the instruction names one side)."""
+    side = named_side(text)
+    text = without_add_words(text)
     interval = next((n["config"].get("timeframe") for n in _nodes(strategy, "data_source")), "1h") or "1h"
     segment = parse_conditions(text, Context(interval))
     if segment.problems:
         raise CompileProblem(*segment.problems[0])
+    if len(segment.chains) > 1:
+        # "(A or B)" ANDed onto each chain is a new OR the graph of a refinement does not build
+        raise CompileProblem("the new conditions are joined with 'or'; add one condition (or an 'and' of them) "
+                             "at a time",
+                             "새 조건이 '또는'으로 이어져 있습니다. 조건은 '그리고'로 이어서 추가해 주세요")
     conds: list[Condition] = [c for chain in segment.chains for c in chain]
     if not conds:
         return False
     cond_types = {n["id"] for n in _nodes(strategy, "condition")}
-    action_ids = {n["id"] for n in _nodes(strategy, "action")}
+    kinds = {n["id"]: n["config"].get("action_type") for n in _nodes(strategy, "action")}
     edges = strategy.setdefault("edges", [])
-    entry = [e for e in edges if e.get("from") in cond_types and e.get("to") in action_ids
+    entry = [e for e in edges if e.get("from") in cond_types and e.get("to") in kinds
              and not _is_exit(strategy, e.get("from"))]
+    if side is not None:
+        # "only buy when ...": the chains that lead to the buy, with a notify that goes with it
+        other = "sell" if side == "buy" else "buy"
+        sources = {e["from"] for e in entry if kinds[e["to"]] == side}
+        if any(kinds[e["to"]] == other for e in entry if e["from"] in sources):
+            raise CompileProblem(f"the condition before the {side} also leads to the {other}; add it in the editor",
+                                 "매수와 매도가 같은 조건에서 나옵니다. 편집기에서 추가해 주세요")
+        entry = [e for e in entry if e["from"] in sources]
     if not entry:
         return False
     # Group edges by their source condition so each chain gets one new node.

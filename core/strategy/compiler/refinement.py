@@ -15,11 +15,13 @@ from core.errors import EngineCannotAnswer
 from core.strategy.compiler import actions as act
 from core.strategy.compiler import refine_actions as ac
 from core.strategy.compiler import refine_coverage as coverage
+from core.strategy.compiler import refine_direction as direction
 from core.strategy.compiler import refine_edits as ed
+from core.strategy.compiler import refine_remove as removal
 from core.strategy.compiler import refine_scope as scope
 from core.strategy.compiler.indicators import CompileProblem
-from core.strategy.compiler.lexicon import REFINE_EXAMPLES, blank, normalise, unify
-from core.strategy.compiler.symbols import find_symbols
+from core.strategy.compiler.lexicon import COMPARATORS, REFINE_EXAMPLES, blank, normalise, unify
+from core.strategy.compiler.symbols import find_exchanges, find_symbols
 from core.strategy.compiler.timeframes import find_timeframes
 
 _PERIOD = re.compile(
@@ -33,17 +35,39 @@ _REPLACE_NUMBER = re.compile(r"(?:from\s+)?(-?\d+(?:\.\d+)?)\s*(?:을|를|에서
 _THRESHOLD = re.compile(r"(?:threshold|level|기준(?:값|선)?|수치)\D{0,20}?(-?\d+(?:\.\d+)?)")
 _AMOUNT_WORDS = re.compile(r"amount|size|금액|수량|매수\s*금액|규모|얼마")
 _REMOVE = re.compile(r"remove|delete|drop|without|no\s+more|삭제|제거|빼|없애|끄")
-_REMOVAL_SAID = re.compile(r"\b(?:remove|delete|drop|without)\b|\bno\s+more\b|삭제|제거|빼|없애", re.ASCII)
 _RENAME = re.compile(r"(?:rename(?:\s+it)?\s+to|call\s+it|name\s+it|이름(?:을|은)?)\s*[\"'“]?(.+?)[\"'”]?"
                      r"\s*(?:으로|로)?"
                      r"\s*(?:바꿔|변경|해\s*줘|해줘|해)?\s*$")
-_ADD_CONDITION = re.compile(r"(?:also\s+require|only\s+(?:if|when)|add\s+(?:a\s+)?condition|조건\s*추가|일\s*때만"
-                            r"|때만|only)")
+_ADD_CONDITION = re.compile(r"\b(?:also|require[sd]?|only|add(?:ed)?|plus|additionally|in\s+addition|as\s+well|must"
+                            r"|should|(?:has|have|needs?|got)\s+to|too|and)\b"
+                            r"|조건\s*추가|추가|하나\s*더|때만|경우에만|그리고|넣어|붙여|외에|도\s|야(?:\s|$)|야\s*만",
+                            re.ASCII)
 
 
 _HANGUL = {"알에스아이": "rsi", "맥디": "macd", "엠에이시디": "macd", "엠에이씨디": "macd", "이엠에이": "ema",
            "에스엠에이": "sma", "에이티알": "atr"}
 _HANGUL_NAMES = re.compile("|".join(_HANGUL))
+# "tighten the stop to 2%", "move the stop up to 3%": in a change, a stop with a percent is the stop
+# loss; it is written "sl" padded to the same length, so spans still line up with the trader's text
+_BARE_STOP = re.compile(r"(?<![a-z])stop(?![\s-]*(?:loss|out))(?=(?:\s+(?:down|up|back|in|out|level|distance))*"
+                        r"\s*(?:at|to|of|:|=)?\s*-?\d+(?:\.\d+)?\s*(?:%|percent))")
+_MANNER = re.compile(r"(?:더\s*)?(?:넓게|좁게|타이트하게|빡빡하게|여유\s*있게|느슨하게|크게|작게)")
+_EXIT_WIDTH = re.compile(r"(손절|익절)(\s*폭)")  # "손절폭 3%로": the stop's distance is the stop
+
+
+def _readable(text: str) -> str:
+    text = _HANGUL_NAMES.sub(lambda m: _HANGUL[m.group(0)], text)
+    text = _BARE_STOP.sub("sl  ", text)
+    return _EXIT_WIDTH.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
+
+
+def _in_own_words(message: str, original: str) -> str:
+    """Quoted spans of a decline in the trader's own letter case ('mfi' → 'MFI')."""
+    def own(m: re.Match[str]) -> str:
+        found = re.search(re.escape(m.group(1)), original, re.IGNORECASE)
+        return f"'{found.group(0)}'" if found else m.group(0)
+
+    return re.sub(r"'([^'\n]{1,80})'", own, message)
 
 
 def _decline(reason_en: str, reason_ko: str, lang: str) -> EngineCannotAnswer:
@@ -70,12 +94,12 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
         raise _decline("there is no strategy to change.", "수정할 전략이 없습니다.", lang)
     result = copy.deepcopy(strategy)
     result.setdefault("edges", [])
-    text = _HANGUL_NAMES.sub(lambda m: _HANGUL[m.group(0)], normalise(original))
+    text = _readable(normalise(original))
     changes: list[ed.Change] = []
     try:
         _apply(result, text, original, lang, changes)
     except CompileProblem as exc:
-        raise _decline(f"{exc}.", f"{exc.ko}.", lang) from None
+        raise _decline(_in_own_words(f"{exc}.", original), _in_own_words(f"{exc.ko}.", original), lang) from None
     if not changes:
         raise _decline(f"nothing in '{original}' matched a change I can make.",
                        f"'{original}'에서 적용할 수 있는 변경을 찾지 못했습니다.", lang)
@@ -85,20 +109,25 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
         scope.sides_at_once(result) if not scope.sides_at_once(strategy) else None)
     if overreach:
         raise _decline(*overreach, lang)
-    removal = _REMOVAL_SAID.search(text)
-    if removal and {n.get("id") for n in strategy["nodes"]} <= {n.get("id") for n in result["nodes"]}:
+    contradiction = direction.contradiction(strategy, result, text)
+    if contradiction:
+        raise _decline(*(_in_own_words(reason, original) for reason in contradiction), lang)
+    removed = removal.REMOVAL.search(text)
+    if removed and {n.get("id") for n in strategy["nodes"]} <= {n.get("id") for n in result["nodes"]}:
         # "remove the stop loss and add a take profit at 10%": the other change was made, the removal not
-        word = text[removal.start():].split()[0]
+        word = original[removed.start():].split()[0] if len(original) == len(text) else removed.group(0)
         raise _decline(f"'{word}' was said, but nothing was removed; ask for the removal on its own "
                        "(e.g. 'remove the stop loss').",
                        f"'{word}'라고 했지만 아무것도 삭제되지 않았습니다. 삭제만 따로 요청해 주세요 "
                        "(예: '손절 없애줘').", lang)
-    unread = coverage.unread(strategy, result, text, original)
+    unread = coverage.unread(strategy, result, ac.without_scale_said(strategy, result, text), original)
     if unread:
-        raise _decline(f"{unread[0]}.", f"{unread[1]}.", lang)
+        raise _decline(_in_own_words(f"{unread[0]}.", original), _in_own_words(f"{unread[1]}.", original), lang)
     return result, [ko if lang == "ko" else en for en, ko in changes]
 
 
+_NOTIFY_WORDS = re.compile(r"notif|alert|(?<![a-z])ping(?![a-z])|(?<![a-z])(?:tell|message|warn)\s+me(?![a-z])"
+                           r"|\blet\s+me\s+know\b|\bheads[\s-]*up\b|\bmessages?\b|알림|알려|메시지|메세지", re.ASCII)
 _MACD_TRIPLE = re.compile(r"macd\D{0,12}?(\d+)\s*[,/ ]\s*(\d+)\s*[,/ ]\s*(\d+)")
 _EXIT_WORDS = re.compile(r"(stop[\s-]*loss|(?<![a-z])sl(?![a-z])|손절)|(take[\s-]*profit|(?<![a-z])tp(?![a-z])|익절)")
 
@@ -114,8 +143,12 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
     if _REMOVE.search(text) and _EXIT_WORDS.search(text) and not re.search(r"\d\s*%", text):
         ac._remove_exits(result, text, changes)
         return
+    if removal.REMOVAL.search(text) and not _EXIT_WORDS.search(text) and not _NOTIFY_WORDS.search(text) and not any(
+            regex.search(text) for regex, _ in COMPARATORS) and removal.remove_conditions(result, text, changes):
+        return
     buys = any(n["type"] == "action" and n.get("config", {}).get("action_type") == "buy" for n in result["nodes"])
-    exits, rest = act.find_exits(text, holding=buys)
+    # "손절 넓게 6%로": the manner word between the exit and its number is the direction, read after the edit
+    exits, rest = act.find_exits(_MANNER.sub(lambda m: " " * len(m.group(0)), text), holding=buys)
     if exits.take_profit is not None or exits.stop_loss is not None:
         left = re.search(r"\S*\d+(?:\.\d+)?\s*%\s*\S*", rest)  # "익절 5% 그리고 하루에 8% 오르면": the 8% unread
         if left:
@@ -124,7 +157,7 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
                                  f"'{span}'은(는) 익절/손절과 함께 이해할 수 없는 부분입니다")
         ac._set_exit(result, exits.take_profit, exits.stop_loss, changes)
         text = rest
-    if re.search(r"notif|alert|(?<![a-z])ping(?![a-z])|(?<![a-z])tell\s+me(?![a-z])|알림|알려", text):
+    if _NOTIFY_WORDS.search(text):
         if _REMOVE.search(text):
             if not ac._remove_notify(result, changes):
                 raise CompileProblem("there is no notification to remove", "삭제할 알림이 없습니다")
@@ -156,8 +189,18 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
         ed._set_timeframe(result, frames[0].interval or "1h", changes)
         for f in frames:
             text = blank(text, f.start, f.end)
+    exchanges = find_exchanges(text)
+    if exchanges:
+        if len({e.exchange for e in exchanges}) > 1:
+            raise CompileProblem("it names several exchanges; a strategy reads one",
+                                 "거래소가 여러 개입니다. 전략은 한 거래소만 읽습니다")
+        hit = exchanges[0]
+        span = original[hit.start:hit.end] if len(original) == len(text) else hit.exchange
+        ed._set_exchange(result, hit.exchange, span, changes)
+        for e in exchanges:
+            text = blank(text, e.start, e.end)
     symbols = find_symbols(text, original if len(original) == len(text) else text)
-    switch = re.search(r"switch|change|use|instead|trade|바꿔|변경|대신|으로|로\b|로\s", text)
+    switch = re.search(r"switch|change|use|instead|trade|make|move|run|바꿔|변경|대신|옮겨|으로|로\b|로\s", text)
     money = re.search(r"\d\s*(?:k|m|만|천|억)?\s*(?:usdt|usd|달러|krw|원)|\$\s*\d", text)
     amount_said = _AMOUNT_WORDS.search(text) or money or any(
         a.unit not in (None, "USDT") for a in act.find_amounts(text, symbols))
@@ -172,14 +215,15 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
         return
     if replace and ed._replace_period(result, text, float(replace.group(1)), float(replace.group(2)), changes):
         return  # "RSI 14를 7로": the number was a period
-    if _AMOUNT_WORDS.search(text) and re.search(r"두\s*배|2\s*배|\bdouble\b|\btwice\b", text):
-        ac._scale_amount(result, 2, changes)
+    scale = ac.scale_said(text)
+    if _AMOUNT_WORDS.search(text) and scale is not None:
+        ac._scale_amount(result, scale, changes)
         return
     threshold = _THRESHOLD.search(text)
     if threshold and ed._set_threshold(result, float(threshold.group(1)), text, changes):
         return
     if changes:
         return
-    if _ADD_CONDITION.search(text) or re.search(r"\b(?:and|also)\b|그리고|도\s", text):
+    if _ADD_CONDITION.search(text):
         ed._add_conditions(result, text, changes)
 
