@@ -7,7 +7,7 @@ from typing import Any
 from core.llm.errors import StreamInterrupted
 from core.llm.providers.base import Call, Reply, StreamDone
 from core.llm.providers.errmap import map_error
-from core.llm.providers.usage import partial_usage, usage_from_openai
+from core.llm.providers.usage import field, partial_usage, usage_from_openai
 from core.llm.types import Usage
 
 
@@ -46,10 +46,14 @@ class StreamFold:
 
 
 def chat_reply(resp: Any) -> Reply:
-    """A non-streamed chat completion (OpenAI, GLM and compatible servers) as our Reply."""
-    choice = resp.choices[0] if resp.choices else None
-    text = (choice.message.content or "") if choice is not None else ""
-    return Reply(text, usage_from_openai(resp.usage), choice.finish_reason if choice else None, resp.model)
+    """A non-streamed chat completion (OpenAI, GLM and compatible servers) as our Reply: the SDK's model
+    of it, or its body read as JSON (a dict)."""
+    choices = field(resp, "choices")
+    choice = choices[0] if isinstance(choices, list) and choices else None
+    message = field(choice, "message") if choice is not None else None
+    text = (field(message, "content") or "") if message is not None else ""
+    finish = field(choice, "finish_reason") if choice is not None else None
+    return Reply(str(text), usage_from_openai(field(resp, "usage")), finish, field(resp, "model"))
 
 
 class ChatStreamState(StreamFold):

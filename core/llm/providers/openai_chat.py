@@ -4,6 +4,7 @@ async (``AsyncOpenAI``) clients, both with ``max_retries=0``."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from core.config import Settings
@@ -67,10 +68,17 @@ class OpenAIProvider(SdkProvider):
 
     # ------------------------------------------------------------------ adapter hooks
     def _create(self, client: Any, call: Call, stream: bool) -> Any:
-        return client.chat.completions.create(**(self._stream_params(call) if stream else self._params(call)))
+        if stream:
+            return client.chat.completions.create(**self._stream_params(call))
+        # The answer is read from the HTTP body (``_reply``): the SDK's typed model of a completion
+        # costs more to build than the rest of the gateway's work, and only four of its fields are used.
+        return client.chat.completions.with_raw_response.create(**self._params(call))
 
     def _reply(self, resp: Any) -> Reply:
-        return chat_reply(resp)
+        body = json.loads(resp.http_response.content)
+        if not isinstance(body, dict):
+            raise json.JSONDecodeError("the response body is not a JSON object", resp.http_response.text[:200], 0)
+        return chat_reply(body)
 
     def _fold(self, call: Call) -> ChatStreamState:
         return ChatStreamState(self.name, self.vendor, call)

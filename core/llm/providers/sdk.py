@@ -95,10 +95,10 @@ class SdkProvider(Provider):
     # ------------------------------------------------------------------ calls
     def complete(self, call: Call) -> Reply:
         try:
-            resp = self._create(self.client(), call, False)
+            # Reading the reply can fail too (a body that is not JSON): mapped like the request.
+            return self._reply(self._create(self.client(), call, False))
         except self.sdk_exceptions as exc:
             raise self._mapped(exc, call) from None
-        return self._reply(resp)
 
     def stream(self, call: Call) -> Iterator[StreamItem]:
         try:
@@ -118,10 +118,9 @@ class SdkProvider(Provider):
         if not self.async_client:
             return await super().acomplete(call)
         try:
-            resp = await self._create(await self.aclient(), call, False)
+            return self._reply(await self._create(await self.aclient(), call, False))
         except self.sdk_exceptions as exc:
             raise self._mapped(exc, call) from None
-        return self._reply(resp)
 
     async def astream(self, call: Call) -> AsyncIterator[StreamItem]:
         if not self.async_client:
