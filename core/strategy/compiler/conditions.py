@@ -159,7 +159,7 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
     operands = rd.signal_args(operands)
     mixed = op == "mixed"
     before = len(operands)
-    operands, op = rd.percent_from_level(operands, cmps, cmps[-1][2] if mixed else op, motion)
+    operands, op = rd.percent_from_level(operands, cmps, cmps[-1][2] if mixed else op, motion, text)
     if mixed and len(operands) == before:  # only "5% or more below" may mix two directions
         seg.problems.append(("comparisons that point opposite ways", "방향이 서로 다른 비교가 함께 있습니다"))
         return None

@@ -21,6 +21,17 @@ _DAY_BEFORE_EN = re.compile(
     r"|(?:the\s+)?(?:previous|prior)\s+day(?:'?s)?(?:\s+close)?)(?![a-z'])", re.ASCII)
 DAY_BEFORE = re.compile(f"{_DAY_BEFORE_KO.pattern}|{_DAY_BEFORE_EN.pattern}", re.ASCII)
 
+# "closes at least 2% below the previous candle's close", "is 3% above the prior close": a move from the
+# candle before, which is change_pct(1); its "previous close" is not an earlier candle's value to decline
+PREV_CLOSE_EN = re.compile(
+    r"(?:(?:the\s+)?(?:closing\s+price|price|close|candle|bar|it)\s+)?(?:(?:closes?|closed|is|trades?|prints?)\s+)?"
+    r"(?P<strict>(?:more\s+than|over)\s+)?(?:at\s+least\s+)?(?P<pct>\d+(?:\.\d+)?)\s*%\s+(?:or\s+more\s+)?"
+    r"(?P<side>below|under|lower\s+than|above|over|higher\s+than)\s+(?:that\s+of\s+)?(?:the\s+)?(?:previous|prior|last)\s+"
+    r"(?:candle'?s?\s+|bar'?s?\s+)?close\b", re.ASCII)
+_PREV_CANDLE_KO = (r"(?:직전|이전|전)\s*(?:봉|캔들)\s*(?:의\s*)?(?:종가\s*)?(?:대비|보다|에\s*비해)"
+                   r"|전봉\s*(?:종가\s*)?(?:대비|보다|에\s*비해)|(?:직전|이전|전)\s*종가\s*(?:대비|보다|에\s*비해)")
+# the same window in Korean, when a percent move follows it ("직전 봉 종가 대비 3% 하락")
+PREV_CANDLE_KO = re.compile(rf"(?:{_PREV_CANDLE_KO})(?=\s*\d+(?:\.\d+)?\s*%)")
 # Word windows to numbers first, so one pattern reads "in a day" and "in 24 hours" alike.
 _WORD_WINDOWS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p, re.ASCII), r)
@@ -35,8 +46,7 @@ _WORD_WINDOWS: list[tuple[re.Pattern[str], str]] = [
         (r"\b(?:from|than|vs\.?|versus|compared\s+(?:to|with))\s+(?:the\s+)?(?:previous|prior|last)\s+"
          r"(?:candle|bar|close)\b", "in 1 candles"),
         (r"\b(?:in|within|on)\s+(?:a|one|a\s+single)\s+(?:candle|bar)\b", "in 1 candles"),
-        (r"(?:직전|이전|전)\s*(?:봉|캔들)\s*(?:의\s*)?(?:종가\s*)?(?:대비|보다|에\s*비해)|전봉\s*(?:종가\s*)?(?:대비|보다|에\s*비해)"
-         r"|(?:직전|이전|전)\s*종가\s*(?:대비|보다|에\s*비해)", " 1봉 동안 "),
+        (_PREV_CANDLE_KO, " 1봉 동안 "),
         (r"(?:한\s*)?하루\s*(?:만에|동안|사이|에|새)", " 24시간 동안 "),
         (r"이틀\s*(?:만에|동안|사이|에|새)", " 48시간 동안 "),
         (r"사흘\s*(?:만에|동안|사이|에|새)", " 72시간 동안 "),
@@ -77,7 +87,7 @@ _MOVE_EN = re.compile(
     r"(?:\s+(?:in|within|over)\s+(?:(?:the\s+)?(?:last|past)\s+)?(?:an?\s+|one\s+)?(\d+)?\s*"
     r"(hours?|h|days?|d|candles?|bars?|minutes?|mins?))?", re.ASCII)
 _MOVE_KO = re.compile(
-    r"(?:(?:가격|시세|종가)(?:이|가|은|는)?\s*)?(?:(\d+)\s*(시간|일|분|개\s*봉|봉|캔들)\s*(?:동안|만에|내에|이내|안에|사이|새)?\s*)?(?:에\s*)?(?:가격이\s*|가격\s*)?(\d+(?:\.\d+)?)\s*%\s*"
+    r"(?:(?:가격|시세|종가)(?:이|가|은|는)?\s*)?(?:(\d+)\s*(시간|일|분|개\s*봉|봉|캔들)\s*(?:동안|만에|내에|이내|안에|사이|새)?\s*)?(?:에\s*)?(?:가격이\s*|가격\s*)?(?<!보다)(?<!보다\s)(\d+(?:\.\d+)?)\s*%\s*"
     r"(?:이상\s*|(?P<strict_ko>넘게|초과)\s*)?(하락|떨어|급락|폭락|떡락|덤핑|빠지|빠져|빠졌|내리|내려|내렸|낮|상승|오르|오른|올라|올랐|급등|폭등|떡상|펌핑|뛰|뛴|뛰었|높)")
 # "volume spikes" / "거래량 급증": read as volume above twice its 20-bar average (stated in the graph).
 # A multiple written with it is that multiple: "a 3x volume spike", "거래량 3배 급증".
@@ -164,6 +174,10 @@ def moves(text: str, interval: str, no_position: bool = False) -> str:
         down = any(w in m.group(5) for w in _DOWN)
         return " " + _move(bars(m, m.group(1), m.group(2)), float(m.group(3)), down, bool(m.group("strict_ko"))) + " "
 
+    def prev_close(m: re.Match[str]) -> str:
+        down = m.group("side") in ("below", "under", "lower than")
+        return " " + _move(1, float(m.group("pct")), down, bool(m.group("strict"))) + " "
+
     def entry(m: re.Match[str]) -> str:
         groups = [g for g in m.groups() if g]
         verb, pct = (groups[0], groups[1]) if not groups[0][0].isdigit() else (groups[1], groups[0])
@@ -172,6 +186,7 @@ def moves(text: str, interval: str, no_position: bool = False) -> str:
         text_value = str(int(value)) if value.is_integer() else str(value)
         return f" position_pnl_pct <= -{text_value} " if down else f" position_pnl_pct >= {text_value} "
 
+    text = PREV_CLOSE_EN.sub(prev_close, text)
     text = _windows(text)
     # with nothing ever sold, there is no position whose move it could be: the price moved
     bare = None if no_position else _BARE_MOVE.search(text)

@@ -21,9 +21,11 @@ from core.strategy.compiler.declines import decline
 from core.strategy.compiler.indicators import CompileProblem
 from core.strategy.compiler.lexicon import UNSUPPORTED, blank, has_hangul, unify
 from core.strategy.compiler.market import Market, resolve
-from core.strategy.compiler.moves import DAY_BEFORE, SPIKE, spike_multiple
+from core.strategy.compiler.money import korean_number
+from core.strategy.compiler.moves import DAY_BEFORE, PREV_CANDLE_KO, PREV_CLOSE_EN, SPIKE, spike_multiple
+from core.strategy.compiler.plausible import USD_RANGE, krw_price, only_won, usd_price
 from core.strategy.compiler.rules import build_rules, units_of
-from core.strategy.compiler.symbols import KRW_WORDS, NON_CRYPTO, WON_SAID, find_exchanges, find_symbols
+from core.strategy.compiler.symbols import KRW_WORDS, NON_CRYPTO, WON_SAID, SymbolHit, find_exchanges, find_symbols
 from core.strategy.compiler.timeframes import DEFAULT, SUPPORTED, find_timeframes
 from core.strategy.explain import default_name
 from core.strategy.validation import validate
@@ -77,6 +79,9 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
         text = blank(text, span.start, span.end)
     for m in list(KRW_WORDS.finditer(text)):  # "원화 마켓", a lone "KRW": the market, already read
         text = blank(text, m.start(), m.end())
+    if not krw_said and not exchanges and not any(s.explicit for s in symbols) \
+            and not any(a.unit in ("USDT", "QUOTE") for a in used):
+        krw_said = _won_by_size(text, original, symbols, lang, notes)
     market = resolve(symbols, exchanges, krw_said, used, lang, notes)
     _quote_amounts(actions, used, original, market, lang, notes)
     quote_said = bool(exchanges) or any(s.explicit for s in symbols) or any(a.unit == "USDT" for a in used)
@@ -132,7 +137,9 @@ def _read(original: str, lang: str) -> str:
         raise decline(f"the request is longer than {MAX_PROMPT} characters.",
                       f"요청이 {MAX_PROMPT}자를 넘습니다.", lang)
     text = original.lower()
-    windows = [(m.start(), m.end()) for m in DAY_BEFORE.finditer(text)]
+    # a comparison with the day or the candle before is a window, not an earlier candle's value
+    windows = [(m.start(), m.end()) for regex in (DAY_BEFORE, PREV_CLOSE_EN, PREV_CANDLE_KO)
+               for m in regex.finditer(text)]
     for regex, name, name_ko in UNSUPPORTED:
         found = next((f for f in regex.finditer(text) if not any(a <= f.start() < b for a, b in windows)), None)
         if found:
@@ -178,11 +185,39 @@ def _read(original: str, lang: str) -> str:
 
 # A price in Korean myriads with no currency ("1억 넘으면"): won or dollars? Amounts in 만/억 are won,
 # but a price level on a market whose quote was only assumed would be a guess either way.
-_BARE_KO_PRICE = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:억|천만|백만|만|천|백)(?:\s*\d+\s*(?:천만|백만|만|천|백))*"
-                            r"(?!\s*(?:원|달러|불|usdt|usd|krw|₩|배|%|퍼센트|프로|봉|개|\d))")
+# (atomic: "8천7백만원" is one number in won, never its "8천7백" with no currency)
+_BARE_KO_PRICE = re.compile(r"(?<![\d.])(?>\d+(?:\.\d+)?\s*(?:억|천만|백만|만|천|백)"
+                            r"(?:\s*\d+\s*(?:천만|백만|만|천|백))*)(?!\s*(?:원|달러|불|usdt|usd|krw|₩|배|%|퍼센트|프로|봉|개|\d))")
+
+
+def _won_by_size(text: str, original: str, symbols: list[SymbolHit], lang: str, notes: list[str]) -> bool:
+    """"비트 1억 뚫으면": a price with no currency that only won can be (no bitcoin trades at 100,000,000
+    dollars) makes the market a won market; any price that could also be dollars leaves it undecided."""
+    bases = {s.base for s in symbols}
+    found = list(_BARE_KO_PRICE.finditer(text))
+    if len(bases) != 1 or not found:
+        return False
+    base = next(iter(bases))
+    if not all(only_won(base, korean_number(m.group(0))) for m in found):
+        return False
+    for m in found:
+        span = original[m.start():m.end()].strip()
+        notes.append(f"'{span}' read as won (KRW): a {base} price of that size is only ever in won" if lang == "en"
+                     else f"'{span}'을(를) 원화 가격으로 해석 ({base}가 그 값이 될 수 있는 건 원화뿐)")
+    return True
 
 
 def _no_currency_price(text: str, original: str, market: Market, quote_said: bool, lang: str) -> None:
+    for m in _BARE_KO_PRICE.finditer(text):
+        value = korean_number(m.group(0))
+        fits = usd_price if market.quote == "USDT" else krw_price if market.quote == "KRW" else None
+        if fits is not None and market.base in USD_RANGE and not fits(market.base, value):
+            # "바이낸스 비트 1억 넘으면": no bitcoin trades at 100,000,000 dollars; the market and the number disagree
+            span = original[m.start():m.end()].strip()
+            raise decline(f"'{span}' is not a {market.quote} price {market.base} could have on {market.symbol}; "
+                          f"write the price in {market.quote}{' (e.g. 10만 달러)' if market.quote == 'USDT' else ''}.",
+                          f"'{span}'은(는) {market.symbol}에서 {market.base}가 가질 수 있는 {market.quote} 가격이 "
+                          f"아닙니다. {'달러' if market.quote == 'USDT' else '원화'} 가격으로 써 주세요.", lang)
     found = _BARE_KO_PRICE.search(text)
     if found is None or market.quote != "USDT" or quote_said:
         return

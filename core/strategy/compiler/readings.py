@@ -147,17 +147,31 @@ def band_way(cond: Condition, text: str, seg: Segment) -> Condition | None:
     return None
 
 
+_THAN = re.compile(r"\s*(?:보다|대비|에\s*비해)\s*$")
+# the word that says which side of the level, as opposed to "이상"/"넘게"/"초과" saying how far past it
+_SIDE_KO = re.compile(r"아래|밑|위|낮|높|작|크|하회|상회")
+
+
 def percent_from_level(operands: list[ind.Operand], cmps: list[tuple[int, int, str]],
-                       op: str | None, motion: bool) -> tuple[list[ind.Operand], str | None]:
+                       op: str | None, motion: bool, text: str = "") -> tuple[list[ind.Operand], str | None]:
     """"price is 5% below the 20 SMA" → close < 0.95 * sma(20); "5% above" → 1.05 ×; "5% or more
-    below" → close <= 0.95 * sma(20). The comparison next to the level gives the direction."""
+    below" → close <= 0.95 * sma(20). The comparison next to the level gives the direction.
+
+    Korean writes the level before the percent and the side after it: "가격이 EMA 50보다 5% 넘게
+    아래면" is close < 0.95 * ema(50), "20일선 대비 3% 이상 낮으면" close <= 0.97 * sma(20)."""
     if op is None or len(operands) != 3:
         return operands, op
     first, pct, level = operands
-    if first.is_number or not pct.is_number or pct.unit != "%" or level.is_number or level.role not in (
-            ind.LEVEL, ind.BB_AUTO, ind.PRICE, ind.AVG):
+    if not first.is_number and level.is_number and level.unit == "%" and not pct.is_number \
+            and _THAN.match(text[pct.end:level.start]):
+        pct, level = level, pct
+        near = [c for c in cmps if c[0] >= pct.end and c[2] in CROSS_OF and _SIDE_KO.search(text[c[0]:c[1]])]
+    elif first.is_number or not pct.is_number or pct.unit != "%" or level.is_number:
         return operands, op
-    near = [c for c in cmps if pct.end <= c[0] < level.start and c[2] in ("<", ">", "<=", ">=")]
+    else:
+        near = [c for c in cmps if pct.end <= c[0] < level.start and c[2] in ("<", ">", "<=", ">=")]
+    if level.role not in (ind.LEVEL, ind.BB_AUTO, ind.PRICE, ind.AVG):
+        return operands, op
     if not near or pct.value is None or not 0 < pct.value < 100 or (op.startswith("crosses") and not motion):
         return operands, op
     below = CROSS_OF[near[-1][2]] == "crosses_below"
@@ -166,7 +180,8 @@ def percent_from_level(operands: list[ind.Operand], cmps: list[tuple[int, int, s
     if motion:
         op = CROSS_OF[op]
     factor = round(1 - pct.value / 100 if below else 1 + pct.value / 100, 6)
-    return [first, ind.Operand(f"{factor:g} * {level.expr}", level.role, pct.start, level.end)], op
+    start, end = min(pct.start, level.start), max(pct.end, level.end)
+    return [first, ind.Operand(f"{factor:g} * {level.expr}", level.role, start, end)], op
 
 
 def signal_args(operands: list[ind.Operand]) -> list[ind.Operand]:
