@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.strategy.compiler.exit_moves import exit_moves
@@ -74,6 +75,12 @@ SL_NUMBER_FIRST = re.compile(
     r"(?:에서|에|면|이면|시|손실(?:이면|에서|시|일\s*때|에)?|loss)?\s*"
     # "with a 2% stop", "3% SL"
     r"(?:손절(?:매)?|stop(?:[\s-]*loss)?(?![a-z])|(?<![a-z])sl(?![a-z]))")
+# "TP 8 SL 3": a take-profit or stop written without its percent sign, read as a percent only when the
+# number could not be a price of the coin (no bitcoin trades at 8); a unit or a scale after it is not this
+_BARE_END = (r"(?![\d.]|,\d)(?!\s*(?:%|퍼센트|프로|percent|usdt|usdc|usd|달러|불|원|krw|만|천|억|\$|[kmhd](?![a-z])"
+             r"|배|x(?![a-z])|개|시간|분|일|봉|times|bars?|candles?|hours?|days?))")
+TP_BARE = re.compile(_TP_WORD + _JOIN + r"\+?(\d+(?:\.\d+)?)" + _BARE_END)
+SL_BARE = re.compile(_SL_WORD + _JOIN + r"-?(\d+(?:\.\d+)?)" + _BARE_END)
 PARTIAL_SELL = re.compile(r"(?<![a-z])sell\s+(\d+)\s*%|(\d+)\s*%\s*(?:만\s*)?(?:를\s*|을\s*)?(?:매도|팔)")
 _SCALE = {"k": 1_000, "m": 1_000_000, "million": 1_000_000, "만": 10_000, "천": 1_000}
 
@@ -99,10 +106,13 @@ def _num(text: str, scale: str | None = None) -> float:
     return int(value) if value.is_integer() else value
 
 
-def find_exits(text: str, holding: bool = False) -> tuple[Exits, str]:
+def find_exits(text: str, holding: bool = False,
+               price_like: Callable[[float], bool] | None = None) -> tuple[Exits, str]:
     """Take-profit and stop-loss percents. Raises CompileProblem when one is given twice.
 
-    ``holding``: the strategy already buys (a refinement), so "sell when up 5%" exits that position."""
+    ``holding``: the strategy already buys (a refinement), so "sell when up 5%" exits that position.
+    ``price_like``: whether a number could be a price of the coin traded; given, "TP 8 SL 3" without
+    percent signs is read as percents when neither number could be a price, and declined when one could."""
     exits = Exits()
     moves = exit_moves(text)
     rest = text
@@ -121,6 +131,24 @@ def find_exits(text: str, holding: bool = False) -> tuple[Exits, str]:
         for m in regex.finditer(text):
             _set_exit(exits, attr, _num(m.group(1)))
             text = blank(text, m.start(), m.end())
+    if price_like is not None:
+        for regex, attr in ((TP_BARE, "take_profit"), (SL_BARE, "stop_loss")):
+            for m in regex.finditer(text):
+                value = _num(m.group(1))
+                span = " ".join(m.group(0).split())
+                if not 0 < value < 100:
+                    raise CompileProblem(
+                        f"'{span}' reads as a price; a take profit or stop loss is a percent of the entry here "
+                        "(write e.g. 'take profit 8%')",
+                        f"'{span}'은(는) 가격으로 보입니다. 익절·손절은 매수가 대비 퍼센트입니다 (예: '익절 8%')")
+                if price_like(value):
+                    raise CompileProblem(
+                        f"'{span}' could be a price or a percent; a take profit or stop loss is a percent of the "
+                        f"entry here (write e.g. '{span}%')",
+                        f"'{span}'이(가) 가격인지 퍼센트인지 알 수 없습니다. 익절·손절은 매수가 대비 퍼센트입니다 "
+                        f"('{span}%'처럼 써 주세요)")
+                _set_exit(exits, attr, value)
+                text = blank(text, m.start(), m.end())
     return exits, text
 
 
@@ -223,3 +251,23 @@ def assign_amounts(actions: list[Action], amounts: list[Amount], text: str, max_
             action.amount = amount.value
             action.unit = amount.unit
     return used
+
+
+_CLAUSE_BEFORE = re.compile(r"(?:^|[,;:])\s*$")
+_CLAUSE_AFTER = re.compile(r"\s*(?:[,;.!]|$)")
+
+
+def lone_amount(actions: list[Action], amounts: list[Amount], used: list[Amount], text: str) -> Amount | None:
+    """"long ETH when the 50 EMA reclaims the 200 EMA on the 4h, 250 usdt": a money amount written as a
+    clause of its own, with exactly one order left without an amount (a buy), is that order's amount."""
+    open_orders = [a for a in actions if a.kind in ("buy", "sell") and a.amount is None]
+    free = [m for m in amounts if m not in used and m.value != "all"]
+    if len(open_orders) != 1 or open_orders[0].kind != "buy" or len(free) != 1 or free[0].unit not in (
+            "USDT", "KRW", "QUOTE"):
+        return None
+    amount = free[0]
+    if not (_CLAUSE_BEFORE.search(text[:amount.start]) and _CLAUSE_AFTER.match(text, amount.end)):
+        return None
+    open_orders[0].amount, open_orders[0].unit = amount.value, amount.unit
+    return amount
+

@@ -156,6 +156,20 @@ def _window_bars(number: str | None, unit: str | None, interval: str) -> int:
     return int(bars)
 
 
+# "sell all my SOL at +12% or -4%": signed percents said of a sale are the position's gain and loss
+_SIGNED_PNL = re.compile(r"(?<![a-z])at\s+([+-])(\d+(?:\.\d+)?)\s*%"
+                         r"(?:\s*(?:or|/|,)\s*(?:at\s+)?([+-])(\d+(?:\.\d+)?)\s*%)?(?!\s*(?:in|within|over|from)\b)",
+                         re.ASCII)
+
+
+def _signed_pnl(m: re.Match[str]) -> str:
+    pairs = [(m.group(1), m.group(2))] + ([(m.group(3), m.group(4))] if m.group(3) else [])
+    if len({sign for sign, _ in pairs}) != len(pairs):
+        return m.group(0)  # "+5% or +8%": two gains, not a gain and a loss
+    return " or ".join(f" position_pnl_pct >= {v} " if sign == "+" else f" position_pnl_pct <= -{v} "
+                       for sign, v in pairs)
+
+
 def moves(text: str, interval: str, no_position: bool = False) -> str:
     """"falls 5% in 24 hours", "24시간 동안 5% 이상 하락" → the text "change_pct(24) <= -5", which the
     segment parser then reads like any written condition (so AND/OR around it still work)."""
@@ -187,6 +201,8 @@ def moves(text: str, interval: str, no_position: bool = False) -> str:
         return f" position_pnl_pct <= -{text_value} " if down else f" position_pnl_pct >= {text_value} "
 
     text = PREV_CLOSE_EN.sub(prev_close, text)
+    if not no_position:
+        text = _SIGNED_PNL.sub(_signed_pnl, text)
     text = _windows(text)
     # with nothing ever sold, there is no position whose move it could be: the price moved
     bare = None if no_position else _BARE_MOVE.search(text)

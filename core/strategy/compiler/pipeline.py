@@ -23,7 +23,7 @@ from core.strategy.compiler.lexicon import UNSUPPORTED, blank, has_hangul, unify
 from core.strategy.compiler.market import Market, resolve
 from core.strategy.compiler.money import korean_number
 from core.strategy.compiler.moves import DAY_BEFORE, PREV_CANDLE_KO, PREV_CLOSE_EN, SPIKE, spike_multiple
-from core.strategy.compiler.plausible import USD_RANGE, krw_price, only_won, usd_price
+from core.strategy.compiler.plausible import USD_RANGE, any_price, krw_price, only_won, usd_price
 from core.strategy.compiler.rules import build_rules, units_of
 from core.strategy.compiler.symbols import KRW_WORDS, NON_CRYPTO, WON_SAID, SymbolHit, find_exchanges, find_symbols
 from core.strategy.compiler.timeframes import DEFAULT, SUPPORTED, find_timeframes
@@ -69,12 +69,15 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
     for hit in exchanges:
         text = blank(text, hit.start, hit.end)
     try:
-        exits, text = act.find_exits(text)
+        bases = {s.base for s in symbols} or {"BTC"}
+        exits, text = act.find_exits(text, price_like=lambda v: any(any_price(b, v) for b in bases))
     except CompileProblem as exc:
         raise decline(f"{exc}.", f"{exc.ko}.", lang) from None
     amounts = act.find_amounts(text, symbols)
     actions = act.find_actions(text)
     used = act.assign_amounts(actions, amounts, text)
+    lone = act.lone_amount(actions, amounts, used, text)
+    used += [lone] if lone else []
     for span in [*used, *actions, *symbols]:
         text = blank(text, span.start, span.end)
     for m in list(KRW_WORDS.finditer(text)):  # "원화 마켓", a lone "KRW": the market, already read
