@@ -215,3 +215,47 @@ def _remove_exits(strategy: dict[str, Any], text: str, changes: list[Change]) ->
     strategy["edges"] = [e for e in strategy["edges"] if e.get("from") not in orphans]
     removed = ", ".join(sorted(gone | orphans))
     changes.append((f"removed {removed}", f"{removed} 삭제"))
+
+
+# "instead of buying, sell all", "매수 말고 전량 매도로", "make it a sell": the buy becomes a sell (and back)
+_BUY_TO_SELL = re.compile(r"\b(?:instead\s+of|rather\s+than|not)\s+buy(?:ing)?\b|\bmake\s+it\s+a\s+sell\b"
+                          r"|\bturn\s+(?:it|the\s+buy)\s+into\s+a\s+sell\b|\bsell\b[^,.]*\binstead\s+of\s+buy"
+                          r"|매수\s*(?:말고|대신에?|를|을|는)\s*(?:[^,.]*?)(?:매도|팔)", re.ASCII)
+_SELL_TO_BUY = re.compile(r"\b(?:instead\s+of|rather\s+than|not)\s+sell(?:ing)?\b|\bmake\s+it\s+a\s+buy\b"
+                          r"|\bturn\s+(?:it|the\s+sell)\s+into\s+a\s+buy\b|\bbuy\b[^,.]*\binstead\s+of\s+sell"
+                          r"|매도\s*(?:말고|대신에?|를|을|는)\s*(?:[^,.]*?)(?:매수|사)", re.ASCII)
+
+
+def flip_said(text: str) -> bool:
+    return bool(_BUY_TO_SELL.search(text) or _SELL_TO_BUY.search(text))
+
+
+def flip_action(strategy: dict[str, Any], text: str, changes: list[Change]) -> bool:
+    """Turn the strategy's one buy into a sell of everything (or its one sell into a buy of the amount
+    said); False when no flip is asked for."""
+    to_sell = bool(_BUY_TO_SELL.search(text))
+    if not to_sell and not _SELL_TO_BUY.search(text):
+        return False
+    was, now = ("buy", "sell") if to_sell else ("sell", "buy")
+    trades = [n for n in _nodes(strategy, "action") if (n["config"].get("action_type") in ("buy", "sell")
+              and n["config"].get("amount") != "all") or n["config"].get("action_type") == "sell"]
+    flipping = [n for n in trades if n["config"].get("action_type") == was]
+    if len(flipping) != 1 or len(trades) != 1:
+        raise CompileProblem(f"the strategy does not have exactly one {was} and nothing else to turn into a {now}; "
+                             "change it in the editor", f"{'매수' if to_sell else '매도'} 하나만 있는 전략이 아닙니다. "
+                             "편집기에서 바꿔 주세요")
+    node, config = flipping[0], flipping[0]["config"]
+    old = f"{config.get('action_type')} {config.get('amount')} {config.get('unit') or ''}".strip()
+    if to_sell:
+        if not act.ALL.search(text):
+            raise CompileProblem("say how much to sell (e.g. 'sell all')", "얼마나 팔지 말해 주세요 (예: '전량 매도')")
+        config.pop("unit", None)
+        config.update({"action_type": "sell", "amount": "all"})
+    else:
+        config.update({"action_type": "buy"})
+        if not _set_amount(strategy, text, []):
+            raise CompileProblem("say how much to buy (e.g. 'buy 100 USDT')",
+                                 "얼마나 살지 말해 주세요 (예: '100 USDT 매수')")
+    new = f"{config.get('action_type')} {config.get('amount')} {config.get('unit') or ''}".strip()
+    changes.append((f"{node['id']}: {old} → {new}", f"{node['id']}: {old} → {new}"))
+    return True

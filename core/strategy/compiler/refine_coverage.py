@@ -32,8 +32,8 @@ stop loss take profit target exit exits sl tp keep to into from flip flips posit
 하루 이틀 사흘 일주일 주 동안 만에 사이 새
 raise raises raised increase increases bump bumped boost lower lowered decrease reduce reduced cut trim tighten
 tightened tighter widen widened wider loosen looser condition conditions filter filters check rule rules
-requirement get rid scrap ditch exchange run move give heads send
-살 살때 팔때 쪽 거래소 필터 필요 없어 없이 넓게 좁게 타이트하게 빡빡하게 여유있게 느슨하게 크게 작게 더
+requirement get rid scrap ditch exchange run move give heads send replace swap triggers fires
+살 살때 팔때 쪽 거래소 말고 actually 필터 필요 없어 없이 넓게 좁게 타이트하게 빡빡하게 여유있게 느슨하게 크게 작게 더
 """
 _REFINE_WORDS = frozenset(_REFINE_TEXT.split())
 _NUMBER_TEXT = re.compile(r"-?\d+(?:\.\d+)?")

@@ -220,7 +220,8 @@ def _set_exchange(strategy: dict[str, Any], exchange: str, span: str, changes: l
 # Words that say "add this condition" around the condition itself ("add: the close must also be above
 # the 200 EMA", "only buy when ...", "거래량 조건 하나 더 넣어줘"); they are taken out before it is read.
 _ADD_WORDS = re.compile(
-    r"\b(?:also\s+require[sd]?|require[sd]?|requiring|only\s+(?:buy|sell|enter|exit)?\s*(?:if|when|while)"
+    r"\b(?:also\s+require[sd]?|require[sd]?|requiring"
+    r"|only\s+(?:buy|sell|enter|exit|trade|do\s+it|fire|trigger)?\s*(?:if|when|while)"
     r"|add(?:ed)?\s+(?:an?\s+|the\s+|one\s+)?(?:more\s+|extra\s+|another\s+)?(?:condition|filter|rule|check)s?"
     r"(?:\s+(?:that|where|for|of))?|add(?:ed)?|another\s+condition|one\s+more\s+condition|plus|additionally"
     r"|in\s+addition|as\s+well|on\s+top(?:\s+of\s+that)?|also|must|should|(?:has|have|needs?|got)\s+to|too)\b"
@@ -236,9 +237,18 @@ _MUST_KO = re.compile(r"(?:(?:이어|여)야|(?<=[있넘없])어야|(?<=[아어�
                       r"(?:\s*(?:함|해요|해|한다|합니다|돼요|돼|됨|된다|됩니다|하고|하며))?")
 
 
+# "종가가 200일선 위에 있을 것", "0보다 큰 것도 만족하면": a level said as a noun is the same condition
+_AS_NOUN_KO = re.compile(r"(있|큰|클|작은|작을|높은|높을|낮은|낮을)[을는]?\s*것(?:도|을|이)?"
+                         r"(?:\s*(?:만족|충족)(?:하면|할\s*때|해야|하는|시))?")
+_AS_LEVEL = {"있": "있으면", "큰": "크면", "클": "크면", "작은": "작으면", "작을": "작으면", "높은": "높으면",
+             "높을": "높으면", "낮은": "낮으면", "낮을": "낮으면"}
+_SATISFY_KO = re.compile(r"(?:도\s*)?(?:만족|충족)(?:하면|할\s*때|해야|시)")
+
+
 def without_add_words(text: str) -> str:
-    """``text`` with the words that ask for an added condition blanked (positions kept)."""
-    for regex in (_ADD_WORDS, _MUST_KO):
+    """``text`` with the words that ask for an added condition blanked, a level said as a noun read as one."""
+    text = _AS_NOUN_KO.sub(lambda m: _AS_LEVEL[m.group(1)].ljust(len(m.group(0))), text)
+    for regex in (_ADD_WORDS, _MUST_KO, _SATISFY_KO):
         text = regex.sub(lambda m: " " * len(m.group(0)), text)
     return text
 

@@ -17,7 +17,9 @@ from core.strategy.compiler import refine_actions as ac
 from core.strategy.compiler import refine_coverage as coverage
 from core.strategy.compiler import refine_direction as direction
 from core.strategy.compiler import refine_edits as ed
+from core.strategy.compiler import refine_logic as logic
 from core.strategy.compiler import refine_remove as removal
+from core.strategy.compiler import refine_replace as replace
 from core.strategy.compiler import refine_scope as scope
 from core.strategy.compiler.indicators import CompileProblem
 from core.strategy.compiler.lexicon import COMPARATORS, REFINE_EXAMPLES, blank, normalise, unify
@@ -97,6 +99,7 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
     text = _readable(normalise(original))
     changes: list[ed.Change] = []
     try:
+        text = replace.without_replaced(strategy, text, original)
         _apply(result, text, original, lang, changes)
     except CompileProblem as exc:
         raise _decline(_in_own_words(f"{exc}.", original), _in_own_words(f"{exc.ko}.", original), lang) from None
@@ -109,6 +112,12 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
         scope.sides_at_once(result) if not scope.sides_at_once(strategy) else None)
     if overreach:
         raise _decline(*overreach, lang)
+    join = logic.join_said(text)
+    if join and logic.has_or(strategy) == logic.has_or(result):
+        word = "OR" if join == "or" else "AND"
+        raise _decline(f"it asks to join the conditions with {word}, but they were not rejoined; ask for that "
+                       "change on its own", f"조건을 {'또는' if join == 'or' else '그리고'}로 잇자고 했지만 바뀌지 "
+                       "않았습니다. 그 변경만 따로 요청해 주세요", lang)
     contradiction = direction.contradiction(strategy, result, text)
     if contradiction:
         raise _decline(*(_in_own_words(reason, original) for reason in contradiction), lang)
@@ -120,7 +129,10 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
                        "(e.g. 'remove the stop loss').",
                        f"'{word}'라고 했지만 아무것도 삭제되지 않았습니다. 삭제만 따로 요청해 주세요 "
                        "(예: '손절 없애줘').", lang)
-    unread = coverage.unread(strategy, result, ac.without_scale_said(strategy, result, text), original)
+    read = ac.without_scale_said(strategy, result, text)
+    if logic.has_or(strategy) != logic.has_or(result):
+        read = logic.without_join_words(read)
+    unread = coverage.unread(strategy, result, read, original)
     if unread:
         raise _decline(_in_own_words(f"{unread[0]}.", original), _in_own_words(f"{unread[1]}.", original), lang)
     return result, [ko if lang == "ko" else en for en, ko in changes]
@@ -157,6 +169,8 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
                                  f"'{span}'은(는) 익절/손절과 함께 이해할 수 없는 부분입니다")
         ac._set_exit(result, exits.take_profit, exits.stop_loss, changes)
         text = rest
+    if ac.flip_said(text) and ac.flip_action(result, text, changes):
+        return
     if _NOTIFY_WORDS.search(text):
         if _REMOVE.search(text):
             if not ac._remove_notify(result, changes):
@@ -169,6 +183,8 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
         ed._set_macd(result, tuple(int(g) for g in triple.groups()), changes)
         return
     period = _PERIOD.search(text)
+    if period and period.group(3) and re.search(r"threshold|level|기준|수치", text):
+        period = None  # "매도 기준을 RSI 80으로": the threshold is named, so 80 is not a period
     if period:
         groups = [g for g in period.groups() if g]
         word, number = (groups[1], groups[0]) if groups[0].isdigit() else (groups[0], groups[1])
@@ -200,7 +216,8 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
         for e in exchanges:
             text = blank(text, e.start, e.end)
     symbols = find_symbols(text, original if len(original) == len(text) else text)
-    switch = re.search(r"switch|change|use|instead|trade|make|move|run|바꿔|변경|대신|옮겨|으로|로\b|로\s", text)
+    switch = re.search(r"switch|change|use|instead|trade|make|move|run|replace|swap|바꿔|변경|대신|옮겨|으로|로\b|로\s",
+                       text)
     money = re.search(r"\d\s*(?:k|m|만|천|억)?\s*(?:usdt|usd|달러|krw|원)|\$\s*\d", text)
     amount_said = _AMOUNT_WORDS.search(text) or money or any(
         a.unit not in (None, "USDT") for a in act.find_amounts(text, symbols))
@@ -223,6 +240,9 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
     if threshold and ed._set_threshold(result, float(threshold.group(1)), text, changes):
         return
     if changes:
+        return
+    if logic.join_said(text) and not removal.named_families(text) and not any(
+            regex.search(text) for regex, _ in COMPARATORS) and logic.rejoin(result, text, changes):
         return
     if _ADD_CONDITION.search(text):
         ed._add_conditions(result, text, changes)
