@@ -221,7 +221,7 @@ def _set_exchange(strategy: dict[str, Any], exchange: str, span: str, changes: l
 # the 200 EMA", "only buy when ...", "거래량 조건 하나 더 넣어줘"); they are taken out before it is read.
 _ADD_WORDS = re.compile(
     r"\b(?:also\s+require[sd]?|require[sd]?|requiring"
-    r"|only\s+(?:buy|sell|enter|exit|trade|do\s+it|fire|trigger)?\s*(?:if|when|while)"
+    r"|only\s+(?:(?:buy|sell|enter|exit|trade|do|fire|trigger)\s+)?(?:it\s+)?(?:if|when|while)"
     r"|add(?:ed)?\s+(?:an?\s+|the\s+|one\s+)?(?:more\s+|extra\s+|another\s+)?(?:condition|filter|rule|check)s?"
     r"(?:\s+(?:that|where|for|of))?|add(?:ed)?|another\s+condition|one\s+more\s+condition|plus|additionally"
     r"|in\s+addition|as\s+well|on\s+top(?:\s+of\s+that)?|also|must|should|(?:has|have|needs?|got)\s+to|too)\b"

@@ -19,16 +19,16 @@ from core.strategy.compiler.refine_edits import Change, _nodes
 from core.strategy.compiler.refine_scope import named_side, reached
 
 # What the trader calls an indicator → the operand text its conditions hold.
-_FAMILIES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(words, re.ASCII), held, name) for words, held, name in (
-        (r"(?<![a-z])rsi(?![a-z])|알에스아이", "rsi(", "RSI"),
-        (r"(?<![a-z])macd(?![a-z])|맥디", "macd", "MACD"),
-        (r"볼린저|볼밴|bollinger|(?<![a-z])bb(?![a-z])|\bbands?\b", "bb_", "Bollinger"),
-        (r"(?<![a-z])ema(?![a-z])|지수\s*이동\s*평균|지수\s*이평", "ema(", "EMA"),
+_FAMILIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(words, re.ASCII), held) for words, held in (
+        (r"(?<![a-z])rsi(?![a-z])|알에스아이", "rsi("),
+        (r"(?<![a-z])macd(?![a-z])|맥디", "macd"),
+        (r"볼린저|볼밴|bollinger|(?<![a-z])bb(?![a-z])|\bbands?\b", "bb_"),
+        (r"(?<![a-z])ema(?![a-z])|지수\s*이동\s*평균|지수\s*이평", "ema("),
         (r"(?<![a-z])sma(?![a-z])|(?<!지수)(?<!지수\s)이동\s*평균|(?<!지수)(?<!지수\s)이평|\bmoving\s+average\b"
-         r"|\d\s*일\s*선", "sma(", "SMA"),
-        (r"(?<![a-z])atr(?![a-z])", "atr(", "ATR"),
-        (r"\bvolume\b|거래량", "volume", "volume"),
+         r"|\d\s*일\s*선", "sma("),
+        (r"(?<![a-z])atr(?![a-z])", "atr("),
+        (r"\bvolume\b|거래량", "volume"),
     ))
 # "drop" is a removal only as the order itself ("drop the volume condition"), not the price dropping
 REMOVAL = re.compile(r"\b(?:remove|delete|get\s+rid\s+of|take\s+out|scrap|ditch|without)\b|\bno\s+more\b"
@@ -41,8 +41,8 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def named_families(text: str) -> list[tuple[str, str]]:
-    """(held operand text, display name) of each indicator the instruction names."""
-    return [(held, name) for regex, held, name in _FAMILIES if regex.search(text)]
+    """(held operand text, the words the instruction names it with) of each indicator it names."""
+    return [(held, m.group(0)) for regex, held in _FAMILIES if (m := regex.search(text))]
 
 
 def remove_conditions(strategy: dict[str, Any], text: str, changes: list[Change]) -> bool:
@@ -66,7 +66,7 @@ def remove_conditions(strategy: dict[str, Any], text: str, changes: list[Change]
     if side is not None and len(candidates) > 1:
         candidates = [n for n in candidates if side in reached(strategy, n["id"])]
     if not candidates:
-        raise CompileProblem(f"the strategy has no {name} condition to remove", f"삭제할 {name} 조건이 없습니다")
+        raise CompileProblem(f"the strategy has no '{name}' condition to remove", f"삭제할 '{name}' 조건이 없습니다")
     if len(candidates) > 1:
         ids = ", ".join(n["id"] for n in candidates)
         raise CompileProblem(f"several conditions use {name} ({ids}); say which one (e.g. its number, or the buy "

@@ -19,7 +19,7 @@ from core.strategy.compiler.timeframes import find_timeframes
 # Words before the replaced value ("instead of ETH", "from 1h") and after it ("이더 말고", "ETH를 SOL로")
 _OLD_BEFORE = re.compile(r"\b(?:instead\s+of|rather\s+than|from|replace|swap|not)\s+(?:the\s+)?$", re.ASCII)
 _SAID_WITH_IT = ("instead", "rather", "not")  # marker words read with the replaced value; the others are verbs
-_OLD_AFTER = re.compile(r"^\s*(?:말고|대신에?|에서|을|를|은|는|이\s*아니라|가\s*아니라|->|→)")
+_OLD_AFTER = re.compile(r"^\s*(?:말고|대신에?|을|를|은|는|이\s*아니라|가\s*아니라|->|→|에서(?=.*(?:으로|로)))")
 
 
 def _data(strategy: dict[str, Any]) -> dict[str, Any]:
