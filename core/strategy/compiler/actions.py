@@ -48,6 +48,11 @@ QUOTE_AMOUNT = re.compile(
     + WORTH
 )
 COUNT_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*개")
+# "BTC daily: buy 0.01 when ...": a fraction below one written straight after the order is coins (nobody
+# spends 0.01 dollars); a whole number there ("buy 100") could be either and stays unread
+FRACTION_AMOUNT = re.compile(r"(?<![a-z])(?:buy|sell|purchase)\s+(0?\.\d+)(?![\d.,%])"
+                             r"(?!\s*(?:usdt|usdc|usd|dollars?|krw|won|k\b|m\b|\$|달러|원|만|천|억|개|of\b|worth\b))",
+                             re.ASCII)
 _PCT = r"\s*(?:%|퍼센트|percent|프로)"
 _TP_WORD = (r"(?:take[\s-]*profits?|(?<![a-z])tp(?![a-z])|profit\s+target|target\s+profit"
             r"|(?:bank|lock\s+in|secure|take)\s+(?:the\s+|my\s+|some\s+)?(?:profits?|gains?)"
@@ -217,6 +222,9 @@ def find_amounts(text: str, symbols: list[SymbolHit]) -> list[Amount]:
     for m in COUNT_AMOUNT.finditer(text):
         if not any(a.start <= m.start() < a.end for a in found):
             found.append(Amount(_num(m.group(1)), None, m.start(), m.end()))
+    for m in FRACTION_AMOUNT.finditer(text):
+        if not any(a.start <= m.start(1) < a.end for a in found):
+            found.append(Amount(_num(m.group(1)), None, m.start(1), m.end(1)))
     for m in ALL.finditer(text):
         found.append(Amount("all", None, m.start(), m.end()))
     found.sort(key=lambda a: a.start)
@@ -253,7 +261,7 @@ def assign_amounts(actions: list[Action], amounts: list[Amount], text: str, max_
     return used
 
 
-_CLAUSE_BEFORE = re.compile(r"(?:^|[,;:])\s*$")
+_CLAUSE_BEFORE = re.compile(r"(?:^|[,;:]|\b(?:with|using|spending))\s*$")
 _CLAUSE_AFTER = re.compile(r"\s*(?:[,;.!]|$)")
 
 

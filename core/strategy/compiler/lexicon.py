@@ -79,10 +79,14 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         (r"!=|\bnot\s+equal(?:\s+to)?\b", "!="),
         (r"==|\bequals?\b|\bequal\s+to\b", "=="),
         (r"<|\bless\s+than\b|\blower\s+than\b|\bbelow\b|\bunder\b|\bbeneath\b|미만|아래|밑돌|밑|하회"
-         r"|(?:보다\s*)?(?:낮|작)(?:아지|으|아|을|은|다)", "<"),
+         r"|(?:보다\s*)?(?:낮|작)(?:아지|으|아|을|은|다)|보다\s*적(?:으|어|을|은|다)"
+         # "20일선보다 낮고 ...": the stem left when "고" was read as "and"
+         r"|(?:보다\s*)?(?<![가-힣])(?:낮|작)(?=\s|$)|보다\s*적(?=\s|$)", "<"),
         (r">|\bgreater\s+than\b|\bhigher\s+than\b|\bmore\s+than\b|\babove\b|\bover\b|\bexceeds?\b|\btops?\b"
          r"|초과|위로|위에|위면|위일|위이|위(?=\s|$)|상회|웃돌|넘"
-         r"|(?:보다\s*)?(?:높|크)(?:아지|으|아|을|은|다|면)", ">"),
+         r"|(?:보다\s*)?(?:높|크)(?:아지|으|아|을|은|다|면)"
+         # "평균보다 5배 많으면": more of it, said of an amount (volume)
+         r"|(?:보다\s*)?(?:더\s*)?많(?:으|아|을|은|다)|(?:보다\s*)?(?<![가-힣])(?:높|크|많)(?=\s|$)", ">"),
     ]
 ]
 # A motion verb turns a level into the event of crossing it: "goes above 75", "30 아래로 떨어지면"
@@ -132,7 +136,7 @@ TOUCH = re.compile(r"\btouch(?:es|ed|ing)?\b|\bhits?\b|\btags?\b|\breach(?:es|ed
                    r"|닿|터치|도달|찍으|찍을|찍었|찍히",
                    re.ASCII)
 
-AND_WORDS = re.compile(r"\band\b|&&|(?<![a-z])&(?![a-z])"
+AND_WORDS = re.compile(r"\band\b|&&|(?<![a-z])&(?![a-z])|(?<=\s)\+(?=\s)"
                        r"|그리고|이고|이며|이면서|으면서|면서|동시에|(?<=[가-힣])고(?=\s)|\bwhile\b|\bplus\b"
                        # "200일선 위에 있을 때 RSI 40 이하면": a condition "at the time" another holds
                        r"|(?<=[가-힣])\s*때(?:에만|에|만|는)?(?=\s+\S)",

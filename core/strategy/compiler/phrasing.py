@@ -59,6 +59,11 @@ _TO_DOWN_KO = re.compile(r"(?:까지|선까지)\s*(?=떨어|내려|하락|빠지
 _BACK = re.compile(r"\b(?:(?:comes?|came|gets?|got|goes|went|is|moves?|climbs?|rises?|pushes|pushed|falls?|fell"
                    r"|drops?|dropped|cross(?:es|ed|ing)?)\s+)?"
                    r"back\s+(above|over|below|under)\b", re.ASCII)
+# "bounces back above 30", "slips back below the 50 EMA": a verb that already says its way, with the side it agrees with
+_BACK_UP = re.compile(r"\b(?:bounces?|bounced|rebounds?|rebounded|recovers?|recovered|jumps?|jumped|pops?|popped"
+                      r"|rall(?:ies|ied)|surges?|surged)\s+back\s+(?:up\s+)?(?:above|over)\b", re.ASCII)
+_BACK_DOWN = re.compile(r"\b(?:slips?|slipped|sinks?|sank|dips?|dipped|slides?|slid|tumbles?|tumbled|plunges?|plunged)"
+                        r"\s+back\s+(?:down\s+)?(?:below|under)\b", re.ASCII)
 # "crosses the zero line upward": the direction written after what is crossed.
 _CROSS_THEN_WAY = re.compile(r"\bcross(?:es|ed|ing)?\b(?P<what>(?:\s+[a-z0-9().,]+){1,4}?)\s+"
                              r"(?P<way>upwards?|downwards?|to\s+the\s+(?:up|down)side|from\s+(?:below|under|beneath)"
@@ -104,6 +109,8 @@ def rewrite(text: str) -> str:
     text = _TO_DOWN_EN.sub(lambda m: f" {m.group(1)} below ", text)
     text = _TO_UP_KO.sub(" 위로 ", text)
     text = _TO_DOWN_KO.sub(" 아래로 ", text)
+    text = _BACK_UP.sub(" crosses above ", text)
+    text = _BACK_DOWN.sub(" crosses below ", text)
     text = _BACK.sub(lambda m: " crosses above " if m.group(1) in ("above", "over") else " crosses below ", text)
     text = _CROSS_THEN_WAY.sub(lambda m: (" crosses above" if _upward(m.group("way")) else " crosses below")
                                + m.group("what") + " ", text)

@@ -32,7 +32,7 @@ too very ok okay hey hi kindly asap say something value bot alert me my mine our
 dollars dollar worth close closes closed closing candle's level's line's its long entry price's
 remains remain remained sits sit sitting staying holding trading
 hello hiya thanks thank thx pls plz guys folks bro yo make build create set setup write need
-holdings holding bag stack
+holdings holding bag stack completely fully entirely soon
 """
 EN_FILLER = frozenset(_EN_FILLER_TEXT.split())
 
@@ -54,7 +54,7 @@ _KO_STEMS_TEXT = """
 실행 실행해 진행 진행해 시작 시작해 돌려 돌려줘 만들어 만들어줘 짜 짜줘 전 직전 이전 봉의 마다
 마감 마감하 마감되 최근 지난 머물 머무르 머물러 유지 유지하 유지되
 안녕 안녕하세요 형 형들 형님 형님들 님들 여러분 이렇게 이런 이대로 수 주실 주시 가능 부탁드 감사 감사합니다
-뜨 떴 뜬 뜰 보유 보유분 보유량 물량 잔고 수량 중인
+뜨 떴 뜬 뜰 보유 보유분 보유량 물량 잔고 수량 중인 보유한 보유중인 가진 갖고
 """
 _KO_STEMS = frozenset(_KO_STEMS_TEXT.split())
 _KO_ENDINGS_TEXT = """
@@ -62,7 +62,7 @@ _KO_ENDINGS_TEXT = """
 하고 으며 며 이며 거나 이거나 하거나 에서 에서는 에서도 에 에는 에도 의 을 를 이 가 은 는 도
 만 로 으로 까지 부터 보다 처럼 와 과 랑 이랑 하여 해서 서 어서 아서 았을 었을 았 었 겠 던
 든 지 지면 다 요 죠 네 야 자 게 도록 니 니까 는데 은데 ㄴ 면서 으면서 하면서 이면서
-까요 을까요 할까요 세요 으세요 셔요 습니다 립니다 려요 해요 래요 을래요 나요 가요 는지
+까요 을까요 할까요 세요 으세요 셔요 습니다 립니다 려요 해요 래요 을래요 나요 가요 는지 주세요 줘요 주시
 """
 _KO_ENDINGS = sorted(_KO_ENDINGS_TEXT.split(), key=len, reverse=True)
 
