@@ -259,3 +259,50 @@ def flip_action(strategy: dict[str, Any], text: str, changes: list[Change]) -> b
     new = f"{config.get('action_type')} {config.get('amount')} {config.get('unit') or ''}".strip()
     changes.append((f"{node['id']}: {old} → {new}", f"{node['id']}: {old} → {new}"))
     return True
+
+
+# The whole instruction is a verb, "it" and a bare number: "bump it to 500", "make it 25", "500으로 올려줘"
+_IT_TO = re.compile(r"^\s*(?:please\s+)?(?:bump|raise|increase|lower|cut|reduce|drop|make|set|change|put|move)\s+it"
+                    r"(?:\s+(?:up|down))?\s+(?:to\s+)?(\d+(?:\.\d+)?)\s*(?:please|instead)?\s*[.!]?\s*$"
+                    r"|^\s*(\d+(?:\.\d+)?)\s*(?:으로|로)\s*(?:올려|내려|늘려|줄여|낮춰|높여|바꿔|해)\S*(?:\s*(?:줘|주세요))?\s*$",
+                    re.ASCII)
+# what an RSI-like value can be: a level of 0..100
+_BOUNDED = ("rsi(",)
+
+
+def set_it(strategy: dict[str, Any], text: str, way: str | None, changes: list[Change]) -> bool:
+    """The one value a bare number can be: a money amount of the buy, or a condition's number that
+    fits it and moves the way said. Several fits (or none) are declined, never guessed between."""
+    m = _IT_TO.match(text)
+    if not m:
+        return False
+    value = float(m.group(1) or m.group(2))
+    fits: list[tuple[dict[str, Any], str]] = []
+    for node in _nodes(strategy, "action"):
+        old = node["config"].get("amount")
+        if node["config"].get("action_type") == "buy" and isinstance(old, int | float) and node["config"].get(
+                "unit") in ("USDT", "USDC", "USD", "BUSD", "KRW"):
+            fits.append((node, "amount"))
+    for node in _nodes(strategy, "condition"):
+        left, right = str(node["config"].get("left")), node["config"].get("right")
+        if left == "position_pnl_pct" or not isinstance(right, int | float) or isinstance(right, bool):
+            continue
+        if left.startswith(_BOUNDED) and not 0 <= value <= 100:
+            continue
+        fits.append((node, "right"))
+    if way is not None:
+        fits = [(n, k) for n, k in fits if (value > abs(float(n["config"][k]))) == (way == "up")]
+    if len(fits) != 1:
+        what = ", ".join(n["id"] for n, _ in fits) or "nothing"
+        raise CompileProblem(f"'{m.group(0).strip()}' does not say what to change ({what} could be meant); name "
+                             "it, e.g. 'the amount to 500 USDT' or 'the RSI threshold to 25'",
+                             f"'{m.group(0).strip()}'은(는) 무엇을 바꿀지 말하지 않습니다. 예: '금액 500 USDT로', "
+                             "'RSI 기준 25로'처럼 말해 주세요")
+    node, key = fits[0]
+    old = node["config"][key]
+    node["config"][key] = int(value) if value.is_integer() else value
+    unit = f" {node['config'].get('unit')}" if key == "amount" else ""
+    label = ("amount", "금액") if key == "amount" else ("right", "right")
+    changes.append((f"{node['id']}: {label[0]} {old}{unit} → {node['config'][key]}{unit}",
+                    f"{node['id']}: {label[1]} {old}{unit} → {node['config'][key]}{unit}"))
+    return True

@@ -32,14 +32,15 @@ stop loss take profit target exit exits sl tp keep to into from flip flips posit
 하루 이틀 사흘 일주일 주 동안 만에 사이 새
 raise raises raised increase increases bump bumped boost lower lowered decrease reduce reduced cut trim tighten
 tightened tighter widen widened wider loosen looser condition conditions filter filters check rule rules
-requirement get rid scrap ditch exchange run move give heads send replace swap triggers fires
+requirement get rid scrap ditch exchange run move give heads send replace swap triggers fires order i'd i'm
 살 살때 팔때 쪽 거래소 말고 actually 필터 필요 없어 없이 넓게 좁게 타이트하게 빡빡하게 여유있게 느슨하게 크게 작게 더
 """
 _REFINE_WORDS = frozenset(_REFINE_TEXT.split())
 _NUMBER_TEXT = re.compile(r"-?\d+(?:\.\d+)?")
 _CHANGE_STEMS = ("바꾸", "바꿔", "바꿨", "변경", "추가", "수정", "설정", "넣어", "넣고", "빼고", "빼줘", "없애",
-                 "해줘", "해주", "올려", "늘려", "늘리", "내려", "줄여", "줄이", "낮춰", "낮추", "높여", "키워", "좁혀",
-                 "넓혀", "붙여", "달아", "옮겨", "지워", "보내", "타이트", "삭제", "제거", "빼", "올리", "높이")
+                 "해줘", "해주", "올려", "늘려", "늘리", "내려", "줄여", "줄이", "낮춰", "낮추", "높여", "키워",
+                 "좁혀", "넓혀", "붙여", "달아", "옮겨", "지워", "보내", "타이트", "삭제", "제거", "빼", "올리",
+                 "높이", "받", "꺼", "갈아타")
 # "내려가면", "내려와서" are the price moving, which a condition rule must read, not a change verb
 _MOTION_STEMS = ("내려가", "내려갔", "내려간", "내려갈", "내려오", "내려와", "내려서")
 

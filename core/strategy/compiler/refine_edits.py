@@ -225,7 +225,9 @@ _ADD_WORDS = re.compile(
     r"|add(?:ed)?\s+(?:an?\s+|the\s+|one\s+)?(?:more\s+|extra\s+|another\s+)?(?:condition|filter|rule|check)s?"
     r"(?:\s+(?:that|where|for|of))?|add(?:ed)?|another\s+condition|one\s+more\s+condition|plus|additionally"
     r"|in\s+addition|as\s+well|on\s+top(?:\s+of\s+that)?|also|must|should|(?:has|have|needs?|got)\s+to|too)\b"
-    r"|조건\s*(?:을\s*|도\s*)?하나\s*더|하나\s*더|조건\s*추가|추가\s*조건|(?:일|할)\s*(?:때|경우)만|때만|경우에만"
+    r"|조건\s*(?:을\s*|도\s*)?하나\s*더|하나\s*더|조건\s*추가|추가\s*조건"
+    r"|(?:(?:일|할)\s*)?(?:때|경우)(?:에)?만?\s*(?:매수|매도)(?:해|하게|하도록|해줘|하자|할래)?(?=\s|$)"
+    r"|(?:일|할)\s*(?:때|경우)만|때만|경우에만"
     r"|만\s*(?:매수|매도|사게|팔게|사도록|팔도록)|추가해?\s*(?:줘|주세요)?|추가|넣어\s*(?:줘|주세요)?"
     r"|붙여\s*(?:줘|주세요)?|외에도?|조건도|조건으로"
     # the side it goes to ("매수는 ...", "for the buy, ..."), read by named_side before these are taken out

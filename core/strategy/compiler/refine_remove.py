@@ -33,7 +33,8 @@ _FAMILIES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # "drop" is a removal only as the order itself ("drop the volume condition"), not the price dropping
 REMOVAL = re.compile(r"\b(?:remove|delete|get\s+rid\s+of|take\s+out|scrap|ditch|without)\b|\bno\s+more\b"
                      r"|(?:^|[,;.]\s*|\b(?:and|please|just|then)\s+)drop\b(?![^,;.]*\bto\s+-?\d)"
-                     r"|삭제|제거|빼|없애|지워|지우|필요\s*없", re.ASCII)
+                     r"|\bturn\s+(?:it\s+|them\s+)?off\b|삭제|제거|빼|없애|지워|지우|꺼\s*(?:줘|주세요|라)|필요\s*없",
+                     re.ASCII)
 # a new value said with the indicator ("drop the RSI threshold to 25") changes it, it does not remove it
 _NEW_VALUE = re.compile(r"\b(?:to|into)\s+-?\d|\d\s*(?:%|으로|로)|\b(?:period|length|threshold|level|amount|size)\b"
                         r"|기간|길이|기준|수치|금액|수량", re.ASCII)

@@ -36,7 +36,7 @@ _REPLACE_NUMBER = re.compile(r"(?:from\s+)?(-?\d+(?:\.\d+)?)\s*(?:을|를|에서
                              r"\s*(?:으로|로)?")
 _THRESHOLD = re.compile(r"(?:threshold|level|기준(?:값|선)?|수치)\D{0,20}?(-?\d+(?:\.\d+)?)")
 _AMOUNT_WORDS = re.compile(r"amount|size|금액|수량|매수\s*금액|규모|얼마")
-_REMOVE = re.compile(r"remove|delete|drop|without|no\s+more|삭제|제거|빼|없애|끄")
+_REMOVE = re.compile(r"remove|delete|drop|without|no\s+more|\boff\b|삭제|제거|빼|없애|끄|꺼")
 _RENAME = re.compile(r"(?:rename(?:\s+it)?\s+to|call\s+it|name\s+it|이름(?:을|은)?)\s*[\"'“]?(.+?)[\"'”]?"
                      r"\s*(?:으로|로)?"
                      r"\s*(?:바꿔|변경|해\s*줘|해줘|해)?\s*$")
@@ -216,8 +216,8 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
         for e in exchanges:
             text = blank(text, e.start, e.end)
     symbols = find_symbols(text, original if len(original) == len(text) else text)
-    switch = re.search(r"switch|change|use|instead|trade|make|move|run|replace|swap|바꿔|변경|대신|옮겨|으로|로\b|로\s",
-                       text)
+    switch = re.search(r"switch|change|use|instead|trade|make|move|run|replace|swap|바꿔|변경|대신|옮겨|갈아타"
+                       r"|으로|로\b|로\s", text)
     money = re.search(r"\d\s*(?:k|m|만|천|억)?\s*(?:usdt|usd|달러|krw|원)|\$\s*\d", text)
     amount_said = _AMOUNT_WORDS.search(text) or money or any(
         a.unit not in (None, "USDT") for a in act.find_amounts(text, symbols))
@@ -240,6 +240,8 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
     if threshold and ed._set_threshold(result, float(threshold.group(1)), text, changes):
         return
     if changes:
+        return
+    if ac.set_it(result, text, (direction.said(text) or (None,))[0], changes):
         return
     if logic.join_said(text) and not removal.named_families(text) and not any(
             regex.search(text) for regex, _ in COMPARATORS) and logic.rejoin(result, text, changes):
