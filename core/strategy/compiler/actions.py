@@ -39,7 +39,7 @@ NOTIFY = re.compile(r"(?<![a-z])(?:(?:" + _CHANNEL_EN + r"\s+)?(?:notify|notific
                     r"(?:\s+(?:on|via|by|through|over)\s+" + _CHANNEL_EN + r")?(?![a-z])"
                     r"|(?:" + _CHANNEL_KO + r"\s*(?:으로|로|에)?\s*)?(?:알림|알려|통보|메시지|메세지|경고)")
 ALL = re.compile(r"(?<![a-z])(?:all(?:\s+of\s+it)?|everything|entire(?:\s+position)?|whole(?:\s+position)?)(?![a-z])"
-                 r"|전량|전부|모두|몽땅|싹\s*다|다\s*(?=팔|매도)")
+                 r"|전량|전부|모두|몽땅|싹\s*다|다\s*(?=팔|매도)|풀\s*(?=매도|청산)")
 QUOTE_AMOUNT = re.compile(
     r"(?:\$\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k|m|million|만|천)?(?![a-z])"
     r"|(\d+(?:,\d{3})*(?:\.\d+)?)\s*(k|m|million|만|천)?\s*(?:usdt|usdc|usd|dollars?|달러|불|테더|\$)(?![a-z])"

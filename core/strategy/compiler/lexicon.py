@@ -72,6 +72,10 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         # "30보다 작아지면", "평균보다 커지면": becoming lower or higher is the moment it passes, like "drops below"
         (r"(?:보다\s*)?(?:낮아지|낮아질|낮아졌|작아지|작아질|작아졌)", "crosses_below"),
         (r"(?:보다\s*)?(?:높아지|높아질|높아졌|커지|커질|커졌)", "crosses_above"),
+        # "less than or equal to 35": one inclusive comparison, read before "less than" alone
+        (r"\b(?:less|lower|smaller)\s+than\s+or\s+equal(?:\s+to)?\b|\bequal\s+to\s+or\s+(?:less|lower)\s+than\b", "<="),
+        (r"\b(?:greater|higher|more|bigger)\s+than\s+or\s+equal(?:\s+to)?\b"
+         r"|\bequal\s+to\s+or\s+(?:greater|higher|more)\s+than\b", ">="),
         (r"<=|=<|\bat\s+or\s+(?:below|under|beneath)\b|\bor\s+(?:less|lower|below|under)\b|\bat\s+most\b"
          r"|\bno\s+more\s+than\b|\bno\s+higher\s+than\b|이하", "<="),
         (r">=|=>|\bat\s+or\s+(?:above|over)\b|\bor\s+(?:more|higher|above|over)\b|\bat\s+least\b"
@@ -136,13 +140,14 @@ TOUCH = re.compile(r"\btouch(?:es|ed|ing)?\b|\bhits?\b|\btags?\b|\breach(?:es|ed
                    r"|닿|터치|도달|찍으|찍을|찍었|찍히",
                    re.ASCII)
 
-AND_WORDS = re.compile(r"\band\b|&&|(?<![a-z])&(?![a-z])|(?<=\s)\+(?=\s)"
+AND_WORDS = re.compile(r"\band\b|&&|(?<![a-z])&(?![a-z])|(?<=\s)\+(?=\s)|\bbut(?:\s+only)?(?:\s+(?:if|when))?\b"
                        r"|그리고|이고|이며|이면서|으면서|면서|동시에|(?<=[가-힣])고(?=\s)|\bwhile\b|\bplus\b"
                        # "200일선 위에 있을 때 RSI 40 이하면": a condition "at the time" another holds
                        r"|(?<=[가-힣])\s*때(?:에만|에|만|는)?(?=\s+\S)",
                        re.ASCII)
 # "30 or below" is one comparison (<=); "above 70 or below 30" is two.
-OR_WORDS = re.compile(r"(?<!\bat\s)\bor\b(?!\s+(?:less|lower|below|under|more|higher|above|over|fewer|greater|equal)\b"
+OR_WORDS = re.compile(r"(?<!\bat\s)(?<!\bequal\sto\s)(?<!\bequal\s)"
+                      r"\bor\b(?!\s+(?:less|lower|below|under|more|higher|above|over|fewer|greater|equal)\b"
                       r"(?!\s*(?:than\s+)?-?\d))"
                       r"|\|\||또는|혹은|이거나|거나", re.ASCII)
 

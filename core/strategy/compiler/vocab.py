@@ -32,7 +32,7 @@ too very ok okay hey hi kindly asap say something value bot alert me my mine our
 dollars dollar worth close closes closed closing candle's level's line's its long entry price's
 remains remain remained sits sit sitting staying holding trading
 hello hiya thanks thank thx pls plz guys folks bro yo make build create set setup write need
-holdings holding bag stack completely fully entirely soon
+holdings holding bag stack completely fully entirely soon scalp swing i'd i'll i'm i've possible plan looking
 """
 EN_FILLER = frozenset(_EN_FILLER_TEXT.split())
 
@@ -62,7 +62,7 @@ _KO_ENDINGS_TEXT = """
 하고 으며 며 이며 거나 이거나 하거나 에서 에서는 에서도 에 에는 에도 의 을 를 이 가 은 는 도
 만 로 으로 까지 부터 보다 처럼 와 과 랑 이랑 하여 해서 서 어서 아서 았을 었을 았 었 겠 던
 든 지 지면 다 요 죠 네 야 자 게 도록 니 니까 는데 은데 ㄴ 면서 으면서 하면서 이면서
-까요 을까요 할까요 세요 으세요 셔요 습니다 립니다 려요 해요 래요 을래요 나요 가요 는지 주세요 줘요 주시
+까요 을까요 할까요 세요 으세요 셔요 습니다 립니다 려요 해요 래요 을래요 나요 가요 는지 주세요 줘요 주시 마다
 """
 _KO_ENDINGS = sorted(_KO_ENDINGS_TEXT.split(), key=len, reverse=True)
 
