@@ -71,8 +71,15 @@ def parse_conditions(text: str, ctx: Context) -> Segment:
         pos, joiner = end, kind
     pieces.append((joiner, text[pos:]))
     chain: list[Condition] = []
+    last: Condition | None = None
     for joiner, piece in pieces:
         known = len(seg.problems)
+        bare = _BARE_SIDE.match(piece)
+        if bare and joiner == "or" and last is not None and last.operator.startswith("crosses") \
+                and isinstance(last.right, int | float):
+            # "crosses above 50 or below 40": the second side is crossed too, not a level ("crosses above 70
+            # and below 80" keeps its level)
+            piece = f" crosses {bare.group(1)} {bare.group(2)} "
         cond = _segment(piece, ctx, seg)
         if len(seg.problems) > known and not seg.problems[-1][0].startswith("'"):
             # Name the part that could not be read, as written (minus what other rules consumed).
@@ -81,6 +88,7 @@ def parse_conditions(text: str, ctx: Context) -> Segment:
             seg.problems[-1] = (f"'{span}': {en}", f"'{span}': {ko}")
         if cond is None:
             continue
+        last = cond
         if joiner == "or" and chain:
             seg.chains.append(chain)
             chain = []
@@ -90,6 +98,7 @@ def parse_conditions(text: str, ctx: Context) -> Segment:
     return seg
 
 
+_BARE_SIDE = re.compile(r"^\s*(?:back\s+)?(below|under|above|over)\s+(-?\d+(?:\.\d+)?)\s*$", re.ASCII)
 _SPECIALS = ((OVERSOLD_EXIT, "oversold_exit"), (OVERBOUGHT_EXIT, "overbought_exit"),
              (OVERSOLD, "oversold"), (OVERBOUGHT, "overbought"), (POSITIVE_CROSS, "up0"), (NEGATIVE_CROSS, "down0"),
              (POSITIVE, "positive"), (NEGATIVE, "negative"), (TOUCH, "touch"))
@@ -140,6 +149,10 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
         seg.problems.append((str(exc), exc.ko))
         return None
     operands = rd.merge_multipliers(operands)
+    flipped = _side_before_subject(operands, cmps, text)
+    if flipped:
+        seg.problems.append(flipped)
+        return None
     if not operands and not cmps and not kinds:
         if motion:  # "crosses above the EMA and drops": what drops, and past what, is not said
             seg.problems.append((f"'{text.strip()}' does not say what moves past what",
@@ -227,6 +240,25 @@ def _segment(text: str, ctx: Context, seg: Segment) -> Condition | None:
     if cond is not None and neutral and len(cmps) == 1 and not (ups or downs):
         return rd.band_way(cond, text, seg)
     return cond
+
+
+_SUBJECT_MARK = re.compile(r"\s*(?:이|가|은|는)(?![가-힣])")
+
+
+def _side_before_subject(operands: list[ind.Operand], cmps: list[tuple[int, int, str]],
+                         text: str) -> tuple[str, str] | None:
+    """"50일 이동평균선 위로 종가 마감하면": a Korean side word between two lines, the first one unmarked
+    as the subject, says the second is on that side of the first; reading it first-to-second turns it round."""
+    if len(operands) != 2 or any(o.is_number for o in operands):
+        return None
+    first, second = operands
+    between = [c for c in cmps if first.end <= c[0] < second.start and has_hangul(text[c[0]:c[1]])]
+    if not between or _SUBJECT_MARK.match(text[first.end:]):
+        return None
+    said = " ".join(text.split())
+    return (f"'{said}': say what is above or below what with the subject first "
+            "(e.g. 'the close above the 50-day average')",
+            f"'{said}': 무엇이 무엇의 위나 아래인지 주어를 먼저 써 주세요 (예: '종가가 50일선 위로 마감하면')")
 
 
 def _resolve(expr: str, op: str, subject: str | None) -> str:

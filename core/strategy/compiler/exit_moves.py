@@ -15,7 +15,7 @@ from dataclasses import dataclass
 _N = r"(\d+(?:\.\d+)?)\s*(?:%|퍼센트|프로)"
 _SELL_EN = (r"(?<![a-z])(?:sell(?:\s+(?:it|all|everything|the\s+position|my\s+position))?|exit(?:\s+the\s+position)?"
             r"|close(?:\s+(?:it|out|the\s+position|my\s+position))?|get\s+out|cash\s+out|take\s+profits?"
-            r"|stop\s+out|cut\s+(?:the\s+|my\s+)?loss(?:es)?)")
+            r"|stop\s+out|stop[\s-]*loss|cut\s+(?:the\s+|my\s+)?loss(?:es)?)")
 _WHO_EN = r"(?:(?:it'?s|it\s+is|price\s+is|the\s+price\s+is|i'?m|i\s+am|we'?re|the\s+position\s+is|it)\s+)?"
 _UP_EN = r"(?:up|in\s+profit(?:\s+by)?|gains?|rises?|goes\s+up)"
 _DOWN_EN = r"(?:down|in\s+loss(?:\s+by)?|at\s+a\s+loss\s+of|falls?|drops?|goes\s+down|loses)"
@@ -69,6 +69,9 @@ def exit_moves(text: str) -> list[ExitMove]:
     for m in _MOVE_EN.finditer(text):
         if _WINDOW_AFTER.match(text, m.end()) or (m.group(6) and bool(m.group("up")) == bool(m.group("up2"))):
             continue  # a window makes it a candle move; "up 5% or up 8%" is not two exits
+        said = m.group(0)
+        if (m.group("up") and re.match(r"stop|cut", said)) or (m.group("down") and said.startswith("take")):
+            continue  # "stop loss when I'm up 5%": the words disagree
         found.append(ExitMove("take_profit" if m.group("up") else "stop_loss", _pct(m.group(3)), m.start(), m.end()))
         if m.group(6):
             found.append(ExitMove("take_profit" if m.group("up2") else "stop_loss", _pct(m.group(6)),

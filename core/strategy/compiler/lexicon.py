@@ -67,6 +67,8 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         (r"\bdea(?:d|th)\s*cross(?:es|ed)?\b|\blos(?:es|e|t|ing)\b|\b(?:flips?|turns?)\s+below\b", "crosses_below"),
         # "70에서 꺾이면", "30 아래로 꺾이면": turning down through the level
         (r"(?:아래|밑)\s*(?:으로|로)\s*꺾(?:이|여|였|인)|에서\s*꺾(?:이|여|였|인)", "crosses_below"),
+        # "RSI가 30에서 반등하면": turning up through the level it bounces off
+        (r"에서\s*(?:반등|튀어\s*오르|튀어\s*올라)", "crosses_above"),
         (r"데드\s*크로스|(?<![가-힣])데크(?![가-힣])|하향\s*돌파|하향\s*이탈|이탈|깨지|깨면|깨고|깨질|깨졌|무너지|무너졌"
          r"|하향\s*전환", "crosses_below"),
         # "30보다 작아지면", "평균보다 커지면": becoming lower or higher is the moment it passes, like "drops below"
