@@ -19,12 +19,12 @@ from core.strategy.compiler.refine_actions import scale_said
 # ("내려가면", "올라가면" are a price moving, which the condition rules read).
 _UP = re.compile(
     r"\b(?:raise[sd]?|raising|increase[sd]?|increasing|bump(?:s|ed|ing)?|boost(?:s|ed|ing)?|higher"
-    r"|widen(?:s|ed|ing)?|wider|loosen(?:s|ed|ing)?|looser|enlarge)\b"
+    r"|widen(?:s|ed|ing)?|wider|loosen(?:s|ed|ing)?|looser|enlarge|push(?:es|ed)?(?=.*\bout\b))\b"
     r"|올려|올리(?=[자고기는며세])|늘려|늘리|높여|높이(?=[자고기세])|키워|키우|넓혀|넓히|넓게|여유\s*있게|느슨|루즈하게|크게",
     re.ASCII)
 _DOWN = re.compile(
     r"\b(?:lower(?:s|ed|ing)?|decrease[sd]?|decreasing|reduce[sd]?|reducing|cut(?:s|ting)?|trim(?:s|med|ming)?"
-    r"|tighten(?:s|ed|ing)?|tighter|shrink(?:s|ing)?|smaller)\b"
+    r"|tighten(?:s|ed|ing)?|tighter|shrink(?:s|ing)?|smaller|pull(?:s|ed)?(?=.*\bin\b))\b"
     r"|\bdrop\b(?=[^,;.]*\bto\s+-?\d)"  # "drop the RSI threshold to 25"
     r"|내려(?![가오와갔간갈감])|줄여|줄이|낮춰|낮추|좁혀|좁히|좁게|타이트|빡빡하게|작게",
     re.ASCII)

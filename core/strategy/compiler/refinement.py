@@ -31,7 +31,11 @@ _PERIOD = re.compile(
     r"[^0-9]{0,30}?(?:period|기간|length|길이)[^0-9]{0,20}?(\d+)"
     r"|(rsi|sma|ema|atr)\s*(?:\(\s*)?(\d+)\s*\)?\s*(?:로|으로)\s*(?:바꿔|변경|수정|해)?"
     r"|(?:use|make\s+it|switch\s+to|change\s+(?:it\s+)?to)\s+(rsi|sma|ema|atr)\s*\(?\s*(\d+)\s*\)?"
-    r"|(\d+)[\s-]*(?:period|기간|일)\s+(rsi|sma|ema|atr)")
+    r"|(\d+)[\s-]*(?:period|기간|일)\s+(rsi|sma|ema|atr)"
+    # "make the RSI 9-period", "change RSI(14) to RSI(9)"
+    r"|(rsi|sma|ema|atr)[\s-]*(\d+)[\s-]*(?:period|length)\b")
+_CALL_TO_CALL = re.compile(r"(rsi|sma|ema|atr)\s*\(\s*(\d+)\s*\)\s*(?:to|->|→|에서|을|를)\s*(?:rsi|sma|ema|atr)?\s*\("
+                           r"\s*(\d+)\s*\)")
 _REPLACE_NUMBER = re.compile(r"(?:from\s+)?(-?\d+(?:\.\d+)?)\s*(?:을|를|에서|->|→|to|=>)\s*(-?\d+(?:\.\d+)?)"
                              r"\s*(?:으로|로)?")
 _THRESHOLD = re.compile(r"(?:threshold|level|기준(?:값|선)?|수치)\D{0,20}?(-?\d+(?:\.\d+)?)")
@@ -54,12 +58,24 @@ _HANGUL_NAMES = re.compile("|".join(_HANGUL))
 _BARE_STOP = re.compile(r"(?<![a-z])stop(?![\s-]*(?:loss|out))(?=(?:\s+(?:down|up|back|in|out|level|distance))*"
                         r"\s*(?:at|to|of|:|=)?\s*-?\d+(?:\.\d+)?\s*(?:%|percent))")
 _MANNER = re.compile(r"(?:더\s*)?(?:넓게|좁게|타이트하게|빡빡하게|여유\s*있게|느슨하게|크게|작게)")
+_BARE_TARGET = re.compile(r"(?<![a-z])target(?!\s*price)(?=\s*(?:at|to|of|:|=)?\s*\+?\d+(?:\.\d+)?\s*(?:%|percent))")
+# "push the take profit out to 15%": the adverb between the exit and "to" (the verb says the direction)
+_EXIT_ADVERB = re.compile(r"(?:(?<=profit)|(?<=loss)|(?<=\btp)|(?<=\bsl)|(?<=stop))\s+(?:out|up|down|back|in)"
+                          r"(?=\s+(?:to|at)\b)")
+# "set TP to 15": an exit is a percent, said or not
+_EXIT_NO_PERCENT = re.compile(r"(?:(?<![a-z])(?:tp|sl)(?![a-z])|take[\s-]*profit|stop[\s-]*loss|익절|손절)"
+                              r"\s*(?:(?:to|at|of|:|=|은|는|을|를)\s*)?-?\d+(?:\.\d+)?(?![\d.%]|\s*(?:%|퍼센트|프로|percent))")
 _EXIT_WIDTH = re.compile(r"(손절|익절)(\s*폭)")  # "손절폭 3%로": the stop's distance is the stop
 
 
 def _readable(text: str) -> str:
     text = _HANGUL_NAMES.sub(lambda m: _HANGUL[m.group(0)], text)
     text = _BARE_STOP.sub("sl  ", text)
+    text = _BARE_TARGET.sub("tp    ", text)
+    text = _EXIT_ADVERB.sub(lambda m: " " * len(m.group(0)), text)
+    text = _EXIT_NO_PERCENT.sub(lambda m: m.group(0) + "%", text)
+    if _NOTIFY_WORDS.search(text) and not re.search(r"macd|맥디", text):
+        text = re.sub(r"\bsignals?\b", lambda m: " " * len(m.group(0)), text)  # "notify me on every signal"
     return _EXIT_WIDTH.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
 
 
@@ -118,7 +134,9 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
         raise _decline(f"it asks to join the conditions with {word}, but they were not rejoined; ask for that "
                        "change on its own", f"조건을 {'또는' if join == 'or' else '그리고'}로 잇자고 했지만 바뀌지 "
                        "않았습니다. 그 변경만 따로 요청해 주세요", lang)
-    contradiction = direction.contradiction(strategy, result, text)
+    # the direction words are read as written: "push the take profit out" keeps its "out"
+    contradiction = direction.contradiction(strategy, result, _HANGUL_NAMES.sub(
+        lambda m: _HANGUL[m.group(0)], normalise(original)))
     if contradiction:
         raise _decline(*(_in_own_words(reason, original) for reason in contradiction), lang)
     removed = removal.REMOVAL.search(text)
@@ -181,6 +199,13 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
     triple = _MACD_TRIPLE.search(text)
     if triple:
         ed._set_macd(result, tuple(int(g) for g in triple.groups()), changes)
+        return
+    call = _CALL_TO_CALL.search(text)
+    if call:
+        # "change RSI(14) to RSI(9)": the period named first must be the strategy's
+        if not ed._replace_period(result, text, float(call.group(2)), float(call.group(3)), changes):
+            raise CompileProblem(f"the strategy has no {call.group(1).upper()}({call.group(2)})",
+                                 f"전략에 {call.group(1).upper()}({call.group(2)})이(가) 없습니다")
         return
     period = _PERIOD.search(text)
     if period and period.group(3) and re.search(r"threshold|level|기준|수치", text):
