@@ -45,7 +45,7 @@ def said(text: str) -> tuple[str, str] | None:
 
 
 # Clauses of an instruction: a direction belongs to the value said in its own clause
-_CLAUSE = re.compile(r"\s*(?:[,;]|\band\b|\bthen\b|그리고|하고(?=\s)|(?<=[가-힣])고(?=\s))\s*", re.ASCII)
+_CLAUSE = re.compile(r"\s*(?:(?<!\d),|,(?!\d)|;|\band\b|\bthen\b|그리고|하고(?=\s)|(?<=[가-힣])고(?=\s))\s*", re.ASCII)
 # Where a direction can move a value: amounts, thresholds, exit percents, periods inside an operand
 _VALUE_KEYS = ("amount", "left", "right")
 

@@ -38,6 +38,8 @@ _CALL_TO_CALL = re.compile(r"(rsi|sma|ema|atr)\s*\(\s*(\d+)\s*\)\s*(?:to|->|→|
                            r"\s*(\d+)\s*\)")
 _REPLACE_NUMBER = re.compile(r"(?:from\s+)?(-?\d+(?:\.\d+)?)\s*(?:을|를|에서|->|→|to|=>)\s*(-?\d+(?:\.\d+)?)"
                              r"\s*(?:으로|로)?")
+_NUMBER_INSTEAD = re.compile(r"(-?\d+(?:\.\d+)?)\s*(?:instead\s+of|rather\s+than|in\s+place\s+of)\s*(-?\d+(?:\.\d+)?)"
+                             r"|(?P<old>-?\d+(?:\.\d+)?)\s*(?:말고|대신에?)\s*(?P<new>-?\d+(?:\.\d+)?)")
 _THRESHOLD = re.compile(r"(?:threshold|level|기준(?:값|선)?|수치)\D{0,20}?(-?\d+(?:\.\d+)?)")
 _AMOUNT_WORDS = re.compile(r"amount|size|금액|수량|매수\s*금액|규모|얼마")
 _REMOVE = re.compile(r"remove|delete|drop|without|no\s+more|\boff\b|삭제|제거|빼|없애|끄|꺼")
@@ -252,6 +254,13 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
         return
     if symbols and switch:
         return
+    instead = _NUMBER_INSTEAD.search(text)
+    if instead:
+        # "use 80 instead of 70", "70 말고 80으로": the number said as replaced is the strategy's
+        old, new = (instead.group(2), instead.group(1)) if instead.group(1) else (instead.group("old"),
+                                                                                    instead.group("new"))
+        if ed._replace_number(result, float(old), float(new), changes, text):
+            return
     replace = _REPLACE_NUMBER.search(text)
     if replace and ed._replace_number(result, float(replace.group(1)), float(replace.group(2)), changes, text):
         return
