@@ -68,15 +68,19 @@ _JOIN = r"\s*(?:(?:at|of|to|on|:|=|은|는|을|를|가|이|에|도)\s*)?"
 # ... but not "손절 10% 오르면 익절": a number followed by its own move belongs to the word after it.
 _OWN_MOVE = (r"(?!\s*(?:이상\s*)?(?:오르|상승|올라|떨어|하락|내려|빠지|빠질|수익|손실|이익"
              r"|profit|loss|gain|drop|fall|rise))")
+# "매수가 대비 5% 떨어지면 손절": the entry named before the move it is measured from
+_FROM_ENTRY = r"(?:(?:매수가|진입가|평단가?|매입가|구매가)\s*(?:대비|기준|에서|보다)\s*)?"
 TP_WORD_FIRST = re.compile(_TP_WORD + _JOIN + r"\+?(\d+(?:\.\d+)?)" + _PCT + _OWN_MOVE + r"(?:\s*(?:에서|에|로|으로))?")
 TP_NUMBER_FIRST = re.compile(
-    r"\+?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:이상\s*)?(?:오르면|상승하면|올라가면|오를\s*때|수익(?:이\s*나면|나면)?\s*)?"
+    _FROM_ENTRY + r"\+?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:이상\s*)?"
+    r"(?:오르면|상승하면|올라가면|오를\s*때|수익(?:이\s*나면|나면)?\s*)?"
     r"(?:에서|에|면|이면|시|수익(?:이면|에서|시|일\s*때|에)?|이익(?:이면|에서|시|에)?|profit)?\s*"
     # "a 5% target", "5% TP": the percent first, then the word
     r"(?:익절|take[\s-]*profit|이익\s*실현|(?<![a-z])(?:profit\s+)?target(?![a-z])|(?<![a-z])tp(?![a-z]))")
 SL_WORD_FIRST = re.compile(_SL_WORD + _JOIN + r"-?(\d+(?:\.\d+)?)" + _PCT + _OWN_MOVE + r"(?:\s*(?:에서|에|로|으로))?")
 SL_NUMBER_FIRST = re.compile(
-    r"-?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:이상\s*)?(?:떨어지면|하락하면|내려가면|빠지면|떨어질\s*때|손실(?:이\s*나면|나면)?\s*)?"
+    _FROM_ENTRY + r"-?(\d+(?:\.\d+)?)\s*(?:%|퍼센트)\s*(?:이상\s*)?"
+    r"(?:떨어지면|하락하면|내려가면|빠지면|떨어질\s*때|손실(?:이\s*나면|나면)?\s*)?"
     r"(?:에서|에|면|이면|시|손실(?:이면|에서|시|일\s*때|에)?|loss)?\s*"
     # "with a 2% stop", "3% SL"
     r"(?:손절(?:매)?|stop(?:[\s-]*loss)?(?![a-z])|(?<![a-z])sl(?![a-z]))")

@@ -34,6 +34,8 @@ _DOWN_KO = (r"(?:떨어지면|떨어질\s*때|빠지면|빠질\s*때|하락하�
             r"|손실\s*(?:이\s*)?(?:나면|날\s*때|이면|시))")
 # "매수한 뒤(에)", "산 다음": after the buy, so the position's move
 _AFTER_BUY_KO = r"(?:(?<![가-힣])(?:(?:매수|구매|진입)\s*(?:한|하고\s*난)|산|사고\s*난)\s*)?"
+# "..., 매수 후 10% 오르면 매도": a clause opening with the buy it refers to; the word is the exit's, not a second buy
+_BUY_REF = re.compile(r"(?:^|[,;.])\s*((?:매수|구매|진입)\s*)$")
 _MOVE_KO = re.compile(rf"(?:{_AFTER_BUY_KO}(?:후|뒤|다음|이후)(?:에)?\s*)?(?:(?:가격|시세)(?:이|가|은|는)?\s*)?"
                       rf"[+-]?{_N}\s*(?:이상\s*)?(?:(?P<up>{_UP_KO})|(?P<down>{_DOWN_KO})){_SELL_KO}")
 # "수익 10% 나면 익절", "수익률 10% 되면 매도", "손실 3% 나면 팔아"
@@ -85,11 +87,15 @@ def exit_moves(text: str) -> list[ExitMove]:
             found.append(ExitMove("take_profit" if sign == "+" else "stop_loss", _pct(value), m.start(), m.end()))
     for regex, number in ((_MOVE_KO, 1), (_PNL_KO, 3)):
         for m in regex.finditer(text):
-            if regex is _MOVE_KO and not _BEFORE_OK.search(text[:m.start()]):
+            start = m.start()
+            after_buy = regex is _MOVE_KO and re.match(r"후|뒤|이후|다음", m.group(0))
+            ref = _BUY_REF.search(text[:start]) if after_buy else None
+            start = ref.start(1) if ref else start
+            if regex is _MOVE_KO and not _BEFORE_OK.search(text[:start]):
                 continue  # "RSI 5% 오르면", "하루에 5% 오르면": a move of something else, or in a window
             word = m.group(0)
             if ("익절" in word and m.group("down")) or ("손절" in word and m.group("up")):
                 continue  # "5% 빠지면 익절": the words disagree
             found.append(ExitMove("take_profit" if m.group("up") else "stop_loss", _pct(m.group(number)),
-                                  m.start(), m.end()))
+                                  start, m.end()))
     return found

@@ -263,7 +263,9 @@ _MACD_NEEDLES = ("macd", "맥디", "엠에이", "히스토그램", "histogram", 
 # indicators, so a substring test skips the other finders' regexes (the compiler's hot loop).
 NEEDLES: dict[re.Pattern[str], tuple[str, ...]] = {
     _RAW: ("(",), _MACD_HIST: _MACD_NEEDLES, _MACD_SIGNAL: _MACD_NEEDLES, _MACD: _MACD_NEEDLES,
-    _RSI: ("rsi", "상대", "알에스", "알쓰"), _AVG_VOLUME: ("average", "avg", "mean", "평균", "volume", "거래량"),
+    _RSI: ("rsi", "상대", "알에스", "알쓰"), _BB_A: ("bollinger", "볼린", "볼밴", "볼벤", "bb", "band"),
+    _BB_B: ("bollinger", "볼린", "볼밴", "볼벤", "bb"),
+    _AVG_VOLUME: ("average", "avg", "mean", "평균", "volume", "거래량"),
     _MA: ("ma", "moving", "이동", "이평", "엠에이", "선", "day"), _VOLUME: ("vol", "거래량"),
     _AVG: ("average", "avg", "평균"), _ATR: ("atr", "average true", "에이티알"), _CHANGE: ("change", "률"),
     _PNL: ("pnl", "수익률", "p&l", "profit", "손익"),

@@ -64,8 +64,8 @@ def find_timeframes(text: str) -> list[TimeframeHit]:
         if re.search(r"\b(?:in|within|over|last|past|for)\s*$|지난\s*$|최근\s*$", before):
             continue  # a look-back window
         after = text[m.end(): m.end() + 6]
-        if re.match(r"\s*(동안|만에|내에|이내|사이|change|변동|등락|상승|하락)", after):
-            continue
+        if m.group(3) is None and re.match(r"\s*(동안|만에|내에|이내|사이|change|변동|등락|상승|하락)", after):
+            continue  # "24시간 변동률" is a window ("1시간봉 등락률" names the candles)
         unit = m.group(2)
         if m.group(3) is None and unit in ("일", "day", "days") and not re.match(r"\s*(마다|간격)", after):
             continue  # "50일 이동평균" is a period; "1d" alone is a timeframe
