@@ -199,8 +199,8 @@ def _scale_amount(strategy: dict[str, Any], factor: float, changes: list[Change]
 def _remove_exits(strategy: dict[str, Any], text: str, changes: list[Change]) -> None:
     """"remove the stop loss" / "익절 삭제": drop those position_pnl_pct conditions (and an exit sell
     action nothing reaches any more)."""
-    wants_sl = bool(re.search(r"stop[\s-]*loss|(?<![a-z])sl(?![a-z])|손절", text))
-    wants_tp = bool(re.search(r"take[\s-]*profit|(?<![a-z])tp(?![a-z])|익절", text))
+    wants_sl = bool(re.search(r"stop[\s-]*loss|(?<![a-z])(?:sl|stop)(?![a-z])|손절", text))
+    wants_tp = bool(re.search(r"take[\s-]*profit|(?<![a-z])(?:tp|target)(?![a-z])|익절", text))
     ops = ({"<=", "<"} if wants_sl else set()) | ({">=", ">"} if wants_tp else set())
     gone = {n["id"] for n in _nodes(strategy, "condition")
             if n["config"].get("left") == "position_pnl_pct" and n["config"].get("operator") in ops}

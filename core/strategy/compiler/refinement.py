@@ -150,6 +150,8 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
                        f"'{word}'라고 했지만 아무것도 삭제되지 않았습니다. 삭제만 따로 요청해 주세요 "
                        "(예: '손절 없애줘').", lang)
     read = ac.without_scale_said(strategy, result, text)
+    if _notify_count(result) < _notify_count(strategy):
+        read = _NO_MORE.sub(lambda m: " " * len(m.group(0)), _ANYMORE.sub(lambda m: " " * len(m.group(0)), read))
     if logic.has_or(strategy) != logic.has_or(result):
         read = logic.without_join_words(read)
     unread = coverage.unread(strategy, result, read, original)
@@ -160,8 +162,20 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
 
 _NOTIFY_WORDS = re.compile(r"notif|alert|(?<![a-z])ping(?![a-z])|(?<![a-z])(?:tell|message|warn)\s+me(?![a-z])"
                            r"|\blet\s+me\s+know\b|\bheads[\s-]*up\b|\bmessages?\b|알림|알려|메시지|메세지", re.ASCII)
+# "stop the notifications", "don't alert me", "알림 그만": the notification goes, it is not added
+_NO_MORE = re.compile(r"\b(?:stop|no|don'?t|do\s+not|never|disable|mute|cancel|silence|quit)\b"
+                      r"|그만|중지|중단|멈춰|멈추|안\s*(?:받|보내|줘)\S*|말아\S*|마세요|(?:보내|하)지\s*마\S*",
+                      re.ASCII)
+_ANYMORE = re.compile(r"\bany\s*more\b|\bany\s+longer\b|더\s*이상|이제", re.ASCII)
+
+
+def _notify_count(strategy: dict[str, Any]) -> int:
+    return sum(1 for n in strategy.get("nodes", []) if (n.get("config") or {}).get("action_type") == "notify")
+
+
 _MACD_TRIPLE = re.compile(r"macd\D{0,12}?(\d+)\s*[,/ ]\s*(\d+)\s*[,/ ]\s*(\d+)")
-_EXIT_WORDS = re.compile(r"(stop[\s-]*loss|(?<![a-z])sl(?![a-z])|손절)|(take[\s-]*profit|(?<![a-z])tp(?![a-z])|익절)")
+_EXIT_WORDS = re.compile(r"(stop[\s-]*loss|(?<![a-z])(?:sl|stop)(?![a-z])|손절)"
+                         r"|(take[\s-]*profit|(?<![a-z])(?:tp|target)(?![a-z])|익절)")
 
 
 def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes: list[ed.Change]) -> None:
@@ -173,6 +187,10 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
         result["name"] = name
         return
     if _REMOVE.search(text) and _EXIT_WORDS.search(text) and not re.search(r"\d\s*%", text):
+        if removal.named_families(text):
+            # "remove the stop and the volume condition": one removal at a time, or one would be dropped
+            raise CompileProblem("it removes an exit and a condition at once; ask for one removal at a time",
+                                 "익절/손절과 조건을 한꺼번에 삭제하라고 했습니다. 하나씩 요청해 주세요")
         ac._remove_exits(result, text, changes)
         return
     if removal.REMOVAL.search(text) and not _EXIT_WORDS.search(text) and not _NOTIFY_WORDS.search(text) and not any(
@@ -192,7 +210,7 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
     if ac.flip_said(text) and ac.flip_action(result, text, changes):
         return
     if _NOTIFY_WORDS.search(text):
-        if _REMOVE.search(text):
+        if _REMOVE.search(text) or _NO_MORE.search(text):
             if not ac._remove_notify(result, changes):
                 raise CompileProblem("there is no notification to remove", "삭제할 알림이 없습니다")
         elif not ac._add_notify(result, lang, changes, text):
