@@ -12,7 +12,8 @@ from core.strategy.compiler.lexicon import blank
 from core.strategy.compiler.money import WON, WORTH, won
 from core.strategy.compiler.symbols import SymbolHit
 
-BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?|purchase|go\s+long|long|enter(?:\s+a)?(?:\s+long)?|accumulate"
+BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?(?!\s+(?:price|level|zone|signals?|point))"
+                 r"|purchase|go\s+long|long|enter(?:\s+a)?(?:\s+long)?|accumulate"
                  r"|grab|scoop(?:\s+up)?|snag|load\s+up(?:\s+on)?|ape\s+into"
                  # "put 60 USDT in", "spend 100 USDT on ETH", "entry: 400 USDT of BTC when ..."
                  r"|put(?=\s+(?:in\s+)?\$?\d)|spend(?:s|ing)?|invest(?:s|ing)?|entry(?=\s*:))(?![a-z])"
@@ -255,6 +256,8 @@ def assign_amounts(actions: list[Action], amounts: list[Amount], text: str, max_
             between = text[min(amount.end, action.end): max(amount.start, action.start)]
             if re.search(r"아래|위로|이하|이상|미만|초과|below|above|under|over|when|if|면\b", between):
                 continue
+            if amount.start > action.end and re.search(r"(?:하|이)?고\s|그리고|\band\b|\bthen\b", between):
+                continue  # "…면 매수하고 7만 달러 넘으면 매도": the next clause's price, not this order's amount
             if best is None or gap < best[0]:
                 best = (gap, amount)
         if best is not None:

@@ -105,12 +105,17 @@ def spike_multiple(m: re.Match[str]) -> str:
 def _spike(m: re.Match[str]) -> str:
     return f" volume > {spike_multiple(m)} * volume_sma(20) "
 # Moves measured from the position's entry are position_pnl_pct, not a candle's change.
+# the trader's entry ("my entry", "my buy price"; "buy" itself is read as the order, so "my price" is left of it)
+_ENTRY_EN = (r"(?:(?:my|our)\s+(?:buy(?:ing)?\s+|purchase\s+|average\s+)?price"
+             r"|(?:my|the|our)\s+(?:entry(?:\s+price)?|buy(?:ing)?\s+price|purchase\s+price|average\s+price))")
+# "sell when price is 10% above my entry": the position's gain
+_AT_ENTRY_EN = re.compile(r"(?:(?:it|price|the\s+price)\s+)?is\s+(\d+(?:\.\d+)?)\s*%\s+(above|over|below|under)\s+"
+                          + _ENTRY_EN, re.ASCII)
 _FROM_ENTRY_EN = re.compile(
     r"(?:it\s+|price\s+)?(falls?|drops?|declines?|goes\s+down|is\s+down|rises?|gains?|goes\s+up|is\s+up)\s+"
-    r"(?:by\s+)?(\d+(?:\.\d+)?)\s*%\s+(?:below|under|above|over|from)\s+(?:my|the|our)\s+"
-    r"(?:entry(?:\s+price)?|buy(?:ing)?\s+price|purchase\s+price|average\s+price)"
+    r"(?:by\s+)?(\d+(?:\.\d+)?)\s*%\s+(?:below|under|above|over|from)\s+" + _ENTRY_EN
     # "when I'm up 15%", "my position is down 5%": the trader's own position
-    r"|(?:i'?m|i\s+am|we'?re|we\s+are|(?:my|our|the)\s+(?:position|trade|holding)s?\s+(?:is|are))\s+"
+    + r"|(?:i'?m|i\s+am|we'?re|we\s+are|(?:my|our|the)\s+(?:position|trade|holding)s?\s+(?:is|are))\s+"
     r"(up|down)\s+(?:by\s+)?(\d+(?:\.\d+)?)\s*%")
 _WHO = r"(?:i'?m|i\s+am|we'?re|we\s+are|(?:my|our|the)\s+(?:position|trade|holding)s?\s+(?:is|are))"
 # "when I'm up 20% or down 7%": the second move is the same position's
@@ -125,8 +130,11 @@ _FROM_ENTRY_KO = re.compile(
 _DOWN = ("fall", "fell", "drop", "dump", "decline", "decrease", "plunge", "crash", "tank", "down", "shed", "lost",
          "lose",
          "하락", "떨어", "급락", "폭락", "떡락", "덤핑", "빠지", "빠져", "빠졌", "내리", "내려", "내렸", "낮")
-_BETWEEN_EN = re.compile(r"between\s+(-?\d+(?:\.\d+)?)\s+and\s+(-?\d+(?:\.\d+)?)")
-_BETWEEN_KO = re.compile(r"(-?\d+(?:\.\d+)?)\s*(?:~|-|에서|와|과)\s*(-?\d+(?:\.\d+)?)\s*사이")
+# a bound may carry its scale and currency: "between 60k and 65k", "300만원에서 350만원 사이"
+_BOUND_EN = r"(\$?-?\d+(?:,\d{3})*(?:\.\d+)?(?:\s*(?:k|m)(?![a-z]))?(?:\s*(?:usdt|usd|dollars?))?)"
+_BOUND_KO = r"(-?\d+(?:\.\d+)?(?:\s*(?:억|천만|백만|만|천))?(?:\s*(?:원|달러|불))?)"
+_BETWEEN_EN = re.compile(rf"between\s+{_BOUND_EN}\s+and\s+{_BOUND_EN}")
+_BETWEEN_KO = re.compile(rf"{_BOUND_KO}\s*(?:~|-|에서|와|과)\s*{_BOUND_KO}\s*사이")
 # "40 이상 60 이하": a range written as two bounds with no connector between them.
 _RANGE_KO = re.compile(r"(-?\d+(?:\.\d+)?)\s*(이상|초과)\s*(?:이고\s*|그리고\s*)?(-?\d+(?:\.\d+)?)\s*(이하|미만)")
 
@@ -214,6 +222,8 @@ def moves(text: str, interval: str, no_position: bool = False) -> str:
             f"'{span}'에서 무엇이 움직였는지 없습니다: 그 기간의 가격이면 '가격이 24시간 동안 5% 오르면', "
             "매수한 뒤의 수익이면 '매수가 대비 5% 오르면'처럼 말해 주세요")
     text = _SECOND_MOVE.sub(lambda m: f"{m.group(1)} {m.group(2)}{m.group(3)}{m.group(1)} ", text)
+    text = _AT_ENTRY_EN.sub(lambda m: f" position_pnl_pct >= {m.group(1)} " if m.group(2) in ("above", "over")
+                            else f" position_pnl_pct <= -{m.group(1)} ", text)
     text = _FROM_ENTRY_KO.sub(entry, _FROM_ENTRY_EN.sub(entry, text))
     return SPIKE.sub(_spike, _MOVE_KO.sub(ko, _MOVE_EN.sub(en, text)))
 
