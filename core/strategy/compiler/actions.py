@@ -56,11 +56,12 @@ FRACTION_AMOUNT = re.compile(r"(?<![a-z])(?:buy|sell|purchase)\s+(0?\.\d+)(?![\d
                              re.ASCII)
 _PCT = r"\s*(?:%|퍼센트|percent|프로)"
 _TP_WORD = (r"(?:take[\s-]*profits?|(?<![a-z])tp(?![a-z])|profit\s+target|target\s+profit"
+            r"|(?<![a-z])target(?=\s*:?\s*\+?\d+(?:\.\d+)?\s*%)"
             r"|(?:bank|lock\s+in|secure|take)\s+(?:the\s+|my\s+|some\s+)?(?:profits?|gains?)"
             r"|익절(?:\s*(?:라인|가|선|기준|목표))?"
             r"|이익\s*실현|수익\s*실현|목표\s*수익(?:률)?|목표가)")
 _SL_WORD = (r"(?:stop[\s-]*loss(?:es)?|stop[\s-]*out|(?<![a-z])stop(?=\s+at\b)|(?<![a-z])sl(?![a-z])"
-            r"|(?<![a-z])bail(?:\s+out)?(?=\s+(?:at|on)\b)"
+            r"|(?<![a-z])bail(?:\s+out)?(?=\s+(?:at|on)\b)|(?<![a-z])stop(?=\s*:?\s*-?\d+(?:\.\d+)?\s*%)"
             r"|cut\s+(?:my\s+|the\s+)?loss(?:es)?|손절(?:매)?(?:\s*(?:라인|가|선|기준))?|손실\s*제한)")
 _JOIN = r"\s*(?:(?:at|of|to|on|:|=|은|는|을|를|가|이|에|도)\s*)?"
 # Word-first forms ("익절 9%", "stop loss 3%") and number-first forms ("9% 수익 익절", "3% loss stop loss").

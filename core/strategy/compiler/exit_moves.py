@@ -27,6 +27,9 @@ _MOVE_EN = re.compile(_SELL_EN + r"\s+(?:when|if|once|after|as\s+soon\s+as)\s+" 
 # "exit at +5% or -2%", "sell at -2% / +5%": the signs say which is which
 _SIGNED_EN = re.compile(_SELL_EN + r"\s+(?:at|on)\s+([+-])" + _N
                         + r"(?:\s*(?:or|and|/|,)\s*(?:at\s+)?([+-])" + _N + ")?", re.ASCII)
+# "close the position at 10% profit or 5% loss", "sell with a 10% gain": the word names which exit
+_WORDED_EN = re.compile(_SELL_EN + r"\s+(?:at|on|with|for)\s+(?:an?\s+)?" + _N + r"\s+(profit|gain|loss)"
+                        + r"(?:\s*(?:or|and|/|,)\s*(?:at\s+)?(?:an?\s+)?" + _N + r"\s+(profit|gain|loss))?", re.ASCII)
 _SELL_KO = r"\s*(?:(?:전량|전부|다)\s*)?(?:팔(?:고|면|아|자|기|래)?|판다|매도|청산|정리|익절|손절)"
 _UP_KO = (r"(?:오르면|올라가면|오를\s*때|올랐을\s*때|상승하면|상승\s*시|먹으면|먹을\s*때|먹었을\s*때"
           r"|수익\s*(?:이\s*)?(?:나면|날\s*때|이면|시))")
@@ -85,6 +88,13 @@ def exit_moves(text: str) -> list[ExitMove]:
             continue  # "+5% or +8%": two take-profits, not read
         for sign, value in pairs:
             found.append(ExitMove("take_profit" if sign == "+" else "stop_loss", _pct(value), m.start(), m.end()))
+    for m in _WORDED_EN.finditer(text):
+        pairs = [(m.group(2), m.group(1))] + ([(m.group(4), m.group(3))] if m.group(3) else [])
+        kinds = ["stop_loss" if word == "loss" else "take_profit" for word, _ in pairs]
+        if len(set(kinds)) != len(kinds) or _WINDOW_AFTER.match(text, m.end()):
+            continue  # "at 5% profit or 8% gain": two take-profits, not read
+        for kind, (_, value) in zip(kinds, pairs, strict=True):
+            found.append(ExitMove(kind, _pct(value), m.start(), m.end()))
     for regex, number in ((_MOVE_KO, 1), (_PNL_KO, 3)):
         for m in regex.finditer(text):
             start = m.start()

@@ -47,8 +47,8 @@ COMPARATORS: list[tuple[re.Pattern[str], str]] = [
         # 뚫다/돌파 read upward unless a downward word comes with them: "아래로 뚫으면", "하향 뚫으면"
         (r"(?:아래|밑)\s*(?:으로|로)\s*(?:뚫|돌파|관통)|하향\s*(?:으로\s*)?뚫", "crosses_below"),
         # "30 아래로 가면", "70 위로 갈 때": going to a side is moving there
-        (r"(?:아래|밑)\s*(?:으로|로)\s*(?:가면|갈\s*때|가는\s*순간|갔을\s*때|가자마자)", "crosses_below"),
-        (r"위\s*로\s*(?:가면|갈\s*때|가는\s*순간|갔을\s*때|가자마자)", "crosses_above"),
+        (r"(?:아래|밑|below|under)\s*(?:으로|로)\s*(?:가면|갈\s*때|가는\s*순간|갔을\s*때|가자마자)", "crosses_below"),
+        (r"(?:위|above|over)\s*로\s*(?:가면|갈\s*때|가는\s*순간|갔을\s*때|가자마자)", "crosses_above"),
         (r"\bcross(?:es|ed|ing)?\s+(?:above|over|up(?:\s+through)?)\b|\bupward\s+cross", "crosses_above"),
         (r"\bbr(?:eak(?:s|ing)?|oke)\s+(?:out\s+|up\s+)?(?:above|over|through)\b|\bbreakout\s+above\b",
          "crosses_above"),
