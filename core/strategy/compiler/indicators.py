@@ -101,11 +101,11 @@ _MA = re.compile(
     re.ASCII,
 )
 _AVG_VOLUME = re.compile(
-    r"(?:(\d+)\s*-?\s*(?:period|day|bar|일|기간|봉)\s+)?(?:average|avg|mean|평균)\s*(?:trading\s+)?(?:volume|거래량)"
+    r"(?:(\d+)\s*-?\s*(?:period|day|bar|일|기간|봉)\s+)?(?:average|avg|mean|평균|평소)\s*(?:trading\s+)?(?:volume|거래량)"
     r"(?:\s*\(\s*(\d+)\s*\))?|(?:volume|거래량)\s*(?:average|avg|평균|sma|이평)"
     r"(?:\s*\(?\s*(\d+)(?!\s*(?:배|x(?![a-z])|times|\.\d))\s*\)?)?")
 _VOLUME = re.compile(r"(?:trading\s+)?volume|거래량|(?<![a-z])vol(?![a-z])")
-_AVG = re.compile(r"(?:(?:its|the)\s+)?(?:(\d+)\s*-?\s*(?:period|day|bar|일|기간|봉)\s+)?(?:average|avg|평균)"
+_AVG = re.compile(r"(?:(?:its|the)\s+)?(?:(\d+)\s*-?\s*(?:period|day|bar|일|기간|봉)\s+)?(?:average|avg|평균|평소)"
                   r"(?:\s*\(\s*(\d+)\s*\))?")
 _ATR = re.compile(r"(?:(\d+)\s*-?\s*(?:period|기간|일)\s*)?(?:(?<![a-z])atr(?![a-z])|에이티알)(?:\s*\(\s*(\d+)\s*\))?"
                   r"|average\s+true\s+range", re.ASCII)
@@ -265,9 +265,9 @@ NEEDLES: dict[re.Pattern[str], tuple[str, ...]] = {
     _RAW: ("(",), _MACD_HIST: _MACD_NEEDLES, _MACD_SIGNAL: _MACD_NEEDLES, _MACD: _MACD_NEEDLES,
     _RSI: ("rsi", "상대", "알에스", "알쓰"), _BB_A: ("bollinger", "볼린", "볼밴", "볼벤", "bb", "band"),
     _BB_B: ("bollinger", "볼린", "볼밴", "볼벤", "bb"),
-    _AVG_VOLUME: ("average", "avg", "mean", "평균", "volume", "거래량"),
+    _AVG_VOLUME: ("average", "avg", "mean", "평균", "평소", "volume", "거래량"),
     _MA: ("ma", "moving", "이동", "이평", "엠에이", "선", "day"), _VOLUME: ("vol", "거래량"),
-    _AVG: ("average", "avg", "평균"), _ATR: ("atr", "average true", "에이티알"), _CHANGE: ("change", "률"),
+    _AVG: ("average", "avg", "평균", "평소"), _ATR: ("atr", "average true", "에이티알"), _CHANGE: ("change", "률"),
     _PNL: ("pnl", "수익률", "p&l", "profit", "손익"),
     _OPEN: ("open", "시가"), _HIGH: ("high", "고가"), _LOW: ("low", "저가"),
 }
