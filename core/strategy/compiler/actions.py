@@ -12,7 +12,7 @@ from core.strategy.compiler.lexicon import blank
 from core.strategy.compiler.money import WON, WORTH, won
 from core.strategy.compiler.symbols import SymbolHit
 
-BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?(?!\s+(?:price|level|zone|signals?|point))"
+BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?(?!\s+(?:price|level|point))"
                  r"|purchase|go\s+long|long|enter(?:\s+a)?(?:\s+long)?|accumulate"
                  r"|grab|scoop(?:\s+up)?|snag|load\s+up(?:\s+on)?|ape\s+into"
                  # "put 60 USDT in", "spend 100 USDT on ETH", "entry: 400 USDT of BTC when ..."
