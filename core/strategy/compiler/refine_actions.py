@@ -217,46 +217,61 @@ def _remove_exits(strategy: dict[str, Any], text: str, changes: list[Change]) ->
     changes.append((f"removed {removed}", f"{removed} 삭제"))
 
 
-# "instead of buying, sell all", "매수 말고 전량 매도로", "make it a sell": the buy becomes a sell (and back)
-_BUY_TO_SELL = re.compile(r"\b(?:instead\s+of|rather\s+than|not)\s+buy(?:ing)?\b|\bmake\s+it\s+a\s+sell\b"
-                          r"|\bturn\s+(?:it|the\s+buy)\s+into\s+a\s+sell\b|\bsell\b[^,.]*\binstead\s+of\s+buy"
-                          r"|매수\s*(?:말고|대신에?|를|을|는)\s*(?:[^,.]*?)(?:매도|팔)", re.ASCII)
-_SELL_TO_BUY = re.compile(r"\b(?:instead\s+of|rather\s+than|not)\s+sell(?:ing)?\b|\bmake\s+it\s+a\s+buy\b"
-                          r"|\bturn\s+(?:it|the\s+sell)\s+into\s+a\s+buy\b|\bbuy\b[^,.]*\binstead\s+of\s+sell"
-                          r"|매도\s*(?:말고|대신에?|를|을|는)\s*(?:[^,.]*?)(?:매수|사)", re.ASCII)
+# "instead of buying, sell all", "매수 말고 전량 매도로", "알림 말고 10만원 매수로", "make it a sell": the one
+# action of one kind becomes another
+_KIND_WORDS = (("buy", r"buy(?:ing|s)?|purchas(?:e|ing)|매수|사(?=[기는고게도]|\s|$)"),
+               ("sell", r"sell(?:ing|s)?|매도|팔(?=[기고게도아]|\s|$)"),
+               ("notify", r"notif(?:y|ying|ication|ications)|alert(?:ing|s)?|ping(?:ing)?|알림|알려"))
+_WAS = re.compile(r"\b(?:instead\s+of|rather\s+than)\s+(?P<en>buy(?:ing)?|sell(?:ing)?|notif(?:y|ying|ications?)"
+                  r"|alert(?:ing|s)?|ping(?:ing)?)\b|(?P<ko>매수|매도|알림)\s*(?:말고|대신에?)", re.ASCII)
+_MAKE_IT = re.compile(r"\b(?:make\s+it|turn\s+it\s+into)\s+an?\s+(buy|sell|notification|alert)\b", re.ASCII)
+
+
+def _kind_of(word: str) -> str:
+    return next(kind for kind, words in _KIND_WORDS if re.fullmatch(words, word))
 
 
 def flip_said(text: str) -> bool:
-    return bool(_BUY_TO_SELL.search(text) or _SELL_TO_BUY.search(text))
+    return bool(_WAS.search(text) or _MAKE_IT.search(text))
 
 
-def flip_action(strategy: dict[str, Any], text: str, changes: list[Change]) -> bool:
-    """Turn the strategy's one buy into a sell of everything (or its one sell into a buy of the amount
-    said); False when no flip is asked for."""
-    to_sell = bool(_BUY_TO_SELL.search(text))
-    if not to_sell and not _SELL_TO_BUY.search(text):
+def flip_action(strategy: dict[str, Any], text: str, lang: str, changes: list[Change]) -> bool:
+    """Turn the strategy's one action of the kind said into the kind asked for; False when none is asked."""
+    was_m, make_m = _WAS.search(text), _MAKE_IT.search(text)
+    if not was_m and not make_m:
         return False
-    was, now = ("buy", "sell") if to_sell else ("sell", "buy")
-    trades = [n for n in _nodes(strategy, "action") if (n["config"].get("action_type") in ("buy", "sell")
-              and n["config"].get("amount") != "all") or n["config"].get("action_type") == "sell"]
-    flipping = [n for n in trades if n["config"].get("action_type") == was]
-    if len(flipping) != 1 or len(trades) != 1:
+    rest = text[:was_m.start()] + " " * (was_m.end() - was_m.start()) + text[was_m.end():] if was_m else text
+    now_words = [kind for kind, words in _KIND_WORDS if re.search(words, rest)]
+    if make_m:
+        now_words = ["notify" if make_m.group(1) in ("notification", "alert") else make_m.group(1)]
+    trades = _nodes(strategy, "action")  # an exit's sell counts: a flip would leave it on no position
+    was = _kind_of(was_m.group("en") or was_m.group("ko")) if was_m else (
+        trades[0]["config"].get("action_type") if len(trades) == 1 else None)
+    if len(now_words) != 1 or was is None or now_words[0] == was:
+        raise CompileProblem("say what the action should become (e.g. 'instead of buying, sell all')",
+                             "무엇으로 바꿀지 말해 주세요 (예: '매수 말고 전량 매도로')")
+    now = now_words[0]
+    if len(trades) != 1 or trades[0]["config"].get("action_type") != was:
         raise CompileProblem(f"the strategy does not have exactly one {was} and nothing else to turn into a {now}; "
-                             "change it in the editor", f"{'매수' if to_sell else '매도'} 하나만 있는 전략이 아닙니다. "
-                             "편집기에서 바꿔 주세요")
-    node, config = flipping[0], flipping[0]["config"]
-    old = f"{config.get('action_type')} {config.get('amount')} {config.get('unit') or ''}".strip()
-    if to_sell:
+                             "change it in the editor",
+                             "바꿀 동작이 하나만 있는 전략이 아닙니다. 편집기에서 바꿔 주세요")
+    node, config = trades[0], trades[0]["config"]
+    symbol = config.get("symbol") or next((n["config"].get("symbol") for n in _nodes(strategy, "data_source")), "")
+    old = " ".join(str(config.get(k)) for k in ("action_type", "amount", "unit") if config.get(k) is not None)
+    if now == "sell":
         if not act.ALL.search(text):
             raise CompileProblem("say how much to sell (e.g. 'sell all')", "얼마나 팔지 말해 주세요 (예: '전량 매도')")
-        config.pop("unit", None)
-        config.update({"action_type": "sell", "amount": "all"})
-    else:
-        config.update({"action_type": "buy"})
+        node["config"] = {"action_type": "sell", "symbol": symbol, "amount": "all"}
+    elif now == "buy":
+        node["config"] = {"action_type": "buy", "symbol": symbol, "amount": 0, "unit": symbol.split("/")[-1]}
         if not _set_amount(strategy, text, []):
             raise CompileProblem("say how much to buy (e.g. 'buy 100 USDT')",
                                  "얼마나 살지 말해 주세요 (예: '100 USDT 매수')")
-    new = f"{config.get('action_type')} {config.get('amount')} {config.get('unit') or ''}".strip()
+    else:
+        node["config"] = {"action_type": "notify",
+                          "message": f"{symbol}: 신호" if lang == "ko" else f"{symbol}: signal"}
+    new = " ".join(str(node["config"].get(k)) for k in ("action_type", "amount", "unit")
+                   if node["config"].get(k) is not None)
     changes.append((f"{node['id']}: {old} → {new}", f"{node['id']}: {old} → {new}"))
     return True
 

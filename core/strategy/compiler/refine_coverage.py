@@ -33,7 +33,7 @@ stop loss take profit target exit exits sl tp keep to into from flip flips posit
 raise raises raised increase increases bump bumped boost lower lowered decrease reduce reduced cut trim tighten
 tightened tighter widen widened wider loosen looser condition conditions filter filters check rule rules
 requirement get rid scrap ditch exchange run move give heads send replace swap triggers fires order i'd i'm
-put place pull rather than
+put place pull rather than nah yeah yep hmm notifying alerting
 살 살때 팔때 쪽 거래소 말고 actually 필터 필요 없어 없이 넓게 좁게 타이트하게 빡빡하게 여유있게 느슨하게 크게 작게 더
 """
 _REFINE_WORDS = frozenset(_REFINE_TEXT.split())
@@ -106,9 +106,13 @@ def unread(before: dict[str, Any], after: dict[str, Any], text: str, original: s
     # a condition the change removed ("drop the volume condition") is what its words named
     kept = {n.get("id") for n in after.get("nodes", [])}
     written = json.dumps(after.get("nodes", []) + [n for n in before.get("nodes", []) if n.get("id") not in kept])
+    # a line the change replaced ("EMA(8) to EMA(10)") was in the strategy before it
+    written += json.dumps(before.get("nodes", []))
     for operand in operands:
         family = "bb_" if operand.expr.startswith("bb_") else operand.expr.split("(")[0].split(" ")[-1]
-        if operand.role in (ind.NUMBER, ind.PRICE, ind.AVG) or family in written:
+        # a line named with its period ("EMA 26") must be that line, not just one of its kind
+        exact = re.fullmatch(r"[a-z_]+\(\d+\)", operand.expr) and re.search(r"\d", text[operand.start:operand.end])
+        if operand.role in (ind.NUMBER, ind.PRICE, ind.AVG) or (operand.expr if exact else family) in written:
             continue
         span = original[operand.start:operand.end].strip() if aligned else operand.expr
         return (f"'{span}' was named, but the revised strategy does not use it",
@@ -128,9 +132,12 @@ def _trades_changed(before: dict[str, Any], after: dict[str, Any]) -> bool:
         return {k: v for k, v in (node.get("config") or {}).items() if k not in ("symbol", "unit")}
 
     old = {n.get("id"): parts(n) for n in before.get("nodes", [])}
-    return any(old.get(n.get("id")) != parts(n) for n in after.get("nodes", [])
-               if (n.get("config") or {}).get("action_type") == "sell"
-               or (n.get("config") or {}).get("left") == "position_pnl_pct")
+    sells = {n.get("id") for n in after.get("nodes", []) if (n.get("config") or {}).get("action_type") == "sell"}
+    # a new way into a sell ("also add: sell all when ...") is a sell rule the change made
+    into = [{(e.get("from"), e.get("to")) for e in s.get("edges", []) if e.get("to") in sells} for s in (before, after)]
+    return into[0] != into[1] or any(old.get(n.get("id")) != parts(n) for n in after.get("nodes", [])
+                                     if (n.get("config") or {}).get("action_type") == "sell"
+                                     or (n.get("config") or {}).get("left") == "position_pnl_pct")
 
 
 def _change_word(word: str) -> bool:

@@ -221,7 +221,8 @@ def _set_exchange(strategy: dict[str, Any], exchange: str, span: str, changes: l
 # the 200 EMA", "only buy when ...", "거래량 조건 하나 더 넣어줘"); they are taken out before it is read.
 _ADD_WORDS = re.compile(
     r"\b(?:also\s+require[sd]?|require[sd]?|requiring"
-    r"|only\s+(?:(?:buy|sell|enter|exit|trade|do|fire|trigger)\s+)?(?:it\s+)?(?:if|when|while)"
+    r"|only\s+(?:(?:buy|sell|enter|exit|trade|do|fire|trigger|notify|alert|ping|tell)\s+)?(?:(?:it|me)\s+)?"
+    r"(?:if|when|while)"
     r"|add(?:ed)?\s+(?:an?\s+|the\s+|one\s+)?(?:more\s+|extra\s+|another\s+)?(?:condition|filter|rule|check)s?"
     r"(?:\s+(?:that|where|for|of))?|add(?:ed)?|another\s+condition|one\s+more\s+condition|plus|additionally"
     r"|in\s+addition|as\s+well|on\s+top(?:\s+of\s+that)?|also|must|should|(?:has|have|needs?|got)\s+to|too)\b"
@@ -229,7 +230,7 @@ _ADD_WORDS = re.compile(
     r"|(?:(?:일|할)\s*)?(?:때|경우)(?:에)?만?\s*(?:매수|매도)(?:해|하게|하도록|해줘|하자|할래)?(?=\s|$)"
     r"|(?:일|할)\s*(?:때|경우)만|때만|경우에만"
     r"|만\s*(?:매수|매도|사게|팔게|사도록|팔도록)|추가해?\s*(?:줘|주세요)?|추가|넣어\s*(?:줘|주세요)?"
-    r"|붙여\s*(?:줘|주세요)?|외에도?|조건도|조건으로"
+    r"|붙여\s*(?:줘|주세요)?|외에도?|조건도|조건으로|(?<=\s)(?:알려|알림)\S*"
     # the side it goes to ("매수는 ...", "for the buy, ..."), read by named_side before these are taken out
     r"|(?:매수|매도)\s*(?:쪽|조건|할\s*때)?\s*(?:은|는|에는|에만|에|만)(?=\s)"
     r"|\b(?:for|on)\s+(?:the\s+)?(?:buys?|sells?|entr(?:y|ies)|exits?)(?:\s+side)?(?:\s+only)?\b",

@@ -18,8 +18,10 @@ from core.strategy.compiler import refine_coverage as coverage
 from core.strategy.compiler import refine_direction as direction
 from core.strategy.compiler import refine_edits as ed
 from core.strategy.compiler import refine_logic as logic
+from core.strategy.compiler import refine_periods as periods
 from core.strategy.compiler import refine_remove as removal
 from core.strategy.compiler import refine_replace as replace
+from core.strategy.compiler import refine_rules as rules
 from core.strategy.compiler import refine_scope as scope
 from core.strategy.compiler.indicators import CompileProblem
 from core.strategy.compiler.lexicon import COMPARATORS, REFINE_EXAMPLES, blank, normalise, unify
@@ -121,6 +123,10 @@ def refine(strategy: dict[str, Any], instruction: str, language: str | None = No
         _apply(result, text, original, lang, changes)
     except CompileProblem as exc:
         raise _decline(_in_own_words(f"{exc}.", original), _in_own_words(f"{exc.ko}.", original), lang) from None
+    same = periods.same_both_sides(result)
+    if same and same != periods.same_both_sides(strategy):
+        raise _decline(f"{same} would compare a line with itself; say which line each side should use.",
+                       f"{same}이(가) 같은 선끼리 비교하게 됩니다. 양쪽에 어떤 선을 쓸지 말해 주세요.", lang)
     if not changes:
         raise _decline(f"nothing in '{original}' matched a change I can make.",
                        f"'{original}'에서 적용할 수 있는 변경을 찾지 못했습니다.", lang)
@@ -173,6 +179,13 @@ def _notify_count(strategy: dict[str, Any]) -> int:
     return sum(1 for n in strategy.get("nodes", []) if (n.get("config") or {}).get("action_type") == "notify")
 
 
+def _only_when_notify(strategy: dict[str, Any], text: str) -> bool:
+    """"RSI 70 이상일 때만 알려줘" on a strategy that only notifies: a condition added to it, not a notification."""
+    kinds = {(n.get("config") or {}).get("action_type") for n in strategy.get("nodes", []) if n.get("type") == "action"}
+    return kinds == {"notify"} and bool(re.search(r"\bonly\b|때만|경우에만", text)) and any(
+        regex.search(text) for regex, _ in COMPARATORS)
+
+
 _MACD_TRIPLE = re.compile(r"macd\D{0,12}?(\d+)\s*[,/ ]\s*(\d+)\s*[,/ ]\s*(\d+)")
 _EXIT_WORDS = re.compile(r"(stop[\s-]*loss|(?<![a-z])(?:sl|stop)(?![a-z])|손절)"
                          r"|(take[\s-]*profit|(?<![a-z])(?:tp|target)(?![a-z])|익절)")
@@ -207,9 +220,11 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
                                  f"'{span}'은(는) 익절/손절과 함께 이해할 수 없는 부분입니다")
         ac._set_exit(result, exits.take_profit, exits.stop_loss, changes)
         text = rest
-    if ac.flip_said(text) and ac.flip_action(result, text, changes):
+    if ac.flip_said(text) and ac.flip_action(result, text, lang, changes):
         return
-    if _NOTIFY_WORDS.search(text):
+    if rules.rule_said(text) and rules.add_sell_rule(result, text, changes):
+        return
+    if _NOTIFY_WORDS.search(text) and not _only_when_notify(result, text):
         if _REMOVE.search(text) or _NO_MORE.search(text):
             if not ac._remove_notify(result, changes):
                 raise CompileProblem("there is no notification to remove", "삭제할 알림이 없습니다")
@@ -219,6 +234,9 @@ def _apply(result: dict[str, Any], text: str, original: str, lang: str, changes:
     triple = _MACD_TRIPLE.search(text)
     if triple:
         ed._set_macd(result, tuple(int(g) for g in triple.groups()), changes)
+        return
+    interval = next((n["config"].get("timeframe") for n in result["nodes"] if n.get("type") == "data_source"), "")
+    if periods.swap_lines(result, text, original, str(interval), changes):
         return
     call = _CALL_TO_CALL.search(text)
     if call:
