@@ -279,6 +279,14 @@ def _rules(text: str, actions: list[act.Action], ctx: Context, market: Market, l
         raise decline(f"I could not read this part: {en}" + ("" if en.endswith("?") else "."),
                       f"이 부분을 이해하지 못했습니다: {ko}" + ("" if ko.endswith("?") else "."), lang)
     rules = build_rules(units, market.symbol, lang)
+    if any(spec.kind == "buy" for r in rules for spec in r.actions
+           if any(c.left == "position_pnl_pct" for chain in r.chains for c in chain)):
+        # "buy at -5%": a buy on the position's own gain or loss (buying more of what is held) is not a
+        # strategy the format's single position can mean; the trader may have meant the price's move
+        raise decline("a buy conditioned on the position's own gain or loss ('buy at -5%'); say what moved, e.g. "
+                      "'buy when the price is down 5% in 24 hours'.",
+                      "포지션 수익률에 따라 매수하는 조건입니다. 무엇이 움직였는지 말해 주세요 "
+                      "(예: '24시간 동안 5% 떨어지면 매수').", lang)
     has_exit = exits.take_profit is not None or exits.stop_loss is not None
     if not rules and not has_exit:
         raise decline("I found no condition saying when to act (e.g. 'when RSI is below 30').",
