@@ -33,7 +33,7 @@ stop loss take profit target exit exits sl tp keep to into from flip flips posit
 raise raises raised increase increases bump bumped boost lower lowered decrease reduce reduced cut trim tighten
 tightened tighter widen widened wider loosen looser condition conditions filter filters check rule rules
 requirement get rid scrap ditch exchange run move give heads send replace swap triggers fires order i'd i'm
-put place pull rather than nah yeah yep hmm notifying alerting 아니 그냥 걍 음 흠
+put place pull rather than nah yeah yep hmm notifying alerting prefer interval 아니 그냥 걍 음 흠
 살 살때 팔때 쪽 거래소 말고 actually 필터 필요 없어 없이 넓게 좁게 타이트하게 빡빡하게 여유있게 느슨하게 크게 작게 더
 """
 _REFINE_WORDS = frozenset(_REFINE_TEXT.split())

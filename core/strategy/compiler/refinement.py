@@ -66,6 +66,18 @@ _BARE_TARGET = re.compile(r"(?<![a-z])target(?!\s*price)(?=\s*(?:at|to|of|:|=)?\
 # "push the take profit out to 15%": the adverb between the exit and "to" (the verb says the direction)
 _EXIT_ADVERB = re.compile(r"(?:(?<=profit)|(?<=loss)|(?<=\btp)|(?<=\bsl)|(?<=stop))\s+(?:out|up|down|back|in)"
                           r"(?=\s+(?:to|at)\b)")
+# "change the timeframe to 4 hours", "봉을 4시간으로": a span after the chart's own word is its candle
+_FRAME_SAID = re.compile(r"(?P<lead>\b(?:time\s*frame|timeframe|interval|candles?|chart)\s+(?:to|into|=|:)?\s*"
+                         r"|(?:봉|차트|타임프레임)\s*(?:을|를|은|는|:)?\s*)"
+                         r"(?P<n>\d+)\s*(?P<unit>hours?|hrs?|minutes?|mins?|days?|시간|분|일)", re.ASCII)
+_FRAME_UNIT = {"h": "h", "m": "m", "d": "d", "시": "h", "분": "m", "일": "d"}
+
+
+def _as_frame(m: re.Match[str]) -> str:
+    frame = m.group("n") + _FRAME_UNIT[m.group("unit")[0]]
+    return (m.group("lead") + frame).ljust(len(m.group(0)))
+
+
 # "set TP to 15": an exit is a percent, said or not
 _EXIT_NO_PERCENT = re.compile(r"(?:(?<![a-z])(?:tp|sl)(?![a-z])|take[\s-]*profit|stop[\s-]*loss|익절|손절)"
                               r"\s*(?:(?:to|at|of|:|=|은|는|을|를)\s*)?-?\d+(?:\.\d+)?(?![\d.%]|\s*(?:%|퍼센트|프로|percent))")
@@ -77,6 +89,7 @@ def _readable(text: str) -> str:
     text = _BARE_STOP.sub("sl  ", text)
     text = _BARE_TARGET.sub("tp    ", text)
     text = _EXIT_ADVERB.sub(lambda m: " " * len(m.group(0)), text)
+    text = _FRAME_SAID.sub(_as_frame, text)
     text = _EXIT_NO_PERCENT.sub(lambda m: m.group(0) + "%", text)
     if _NOTIFY_WORDS.search(text) and not re.search(r"macd|맥디", text):
         text = re.sub(r"\bsignals?\b", lambda m: " " * len(m.group(0)), text)  # "notify me on every signal"
