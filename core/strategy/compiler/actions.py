@@ -20,7 +20,7 @@ BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?(?!\s+(?:price|level|point))"
                  r"|담아|담자|담기|줍줍|주워"
                  r"|(?<!과)매수(?!가\s*(?:대비|보다|에서|기준)|가격|단가)"  # not 과매수, not 매수가 (entry price)
                  r"|구매|구입|사줘|사 줘|사\s*주(?:세요|십시오|시고|시면|실래요|라|어|고)"
-                 r"|사고|사서|산다|사라|사자|살래|롱\s*진입"
+                 r"|사고|사서|산다|사라|사자|살래|롱\s*진입|들어가\s*(?:줘|자|주세요|줄래|라)"
                  # "진입" is a buy, but "과매수 구간 진입" is the indicator entering a zone
                  r"|(?<!구간)(?<!구간\s)(?<!영역)(?<!영역\s)(?<!권)(?<!권\s)(?<!과매수)(?<!과매수\s)(?<!과매도)(?<!과매도\s)진입"
                  r"|(?<![가-힣])사(?![가-힣])|(?<![가-힣])롱(?![가-힣])")  # "10만원 사": the bare imperative
@@ -195,6 +195,8 @@ _BETWEEN_ORDERS = re.compile(r"[\d,;.]|\b(?:and|then|when|if|or|also|plus)\b|그
 
 def _same_order(before: Action, after: Action, text: str) -> bool:
     between = text[before.end:after.start]
+    if before.kind == after.kind and (QUOTE_AMOUNT.fullmatch(between.strip()) or WON.fullmatch(between.strip())):
+        return True  # "롱 100 USDT 들어가줘": one order with its amount inside
     return before.kind == after.kind and len(between.split()) <= 1 and not _BETWEEN_ORDERS.search(between)
 
 
@@ -249,12 +251,14 @@ def assign_amounts(actions: list[Action], amounts: list[Amount], text: str, max_
         for amount in amounts:
             if amount in used or (amount.value == "all" and action.kind != "sell"):
                 continue
-            gap = action.start - amount.end if amount.end <= action.start else amount.start - action.end
+            inside = action.start <= amount.start and amount.end <= action.end  # "롱 100 USDT 들어가줘"
+            before = amount.end <= action.start
+            gap = 0 if inside else action.start - amount.end if before else amount.start - action.end
             # "buy ETH/KRW on bithumb with 200000 krw": "with" ties a farther amount to its buy.
             tied = amount.start > action.end and re.search(r"\b(?:with|using|spending|for)\s*$", text[:amount.start])
             if gap < 0 or gap > (max_gap * 2 if tied else max_gap):
                 continue
-            between = text[min(amount.end, action.end): max(amount.start, action.start)]
+            between = "" if inside else text[min(amount.end, action.end): max(amount.start, action.start)]
             if re.search(r"아래|위로|이하|이상|미만|초과|below|above|under|over|when|if|면\b", between):
                 continue
             if amount.start > action.end and re.search(r"(?:하|이)?고\s|그리고|\band\b|\bthen\b", between):

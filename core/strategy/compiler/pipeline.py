@@ -267,6 +267,9 @@ def _timeframe(text: str, lang: str, notes: list[str]) -> tuple[str, str]:
     return (intervals[0] or DEFAULT) if intervals else DEFAULT, text
 
 
+_ANY_OF = re.compile(r"\b(?:any|one|either)\s+of\b|하나라도|중\s*하나|어느\s*하나", re.ASCII)
+
+
 def _rules(text: str, actions: list[act.Action], ctx: Context, market: Market, lang: str,
            exits: act.Exits) -> list[Rule]:
     try:
@@ -278,7 +281,17 @@ def _rules(text: str, actions: list[act.Action], ctx: Context, market: Market, l
         en, ko = problems[0]
         raise decline(f"I could not read this part: {en}" + ("" if en.endswith("?") else "."),
                       f"이 부분을 이해하지 못했습니다: {ko}" + ("" if ko.endswith("?") else "."), lang)
+    if _ANY_OF.search(text):
+        # "notify me if any of: * A * B": the list items are alternatives, which the clause reader would AND
+        raise decline("'any of' a list: write the conditions joined by 'or' (e.g. 'when the close is above the "
+                      "upper band or below the lower band').",
+                      "'하나라도' 목록입니다. 조건을 '또는'으로 이어서 써 주세요 (예: 'RSI 25 밑으로 떨어지거나 "
+                      "볼린저 하단을 이탈하면').", lang)
     rules = build_rules(units, market.symbol, lang)
+    same = next((c for r in rules for chain in r.chains for c in chain if str(c.left) == str(c.right)), None)
+    if same is not None:
+        # a comparison of a value with itself is never what a trader meant
+        raise decline(f"'{same.left}' is compared with itself.", f"'{same.left}'을(를) 자기 자신과 비교합니다.", lang)
     if any(spec.kind == "buy" for r in rules for spec in r.actions
            if any(c.left == "position_pnl_pct" for chain in r.chains for c in chain)):
         # "buy at -5%": a buy on the position's own gain or loss (buying more of what is held) is not a

@@ -46,7 +46,8 @@ def _clauses(text: str) -> list[tuple[int, int, bool]]:
 
 
 _JOINER_ONLY = re.compile(r"^[\s,]*(?:and|also|그리고|하고|고|및|&|\+)?[\s,]*$")
-_OR_START = re.compile(r"^\s*(?:or\b|또는|혹은)")
+# "* or when price is down 5%": a list line that opens with "or" joins the line before with OR
+_OR_START = re.compile(r"^\s*(?:(?:[-*·•]|\d+[.)])\s*)?(?:or\b|또는|혹은)")
 
 
 def _groups(actions: list[act.Action], text: str) -> list[list[act.Action]]:
