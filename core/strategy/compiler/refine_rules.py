@@ -25,8 +25,13 @@ _RULE = re.compile(rf"{_SELL_ALL_EN}.*\b(?:when|if|once|whenever)\b|\b(?:when|if
 _SAID = re.compile(rf"{_SELL_ALL_EN}|{_SELL_ALL_KO}|\b(?:exit|also\s+add|add)\s*:", re.ASCII)
 
 
+# "only sell all when ...", "... 때만 전량 매도": a restriction of the sell there is (AND), not a new way out
+_ONLY = re.compile(r"\b(?:only|require[sd]?|must|should|has\s+to|have\s+to|needs?\s+to)\b|때만|경우에만|(?:어|여)야",
+                   re.ASCII)
+
+
 def rule_said(text: str) -> bool:
-    return bool(_RULE.search(text))
+    return bool(_RULE.search(text)) and not _ONLY.search(text)
 
 
 def add_sell_rule(strategy: dict[str, Any], text: str, changes: list[Change]) -> bool:
