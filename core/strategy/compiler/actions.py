@@ -14,7 +14,7 @@ from core.strategy.compiler.symbols import SymbolHit
 
 BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?(?!\s+(?:price|level|point))"
                  r"|purchase|go\s+long|long|enter(?:\s+a)?(?:\s+long)?|accumulate"
-                 r"|grab|scoop(?:\s+up)?|snag|load\s+up(?:\s+on)?|ape\s+into"
+                 r"|grab|scoop(?:\s+up)?|snag|load\s+up(?:\s+on)?|ape\s+into|ape(?:\s+in)?(?=\s+\$?\d)"
                  # "put 60 USDT in", "spend 100 USDT on ETH", "entry: 400 USDT of BTC when ..."
                  r"|put(?=\s+(?:in\s+)?\$?\d)|spend(?:s|ing)?|invest(?:s|ing)?|entry(?=\s*:))(?![a-z])"
                  r"|담아|담자|담기|줍줍|주워"
@@ -24,7 +24,7 @@ BUY = re.compile(r"(?<![a-z])(?:buy(?:s|ing)?(?!\s+(?:price|level|point))"
                  # "진입" is a buy, but "과매수 구간 진입" is the indicator entering a zone
                  r"|(?<!구간)(?<!구간\s)(?<!영역)(?<!영역\s)(?<!권)(?<!권\s)(?<!과매수)(?<!과매수\s)(?<!과매도)(?<!과매도\s)진입"
                  r"|(?<![가-힣])사(?![가-힣])|(?<![가-힣])롱(?![가-힣])")  # "10만원 사": the bare imperative
-SELL = re.compile(r"(?<![a-z])(?:sell(?:s|ing)?|dump|exit|liquidate"
+SELL = re.compile(r"(?<![a-z])(?:sell(?:s|ing)?|dump|exit|liquidate|trim"
                   r"|close\s+(?:out\s+)?(?:the\s+|my\s+)?(?:whole\s+|entire\s+|full\s+)?position)(?![a-z])"
                   r"|(?<!과)매도|팔아|팔고|판다|팔자|팔기|팔래|청산|정리"
                   r"|(?<=전량\s)익절|(?<=전량)익절|(?<=전량\s)손절|(?<=전량)손절")  # "전량 익절": sell it all

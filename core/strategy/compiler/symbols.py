@@ -136,8 +136,10 @@ def base_unit(word: str) -> str | None:
 
 # Exchanges the data source can name (ccxt ids); Upbit and Bithumb list KRW markets.
 EXCHANGES: dict[str, tuple[str, ...]] = {
-    "binance": ("binance", "바이낸스"), "upbit": ("upbit", "업비트"), "bithumb": ("bithumb", "빗썸"),
-    "bybit": ("bybit", "바이비트"), "okx": ("okx", "오케이엑스"), "coinbase": ("coinbase", "코인베이스"),
+    # with the nicknames traders use: 바낸, 업빗, 바이빗, 코베
+    "binance": ("binance", "바이낸스", "바낸"), "upbit": ("upbit", "업비트", "업빗"), "bithumb": ("bithumb", "빗썸"),
+    "bybit": ("bybit", "바이비트", "바이빗"), "okx": ("okx", "오케이엑스"),
+    "coinbase": ("coinbase", "코인베이스", "코베"),
     "kraken": ("kraken", "크라켄"),
 }
 KRW_EXCHANGES = ("upbit", "bithumb")

@@ -33,7 +33,7 @@ dollars dollar worth close closes closed closing candle's level's line's its lon
 remains remain remained sits sit sitting staying holding trading
 hello hiya thanks thank thx pls plz guys folks bro yo make build create set setup write need
 holdings holding bag stack completely fully entirely soon scalp swing i'd i'll i'm i've possible plan looking
-asset pair symbol condition conditions action actions tf
+asset pair symbol condition conditions action actions tf sorry gm frens lfg holder trader
 """
 EN_FILLER = frozenset(_EN_FILLER_TEXT.split())
 
@@ -56,6 +56,7 @@ _KO_STEMS_TEXT = """
 마감 마감하 마감되 최근 지난 머물 머무르 머물러 유지 유지하 유지되
 안녕 안녕하세요 형 형들 형님 형님들 님들 여러분 이렇게 이런 이대로 수 주실 주시 가능 부탁드 감사 감사합니다
 지표 지수 순간 조건 종목 금액 됩니다 총 후 이후 뜨 떴 뜬 뜰
+안녕하십니까 바랍니다 주십시오 죄송한데 죄송하지만 코린이 초보 초보입니다
 보유 보유분 보유량 물량 잔고 수량 중인 보유한 보유중인 가진 갖고
 """
 _KO_STEMS = frozenset(_KO_STEMS_TEXT.split())
