@@ -25,6 +25,7 @@ from core.strategy.compiler.money import korean_number
 from core.strategy.compiler.moves import DAY_BEFORE, PREV_CANDLE_KO, PREV_CLOSE_EN, SPIKE, spike_multiple
 from core.strategy.compiler.plausible import USD_RANGE, any_price, krw_price, only_won, usd_price
 from core.strategy.compiler.rules import build_rules, units_of
+from core.strategy.compiler.social import drop_social
 from core.strategy.compiler.symbols import KRW_WORDS, NON_CRYPTO, WON_SAID, SymbolHit, find_exchanges, find_symbols
 from core.strategy.compiler.timeframes import DEFAULT, SUPPORTED, find_timeframes
 from core.strategy.explain import default_name
@@ -58,7 +59,7 @@ def language_of(text: str, language: str | None = None) -> str:
 
 
 def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
-    original = unify(prompt or "").strip()
+    original = drop_social(unify(prompt or "")).strip()
     lang = language_of(original, language)
     text = _read(original, lang)
     notes: list[str] = []
