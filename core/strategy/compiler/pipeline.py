@@ -18,6 +18,7 @@ from core.strategy.compiler.builder import Rule, build_strategy
 from core.strategy.compiler.checks import contradiction
 from core.strategy.compiler.conditions import Context
 from core.strategy.compiler.declines import decline
+from core.strategy.compiler.forms import rewrite as rewrite_form
 from core.strategy.compiler.indicators import CompileProblem
 from core.strategy.compiler.lexicon import UNSUPPORTED, blank, has_hangul, unify
 from core.strategy.compiler.market import Market, resolve
@@ -61,6 +62,7 @@ def language_of(text: str, language: str | None = None) -> str:
 def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
     original = drop_social(unify(prompt or "")).strip()
     lang = language_of(original, language)
+    original = rewrite_form(original)
     text = _read(original, lang)
     notes: list[str] = []
     symbols = find_symbols(text, original)
