@@ -67,7 +67,11 @@ class _Form:
 
 def rewrite(text: str) -> str:
     """The request as one sentence when it is a form or a list; any other request comes back as it is."""
-    text = _KO_STATEMENT.sub(lambda m: f"{m.group(1)} 시 매수", text) if "\n" not in text else text
+    statement = _KO_STATEMENT.search(text) if "\n" not in text else None
+    if statement:
+        # "솔라나를 100 USDT 매수하고 ... 매수 조건은 RSI 35 이하입니다": the condition of the buy said before
+        rest = text[:statement.start()].strip()
+        text = f"{statement.group(1)} 시 {rest}" if "매수" in rest else f"{rest} {statement.group(1)} 시 매수".strip()
     text = _INLINE_LABEL.sub(" ", text).strip() if "\n" not in text else text
     lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) < 2:
@@ -153,7 +157,7 @@ def _header(line: str, form: _Form) -> str:
     line = re.sub(r"(?:면|이면|하면|나오면)\s*$", "", line).strip() if not _has_action(line) else line
     # "notify me" left of a header ("notify me if any of:") is the list's action
     if re.fullmatch(r".*\b(?:notify|alert|ping)\s+me", line, re.IGNORECASE | re.DOTALL):
-        head, _, act = re.split(r"(\b(?:notify|alert|ping)\s+me)", line, maxsplit=1, flags=re.IGNORECASE)[0:3]
+        head, act, _ = re.split(r"(\b(?:notify|alert|ping)\s+me)", line, maxsplit=1, flags=re.IGNORECASE)[0:3]
         form.action = act.strip()
         line = head.strip(" ,:")
         if line:
