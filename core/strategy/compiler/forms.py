@@ -31,6 +31,7 @@ _OR_HEADER = re.compile(r"\b(?:any|either|one)\s+of(?:\s+these|\s+the\s+followin
 _AND_HEADER = re.compile(r"\ball\s+of(?:\s+these|\s+the\s+following)?\b|\b(?:both|all)\s+must\s+hold\b"
                          r"|\(?\s*(?:모두|전부|둘\s*다)\s*(?:만족|충족)(?:하면|할\s*때만?|시)?\s*\)?", re.IGNORECASE)
 _ARROW = re.compile(r"^\s*(?:→|->|=>|⟶|then\b)\s*|\s*(?:→|->|=>|⟶)\s*")
+_THEN_ACTION = re.compile(r"^(.*\S)\s+then\s+(.+)$", re.IGNORECASE)
 _JOIN_LINE = re.compile(r"^\s*(?:or|또는|혹은|and|그리고)\s*$", re.IGNORECASE)
 _LEAD_OR = re.compile(r"^\s*(?:or|또는|혹은)\s+", re.IGNORECASE)
 _LEAD_AND = re.compile(r"^\s*(?:and|그리고)\s+", re.IGNORECASE)
@@ -97,6 +98,16 @@ def rewrite(text: str) -> str:
             lead, line = "or", _LEAD_OR.sub("", line)
         elif _LEAD_AND.match(line):
             lead, line = "and", _LEAD_AND.sub("", line)
+        tail = _THEN_ACTION.match(line)
+        if tail and _ACTION_ONLY.match(tail.group(2)) and not _has_action(tail.group(1)):
+            # "- close above the 200 EMA\n→ notify me": the arrow line was joined onto the last condition
+            if form.action:
+                raise decline(f"two actions ('{form.action}', '{tail.group(2)}') for the same listed conditions.",
+                              f"같은 조건 목록에 동작이 두 개입니다 ('{form.action}', '{tail.group(2)}').",
+                              "ko" if ko else "en")
+            form.action, line = tail.group(2).strip(), tail.group(1)
+            form.conditions.append((lead, line.strip()))
+            continue
         stripped = _ARROW.sub(" ", line).strip()
         if _is_context(stripped):
             form.context.append(stripped)
@@ -133,6 +144,7 @@ def _has_action(line: str) -> bool:
 
 def _header(line: str, form: _Form) -> str:
     """The line without its title words and joining phrase (which set the form's mode)."""
+    titled = line.rstrip().endswith(":") or bool(_OR_HEADER.search(line) or _AND_HEADER.search(line))
     for regex, mode in ((_OR_HEADER, "or"), (_AND_HEADER, "and")):
         found = regex.search(line)
         if found:
@@ -156,14 +168,14 @@ def _header(line: str, form: _Form) -> str:
     line = re.sub(r"\b(?:if|when)\s*$", "", line, flags=re.IGNORECASE).strip(" ,")
     line = re.sub(r"(?:면|이면|하면|나오면)\s*$", "", line).strip() if not _has_action(line) else line
     # "notify me" left of a header ("notify me if any of:") is the list's action
-    if re.fullmatch(r".*\b(?:notify|alert|ping)\s+me", line, re.IGNORECASE | re.DOTALL):
+    if titled and re.fullmatch(r".*\b(?:notify|alert|ping)\s+me", line, re.IGNORECASE | re.DOTALL):
         head, act, _ = re.split(r"(\b(?:notify|alert|ping)\s+me)", line, maxsplit=1, flags=re.IGNORECASE)[0:3]
         form.action = act.strip()
         line = head.strip(" ,:")
         if line:
             form.context.append(line)
         return ""
-    if line and re.fullmatch(r"(?:.*\s)?(?:알림|알려\s*줘)", line):
+    if titled and line and re.fullmatch(r"(?:.*\s)?(?:알림|알려\s*줘)", line):
         form.action = "알림"
         line = re.sub(r"(?:알림|알려\s*줘)$", "", line).strip()
         if line:
@@ -221,11 +233,13 @@ def _sentence(form: _Form, ko: bool, text: str) -> str:
     parts = [", ".join(form.context)] if form.context else []
     if form.conditions:
         joiners = {lead for lead, _ in form.conditions[1:]}
+        span = " / ".join(c for _, c in form.conditions)
         if form.mode and joiners - {"", form.mode}:
-            raise decline(f"the list says '{form.mode}' but a line is joined by '{(joiners - {'', form.mode}).pop()}'.",
-                          "목록의 '모두/하나라도'와 줄의 '그리고/또는'이 맞지 않습니다.", lang)
+            other = (joiners - {"", form.mode}).pop()
+            raise decline(f"the list says '{'any of' if form.mode == 'or' else 'all of'}' but a line is joined by "
+                          f"'{other}' ('{span}'); say which one.",
+                          f"목록의 '모두/하나라도'와 줄의 '그리고/또는'이 맞지 않습니다 ('{span}').", lang)
         if "or" in joiners and ("" in joiners or "and" in joiners) and len(form.conditions) > 2:
-            span = " / ".join(c for _, c in form.conditions)
             raise decline(f"it is unclear which listed conditions 'or' joins ('{span}'); say 'any of' or 'all of'.",
                           f"목록의 어떤 조건을 '또는'으로 잇는지 알 수 없습니다 ('{span}').", lang)
         mode = form.mode or ("or" if "or" in joiners else "and")
