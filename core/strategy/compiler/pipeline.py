@@ -28,6 +28,7 @@ from core.strategy.compiler.plausible import USD_RANGE, any_price, krw_price, on
 from core.strategy.compiler.rules import build_rules, units_of
 from core.strategy.compiler.social import drop_social
 from core.strategy.compiler.symbols import KRW_WORDS, NON_CRYPTO, WON_SAID, SymbolHit, find_exchanges, find_symbols
+from core.strategy.compiler.synonyms import plain_words
 from core.strategy.compiler.timeframes import DEFAULT, SUPPORTED, find_timeframes
 from core.strategy.explain import default_name
 from core.strategy.validation import validate
@@ -60,7 +61,9 @@ def language_of(text: str, language: str | None = None) -> str:
 
 
 def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
-    original = drop_social(unify(prompt or "")).strip()
+    # the description quotes the request as written; the rules read it with social phrases dropped
+    said = unify(prompt or "").strip()
+    original = plain_words(drop_social(said)).strip()
     lang = language_of(original, language)
     original = rewrite_form(original)
     text = _read(original, lang)
@@ -111,7 +114,7 @@ def compile_prompt(prompt: str, language: str | None = None) -> Compiled:
         raise decline(f"{reason[0]}.", f"{reason[1]}.", lang)
     notes = list(dict.fromkeys(notes))
     strategy = build_strategy(rules, symbol=market.symbol, interval=interval, take_profit=exits.take_profit,
-                              stop_loss=exits.stop_loss, name="", description=_description(original, notes, lang),
+                              stop_loss=exits.stop_loss, name="", description=_description(said, notes, lang),
                               lang=lang, exchange=market.exchange)
     strategy["name"] = default_name(strategy, lang)
     # Safety net: whatever the phrase rules produced, never hand out a graph that breaks a rule.
