@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+# a window word is only rewritten right before the percent move it is the window of
+_THEN_PERCENT = r"(?:에|에서)?\s*-?\s*\d+(?:\.\d+)?\s*%"
 _Plain = str | Callable[[re.Match[str]], str]
 _RULES: list[tuple[re.Pattern[str], _Plain]] = [(re.compile(p, re.IGNORECASE), r) for p, r in [
     # buys: "pick up 45 usdt of", "bag 80 USDT", "DCA in 250 USDT ... each time ..."
@@ -37,12 +39,12 @@ _RULES: list[tuple[re.Pattern[str], _Plain]] = [(re.compile(p, re.IGNORECASE), r
     (r"(?:다|전부|몽땅|싹\s*다)\s*던져(?:\s*(?:줘|주세요|버려|버리자))?", "전량 매도"),
     (r"(?:알람|알림)\s*(?:좀\s*)?울려\s*(?:줘|주세요|주라)", "알림 줘"),
     (r"평균치", "평균"),
-    (r"(?<![가-힣])하루\s*(?=사이|만에|동안|새|안에|내에|이내)", "1일 "),
-    (r"(?<![가-힣])이틀\s*(?=사이|만에|동안|새|안에|내에|이내)", "2일 "),
-    (r"(?<![가-힣])사흘\s*(?=사이|만에|동안|새|안에|내에|이내)", "3일 "),
-    (r"(?<![가-힣])나흘\s*(?=사이|만에|동안|새|안에|내에|이내)", "4일 "),
-    (r"(?<![가-힣])일주일\s*(?:간|동안)", "7일 동안"),
-    (r"(?<=\d)\s*(시간|일)\s*간(?![가-힣])", r"\1 동안"),
+    (r"(?<![가-힣])하루\s*(?=(?:사이|만에|동안|새|안에|내에|이내)" + _THEN_PERCENT + ")", "1일 "),
+    (r"(?<![가-힣])이틀\s*(?=(?:사이|만에|동안|새|안에|내에|이내)" + _THEN_PERCENT + ")", "2일 "),
+    (r"(?<![가-힣])사흘\s*(?=(?:사이|만에|동안|새|안에|내에|이내)" + _THEN_PERCENT + ")", "3일 "),
+    (r"(?<![가-힣])나흘\s*(?=(?:사이|만에|동안|새|안에|내에|이내)" + _THEN_PERCENT + ")", "4일 "),
+    (r"(?<![가-힣])일주일\s*(?:간|동안)(?=" + _THEN_PERCENT + ")", "7일 동안"),
+    (r"(?<=\d)\s*(시간|일)\s*간(?=" + _THEN_PERCENT + ")", r"\1 동안"),
     # "-5% 이상 밀리면": the minus repeats the fall the verb already says
     (r"-\s*(?=\d+(?:\.\d+)?\s*%\s*(?:이상\s*|넘게\s*)?(?:하락|떨어|빠지|빠져|급락|폭락))", ""),
 ]]
