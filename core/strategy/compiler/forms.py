@@ -66,8 +66,17 @@ class _Form:
     mode: str = ""  # "or" / "and" from a header or the action line, "" when none was said
 
 
+# "..., both must hold", "둘 다 만족할 때만 ...": a sentence saying its conditions all hold, which is how
+# they join already; with an "or" in the sentence it would say two things at once
+_ALL_HOLD = re.compile(r",?\s*\b(?:both|all)\s+(?:must|need\s+to|have\s+to)\s+(?:hold|be\s+true|be\s+met)\b"
+                       r"|,?\s*(?:둘\s*다|모두|전부)\s*(?:만족|충족)(?:할\s*때만|할\s*때|하면|시)", re.IGNORECASE)
+_OR_WORD = re.compile(r"\b(?:or|either)\b|또는|혹은|이거나|하거나|거나", re.IGNORECASE)
+
+
 def rewrite(text: str) -> str:
     """The request as one sentence when it is a form or a list; any other request comes back as it is."""
+    if "\n" not in text:
+        text = _all_hold(text)
     statement = _KO_STATEMENT.search(text) if "\n" not in text else None
     if statement:
         # "솔라나를 100 USDT 매수하고 ... 매수 조건은 RSI 35 이하입니다": the condition of the buy said before
@@ -122,6 +131,20 @@ def rewrite(text: str) -> str:
         else:
             form.rules.append(stripped)
     return _sentence(form, ko, text)
+
+
+def _all_hold(text: str) -> str:
+    found = _ALL_HOLD.search(text)
+    if found is None:
+        return text
+    if _OR_WORD.search(text):
+        span = found.group(0).strip(" ,")
+        raise decline(f"'{span}' says every condition must hold, but the sentence also joins some by 'or'; "
+                      "say which conditions go together.",
+                      f"'{span}'(모두 만족)인데 문장에 '또는'도 있습니다. 어떤 조건끼리 묶이는지 말해 주세요.",
+                      "ko" if has_hangul(text) else "en")
+    return (text[:found.start()] + (", " if found.group(0).lstrip().startswith(",") else " ")
+            + text[found.end():]).strip(" ,")
 
 
 def _is_context(line: str) -> bool:
