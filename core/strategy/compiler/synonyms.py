@@ -33,6 +33,12 @@ _RULES: list[tuple[re.Pattern[str], _Plain]] = [(re.compile(p, re.IGNORECASE), r
     (r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?=\s*(?:원|usdt|krw|usd|dollars?|불|달러|개|doge|xrp|ada|shib|trx|pepe)(?![a-z]))",
      lambda m: m.group(1).replace(",", "")),
     (r"(?<![\d.])(\d+(?:\.\d+)?)\s*불(?![가-힣])", r"\1 USDT"),
+    # "3% or more down from the previous candle": the move said verb first
+    (r"\b(?:it'?s|it\s+is|is)\s+(\d+(?:\.\d+)?)\s*%\s+or\s+more\s+(down|up)\s+(?=from\s+the\s+previous\b)",
+     r"it's \2 \1% or more "),
+    # "거래량 터지면 (20봉 평균의 4배 이상)": the spike with its size in brackets
+    (r"거래량\s*(?:이|가)?\s*터지면\s*\(\s*((?:\d+\s*봉\s*)?평균의\s*\d+(?:\.\d+)?\s*배\s*(?:이상|초과))\s*\)",
+     r"거래량이 \1이면"),
     # Korean: 밀리면 (falls), 다 던져 (sell all), 알람 울려줘 (notify), 평균치 (average)
     (r"밀리(?=면|는|고|자|기|ㄹ|거나)", "빠지"),
     (r"밀려(?=서|도|야|요|버리|있)?", "빠져"),
@@ -50,8 +56,16 @@ _RULES: list[tuple[re.Pattern[str], _Plain]] = [(re.compile(p, re.IGNORECASE), r
 ]]
 
 
+# "..., both must hold" after conditions joined by "and" only repeats the "and"
+_BOTH_MUST = re.compile(r",?\s*\bboth\s+(?:must|need\s+to|have\s+to|should)\s+(?:hold|be\s+true|apply|match)\b",
+                        re.IGNORECASE)
+_OR_WORD = re.compile(r"\b(?:or|either|any)\b|또는|혹은", re.IGNORECASE)
+
+
 def plain_words(text: str) -> str:
     """``text`` with the trader words above said the plain way (positions may shift)."""
+    if re.search(r"\band\b", text, re.IGNORECASE) and not _OR_WORD.search(text):
+        text = _BOTH_MUST.sub("", text)
     for pattern, plain in _RULES:
         text = pattern.sub(plain, text)
     return text
