@@ -17,7 +17,7 @@ from core.strategy.compiler.lexicon import has_hangul
 from core.strategy.compiler.symbols import find_exchanges, find_symbols
 from core.strategy.compiler.timeframes import find_timeframes
 
-_MARKER = re.compile(r"^\s*(?:[-*•·▪◦‣]|\d{1,2}\s*[.)](?!\d))\s*")
+_MARKER = re.compile(r"^\s*(?:[-*](?=\s)|[•·▪◦‣]|\d{1,2}\s*[.)](?!\d))\s*")
 # "[매매 규칙]", "Rules:", "Setup:", "조건:", "매수 조건 (모두 만족):": a title that carries no meaning itself
 _TITLE = re.compile(r"^\s*(?:\[[^\]]*\]|【[^】]*】)\s*$")
 _TITLE_WORDS = re.compile(r"^\s*(?:trading\s+)?(?:rules?|setup|strategy|conditions?|plan|매매\s*규칙|규칙|전략|조건"
