@@ -29,6 +29,10 @@ _RULES: list[tuple[re.Pattern[str], _Plain]] = [(re.compile(p, re.IGNORECASE), r
     # "BB(20, 2.5)": the band named with its parameters
     (r"\b(?:the\s+)?(lower|upper|middle)\s+band\s+of\s+(?:the\s+)?bb\s*\(\s*(\d+)\s*,\s*(\d+(?:\.\d+)?)\s*\)",
      r"bb_\1(\2,\3)"),
+    # "volume above 4x the 30-bar volume average": the volume's own average over those bars
+    (r"(?<=volume)(\s+(?:is\s+)?(?:above|over|below|under|at\s+least|more\s+than)\s+\d+(?:\.\d+)?\s*x)\s+(?:the\s+)?"
+     r"(\d+)[- ]?(?:bar|candle|period)\s+(?:volume\s+average|average\s+volume|volume\s+sma)\b",
+     r"\1 its \2-bar average"),
     # amounts: "1,500 DOGE", "100,000원", "200불"
     (r"(?<![\d.,])(\d{1,3}(?:,\d{3})+)(?=\s*(?:원|usdt|krw|usd|dollars?|불|달러|개|doge|xrp|ada|shib|trx|pepe)(?![a-z]))",
      lambda m: m.group(1).replace(",", "")),
