@@ -41,10 +41,15 @@ def test_blind_holdouts_share_no_sentence_with_the_training_sets() -> None:
     # rr02 was a training case before holdout 4 was written; its h4e28 repeats it by chance and is
     # scored as written (the holdout is never edited after its first score)
     seen = {key(c) for c in PROMPTS + REFINEMENTS if c["id"] != "rr02"}
-    for name in ("compiler_holdout_3.json", "compiler_holdout_4.json", "compiler_holdout_5.json"):
+    names = ["compiler_holdout_3.json", "compiler_holdout_4.json", "compiler_holdout_5.json",
+             "compiler_holdout_6.json", "compiler_holdout_7.json"]
+    for name in names:
         held = load(Path(__file__).parent / "data" / name)
         assert len(held) == 60 and sum(c["lang"] == "ko" for c in held) == 30
         assert not {key(c) for c in held} & seen, name
+    validation = load(Path(__file__).parent / "data" / "compiler_validation_6.json")
+    assert len(validation) == 80 and sum(c["lang"] == "ko" for c in validation) == 40
+    assert not {key(c) for c in validation} & seen
 
 
 @pytest.mark.parametrize("pattern", PATTERNS)
